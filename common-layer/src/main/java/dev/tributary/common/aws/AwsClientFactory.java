@@ -1,0 +1,67 @@
+package dev.tributary.common.aws;
+
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Builds the SDK v2 clients a function needs, once per container.
+ *
+ * <p>All clients share one {@link UrlConnectionHttpClient}: the JDK's own HTTP stack loads the fewest classes,
+ * which is what a Lambda cold start pays for. The Apache and Netty clients are excluded from the build.
+ * Region and endpoint come from {@link AwsSettings}; credentials from the default chain (environment variables
+ * in Lambda, container credentials under SnapStart, profiles on a laptop).
+ */
+public final class AwsClientFactory {
+    private final AwsSettings settings;
+    private final AwsCredentialsProvider credentials;
+    private final SdkHttpClient httpClient;
+
+    /** A factory with the default credential chain. */
+    public AwsClientFactory(AwsSettings settings) {
+        this(settings, DefaultCredentialsProvider.builder().build());
+    }
+
+    /** A factory with explicit credentials (tests against an emulator). */
+    public AwsClientFactory(AwsSettings settings, AwsCredentialsProvider credentials) {
+        this.settings = settings;
+        this.credentials = credentials;
+        this.httpClient = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    /** The settings the clients are built with. */
+    public AwsSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Applies region, endpoint, credentials and the shared HTTP client to any SDK client builder.
+     *
+     * @param builder e.g. {@code SqsClient.builder()}
+     * @return the same builder, for service-specific settings before {@code build()}
+     */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder) {
+        builder.region(settings.region()).credentialsProvider(credentials).httpClient(httpClient);
+        settings.endpoint().ifPresent(builder::endpointOverride);
+        return builder;
+    }
+
+    /** An S3 client; path-style addressing when an emulator endpoint is set (no wildcard DNS on 127.0.0.1). */
+    public S3Client s3() {
+        return configure(S3Client.builder()).forcePathStyle(settings.endpoint().isPresent()).build();
+    }
+
+    /** A DynamoDB client. */
+    public DynamoDbClient dynamoDb() {
+        return configure(DynamoDbClient.builder()).build();
+    }
+}

@@ -1,0 +1,8 @@
+package dev.tributary.common.config;
+
+/** A function's configuration is missing or malformed; the message names the variable. */
+public final class ConfigurationException extends RuntimeException {
+    public ConfigurationException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.tributary.common.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The JSON Schemas of the event contract, loaded from the classpath and compiled once per type.
+ *
+ * <ul>
+ *   <li>{@code schemas/envelope.schema.json}: the envelope every event shares.</li>
+ *   <li>{@code schemas/events/<event_type>.schema.json}: the payload of one event type.</li>
+ *   <li>{@code schemas/events/_default.schema.json}: the payload of any type without a schema of its own.
+ *       Remove it to make unknown types invalid.</li>
+ * </ul>
+ *
+ * <p>The event type is checked against {@link EventDecoder#EVENT_TYPE_PATTERN} before it is used to build a
+ * resource name, so it cannot reach outside {@code schemas/events/}.
+ */
+public final class EventSchemas {
+    /** The file name (without {@code .schema.json}) of the schema for types that have none of their own. */
+    public static final String DEFAULT_TYPE = "_default";
+
+    private static final String ROOT = "schemas/";
+    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private final ClassLoader classLoader;
+    private final Schema envelope;
+    private final Optional<Schema> defaultPayload;
+    private final ConcurrentMap<String, Optional<Schema>> payloadSchemas = new ConcurrentHashMap<>();
+
+    /** Schemas from this library's own classpath. */
+    public EventSchemas() {
+        this(EventSchemas.class.getClassLoader());
+    }
+
+    /** Schemas from {@code classLoader}: tests use it to run without a default schema. */
+    public EventSchemas(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+        this.envelope = load(ROOT + "envelope.schema.json")
+                .orElseThrow(() -> new IllegalStateException("schemas/envelope.schema.json is not on the classpath"));
+        this.defaultPayload = load(ROOT + "events/" + DEFAULT_TYPE + ".schema.json");
+    }
+
+    /** Validation errors of the envelope; empty when valid. */
+    public List<Error> validateEnvelope(JsonNode event) {
+        return envelope.validate(event);
+    }
+
+    /**
+     * The payload schema for {@code eventType}: its own, else the default, else empty (the type is unknown).
+     * Compiled on first use and cached.
+     */
+    public Optional<Schema> payloadSchema(String eventType) {
+        return payloadSchemas.computeIfAbsent(
+                eventType, type -> load(ROOT + "events/" + type + ".schema.json").or(() -> defaultPayload));
+    }
+
+    /** Whether {@code eventType} has a schema of its own (not the default). */
+    public boolean hasOwnSchema(String eventType) {
+        return classLoader.getResource(ROOT + "events/" + eventType + ".schema.json") != null;
+    }
+
+    private Optional<Schema> load(String resource) {
+        try (InputStream in = classLoader.getResourceAsStream(resource)) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            return Optional.of(registry.getSchema(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read schema " + resource, e);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.tributary.common.event;
+
+/** Why a record was quarantined; {@link #code()} is what lands in {@code failed/} objects and notices. */
+public enum QuarantineReason {
+    /** Larger than the configured maximum record size. */
+    OVERSIZED("oversized"),
+    /** Empty record. */
+    EMPTY("empty"),
+    /** The bytes are not valid UTF-8. */
+    NOT_UTF8("not_utf8"),
+    /** UTF-8, but not one well-formed JSON value. */
+    NOT_JSON("not_json"),
+    /** Well-formed JSON, but an array or a scalar instead of an object. */
+    NOT_AN_OBJECT("not_an_object"),
+    /** The envelope fields are missing or of the wrong type or form. */
+    INVALID_ENVELOPE("invalid_envelope"),
+    /** {@code event_time} is not an ISO-8601 instant with an offset. */
+    INVALID_EVENT_TIME("invalid_event_time"),
+    /** {@code event_time} is further ahead of the record's arrival than the configured skew allows. */
+    EVENT_TIME_IN_FUTURE("event_time_in_future"),
+    /** No schema for the {@code event_type} and no default schema. */
+    UNKNOWN_EVENT_TYPE("unknown_event_type"),
+    /** The payload does not match its type's schema. */
+    INVALID_PAYLOAD("invalid_payload");
+
+    private final String code;
+
+    QuarantineReason(String code) {
+        this.code = code;
+    }
+
+    /** The stable, snake_case code. */
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,290 @@
+package dev.tributary.common.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventDecoderTest {
+    private static final Instant ARRIVAL = Instant.parse("2026-11-22T10:00:00Z");
+    private static final EventSchemas SCHEMAS = new EventSchemas();
+    private final EventDecoder decoder = new EventDecoder(SCHEMAS, 1024 * 1024, Duration.ofDays(1));
+
+    static String event(String type, String time, String payload) {
+        return """
+                {"event_id":"e-1","event_type":"%s","event_time":"%s","source":"test","schema_version":1,"payload":%s}"""
+                .formatted(type, time, payload);
+    }
+
+    static String pageView(String time) {
+        return event("page_view", time, """
+                {"page_url":"https://shop.example.com/cart?id=7","tti_ms":1200,"ttar_ms":340.5}""");
+    }
+
+    private DecodeResult decode(String json) {
+        return decoder.decode(json.getBytes(StandardCharsets.UTF_8), ARRIVAL);
+    }
+
+    private DecodeResult.Invalid invalid(byte[] bytes) {
+        DecodeResult result = decoder.decode(bytes, ARRIVAL);
+        assertThat(result).isInstanceOf(DecodeResult.Invalid.class);
+        return (DecodeResult.Invalid) result;
+    }
+
+    private DecodeResult.Invalid invalid(String json) {
+        return invalid(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void decode_whenValidPageView_returnsEnvelopeWithUtcInstant() {
+        DecodeResult result = decode(pageView("2026-11-22T11:15:30.123+01:00"));
+
+        assertThat(result).isInstanceOf(DecodeResult.Valid.class);
+        EventEnvelope event = ((DecodeResult.Valid) result).event();
+        assertThat(event.eventId()).isEqualTo("e-1");
+        assertThat(event.eventType()).isEqualTo("page_view");
+        assertThat(event.eventTime()).isEqualTo(Instant.parse("2026-11-22T10:15:30.123Z"));
+        assertThat(event.schemaVersion()).isEqualTo(1);
+        assertThat(event.payload().get("tti_ms").intValue()).isEqualTo(1200);
+    }
+
+    @Test
+    void decode_whenValidSensorReadingAndPayment_returnsValid() {
+        assertThat(decode(event("sensor_reading", "2026-11-22T09:00:00Z",
+                "{\"device_id\":\"dev-9\",\"metric\":\"temperature\",\"value\":-3.5,\"unit\":\"C\"}")))
+                .isInstanceOf(DecodeResult.Valid.class);
+        assertThat(decode(event("payment", "2026-11-22T09:00:00Z",
+                "{\"transaction_id\":\"t-1\",\"amount\":\"12.50\",\"currency\":\"EUR\",\"status\":\"captured\"}")))
+                .isInstanceOf(DecodeResult.Valid.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "2026-11-22T10:15:30Z",
+        "2026-11-22T10:15:30.1Z",
+        "2026-11-22T10:15:30.123456789Z",
+        "2026-11-22T10:15:30+00:00",
+        "2026-11-22T12:15:30+02:00",
+        "2026-11-22T05:15:30-05:00",
+        "2026-11-22t10:15:30z",
+        "2026-11-22T10:15Z"
+    })
+    void decode_whenEventTimeIsLegalIsoForm_accepts(String time) {
+        assertThat(decode(pageView(time))).isInstanceOf(DecodeResult.Valid.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "2026-11-22",
+        "2026-11-22T10:15:30",
+        "2026-11-22 10:15:30Z",
+        "2026-13-01T00:00:00Z",
+        "2026-02-30T00:00:00Z",
+        "2026-11-22T25:00:00Z",
+        "yesterday",
+        "1763806530",
+        "2026-11-22T10:15:30+25:00",
+        "1969-12-31T23:59:59Z"
+    })
+    void decode_whenEventTimeIsIllegal_quarantinesWithInvalidEventTime(String time) {
+        DecodeResult.Invalid result = invalid(pageView(time));
+
+        assertThat(result.reason()).isEqualTo(QuarantineReason.INVALID_EVENT_TIME);
+        assertThat(result.detail()).contains("event_time");
+    }
+
+    @Test
+    void decode_whenEventTimeIsANumber_quarantinesAsInvalidEnvelope() {
+        DecodeResult.Invalid result = invalid(
+                "{\"event_id\":\"e\",\"event_type\":\"x\",\"event_time\":1763806530,\"source\":\"s\",\"schema_version\":1,\"payload\":{}}");
+
+        assertThat(result.reason()).isEqualTo(QuarantineReason.INVALID_ENVELOPE);
+        assertThat(result.detail()).contains("event_time");
+    }
+
+    @Test
+    void decode_whenEventTimeFarInFutureOfArrival_quarantines() {
+        DecodeResult.Invalid result = invalid(pageView("2026-11-24T10:00:00Z"));
+
+        assertThat(result.reason()).isEqualTo(QuarantineReason.EVENT_TIME_IN_FUTURE);
+        assertThat(result.detail()).contains("172800 s after the record arrived").contains("86400");
+    }
+
+    @Test
+    void decode_whenEventTimeSlightlyAhead_acceptsWithinSkew() {
+        assertThat(decode(pageView("2026-11-22T22:00:00Z"))).isInstanceOf(DecodeResult.Valid.class);
+    }
+
+    @Test
+    void decode_whenEmpty_quarantinesAsEmpty() {
+        assertThat(invalid(new byte[0]).reason()).isEqualTo(QuarantineReason.EMPTY);
+    }
+
+    @Test
+    void decode_whenLargerThanLimit_quarantinesAsOversized() {
+        EventDecoder small = new EventDecoder(SCHEMAS, 100, Duration.ofDays(1));
+        DecodeResult result = small.decode(pageView("2026-11-22T10:00:00Z").getBytes(StandardCharsets.UTF_8), ARRIVAL);
+
+        assertThat(result).isInstanceOf(DecodeResult.Invalid.class);
+        assertThat(((DecodeResult.Invalid) result).reason()).isEqualTo(QuarantineReason.OVERSIZED);
+        assertThat(((DecodeResult.Invalid) result).detail()).contains("the limit is 100");
+    }
+
+    @Test
+    void decode_whenOneMegabyteRecordWithinLimit_accepts() {
+        String padding = "x".repeat(1_000_000);
+        String json = event("clickstream_blob", "2026-11-22T10:00:00Z", "{\"blob\":\"" + padding + "\"}");
+
+        assertThat(json.length()).isGreaterThan(1_000_000);
+        assertThat(decode(json)).isInstanceOf(DecodeResult.Valid.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"C3 28", "A0 A1", "E2 28 A1", "F0 28 8C BC", "C0 80", "ED A0 80", "F5 80 80 80", "FF"})
+    void decode_whenInvalidUtf8InsideString_quarantinesAsNotUtf8(String hex) {
+        byte[] prefix = "{\"event_id\":\"".getBytes(StandardCharsets.UTF_8);
+        byte[] bad = hexBytes(hex);
+        byte[] suffix = pageView("2026-11-22T10:00:00Z").substring("{\"event_id\":\"e-1".length())
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] data = new byte[prefix.length + bad.length + suffix.length];
+        System.arraycopy(prefix, 0, data, 0, prefix.length);
+        System.arraycopy(bad, 0, data, prefix.length, bad.length);
+        System.arraycopy(suffix, 0, data, prefix.length + bad.length, suffix.length);
+
+        DecodeResult.Invalid result = invalid(data);
+
+        assertThat(result.reason()).isEqualTo(QuarantineReason.NOT_UTF8);
+        assertThat(result.detail()).startsWith("invalid UTF-8 at byte " + prefix.length);
+    }
+
+    @Test
+    void decode_whenValidMultibyteUtf8_accepts() {
+        String json = event("page_view", "2026-11-22T10:00:00Z",
+                "{\"page_url\":\"https://例え.jp/ページ?q=ü😀\",\"tti_ms\":1,\"ttar_ms\":2}");
+
+        assertThat(decode(json)).isInstanceOf(DecodeResult.Valid.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{", "{\"a\":1,}", "not json", "{\"a\":1} {\"b\":2}", "{'a':1}", "   "})
+    void decode_whenNotJson_quarantinesAsNotJson(String text) {
+        assertThat(invalid(text).reason()).isEqualTo(QuarantineReason.NOT_JSON);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[1,2,3]", "[]", "\"a string\"", "42", "true", "null"})
+    void decode_whenArrayOrScalar_quarantinesAsNotAnObject(String text) {
+        DecodeResult.Invalid result = invalid(text);
+
+        assertThat(result.reason()).isEqualTo(QuarantineReason.NOT_AN_OBJECT);
+        assertThat(result.detail()).startsWith("expected a JSON object, got ");
+    }
+
+    @Test
+    void decode_whenDuplicateKeys_quarantinesAsNotJson() {
+        String json = pageView("2026-11-22T10:00:00Z").replace("{\"event_id\":\"e-1\",", "{\"event_id\":\"e-1\",\"event_id\":\"e-2\",");
+
+        DecodeResult.Invalid result = invalid(json);
+
+        assertThat(result.reason()).isEqualTo(QuarantineReason.NOT_JSON);
+        assertThat(result.detail()).contains("Duplicate field 'event_id'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"event_id", "event_type", "event_time", "source", "schema_version", "payload"})
+    void decode_whenEnvelopeFieldMissing_quarantinesNamingTheField(String field) {
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) readTree(pageView("2026-11-22T10:00:00Z"));
+        node.remove(field);
+
+        DecodeResult.Invalid result = invalid(node.toString());
+
+        assertThat(result.reason()).isEqualTo(QuarantineReason.INVALID_ENVELOPE);
+        assertThat(result.detail()).contains(field);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../etc", "a/b", "page_view/../../x", "type=x", "Page_View", "", "ünïcode", "a b",
+        "page_view\\n", "x123456789012345678901234567890123456789012345678901234567890123"})
+    void decode_whenEventTypeCouldEscapeItsPrefix_quarantinesAsInvalidEnvelope(String type) {
+        String json = pageView("2026-11-22T10:00:00Z").replace("\"page_view\"", "\"" + type + "\"");
+
+        DecodeResult.Invalid result = invalid(json);
+
+        assertThat(result.reason()).isEqualTo(QuarantineReason.INVALID_ENVELOPE);
+        assertThat(result.detail()).contains("event_type");
+    }
+
+    @Test
+    void decode_whenPayloadViolatesTypeSchema_quarantinesNamingPayloadField() {
+        String json = event("page_view", "2026-11-22T10:00:00Z",
+                "{\"page_url\":\"https://a.example\",\"tti_ms\":\"fast\",\"ttar_ms\":1}");
+
+        DecodeResult.Invalid result = invalid(json);
+
+        assertThat(result.reason()).isEqualTo(QuarantineReason.INVALID_PAYLOAD);
+        assertThat(result.detail()).contains("payload.tti_ms");
+    }
+
+    @Test
+    void decode_whenPaymentAmountIsAFloat_quarantines() {
+        DecodeResult.Invalid result = invalid(event("payment", "2026-11-22T10:00:00Z",
+                "{\"transaction_id\":\"t\",\"amount\":12.5,\"currency\":\"EUR\",\"status\":\"captured\"}"));
+
+        assertThat(result.reason()).isEqualTo(QuarantineReason.INVALID_PAYLOAD);
+        assertThat(result.detail()).contains("amount");
+    }
+
+    @Test
+    void decode_whenUnknownTypeAndDefaultSchemaShipped_accepts() {
+        assertThat(decode(event("brand_new_type", "2026-11-22T10:00:00Z", "{\"anything\":[1,2]}")))
+                .isInstanceOf(DecodeResult.Valid.class);
+    }
+
+    @Test
+    void decode_whenUnknownTypeAndNoDefaultSchema_quarantinesAsUnknownType(@TempDir Path dir) throws IOException {
+        Path schemas = Files.createDirectories(dir.resolve("schemas/events"));
+        try (var envelope = EventSchemas.class.getClassLoader().getResourceAsStream("schemas/envelope.schema.json")) {
+            Files.copy(envelope, dir.resolve("schemas/envelope.schema.json"));
+        }
+        Files.writeString(schemas.resolve("page_view.schema.json"), "{\"type\":\"object\"}");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+            EventDecoder strict = new EventDecoder(new EventSchemas(loader), 1024, Duration.ofDays(1));
+
+            DecodeResult unknown = strict.decode(event("brand_new_type", "2026-11-22T10:00:00Z", "{}")
+                    .getBytes(StandardCharsets.UTF_8), ARRIVAL);
+            DecodeResult known = strict.decode(event("page_view", "2026-11-22T10:00:00Z", "{}")
+                    .getBytes(StandardCharsets.UTF_8), ARRIVAL);
+
+            assertThat(unknown).isEqualTo(new DecodeResult.Invalid(QuarantineReason.UNKNOWN_EVENT_TYPE,
+                    "no schema for event_type 'brand_new_type' and no default schema"));
+            assertThat(known).isInstanceOf(DecodeResult.Valid.class);
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+        try {
+            return dev.tributary.common.json.Json.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] hexBytes(String hex) {
+        String[] parts = hex.split(" ");
+        byte[] bytes = new byte[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            bytes[i] = (byte) Integer.parseInt(parts[i], 16);
+        }
+        return bytes;
+    }
+}

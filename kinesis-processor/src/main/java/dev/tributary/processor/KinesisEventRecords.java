@@ -1,0 +1,72 @@
+package dev.tributary.processor;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import dev.tributary.common.layout.StreamPosition;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns Lambda's {@link KinesisEvent} into the processor's own {@link StreamRecord}s, at the edge. */
+final class KinesisEventRecords {
+    static final String UNKNOWN_STREAM = "unknown-stream";
+
+    private KinesisEventRecords() {}
+
+    /**
+     * The records of {@code event}, in delivery order.
+     *
+     * @throws IllegalArgumentException if a record lacks what every Kinesis event source record has: an
+     *                                  {@code eventID} of the form {@code shardId:sequenceNumber}
+     */
+    static List<StreamRecord> from(KinesisEvent event) {
+        if (event == null || event.getRecords() == null) {
+            return List.of();
+        }
+        List<StreamRecord> records = new ArrayList<>(event.getRecords().size());
+        for (KinesisEvent.KinesisEventRecord eventRecord : event.getRecords()) {
+            KinesisEvent.Record kinesis = eventRecord.getKinesis();
+            String eventId = eventRecord.getEventID();
+            int colon = eventId == null ? -1 : eventId.indexOf(':');
+            if (colon <= 0 || kinesis == null) {
+                throw new IllegalArgumentException("not a Kinesis event source record: eventID=" + eventId);
+            }
+            StreamPosition position = new StreamPosition(
+                    streamName(eventRecord.getEventSourceARN()),
+                    eventId.substring(0, colon),
+                    kinesis.getSequenceNumber());
+            Instant arrival = kinesis.getApproximateArrivalTimestamp() == null
+                    ? Instant.now()
+                    : kinesis.getApproximateArrivalTimestamp().toInstant();
+            records.add(new StreamRecord(position, arrival, bytes(kinesis.getData())));
+        }
+        return records;
+    }
+
+    /**
+     * {@code arn:aws:kinesis:<region>:<account>:stream/<name>} → {@code <name>}.
+     *
+     * <p>Lambda always sends a full stream ARN. Hand-written test events ({@code sam local generate-event} uses
+     * {@code arn:aws:kinesis:EXAMPLE}) may not; their last segment, reduced to characters safe in a key, is used
+     * instead, so a debugging session does not crash on the event's placeholder.
+     */
+    static String streamName(String arn) {
+        if (arn == null || arn.isBlank()) {
+            return UNKNOWN_STREAM;
+        }
+        int marker = arn.indexOf(":stream/");
+        String name = marker >= 0 ? arn.substring(marker + ":stream/".length()) : arn.substring(arn.lastIndexOf(':') + 1);
+        name = name.replaceAll("[^A-Za-z0-9_.-]", "_");
+        return name.isEmpty() ? UNKNOWN_STREAM : name.substring(0, Math.min(128, name.length()));
+    }
+
+    private static byte[] bytes(ByteBuffer data) {
+        if (data == null) {
+            return new byte[0];
+        }
+        ByteBuffer view = data.duplicate();
+        byte[] bytes = new byte[view.remaining()];
+        view.get(bytes);
+        return bytes;
+    }
+}

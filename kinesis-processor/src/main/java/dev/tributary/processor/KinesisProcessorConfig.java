@@ -1,0 +1,51 @@
+package dev.tributary.processor;
+
+import dev.tributary.common.config.Env;
+import java.time.Duration;
+
+/**
+ * The kinesis-processor's settings, read once at init.
+ *
+ * @param rawBucket          {@code RAW_BUCKET}: where {@code raw/} and {@code failed/} objects go
+ * @param metadataTable      {@code METADATA_TABLE}: one item per raw object
+ * @param deadLetterQueueUrl {@code DEAD_LETTER_QUEUE_URL}: the function's SQS dead-letter queue, which also
+ *                           receives a notice per quarantine object
+ * @param maxRecordBytes     {@code MAX_RECORD_BYTES} (default 1 MiB, the Kinesis record limit)
+ * @param maxFutureSkew      {@code MAX_FUTURE_SKEW_SECONDS} (default one day): how far {@code event_time} may be
+ *                           ahead of the record's arrival
+ * @param writeConcurrency   {@code WRITE_CONCURRENCY} (default 8): partitions written in parallel per batch
+ * @param gzipLevel          {@code GZIP_LEVEL} (default 6)
+ */
+public record KinesisProcessorConfig(
+        String rawBucket,
+        String metadataTable,
+        String deadLetterQueueUrl,
+        long maxRecordBytes,
+        Duration maxFutureSkew,
+        int writeConcurrency,
+        int gzipLevel) {
+
+    /** Kinesis' own limit on a record's data. */
+    public static final long KINESIS_MAX_RECORD_BYTES = 1024 * 1024;
+
+    /**
+     * Reads the settings, failing with the name of the first missing or malformed variable.
+     *
+     * @throws dev.tributary.common.config.ConfigurationException naming the variable
+     */
+    public static KinesisProcessorConfig fromEnv(Env env) {
+        long gzipLevel = env.positiveLong("GZIP_LEVEL", 6);
+        if (gzipLevel > 9) {
+            throw new dev.tributary.common.config.ConfigurationException(
+                    "GZIP_LEVEL must be between 1 and 9, was " + gzipLevel);
+        }
+        return new KinesisProcessorConfig(
+                env.required("RAW_BUCKET"),
+                env.required("METADATA_TABLE"),
+                env.required("DEAD_LETTER_QUEUE_URL"),
+                env.positiveLong("MAX_RECORD_BYTES", KINESIS_MAX_RECORD_BYTES),
+                env.seconds("MAX_FUTURE_SKEW_SECONDS", Duration.ofDays(1)),
+                (int) Math.min(64, env.positiveLong("WRITE_CONCURRENCY", 8)),
+                (int) gzipLevel);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.tributary.processor;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.tributary.common.aws.AwsClientFactory;
+import dev.tributary.common.aws.AwsSettings;
+import dev.tributary.common.config.Env;
+import dev.tributary.common.event.EventDecoder;
+import dev.tributary.common.event.EventSchemas;
+import dev.tributary.common.io.S3ObjectStore;
+import dev.tributary.common.logging.StructuredLogger;
+import dev.tributary.common.metadata.DynamoDbMetadataStore;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Lambda entry point for the Kinesis trigger: {@code KinesisEvent} in, partial-batch response out.
+ *
+ * <p>Wires its collaborators once per container and hands each batch to {@link BatchProcessor}. Invalid records
+ * never fail the batch (they are quarantined); a storage failure reports one item failure, the sequence number to
+ * retry from, which is always one Lambda delivered in this batch.
+ */
+public final class KinesisProcessorHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
+    private final BatchProcessor processor;
+    private final StructuredLogger log;
+
+    /** Used by the Lambda runtime: configuration and clients from the environment. */
+    public KinesisProcessorHandler() {
+        this(Env.system());
+    }
+
+    private KinesisProcessorHandler(Env env) {
+        this(KinesisProcessorConfig.fromEnv(env), new AwsClientFactory(AwsSettings.fromEnv(env)));
+    }
+
+    private KinesisProcessorHandler(KinesisProcessorConfig config, AwsClientFactory clients) {
+        this(config, clients.s3(), clients.dynamoDb(), clients.configure(SqsClient.builder()).build(),
+                Clock.systemUTC(), new StructuredLogger("kinesis-processor"));
+    }
+
+    /** Tests and local runners pass their own clients. */
+    KinesisProcessorHandler(KinesisProcessorConfig config, S3Client s3, DynamoDbClient dynamoDb, SqsClient sqs,
+            Clock clock, StructuredLogger log) {
+        this.log = log;
+        EventDecoder decoder = new EventDecoder(new EventSchemas(), config.maxRecordBytes(), config.maxFutureSkew());
+        PartitionWriter writer = new S3PartitionWriter(new S3ObjectStore(s3),
+                new DynamoDbMetadataStore(dynamoDb, config.metadataTable()), sqs, config, clock);
+        this.processor = new BatchProcessor(decoder, writer, config.writeConcurrency(),
+                warning -> log.warn(warning, Map.of()));
+    }
+
+    @Override
+    public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
+        long started = System.nanoTime();
+        List<StreamRecord> records = KinesisEventRecords.from(event);
+        BatchResult result = processor.process(records);
+        log.info("batch processed", summary(result, records, context, started));
+        return new StreamsEventResponse(result.retryFrom()
+                .map(sequence -> List.of(new StreamsEventResponse.BatchItemFailure(sequence)))
+                .orElseGet(List::of));
+    }
+
+    private static Map<String, Object> summary(BatchResult result, List<StreamRecord> records, Context context,
+            long started) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("request_id", context == null ? null : context.getAwsRequestId());
+        if (!records.isEmpty()) {
+            fields.put("stream", records.getFirst().position().stream());
+            fields.put("shard_id", records.getFirst().position().shardId());
+        }
+        fields.put("first_sequence", result.firstSequence().orElse(null));
+        fields.put("last_sequence", result.lastSequence().orElse(null));
+        fields.put("records", result.records());
+        fields.put("valid", result.valid());
+        fields.put("quarantined", result.quarantined());
+        fields.put("objects_created", result.objectsCreated());
+        fields.put("objects_unchanged", result.objectsUnchanged());
+        fields.put("objects_replaced", result.objectsReplaced());
+        fields.put("bytes_written", result.bytesWritten());
+        fields.put("failed_writes", result.failedWrites());
+        fields.put("retry_from", result.retryFrom().orElse(null));
+        fields.put("duration_ms", (System.nanoTime() - started) / 1_000_000);
+        return fields;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.tributary.processor;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.common.io.GzipJsonLinesWriter;
+import dev.tributary.common.io.ObjectBuffer;
+import dev.tributary.common.io.S3ObjectStore;
+import dev.tributary.common.io.S3ObjectStore.PutOutcome;
+import dev.tributary.common.json.Json;
+import dev.tributary.common.layout.ObjectKeys;
+import dev.tributary.common.layout.Partition;
+import dev.tributary.common.layout.StreamPosition;
+import dev.tributary.common.metadata.DynamoDbMetadataStore;
+import dev.tributary.common.metadata.RawObjectMetadata;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * Stores a batch's groups in S3, the metadata table and the dead-letter queue.
+ *
+ * <p>Order matters for crash safety: the object is written before its metadata item and before its notice, so
+ * whatever a crash interrupts, the retry finds the object (unchanged, no second S3 event) and completes the rest.
+ */
+final class S3PartitionWriter implements PartitionWriter {
+    static final String RAW_CONTENT_TYPE = "application/gzip";
+    static final String FAILED_CONTENT_TYPE = "application/x-ndjson";
+    static final String NOTICE_KIND = "quarantine";
+
+    private final S3ObjectStore objects;
+    private final DynamoDbMetadataStore metadata;
+    private final SqsClient sqs;
+    private final KinesisProcessorConfig config;
+    private final Clock clock;
+
+    S3PartitionWriter(S3ObjectStore objects, DynamoDbMetadataStore metadata, SqsClient sqs,
+            KinesisProcessorConfig config, Clock clock) {
+        this.objects = objects;
+        this.metadata = metadata;
+        this.sqs = sqs;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public Receipt writeRaw(Partition partition, List<ValidRecord> records) throws IOException {
+        StreamPosition first = records.getFirst().record().position();
+        String key = ObjectKeys.raw(partition, first);
+        ObjectBuffer body = new ObjectBuffer(estimateCompressed(records));
+        long uncompressed;
+        try (GzipJsonLinesWriter lines = new GzipJsonLinesWriter(body, config.gzipLevel())) {
+            for (ValidRecord valid : records) {
+                byte[] data = valid.record().data();
+                if (GzipJsonLinesWriter.isSingleLine(data)) {
+                    lines.writeLine(data); // the producer's exact bytes
+                } else {
+                    lines.writeJson(valid.event().document()); // pretty-printed input: one line, same content
+                }
+            }
+            lines.close();
+            uncompressed = lines.uncompressedBytes();
+        }
+        PutOutcome outcome = objects.putIdempotent(config.rawBucket(), key, body, RAW_CONTENT_TYPE);
+        metadata.recordRawObject(new RawObjectMetadata(
+                key,
+                config.rawBucket(),
+                first.stream(),
+                first.shardId(),
+                first.sequenceNumber(),
+                records.getLast().record().position().sequenceNumber(),
+                partition,
+                records.size(),
+                body.length(),
+                uncompressed,
+                body.sha256Base64()), clock.instant());
+        return new Receipt(key, outcome, body.length());
+    }
+
+    @Override
+    public Receipt writeQuarantine(List<QuarantinedRecord> records) throws IOException {
+        StreamRecord firstRecord = records.getFirst().record();
+        String key = ObjectKeys.failed(firstRecord.arrival(), firstRecord.position());
+        ObjectBuffer body = new ObjectBuffer(records.stream().mapToInt(r -> r.record().data().length * 4 / 3 + 512).sum());
+        Map<String, Integer> reasons = new TreeMap<>();
+        for (QuarantinedRecord quarantined : records) {
+            StreamRecord record = quarantined.record();
+            ObjectNode line = Json.mapper().createObjectNode()
+                    .put("reason", quarantined.reason().code())
+                    .put("detail", quarantined.detail())
+                    .put("stream", record.position().stream())
+                    .put("shard_id", record.position().shardId())
+                    .put("sequence_number", record.position().sequenceNumber())
+                    .put("approximate_arrival", record.arrival().toString())
+                    .put("data_base64", Base64.getEncoder().encodeToString(record.data()));
+            body.write(Json.mapper().writeValueAsBytes(line));
+            body.write('\n');
+            reasons.merge(quarantined.reason().code(), 1, Integer::sum);
+        }
+        PutOutcome outcome = objects.putIdempotent(config.rawBucket(), key, body, FAILED_CONTENT_TYPE);
+        ObjectNode notice = Json.mapper().createObjectNode()
+                .put("kind", NOTICE_KIND)
+                .put("bucket", config.rawBucket())
+                .put("key", key)
+                .put("stream", firstRecord.position().stream())
+                .put("shard_id", firstRecord.position().shardId())
+                .put("first_sequence", firstRecord.position().sequenceNumber())
+                .put("last_sequence", records.getLast().record().position().sequenceNumber())
+                .put("record_count", records.size());
+        reasons.forEach(notice.putObject("reasons")::put);
+        // Sent on every attempt, even when the object was already there: a crash may have come between the two.
+        // A repeated notice names the same object, so it is harmless.
+        sqs.sendMessage(b -> b.queueUrl(config.deadLetterQueueUrl())
+                .messageBody(notice.toString())
+                .messageAttributes(Map.of("kind",
+                        MessageAttributeValue.builder().dataType("String").stringValue(NOTICE_KIND).build())));
+        return new Receipt(key, outcome, body.length());
+    }
+
+    private static int estimateCompressed(List<ValidRecord> records) {
+        long total = 0;
+        for (ValidRecord record : records) {
+            total += record.record().data().length;
+        }
+        return (int) Math.min(Integer.MAX_VALUE - 64, total / 4 + 1024); // JSON events compress about 4-8x
+    }
+}

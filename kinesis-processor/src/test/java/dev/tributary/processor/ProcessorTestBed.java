@@ -1,0 +1,197 @@
+package dev.tributary.processor;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.common.aws.AwsClientFactory;
+import dev.tributary.common.config.Env;
+import dev.tributary.common.json.Json;
+import dev.tributary.common.layout.ObjectKeys;
+import dev.tributary.common.logging.StructuredLogger;
+import dev.tributary.devkit.AwsEmulator;
+import dev.tributary.devkit.LambdaEvents;
+import dev.tributary.devkit.PipelineResources;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** A kinesis-processor wired to fresh resources in the emulator, with helpers to read back what landed. */
+final class ProcessorTestBed implements AutoCloseable {
+    final AwsEmulator emulator = AwsEmulator.get();
+    final AwsClientFactory clients = emulator.clients();
+    final PipelineResources resources;
+    final S3Client s3 = clients.s3();
+    final DynamoDbClient dynamoDb = clients.dynamoDb();
+    final SqsClient sqs = clients.configure(SqsClient.builder()).build();
+    final KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
+    final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+
+    ProcessorTestBed(int shards) {
+        resources = PipelineResources.create(clients, "kp-it", shards);
+    }
+
+    KinesisProcessorConfig config() {
+        return KinesisProcessorConfig.fromEnv(new Env(resources.processorEnvironment()));
+    }
+
+    /** A handler on the emulator; S3 and DynamoDB calls pass through the given fault interceptors. */
+    KinesisProcessorHandler handler(List<ExecutionInterceptor> s3Faults, List<ExecutionInterceptor> dynamoDbFaults) {
+        S3Client faultyS3 = clients.configure(S3Client.builder())
+                .forcePathStyle(true)
+                .overrideConfiguration(c -> s3Faults.forEach(c::addExecutionInterceptor))
+                .build();
+        DynamoDbClient faultyDynamoDb = clients.configure(DynamoDbClient.builder())
+                .overrideConfiguration(c -> dynamoDbFaults.forEach(c::addExecutionInterceptor))
+                .build();
+        return new KinesisProcessorHandler(config(), faultyS3, faultyDynamoDb, sqs, Clock.systemUTC(),
+                new StructuredLogger("kinesis-processor", new PrintStream(logs, true, StandardCharsets.UTF_8),
+                        Clock.systemUTC()));
+    }
+
+    KinesisProcessorHandler handler() {
+        return handler(List.of(), List.of());
+    }
+
+    /** Puts records with PutRecords (partition key = index) and returns nothing; read them back with {@link #readShard}. */
+    void put(List<String> records) {
+        for (int start = 0; start < records.size(); start += 500) {
+            List<PutRecordsRequestEntry> entries = new ArrayList<>();
+            for (int i = start; i < Math.min(records.size(), start + 500); i++) {
+                entries.add(PutRecordsRequestEntry.builder()
+                        .partitionKey("key-" + i)
+                        .data(SdkBytes.fromString(records.get(i), StandardCharsets.UTF_8))
+                        .build());
+            }
+            var response = kinesis.putRecords(b -> b.streamName(resources.streamName()).records(entries));
+            if (response.failedRecordCount() != null && response.failedRecordCount() > 0) {
+                throw new IllegalStateException(response.failedRecordCount() + " records were not put");
+            }
+        }
+    }
+
+    /** Every record of the stream's first shard, from the start. */
+    List<Record> readShard() {
+        String shardId = kinesis.listShards(b -> b.streamName(resources.streamName())).shards().getFirst().shardId();
+        String iterator = kinesis.getShardIterator(b -> b.streamName(resources.streamName()).shardId(shardId)
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        List<Record> records = new ArrayList<>();
+        while (true) {
+            String current = iterator;
+            var response = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
+            records.addAll(response.records());
+            iterator = response.nextShardIterator();
+            if (response.records().isEmpty()) {
+                return records;
+            }
+        }
+    }
+
+    /** The event Lambda would build for these records of the first shard. */
+    KinesisEvent event(List<Record> records) {
+        String shardId = kinesis.listShards(b -> b.streamName(resources.streamName())).shards().getFirst().shardId();
+        return LambdaEvents.kinesisEvent(resources.streamArn(), shardId, emulator.region(), records);
+    }
+
+    /** Keys under a prefix of the raw bucket. */
+    List<String> keys(String prefix) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(resources.rawBucket()).prefix(prefix)).contents().stream()
+                .map(S3Object::key)
+                .toList();
+    }
+
+    /** Current version of every raw object: key → its lines. */
+    Map<String, List<String>> rawObjects() {
+        Map<String, List<String>> objects = new LinkedHashMap<>();
+        for (String key : keys(ObjectKeys.RAW_PREFIX)) {
+            byte[] gz = s3.getObjectAsBytes(b -> b.bucket(resources.rawBucket()).key(key)).asByteArray();
+            try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+                objects.put(key, lines(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return objects;
+    }
+
+    /** Current version of every {@code failed/} object: key → its lines, parsed. */
+    Map<String, List<JsonNode>> failedObjects() {
+        Map<String, List<JsonNode>> objects = new LinkedHashMap<>();
+        for (String key : keys(ObjectKeys.FAILED_PREFIX)) {
+            String text = s3.getObjectAsBytes(b -> b.bucket(resources.rawBucket()).key(key)).asUtf8String();
+            objects.put(key, lines(text).stream().map(ProcessorTestBed::parse).toList());
+        }
+        return objects;
+    }
+
+    /** How many versions each key has (the raw bucket is versioned). */
+    Map<String, Integer> versionCounts(String prefix) {
+        Map<String, Integer> counts = new HashMap<>();
+        s3.listObjectVersionsPaginator(b -> b.bucket(resources.rawBucket()).prefix(prefix)).versions()
+                .forEach(v -> counts.merge(v.key(), 1, Integer::sum));
+        return counts;
+    }
+
+    Map<String, AttributeValue> metadata(String key) {
+        return dynamoDb.getItem(b -> b.tableName(resources.metadataTable())
+                .key(Map.of("object_key", AttributeValue.fromS(key))).consistentRead(true)).item();
+    }
+
+    /** Receives (and deletes) every message currently on the dead-letter queue. */
+    List<Message> drainDeadLetterQueue() {
+        List<Message> all = new ArrayList<>();
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(resources.deadLetterQueueUrl())
+                    .maxNumberOfMessages(10).messageAttributeNames("All").waitTimeSeconds(0)).messages();
+            if (batch.isEmpty()) {
+                return all;
+            }
+            all.addAll(batch);
+            batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(resources.deadLetterQueueUrl())
+                    .receiptHandle(m.receiptHandle())));
+        }
+    }
+
+    String logText() {
+        return logs.toString(StandardCharsets.UTF_8);
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> lines(String text) {
+        return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+        dynamoDb.close();
+        sqs.close();
+        kinesis.close();
+    }
+}

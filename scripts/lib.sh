@@ -1,0 +1,50 @@
+# Shared helpers for Tributary's scripts. Source it; do not run it.
+# Selects a JDK 25 for Maven even when the machine's default java is older,
+# and knows where the project-local tools (virtualenvs, emulator state) live.
+
+TRIBUTARY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS_DIR="${TRIBUTARY_TOOLS_DIR:-$TRIBUTARY_ROOT/.tools}"
+REQUIRED_JAVA_MAJOR=25
+
+java_major() { # prints the major version of the java binary in $1/bin
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+    | awk -F'= ' '/java.specification.version/ {print $2; exit}'
+}
+
+# Exports JAVA_HOME pointing at a JDK >= 25: the current JAVA_HOME if it is one,
+# otherwise the first JDK 25+ found in the usual install locations.
+select_jdk() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] \
+     && [ "$(java_major "$JAVA_HOME")" -ge "$REQUIRED_JAVA_MAJOR" ] 2>/dev/null; then
+    export JAVA_HOME; return 0
+  fi
+  local candidate
+  for candidate in /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25* /usr/lib/jvm/* \
+                   /opt/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -x "$candidate/bin/java" ] || continue
+    if [ "$(java_major "$candidate")" -ge "$REQUIRED_JAVA_MAJOR" ] 2>/dev/null; then
+      export JAVA_HOME="$candidate"; export PATH="$JAVA_HOME/bin:$PATH"; return 0
+    fi
+  done
+  echo "error: Tributary needs a JDK $REQUIRED_JAVA_MAJOR or newer; set JAVA_HOME to one (e.g. Temurin 25)." >&2
+  return 1
+}
+
+# Creates (once) a virtualenv under .tools/ and installs a pinned requirements file into it.
+# Re-installs only when the requirements file changed. Usage: ensure_venv NAME REQUIREMENTS_FILE
+ensure_venv() {
+  local name="$1" requirements="$2" venv="$TOOLS_DIR/$1" stamp
+  stamp="$venv/.requirements.sha256"
+  local want; want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  local python="${PYTHON:-$(command -v python3 || command -v python)}"
+  [ -n "$python" ] || { echo "error: python3 is needed to install $name" >&2; return 1; }
+  echo "==> installing $name into $venv (one time)" >&2
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
+  echo "$want" > "$stamp"
+}
