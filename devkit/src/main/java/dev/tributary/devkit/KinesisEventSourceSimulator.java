@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <ul>
  *   <li>Reads each shard in order and delivers batches of at most {@code batchSize} records.</li>
  *   <li>A response with a batch item failure (ReportBatchItemFailures): the identifier must be a sequence number of
- *       the batch (otherwise Lambda fails the whole batch; so does this, loudly), and the batch is retried from it,
- *       re-reading the stream from that record on.</li>
+ *       the batch (otherwise Lambda fails the whole batch; so does this, loudly), and the rest of the batch, from
+ *       that record on, is retried.</li>
  *   <li>An exception (function error): with bisection on, the batch is split in two and each half retried.</li>
  *   <li>After {@code maxRetryAttempts} retries the batch goes to the on-failure destination (an SQS queue, with the
  *       message shape Lambda uses) and the shard moves on.</li>
@@ -153,10 +153,9 @@ public final class KinesisEventSourceSimulator {
                 checkpoint = stop;
                 continue;
             }
-            // Lambda re-reads the shard from the failed record: the retry may reach past the old batch's end.
-            int retryEnd = Math.max(stop, Math.min(records.size(), retryFrom + settings.batchSize()));
-            pending.push(new int[] {retryFrom, retryEnd, tries + 1});
-            checkpoint = retryEnd;
+            // "The batch is bisected at the returned sequence number and Lambda retries only the remaining
+            // records": the retry is the rest of this batch, never records of a half still waiting its turn.
+            pending.push(new int[] {retryFrom, stop, tries + 1});
         }
         return Math.max(checkpoint, to);
     }

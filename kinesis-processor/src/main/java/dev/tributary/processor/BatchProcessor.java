@@ -1,7 +1,10 @@
 package dev.tributary.processor;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tributary.common.event.DecodeResult;
 import dev.tributary.common.event.EventDecoder;
+import dev.tributary.common.io.GzipJsonLinesWriter;
+import dev.tributary.common.json.Json;
 import dev.tributary.common.layout.Partition;
 import dev.tributary.processor.PartitionWriter.QuarantinedRecord;
 import dev.tributary.processor.PartitionWriter.Receipt;
@@ -63,7 +66,7 @@ public final class BatchProcessor implements AutoCloseable {
             switch (decoder.decode(record.data(), record.arrival())) {
                 case DecodeResult.Valid valid -> partitions
                         .computeIfAbsent(Partition.of(valid.event().eventType(), valid.event().eventTime()), Group::new)
-                        .add(i, new ValidRecord(record, valid.event()));
+                        .add(i, new ValidRecord(record, line(record.data(), valid)));
                 case DecodeResult.Invalid invalid ->
                         quarantine.add(i, new QuarantinedRecord(record, invalid.reason(), invalid.detail()));
             }
@@ -148,6 +151,18 @@ public final class BatchProcessor implements AutoCloseable {
             }
         }
         return OptionalInt.of(point);
+    }
+
+    /** The producer's bytes when they are one line (almost always), else the event re-serialised compactly. */
+    private static byte[] line(byte[] data, DecodeResult.Valid valid) {
+        if (GzipJsonLinesWriter.isSingleLine(data)) {
+            return data;
+        }
+        try {
+            return Json.mapper().writeValueAsBytes(valid.event().document());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed event always serialises", e);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -64,6 +64,12 @@ final class KinesisEventRecords {
         if (data == null) {
             return new byte[0];
         }
+        // The runtime base64-decodes each record into its own array and wraps it: take that array instead of
+        // copying a full batch (4.5 MB) a second time. Nothing writes to it.
+        if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
+                && data.remaining() == data.array().length) {
+            return data.array();
+        }
         ByteBuffer view = data.duplicate();
         byte[] bytes = new byte[view.remaining()];
         view.get(bytes);

@@ -1,6 +1,5 @@
 package dev.tributary.processor;
 
-import dev.tributary.common.event.EventEnvelope;
 import dev.tributary.common.event.QuarantineReason;
 import dev.tributary.common.io.S3ObjectStore.PutOutcome;
 import dev.tributary.common.layout.Partition;
@@ -9,8 +8,12 @@ import java.util.List;
 /** Where a batch's groups of records go: one object per raw partition, one for the quarantined records. */
 interface PartitionWriter {
 
-    /** A valid record and the event decoded from it. */
-    record ValidRecord(StreamRecord record, EventEnvelope event) {}
+    /**
+     * A valid record and the line to store for it: the producer's bytes, or, when those span several lines, the
+     * same event re-serialised compactly. The parsed tree is not kept: a batch's 3,000 trees would cost several
+     * times the batch's size in heap.
+     */
+    record ValidRecord(StreamRecord record, byte[] line) {}
 
     /** An invalid record and why. */
     record QuarantinedRecord(StreamRecord record, QuarantineReason reason, String detail) {}

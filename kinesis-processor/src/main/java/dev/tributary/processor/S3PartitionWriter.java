@@ -54,12 +54,7 @@ final class S3PartitionWriter implements PartitionWriter {
         long uncompressed;
         try (GzipJsonLinesWriter lines = new GzipJsonLinesWriter(body, config.gzipLevel())) {
             for (ValidRecord valid : records) {
-                byte[] data = valid.record().data();
-                if (GzipJsonLinesWriter.isSingleLine(data)) {
-                    lines.writeLine(data); // the producer's exact bytes
-                } else {
-                    lines.writeJson(valid.event().document()); // pretty-printed input: one line, same content
-                }
+                lines.writeLine(valid.line());
             }
             lines.close();
             uncompressed = lines.uncompressedBytes();
@@ -123,7 +118,7 @@ final class S3PartitionWriter implements PartitionWriter {
     private static int estimateCompressed(List<ValidRecord> records) {
         long total = 0;
         for (ValidRecord record : records) {
-            total += record.record().data().length;
+            total += record.line().length;
         }
         return (int) Math.min(Integer.MAX_VALUE - 64, total / 4 + 1024); // JSON events compress about 4-8x
     }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every Tributary test: the README's test command, and what .ci/run calls.
+#
+#   1. Java unit tests (surefire) and integration tests (failsafe) against an AWS emulator:
+#      moto server, installed into .tools/ and started on a free 127.0.0.1 port by scripts/emulator.sh,
+#      unless AWS_ENDPOINT_URL already points at one (e.g. a LocalStack you run yourself).
+#   2. The Glue job's pytest suite under local pyspark (scripts/test-glue-job.sh), when present.
+#   3. The SAM template checks (scripts/check-infra.sh), when present.
+#
+# Needs only a JDK 25, Python 3 and access to the package registries; everything else installs itself.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib.sh
+select_jdk
+
+started_emulator=""
+cleanup() { [ -n "$started_emulator" ] && scripts/emulator.sh stop || true; }
+trap cleanup EXIT
+
+if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
+  scripts/emulator.sh start >/dev/null
+  started_emulator=yes
+  eval "$(scripts/emulator.sh env)"
+else
+  export AWS_REGION="${AWS_REGION:-us-east-1}"
+  export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-test}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-test}"
+fi
+echo "==> AWS emulator: $AWS_ENDPOINT_URL"
+
+echo "==> Java: unit and integration tests"
+./mvnw -B -ntp verify
+
+if [ -x scripts/test-glue-job.sh ] || [ -f scripts/test-glue-job.sh ]; then
+  echo "==> Glue job: pytest under local pyspark"
+  bash scripts/test-glue-job.sh
+fi
+
+if [ -f scripts/check-infra.sh ]; then
+  echo "==> Infra: template checks"
+  bash scripts/check-infra.sh --with-build
+fi
+echo "==> all tests passed"
