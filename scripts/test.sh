@@ -37,6 +37,6 @@ fi
 
 if [ -f scripts/check-infra.sh ]; then
   echo "==> Infra: template checks"
-  bash scripts/check-infra.sh --with-build
+  bash scripts/check-infra.sh ${INFRA_CHECK_ARGS:-}
 fi
 echo "==> all tests passed"

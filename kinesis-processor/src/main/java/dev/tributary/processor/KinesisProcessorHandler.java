@@ -36,7 +36,11 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
         this(Env.system());
     }
 
-    private KinesisProcessorHandler(Env env) {
+    /**
+     * Configuration and clients from {@code env} instead of the process environment: for local runners (the CLI's
+     * demo) that host the handler in their own JVM.
+     */
+    public KinesisProcessorHandler(Env env) {
         this(KinesisProcessorConfig.fromEnv(env), new AwsClientFactory(AwsSettings.fromEnv(env)));
     }
 

@@ -1,0 +1,209 @@
+package dev.tributary.cli;
+
+import dev.tributary.common.aws.AwsClientFactory;
+import dev.tributary.common.config.Env;
+import dev.tributary.common.layout.ObjectKeys;
+import dev.tributary.devkit.AwsEmulator;
+import dev.tributary.devkit.KinesisEventSourceSimulator;
+import dev.tributary.devkit.PipelineResources;
+import dev.tributary.processor.KinesisProcessorHandler;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** {@code tributary demo}: the pipeline end to end on the local emulator, with a summary at the end. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs Tributary locally against the AWS emulator (AWS_ENDPOINT_URL; scripts/demo.sh starts moto):",
+            "creates a stream, bucket, table and queue, produces sample events of every type (about 1% invalid),",
+            "feeds them to the kinesis-processor the way Lambda's event source mapping does, and prints what landed.",
+            "Exits 1 if any record is unaccounted for."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = {"-n", "--events"}, defaultValue = "10000", description = "Events to produce (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--invalid-share", defaultValue = "0.01",
+            description = "Share of deliberately invalid events (default: ${DEFAULT-VALUE}).")
+    double invalidShare;
+
+    @Option(names = "--shards", defaultValue = "2", description = "Kinesis shards (default: ${DEFAULT-VALUE}).")
+    int shards;
+
+    @Option(names = "--batch-size", defaultValue = "500",
+            description = "Event source mapping batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for the sample events (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    private final PrintStream out = System.out;
+    private final PrintStream err = System.err;
+
+    @Override
+    public Integer call() {
+        long started = System.nanoTime();
+        AwsEmulator emulator = AwsEmulator.get();
+        AwsClientFactory clients = emulator.clients();
+        err.println("Tributary demo: " + emulator.description());
+        PipelineResources resources = PipelineResources.create(clients, "demo", shards);
+
+        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
+                S3Client s3 = clients.s3();
+                SqsClient sqs = clients.configure(SqsClient.builder()).build()) {
+            List<SampleEvents.Sample> samples = new SampleEvents(seed, invalidShare, Instant.now()).next(events);
+            produce(kinesis, resources.streamName(), samples);
+
+            Map<String, String> env = new HashMap<>(resources.processorEnvironment());
+            env.putAll(emulator.functionEnvironment());
+            ProgressBar processing = new ProgressBar(err, "process", events);
+            AtomicLong delivered = new AtomicLong();
+            KinesisEventSourceSimulator esm = new KinesisEventSourceSimulator(kinesis, Optional.of(sqs),
+                    emulator.region(), new KinesisEventSourceSimulator.Settings(batchSize, 3, true));
+            PrintStream stdout = System.out;
+            KinesisEventSourceSimulator.Report report;
+            try {
+                // The handler logs one JSON line per batch to stdout, as in Lambda; here the summary speaks instead.
+                System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+                KinesisProcessorHandler handler = new KinesisProcessorHandler(new Env(env));
+                report = esm.drain(resources.streamName(), resources.streamArn(), event -> {
+                    var response = handler.handleRequest(event, null);
+                    processing.update(Math.min(events, delivered.addAndGet(event.getRecords().size())));
+                    return response;
+                }, resources.deadLetterQueueUrl());
+            } finally {
+                System.setOut(stdout);
+            }
+            processing.update(events);
+
+            Landed landed = Landed.read(s3, resources.rawBucket());
+            int notices = countMessages(sqs, resources.deadLetterQueueUrl());
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long expectedInvalid = samples.stream().filter(s -> !s.valid()).count();
+            long unaccounted = events - landed.rawRecords - landed.failedRecords;
+            printSummary(resources, landed, report, notices, seconds, expectedInvalid, unaccounted);
+            return unaccounted == 0 && landed.failedRecords == expectedInvalid ? 0 : 1;
+        }
+    }
+
+    private void produce(KinesisClient kinesis, String stream, List<SampleEvents.Sample> samples) {
+        ProgressBar bar = new ProgressBar(err, "produce", samples.size());
+        for (int start = 0; start < samples.size(); start += 500) {
+            List<PutRecordsRequestEntry> entries = new ArrayList<>();
+            for (int i = start; i < Math.min(samples.size(), start + 500); i++) {
+                entries.add(PutRecordsRequestEntry.builder()
+                        .partitionKey(Integer.toString(i))
+                        .data(SdkBytes.fromString(samples.get(i).json(), StandardCharsets.UTF_8))
+                        .build());
+            }
+            PutRecordsResponse response = kinesis.putRecords(b -> b.streamName(stream).records(entries));
+            if (response.failedRecordCount() != null && response.failedRecordCount() > 0) {
+                throw new IllegalStateException(response.failedRecordCount() + " records were refused by the stream");
+            }
+            bar.update(Math.min(samples.size(), start + 500));
+        }
+    }
+
+    private void printSummary(PipelineResources resources, Landed landed, KinesisEventSourceSimulator.Report report,
+            int notices, double seconds, long expectedInvalid, long unaccounted) {
+        out.println();
+        out.printf("Tributary demo: %,d events through the kinesis-processor%n%n", events);
+        out.printf("  records in      %,10d%n", events);
+        out.printf("  raw             %,10d records in %d objects (one per partition per batch)%n",
+                landed.rawRecords, landed.rawObjects);
+        out.printf("  quarantined     %,10d records in %d failed/ objects, %d notices on the dead-letter queue"
+                + " (%d generated invalid)%n", landed.failedRecords, landed.failedObjects, notices, expectedInvalid);
+        out.printf("  unaccounted     %,10d%s%n", unaccounted, unaccounted == 0 ? "" : "   <-- records lost!");
+        out.printf("  invocations     %,10d (batch size %d; %d partial failures, %d bisections, %d batches given up)%n",
+                report.invocations(), batchSize, report.partialFailures(), report.bisections(),
+                report.sentToOnFailure().size());
+        out.printf("  elapsed         %10.1f s  (%,.0f events/s end to end)%n%n", seconds, events / seconds);
+        out.println("s3://" + resources.rawBucket() + "/");
+        List<String> prefixes = new ArrayList<>(landed.partitions.keySet());
+        for (int i = 0; i < prefixes.size(); i++) {
+            long[] counts = landed.partitions.get(prefixes.get(i));
+            out.printf("  %s %-52s %3d object%s %,7d records%n", i == prefixes.size() - 1 ? "└──" : "├──",
+                    prefixes.get(i), counts[0], counts[0] == 1 ? " " : "s", counts[1]);
+        }
+        out.printf("%nmetadata table %s, dead-letter queue %s%n", resources.metadataTable(),
+                resources.deadLetterQueueUrl());
+    }
+
+    private static int countMessages(SqsClient sqs, String queueUrl) {
+        String count = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                        .attributeNamesWithStrings("ApproximateNumberOfMessages"))
+                .attributesAsStrings()
+                .get("ApproximateNumberOfMessages");
+        return count == null ? 0 : Integer.parseInt(count);
+    }
+
+    /** What is in the raw bucket: objects and lines per partition prefix. */
+    private static final class Landed {
+        final Map<String, long[]> partitions = new TreeMap<>();
+        long rawObjects;
+        long rawRecords;
+        long failedObjects;
+        long failedRecords;
+
+        static Landed read(S3Client s3, String bucket) {
+            Landed landed = new Landed();
+            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+                String key = object.key();
+                byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+                long lines = countLines(key.endsWith(".gz") ? gunzip(bytes) : bytes);
+                long[] counts = landed.partitions.computeIfAbsent(key.substring(0, key.lastIndexOf('/') + 1),
+                        k -> new long[2]);
+                counts[0]++;
+                counts[1] += lines;
+                if (key.startsWith(ObjectKeys.RAW_PREFIX)) {
+                    landed.rawObjects++;
+                    landed.rawRecords += lines;
+                } else if (key.startsWith(ObjectKeys.FAILED_PREFIX)) {
+                    landed.failedObjects++;
+                    landed.failedRecords += lines;
+                }
+            }
+            return landed;
+        }
+
+        private static byte[] gunzip(byte[] bytes) {
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static long countLines(byte[] bytes) {
+            long lines = 0;
+            for (byte b : bytes) {
+                if (b == '\n') {
+                    lines++;
+                }
+            }
+            return lines;
+        }
+    }
+}

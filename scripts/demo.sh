@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The README's run command: Tributary end to end on the local AWS emulator.
+# Starts moto (scripts/emulator.sh) unless AWS_ENDPOINT_URL is set, builds the CLI, runs `tributary demo`.
+# Arguments go to the demo: scripts/demo.sh --events 50000, scripts/demo.sh --help.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib.sh
+select_jdk
+
+started_emulator=""
+cleanup() { [ -n "$started_emulator" ] && scripts/emulator.sh stop || true; }
+trap cleanup EXIT
+if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
+  scripts/emulator.sh start >/dev/null
+  started_emulator=yes
+  eval "$(scripts/emulator.sh env)"
+fi
+
+echo "==> building (first run downloads Maven and the dependencies)" >&2
+./mvnw -B -q -ntp -DskipTests -pl cli -am install
+java -jar cli/target/tributary-cli.jar demo "$@"
