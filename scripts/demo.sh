@@ -11,8 +11,9 @@ started_emulator=""
 cleanup() { [ -n "$started_emulator" ] && scripts/emulator.sh stop || true; }
 trap cleanup EXIT
 if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
+  # Reuse an emulator someone already started (and leave it running); stop only one started here.
+  scripts/emulator.sh endpoint >/dev/null 2>&1 || started_emulator=yes
   scripts/emulator.sh start >/dev/null
-  started_emulator=yes
   eval "$(scripts/emulator.sh env)"
 fi
 
