@@ -36,11 +36,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = {
-            "Runs Tributary locally against the AWS emulator (AWS_ENDPOINT_URL; scripts/demo.sh starts moto):",
-            "creates a stream, bucket, table and queue, produces sample events of every type (about 1% invalid),",
-            "feeds them to the kinesis-processor the way Lambda's event source mapping does, and prints what landed.",
-            "Exits 1 if any record is unaccounted for."})
+        description = "Runs Tributary locally against the AWS emulator (AWS_ENDPOINT_URL; scripts/demo.sh starts moto): creates a stream, bucket, table and queue, produces sample events of every type (about 1% invalid), feeds them to the kinesis-processor the way Lambda's event source mapping does, and prints what landed. Exits 1 if any record is unaccounted for.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-n", "--events"}, defaultValue = "10000", description = "Events to produce (default: ${DEFAULT-VALUE}).")
     int events;

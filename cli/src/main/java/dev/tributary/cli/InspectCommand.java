@@ -1,0 +1,131 @@
+package dev.tributary.cli;
+
+import dev.tributary.common.metadata.MetadataAttributes;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** {@code tributary inspect}: metadata of one object, or the health of the pipeline. */
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description = "Shows the metadata of a raw object, or the pipeline's health.",
+        subcommands = {InspectCommand.ObjectCommand.class, InspectCommand.HealthCommand.class})
+final class InspectCommand {
+
+    @Command(name = "object", mixinStandardHelpOptions = true,
+            description = "Prints the metadata item of a raw object (its S3 key), or says there is none.")
+    static final class ObjectCommand implements Callable<Integer> {
+        @Mixin
+        AwsOptions aws = new AwsOptions();
+
+        @Option(names = "--metadata-table", defaultValue = "${env:METADATA_TABLE}", required = true,
+                description = "Metadata table (default: METADATA_TABLE).")
+        String table;
+
+        @Parameters(paramLabel = "KEY", description = "Raw object key, e.g. raw/event_type=page_view/dt=…/….jsonl.gz")
+        String key;
+
+        @Override
+        public Integer call() {
+            try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {
+                Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table)
+                        .key(Map.of(MetadataAttributes.OBJECT_KEY, AttributeValue.fromS(key)))
+                        .consistentRead(true)).item();
+                if (item == null || item.isEmpty()) {
+                    System.out.println("no metadata for " + key + " in " + table);
+                    return 1;
+                }
+                new TreeMap<>(item).forEach((name, value) -> System.out.printf("  %-20s %s%n", name, render(value)));
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "health", mixinStandardHelpOptions = true,
+            description = "Counts metadata items per status (a scan: fine for an operator, not for a dashboard), dead-letter queue depths, and the Glue job's checkpoint item.")
+    static final class HealthCommand implements Callable<Integer> {
+        @Mixin
+        AwsOptions aws = new AwsOptions();
+
+        @Option(names = "--metadata-table", defaultValue = "${env:METADATA_TABLE}", required = true,
+                description = "Metadata table (default: METADATA_TABLE).")
+        String table;
+
+        @Option(names = "--queue", description = "A dead-letter queue URL to report on (repeatable).")
+        List<String> queues = List.of();
+
+        @Option(names = "--checkpoint-table", defaultValue = "${env:CHECKPOINT_TABLE}",
+                description = "Checkpoint table (default: CHECKPOINT_TABLE).")
+        String checkpointTable;
+
+        @Option(names = "--job", defaultValue = "${env:GLUE_JOB_NAME}", description = "Glue job name (default: GLUE_JOB_NAME).")
+        String job;
+
+        @Override
+        public Integer call() {
+            try (DynamoDbClient dynamoDb = aws.clients().dynamoDb();
+                    SqsClient sqs = aws.clients().configure(SqsClient.builder()).build()) {
+                Map<String, Long> counts = new TreeMap<>();
+                dynamoDb.scanPaginator(b -> b.tableName(table)
+                                .projectionExpression("#s")
+                                .expressionAttributeNames(Map.of("#s", MetadataAttributes.STATUS)))
+                        .items()
+                        .forEach(item -> counts.merge(item.containsKey(MetadataAttributes.STATUS)
+                                ? item.get(MetadataAttributes.STATUS).s() : "(none)", 1L, Long::sum));
+                System.out.println("objects by status (" + table + ")");
+                if (counts.isEmpty()) {
+                    System.out.println("  (no objects)");
+                }
+                counts.forEach((status, n) -> System.out.printf("  %-12s %,10d%n", status, n));
+                int deadLetters = 0;
+                if (!queues.isEmpty()) {
+                    System.out.println("dead-letter queues");
+                }
+                for (String queue : queues) {
+                    Map<String, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queue)
+                                    .attributeNamesWithStrings("ApproximateNumberOfMessages",
+                                            "ApproximateNumberOfMessagesNotVisible"))
+                            .attributesAsStrings();
+                    int visible = Integer.parseInt(attributes.getOrDefault("ApproximateNumberOfMessages", "0"));
+                    deadLetters += visible;
+                    System.out.printf("  %-70s %,6d waiting, %s in flight%n", queue, visible,
+                            attributes.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0"));
+                }
+                if (checkpointTable != null && job != null) {
+                    Map<String, AttributeValue> checkpoint = dynamoDb.getItem(b -> b.tableName(checkpointTable)
+                            .key(Map.of("job_name", AttributeValue.fromS(job))).consistentRead(true)).item();
+                    System.out.println("checkpoint of " + job);
+                    if (checkpoint == null || checkpoint.isEmpty()) {
+                        System.out.println("  (none yet)");
+                    } else {
+                        new TreeMap<>(checkpoint).forEach((name, value) ->
+                                System.out.printf("  %-20s %s%n", name, render(value)));
+                    }
+                }
+                return deadLetters == 0 ? 0 : 2;
+            }
+        }
+    }
+
+    static String render(AttributeValue value) {
+        if (value.s() != null) {
+            return value.s();
+        }
+        if (value.n() != null) {
+            return value.n();
+        }
+        if (value.bool() != null) {
+            return value.bool().toString();
+        }
+        return value.toString();
+    }
+}

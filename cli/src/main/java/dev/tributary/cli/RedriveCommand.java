@@ -1,0 +1,178 @@
+package dev.tributary.cli;
+
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.common.config.Env;
+import dev.tributary.common.json.Json;
+import dev.tributary.devkit.LambdaEvents;
+import dev.tributary.processor.KinesisProcessorHandler;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** {@code tributary redrive kinesis}: reprocess batches Lambda gave up on. */
+@Command(
+        name = "redrive",
+        mixinStandardHelpOptions = true,
+        description = "Reprocesses what landed on a dead-letter queue. Dry run unless --execute.",
+        subcommands = {RedriveCommand.KinesisRedrive.class})
+final class RedriveCommand {
+
+    @Command(name = "kinesis", mixinStandardHelpOptions = true,
+            description = "Reads the kinesis-processor's on-failure destination (each of Lambda's messages names a shard and a sequence range), re-reads those records from the stream (before the stream's retention drops them) and runs the kinesis-processor on them in this process, with the same configuration as the function. Object names are deterministic, so a redrive rewrites the same objects instead of adding duplicates. Quarantine notices on the same queue are listed, not redriven: those records need a fix first.")
+    static final class KinesisRedrive implements Callable<Integer> {
+        @Mixin
+        AwsOptions aws = new AwsOptions();
+
+        @Option(names = "--queue", defaultValue = "${env:DEAD_LETTER_QUEUE_URL}", required = true,
+                description = "The on-failure destination queue URL (default: DEAD_LETTER_QUEUE_URL).")
+        String queue;
+
+        @Option(names = "--raw-bucket", defaultValue = "${env:RAW_BUCKET}", required = true,
+                description = "The processor's RAW_BUCKET (default: RAW_BUCKET).")
+        String rawBucket;
+
+        @Option(names = "--metadata-table", defaultValue = "${env:METADATA_TABLE}", required = true,
+                description = "The processor's METADATA_TABLE (default: METADATA_TABLE).")
+        String metadataTable;
+
+        @Option(names = "--execute", description = "Reprocess and delete the messages (default: only report).")
+        boolean execute;
+
+        @Option(names = "--max-messages", defaultValue = "1000", description = "Messages to look at (default: ${DEFAULT-VALUE}).")
+        int maxMessages;
+
+        @Override
+        public Integer call() throws IOException {
+            Map<String, String> env = new java.util.HashMap<>(aws.environment());
+            env.put("RAW_BUCKET", rawBucket);
+            env.put("METADATA_TABLE", metadataTable);
+            env.put("DEAD_LETTER_QUEUE_URL", queue);
+            Region region = Region.of(env.get("AWS_REGION"));
+            int batches = 0;
+            int records = 0;
+            int notices = 0;
+            int redriven = 0;
+            int failed = 0;
+            try (SqsClient sqs = aws.clients().configure(SqsClient.builder()).build();
+                    KinesisClient kinesis = aws.clients().configure(KinesisClient.builder()).build()) {
+                KinesisProcessorHandler handler = execute ? new KinesisProcessorHandler(new Env(env)) : null;
+                for (Message message : receive(sqs)) {
+                    JsonNode body = Json.mapper().readTree(message.body());
+                    JsonNode info = body.get("KinesisBatchInfo");
+                    if (info == null) {
+                        notices++;
+                        System.out.printf("  skip   %s (%s)%n", body.path("kind").asText("unknown message"),
+                                body.path("key").asText(message.messageId()));
+                        continue;
+                    }
+                    batches++;
+                    String shard = info.get("shardId").asText();
+                    String start = info.get("startSequenceNumber").asText();
+                    String end = info.get("endSequenceNumber").asText();
+                    String streamArn = info.get("streamArn").asText();
+                    List<Record> range = read(kinesis, streamArn, shard, start, end);
+                    records += range.size();
+                    if (!execute) {
+                        System.out.printf("  would  reprocess %s %s..%s: %d records (batch of %s)%n", shard, start, end,
+                                range.size(), info.path("batchSize").asText("?"));
+                        continue;
+                    }
+                    if (reprocess(handler, streamArn, shard, region, range)) {
+                        sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
+                        redriven++;
+                        System.out.printf("  done   %s %s..%s: %d records%n", shard, start, end, range.size());
+                    } else {
+                        failed++;
+                        System.out.printf("  FAILED %s %s..%s: storage still failing, message kept%n", shard, start, end);
+                    }
+                }
+            }
+            System.out.printf("%nredrive %s: %d Lambda failure records (%d stream records), %d quarantine notices skipped"
+                    + "%s%n", execute ? "executed" : "dry run", batches, records, notices,
+                    execute ? String.format("; %d redriven, %d failed", redriven, failed) : "; pass --execute to act");
+            return failed == 0 ? 0 : 1;
+        }
+
+        /** Every message currently on the queue, each once; in a dry run they stay (visibility timeout 0). */
+        private List<Message> receive(SqsClient sqs) {
+            List<Message> all = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            while (all.size() < maxMessages) {
+                List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
+                        .waitTimeSeconds(0).visibilityTimeout(execute ? 300 : 0)).messages();
+                boolean fresh = false;
+                for (Message m : batch) {
+                    if (seen.add(m.messageId())) {
+                        all.add(m);
+                        fresh = true;
+                    }
+                }
+                if (!fresh) {
+                    return all;
+                }
+            }
+            return all;
+        }
+
+        /** The records of {@code shard} from {@code start} through {@code end}, re-read from the stream. */
+        static List<Record> read(KinesisClient kinesis, String streamArn, String shard, String start, String end) {
+            BigInteger last = new BigInteger(end);
+            // By name, not ARN: emulators (moto) ignore the StreamARN parameter.
+            String stream = streamArn.substring(streamArn.indexOf(":stream/") + ":stream/".length());
+            String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard)
+                    .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).startingSequenceNumber(start))
+                    .shardIterator();
+            List<Record> records = new ArrayList<>();
+            while (iterator != null) {
+                String current = iterator;
+                var response = kinesis.getRecords(b -> b.shardIterator(current).limit(1000));
+                for (Record record : response.records()) {
+                    if (new BigInteger(record.sequenceNumber()).compareTo(last) > 0) {
+                        return records;
+                    }
+                    records.add(record);
+                }
+                if (response.records().isEmpty()) {
+                    return records;
+                }
+                iterator = response.nextShardIterator();
+            }
+            return records;
+        }
+
+        /** Runs the processor over the range, retrying from reported failures a few times. */
+        private static boolean reprocess(KinesisProcessorHandler handler, String streamArn, String shard, Region region,
+                List<Record> range) {
+            List<Record> remaining = range;
+            for (int attempt = 0; attempt < 5 && !remaining.isEmpty(); attempt++) {
+                StreamsEventResponse response = handler.handleRequest(
+                        LambdaEvents.kinesisEvent(streamArn, shard, region, remaining), null);
+                if (response.getBatchItemFailures().isEmpty()) {
+                    return true;
+                }
+                String from = response.getBatchItemFailures().getFirst().getItemIdentifier();
+                int index = 0;
+                while (index < remaining.size() && !remaining.get(index).sequenceNumber().equals(from)) {
+                    index++;
+                }
+                remaining = remaining.subList(index, remaining.size());
+            }
+            return remaining.isEmpty();
+        }
+    }
+}

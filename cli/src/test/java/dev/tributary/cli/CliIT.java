@@ -1,0 +1,179 @@
+package dev.tributary.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.common.aws.AwsClientFactory;
+import dev.tributary.devkit.AwsEmulator;
+import dev.tributary.devkit.KinesisEventSourceSimulator;
+import dev.tributary.devkit.PipelineResources;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The CLI's commands against the emulator, asserting on what landed. */
+class CliIT {
+    private final AwsEmulator emulator = AwsEmulator.get();
+    private final AwsClientFactory clients = emulator.clients();
+
+    /** Runs a command, capturing standard output; returns the exit code and the text. */
+    private static Run run(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int code = new CommandLine(new TributaryCli()).execute(args);
+            return new Run(code, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    record Run(int code, String output) {}
+
+    private String[] endpoint() {
+        return new String[] {"--endpoint-url", emulator.endpoint().toString(), "--region", emulator.region().id()};
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
+    void demo_whenSmallRun_accountsForEveryRecord() {
+        Run run = run("demo", "--events", "400", "--invalid-share", "0.05", "--batch-size", "100");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.output()).containsPattern("records in\\s+400").containsPattern("unaccounted\\s+0\\n")
+                .contains("raw/event_type=page_view/").contains("failed/dt=");
+    }
+
+    @Test
+    void produce_whenCountGiven_putsExactlyThatManyRecordsOnTheStream() {
+        PipelineResources resources = PipelineResources.create(clients, "cli-produce", 2);
+
+        Run run = run(concat(new String[] {"produce", "--stream", resources.streamName(), "--count", "1234",
+                "--rate", "100000"}, endpoint()));
+
+        assertThat(run.code()).isZero();
+        assertThat(run.output()).contains("1,234 sent, 0 retried, 0 failed");
+        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build()) {
+            int total = 0;
+            for (var shard : kinesis.listShards(b -> b.streamName(resources.streamName())).shards()) {
+                total += readAll(kinesis, resources.streamName(), shard.shardId()).size();
+            }
+            assertThat(total).isEqualTo(1234);
+        }
+    }
+
+    @Test
+    void redrive_whenLambdaGaveUpOnABatch_dryRunChangesNothingAndExecuteLandsEveryRecord() {
+        PipelineResources resources = PipelineResources.create(clients, "cli-redrive", 1);
+        List<SampleEvents.Sample> samples = new SampleEvents(5, 0, Instant.now()).next(120);
+        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
+                SqsClient sqs = clients.configure(SqsClient.builder()).build();
+                S3Client s3 = clients.s3()) {
+            for (SampleEvents.Sample sample : samples) {
+                kinesis.putRecord(b -> b.streamName(resources.streamName()).partitionKey("k")
+                        .data(SdkBytes.fromUtf8String(sample.json())));
+            }
+            // An outage: every invocation fails until Lambda gives up and sends the ranges to the on-failure queue.
+            var report = new KinesisEventSourceSimulator(kinesis, Optional.of(sqs), emulator.region(),
+                    new KinesisEventSourceSimulator.Settings(50, 1, false))
+                    .drain(resources.streamName(), resources.streamArn(), event -> {
+                        throw new IllegalStateException("S3 is down");
+                    }, resources.deadLetterQueueUrl());
+            assertThat(report.sentToOnFailure()).hasSize(3);
+
+            String[] redrive = concat(new String[] {"redrive", "kinesis", "--queue", resources.deadLetterQueueUrl(),
+                    "--raw-bucket", resources.rawBucket(), "--metadata-table", resources.metadataTable()}, endpoint());
+            Run dryRun = run(redrive);
+
+            assertThat(dryRun.code()).isZero();
+            assertThat(dryRun.output()).contains("3 Lambda failure records (120 stream records)", "dry run");
+            assertThat(keys(s3, resources.rawBucket())).isEmpty();
+
+            Run executed = run(concat(redrive, "--execute"));
+
+            assertThat(executed.code()).isZero();
+            assertThat(executed.output()).contains("3 redriven, 0 failed");
+            assertThat(countLines(s3, resources.rawBucket())).isEqualTo(120);
+            assertThat(run(redrive).output()).contains("0 Lambda failure records");
+
+            String key = keys(s3, resources.rawBucket()).getFirst();
+            Run object = run(concat(new String[] {"inspect", "object", "--metadata-table", resources.metadataTable(),
+                    key}, endpoint()));
+            assertThat(object.code()).isZero();
+            assertThat(object.output()).contains("status", "WRITTEN", "record_count");
+
+            Run health = run(concat(new String[] {"inspect", "health", "--metadata-table", resources.metadataTable(),
+                    "--queue", resources.deadLetterQueueUrl()}, endpoint()));
+            assertThat(health.code()).isZero();
+            assertThat(health.output()).containsPattern("WRITTEN\\s+" + keys(s3, resources.rawBucket()).size())
+                    .contains("0 waiting");
+        }
+    }
+
+    @Test
+    void inspect_whenObjectUnknown_exitsNonZeroAndSaysSo() {
+        PipelineResources resources = PipelineResources.create(clients, "cli-inspect", 1);
+
+        Run run = run(concat(new String[] {"inspect", "object", "--metadata-table", resources.metadataTable(),
+                "raw/event_type=x/dt=2026-01-01/hr=00/nothing.jsonl.gz"}, endpoint()));
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.output()).contains("no metadata for raw/event_type=x/");
+    }
+
+    private static List<Record> readAll(KinesisClient kinesis, String stream, String shard) {
+        String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard)
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        List<Record> records = new ArrayList<>();
+        while (true) {
+            String current = iterator;
+            var response = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000));
+            if (response.records().isEmpty()) {
+                return records;
+            }
+            records.addAll(response.records());
+            iterator = response.nextShardIterator();
+        }
+    }
+
+    private static List<String> keys(S3Client s3, String bucket) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("raw/")).contents().stream()
+                .map(S3Object::key).toList();
+    }
+
+    private static long countLines(S3Client s3, String bucket) {
+        long lines = 0;
+        for (String key : keys(s3, bucket)) {
+            byte[] gz = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+                for (byte b : in.readAllBytes()) {
+                    if (b == '\n') {
+                        lines++;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return lines;
+    }
+
+}
