@@ -5,20 +5,22 @@ import dev.tributary.common.config.Env;
 import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
-import dev.tributary.devkit.PipelineResources;
+import dev.tributary.devkit.LocalDeployment;
+import dev.tributary.devkit.SamTemplate;
 import dev.tributary.processor.KinesisProcessorHandler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
@@ -36,8 +38,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = "Runs Tributary locally against the AWS emulator (AWS_ENDPOINT_URL; scripts/demo.sh starts moto): creates a stream, bucket, table and queue, produces sample events of every type (about 1% invalid), feeds them to the kinesis-processor the way Lambda's event source mapping does, and prints what landed. Exits 1 if any record is unaccounted for.")
+        description = "Runs Tributary locally against the AWS emulator (AWS_ENDPOINT_URL; scripts/demo.sh starts moto): creates the SAM template's stream, buckets, tables and queues (infra/template.yaml), produces sample events of every type (about 1% invalid), feeds them to the kinesis-processor the way Lambda's event source mapping does, and prints what landed. Exits 1 if any record is unaccounted for.")
 final class DemoCommand implements Callable<Integer> {
+    private static final String PROCESSOR = "KinesisProcessorFunction";
+
     @Option(names = {"-n", "--events"}, defaultValue = "10000", description = "Events to produce (default: ${DEFAULT-VALUE}).")
     int events;
 
@@ -48,9 +52,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--shards", defaultValue = "2", description = "Kinesis shards (default: ${DEFAULT-VALUE}).")
     int shards;
 
-    @Option(names = "--batch-size", defaultValue = "500",
-            description = "Event source mapping batch size (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size",
+            description = "Event source mapping batch size (default: the template's KinesisBatchSize).")
+    Integer batchSize;
+
+    @Option(names = "--template", description = "SAM template to deploy locally (default: infra/template.yaml).")
+    Path templatePath;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for the sample events (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -64,42 +71,51 @@ final class DemoCommand implements Callable<Integer> {
         AwsEmulator emulator = AwsEmulator.get();
         AwsClientFactory clients = emulator.clients();
         err.println("Tributary demo: " + emulator.description());
-        PipelineResources resources = PipelineResources.create(clients, "demo", shards);
+        SamTemplate template = SamTemplate.load(templatePath != null ? templatePath : SamTemplate.locate());
+        LocalDeployment deployment = LocalDeployment.deploy(template, emulator,
+                "demo-" + UUID.randomUUID().toString().substring(0, 8), Map.of("ShardCount", Integer.toString(shards)));
+        deployment.notes().forEach(note -> err.println("note: " + note));
+        String streamName = deployment.physicalId("EventStream");
+        String rawBucket = deployment.physicalId("RawBucket");
+        String deadLetterQueue = deployment.physicalId("ProcessorDeadLetterQueue");
+        KinesisEventSourceSimulator.Settings fromTemplate = deployment.kinesisSettings(PROCESSOR);
+        KinesisEventSourceSimulator.Settings settings = batchSize == null ? fromTemplate
+                : new KinesisEventSourceSimulator.Settings(batchSize, fromTemplate.maxRetryAttempts(),
+                        fromTemplate.bisectOnFunctionError());
 
         try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
                 S3Client s3 = clients.s3();
                 SqsClient sqs = clients.configure(SqsClient.builder()).build()) {
             List<SampleEvents.Sample> samples = new SampleEvents(seed, invalidShare, Instant.now()).next(events);
-            produce(kinesis, resources.streamName(), samples);
+            produce(kinesis, streamName, samples);
 
-            Map<String, String> env = new HashMap<>(resources.processorEnvironment());
-            env.putAll(emulator.functionEnvironment());
+            Map<String, String> env = deployment.functionEnvironment(PROCESSOR);
             ProgressBar processing = new ProgressBar(err, "process", events);
             AtomicLong delivered = new AtomicLong();
             KinesisEventSourceSimulator esm = new KinesisEventSourceSimulator(kinesis, Optional.of(sqs),
-                    emulator.region(), new KinesisEventSourceSimulator.Settings(batchSize, 3, true));
+                    emulator.region(), settings);
             PrintStream stdout = System.out;
             KinesisEventSourceSimulator.Report report;
             try {
                 // The handler logs one JSON line per batch to stdout, as in Lambda; here the summary speaks instead.
                 System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
                 KinesisProcessorHandler handler = new KinesisProcessorHandler(new Env(env));
-                report = esm.drain(resources.streamName(), resources.streamArn(), event -> {
+                report = esm.drain(streamName, deployment.arn("EventStream"), event -> {
                     var response = handler.handleRequest(event, null);
                     processing.update(Math.min(events, delivered.addAndGet(event.getRecords().size())));
                     return response;
-                }, resources.deadLetterQueueUrl());
+                }, deadLetterQueue);
             } finally {
                 System.setOut(stdout);
             }
             processing.update(events);
 
-            Landed landed = Landed.read(s3, resources.rawBucket());
-            int notices = countMessages(sqs, resources.deadLetterQueueUrl());
+            Landed landed = Landed.read(s3, rawBucket);
+            int notices = countMessages(sqs, deadLetterQueue);
             double seconds = (System.nanoTime() - started) / 1e9;
             long expectedInvalid = samples.stream().filter(s -> !s.valid()).count();
             long unaccounted = events - landed.rawRecords - landed.failedRecords;
-            printSummary(resources, landed, report, notices, seconds, expectedInvalid, unaccounted);
+            printSummary(deployment, settings, landed, report, notices, seconds, expectedInvalid, unaccounted);
             return unaccounted == 0 && landed.failedRecords == expectedInvalid ? 0 : 1;
         }
     }
@@ -122,8 +138,9 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void printSummary(PipelineResources resources, Landed landed, KinesisEventSourceSimulator.Report report,
-            int notices, double seconds, long expectedInvalid, long unaccounted) {
+    private void printSummary(LocalDeployment deployment, KinesisEventSourceSimulator.Settings settings, Landed landed,
+            KinesisEventSourceSimulator.Report report, int notices, double seconds, long expectedInvalid,
+            long unaccounted) {
         out.println();
         out.printf("Tributary demo: %,d events through the kinesis-processor%n%n", events);
         out.printf("  records in      %,10d%n", events);
@@ -133,18 +150,18 @@ final class DemoCommand implements Callable<Integer> {
                 + " (%d generated invalid)%n", landed.failedRecords, landed.failedObjects, notices, expectedInvalid);
         out.printf("  unaccounted     %,10d%s%n", unaccounted, unaccounted == 0 ? "" : "   <-- records lost!");
         out.printf("  invocations     %,10d (batch size %d; %d partial failures, %d bisections, %d batches given up)%n",
-                report.invocations(), batchSize, report.partialFailures(), report.bisections(),
+                report.invocations(), settings.batchSize(), report.partialFailures(), report.bisections(),
                 report.sentToOnFailure().size());
         out.printf("  elapsed         %10.1f s  (%,.0f events/s end to end)%n%n", seconds, events / seconds);
-        out.println("s3://" + resources.rawBucket() + "/");
+        out.println("s3://" + deployment.physicalId("RawBucket") + "/");
         List<String> prefixes = new ArrayList<>(landed.partitions.keySet());
         for (int i = 0; i < prefixes.size(); i++) {
             long[] counts = landed.partitions.get(prefixes.get(i));
             out.printf("  %s %-52s %3d object%s %,7d records%n", i == prefixes.size() - 1 ? "└──" : "├──",
                     prefixes.get(i), counts[0], counts[0] == 1 ? " " : "s", counts[1]);
         }
-        out.printf("%nmetadata table %s, dead-letter queue %s%n", resources.metadataTable(),
-                resources.deadLetterQueueUrl());
+        out.printf("%nmetadata table %s, dead-letter queue %s%n", deployment.physicalId("MetadataTable"),
+                deployment.physicalId("ProcessorDeadLetterQueue"));
     }
 
     private static int countMessages(SqsClient sqs, String queueUrl) {

@@ -1,0 +1,322 @@
+package dev.tributary.devkit;
+
+import dev.tributary.common.aws.AwsClientFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Event;
+import software.amazon.awssdk.services.s3.model.FilterRule;
+import software.amazon.awssdk.services.s3.model.QueueConfiguration;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The SAM template's data resources, created in an emulator under a name prefix: the stream, buckets, tables,
+ * queues and Glue job the template defines, with the names, keys and settings it gives them. Functions are not
+ * deployed; their environment is resolved from the template so a local runner can host the handlers.
+ *
+ * <p>One local difference: an S3 notification to a Lambda function becomes a notification to an SQS queue
+ * ({@link #notificationQueueUrl}) that the runner reads and hands to the function, since emulators cannot invoke a
+ * Java handler living in the runner's JVM.
+ */
+public final class LocalDeployment {
+    private static final String ACCOUNT = "123456789012";
+
+    private final SamTemplate template;
+    private final AwsEmulator emulator;
+    private final AwsClientFactory clients;
+    private final TemplateResolver resolver;
+    private final Map<String, String> physicalIds = new HashMap<>();
+    private final Map<String, String> arns = new HashMap<>();
+    private final Map<String, String> notificationQueues = new HashMap<>();
+    private final List<String> notes = new ArrayList<>();
+
+    private LocalDeployment(SamTemplate template, AwsEmulator emulator, String namePrefix, Map<String, String> overrides) {
+        this.template = template;
+        this.emulator = emulator;
+        this.clients = emulator.clients();
+        Map<String, String> parameters = new LinkedHashMap<>(template.parameterDefaults());
+        parameters.putAll(overrides);
+        parameters.put("NamePrefix", namePrefix);
+        parameters.put("AwsEndpointUrl", ""); // functions run in the runner's JVM, which sets the endpoint itself
+        parameters.put("AWS::Region", emulator.region().id());
+        parameters.put("AWS::AccountId", ACCOUNT);
+        parameters.put("AWS::StackName", namePrefix);
+        parameters.put("AWS::Partition", "aws");
+        parameters.put("AWS::URLSuffix", "amazonaws.com");
+        this.resolver = new TemplateResolver(parameters, template.conditions(), this::ref, this::getAtt);
+    }
+
+    /**
+     * Creates the template's stream, buckets, tables, queues and Glue job in {@code emulator}.
+     *
+     * @param namePrefix the {@code NamePrefix} parameter; use a fresh one per run
+     * @param overrides  parameter values other than the defaults (e.g. {@code ShardCount})
+     */
+    public static LocalDeployment deploy(SamTemplate template, AwsEmulator emulator, String namePrefix,
+            Map<String, String> overrides) {
+        LocalDeployment deployment = new LocalDeployment(template, emulator, namePrefix.toLowerCase(Locale.ROOT),
+                overrides);
+        deployment.create();
+        return deployment;
+    }
+
+    private void create() {
+        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
+                S3Client s3 = clients.s3();
+                DynamoDbClient dynamoDb = clients.dynamoDb();
+                SqsClient sqs = clients.configure(SqsClient.builder()).build()) {
+            for (SamTemplate.Resource queue : template.resources("AWS::SQS::Queue")) {
+                String name = name(queue);
+                physicalIds.put(queue.logicalId(), sqs.createQueue(b -> b.queueName(name)).queueUrl());
+                arns.put(queue.logicalId(), "arn:aws:sqs:" + emulator.region().id() + ":" + ACCOUNT + ":" + name);
+            }
+            for (SamTemplate.Resource stream : template.resources("AWS::Kinesis::Stream")) {
+                String name = name(stream);
+                int shards = Integer.parseInt(resolver.string(Map.of("Ref", "ShardCount")));
+                kinesis.createStream(b -> b.streamName(name).shardCount(shards));
+                physicalIds.put(stream.logicalId(), name);
+                arns.put(stream.logicalId(), awaitStream(kinesis, name));
+            }
+            for (SamTemplate.Resource table : template.resources("AWS::DynamoDB::Table")) {
+                createTable(dynamoDb, table);
+            }
+            for (SamTemplate.Resource bucket : template.resources("AWS::S3::Bucket")) {
+                createBucket(s3, sqs, bucket);
+            }
+            for (SamTemplate.Resource table : template.resources("AWS::DynamoDB::Table")) {
+                dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(physicalIds.get(table.logicalId())));
+            }
+        }
+        createGlueJobs();
+    }
+
+    private void createTable(DynamoDbClient dynamoDb, SamTemplate.Resource table) {
+        Map<String, Object> p = props(table);
+        String name = name(table);
+        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+        for (Object index : list(p.get("GlobalSecondaryIndexes"))) {
+            Map<String, Object> gsi = SamTemplate.map(index);
+            indexes.add(GlobalSecondaryIndex.builder()
+                    .indexName(gsi.get("IndexName").toString())
+                    .keySchema(keySchema(gsi.get("KeySchema")))
+                    .projection(Projection.builder().projectionType(ProjectionType.fromValue(
+                            SamTemplate.map(gsi.get("Projection")).getOrDefault("ProjectionType", "ALL").toString()))
+                            .build())
+                    .build());
+        }
+        dynamoDb.createTable(b -> {
+            b.tableName(name)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .keySchema(keySchema(p.get("KeySchema")))
+                    .attributeDefinitions(list(p.get("AttributeDefinitions")).stream()
+                            .map(SamTemplate::map)
+                            .map(a -> AttributeDefinition.builder()
+                                    .attributeName(a.get("AttributeName").toString())
+                                    .attributeType(a.get("AttributeType").toString())
+                                    .build())
+                            .toList());
+            if (!indexes.isEmpty()) {
+                b.globalSecondaryIndexes(indexes);
+            }
+        });
+        physicalIds.put(table.logicalId(), name);
+        arns.put(table.logicalId(), "arn:aws:dynamodb:" + emulator.region().id() + ":" + ACCOUNT + ":table/" + name);
+    }
+
+    private void createBucket(S3Client s3, SqsClient sqs, SamTemplate.Resource bucket) {
+        Map<String, Object> p = props(bucket);
+        String name = name(bucket);
+        s3.createBucket(b -> b.bucket(name));
+        physicalIds.put(bucket.logicalId(), name);
+        arns.put(bucket.logicalId(), "arn:aws:s3:::" + name);
+        Object status = SamTemplate.map(p.get("VersioningConfiguration")).get("Status");
+        if ("Enabled".equals(status)) {
+            s3.putBucketVersioning(b -> b.bucket(name).versioningConfiguration(v -> v.status("Enabled")));
+        }
+        List<QueueConfiguration> targets = new ArrayList<>();
+        for (Object config : list(SamTemplate.map(p.get("NotificationConfiguration")).get("LambdaConfigurations"))) {
+            Map<String, Object> lambda = SamTemplate.map(config);
+            String queueName = name + "-notifications";
+            String queueUrl = sqs.createQueue(b -> b.queueName(queueName)).queueUrl();
+            String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                    .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+            notificationQueues.put(bucket.logicalId(), queueUrl);
+            List<FilterRule> rules = list(SamTemplate.map(SamTemplate.map(lambda.get("Filter")).get("S3Key")).get("Rules"))
+                    .stream()
+                    .map(SamTemplate::map)
+                    .map(rule -> FilterRule.builder().name(rule.get("Name").toString())
+                            .value(rule.get("Value").toString()).build())
+                    .toList();
+            targets.add(QueueConfiguration.builder()
+                    .queueArn(queueArn)
+                    .events(Event.fromValue(lambda.get("Event").toString()))
+                    .filter(f -> f.key(k -> k.filterRules(rules)))
+                    .build());
+        }
+        if (!targets.isEmpty()) {
+            s3.putBucketNotificationConfiguration(b -> b.bucket(name)
+                    .notificationConfiguration(n -> n.queueConfigurations(targets)));
+        }
+    }
+
+    private void createGlueJobs() {
+        List<SamTemplate.Resource> jobs = template.resources("AWS::Glue::Job");
+        if (jobs.isEmpty()) {
+            return;
+        }
+        try (GlueClient glue = clients.configure(GlueClient.builder()).build()) {
+            for (SamTemplate.Resource job : jobs) {
+                Map<String, Object> p = props(job);
+                String name = name(job);
+                Map<String, Object> command = SamTemplate.map(p.get("Command"));
+                Map<String, String> arguments = new LinkedHashMap<>();
+                SamTemplate.map(p.get("DefaultArguments")).forEach((k, v) -> arguments.put(k, String.valueOf(v)));
+                glue.createJob(b -> b.name(name)
+                        .role(String.valueOf(p.get("Role")))
+                        .glueVersion(String.valueOf(p.getOrDefault("GlueVersion", "5.0")))
+                        .command(c -> c.name(String.valueOf(command.get("Name")))
+                                .pythonVersion(String.valueOf(command.getOrDefault("PythonVersion", "3")))
+                                .scriptLocation(String.valueOf(command.get("ScriptLocation"))))
+                        .executionProperty(e -> e.maxConcurrentRuns(Integer.parseInt(String.valueOf(
+                                SamTemplate.map(p.get("ExecutionProperty")).getOrDefault("MaxConcurrentRuns", "1")))))
+                        .defaultArguments(arguments));
+                physicalIds.put(job.logicalId(), name);
+            }
+        } catch (RuntimeException e) {
+            // LocalStack's free edition has no Glue: the rest of the pipeline still runs.
+            notes.add("Glue jobs not created (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /** The physical id of a resource: bucket, table, stream or job name, queue URL. */
+    public String physicalId(String logicalId) {
+        String id = physicalIds.get(logicalId);
+        if (id == null) {
+            throw new IllegalArgumentException(logicalId + " was not deployed locally");
+        }
+        return id;
+    }
+
+    /** The ARN of a deployed resource. */
+    public String arn(String logicalId) {
+        return getAtt(logicalId, "Arn");
+    }
+
+    /** The queue that stands in for a bucket's Lambda notifications, if the template gives it any. */
+    public Optional<String> notificationQueueUrl(String bucketLogicalId) {
+        return Optional.ofNullable(notificationQueues.get(bucketLogicalId));
+    }
+
+    /** What could not be deployed in this emulator. */
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    /** A function's environment as the template defines it, plus the emulator's region and endpoint. */
+    public Map<String, String> functionEnvironment(String functionLogicalId) {
+        Map<String, Object> environment = SamTemplate.map(
+                SamTemplate.map(props(template.resource(functionLogicalId)).get("Environment")).get("Variables"));
+        Map<String, String> env = new LinkedHashMap<>();
+        environment.forEach((k, v) -> env.put(k, String.valueOf(v)));
+        env.putAll(emulator.functionEnvironment());
+        return env;
+    }
+
+    /** The Kinesis event source mapping of a function, as the simulator's settings. */
+    public KinesisEventSourceSimulator.Settings kinesisSettings(String functionLogicalId) {
+        Map<String, Object> events = SamTemplate.map(props(template.resource(functionLogicalId)).get("Events"));
+        for (Object event : events.values()) {
+            Map<String, Object> definition = SamTemplate.map(event);
+            if ("Kinesis".equals(definition.get("Type"))) {
+                Map<String, Object> p = SamTemplate.map(definition.get("Properties"));
+                return new KinesisEventSourceSimulator.Settings(
+                        Integer.parseInt(String.valueOf(p.getOrDefault("BatchSize", "100"))),
+                        Integer.parseInt(String.valueOf(p.getOrDefault("MaximumRetryAttempts", "-1"))),
+                        Boolean.parseBoolean(String.valueOf(p.getOrDefault("BisectBatchOnFunctionError", "false"))));
+            }
+        }
+        throw new IllegalArgumentException(functionLogicalId + " has no Kinesis event source in the template");
+    }
+
+    private Map<String, Object> props(SamTemplate.Resource resource) {
+        return SamTemplate.map(resolver.resolve(resource.properties()));
+    }
+
+    private String name(SamTemplate.Resource resource) {
+        Map<String, Object> raw = resource.properties();
+        for (String property : List.of("TableName", "BucketName", "QueueName", "Name", "FunctionName")) {
+            if (raw.containsKey(property)) {
+                return resolver.string(raw.get(property));
+            }
+        }
+        return resolver.string(Map.of("Fn::Sub", "${NamePrefix}-" + resource.logicalId().toLowerCase(Locale.ROOT)));
+    }
+
+    private String ref(String logicalId) {
+        if (logicalId.endsWith(".Alias")) { // SAM: the function's alias
+            return ref(logicalId.substring(0, logicalId.length() - ".Alias".length())) + ":live";
+        }
+        String id = physicalIds.get(logicalId);
+        if (id != null) {
+            return id;
+        }
+        SamTemplate.Resource resource = template.resource(logicalId);
+        return switch (resource.type()) {
+            case "AWS::Serverless::Function", "AWS::Glue::Job", "AWS::S3::Bucket", "AWS::DynamoDB::Table",
+                    "AWS::Kinesis::Stream" -> name(resource);
+            default -> "local-" + logicalId;
+        };
+    }
+
+    private String getAtt(String logicalId, String attribute) {
+        if (attribute.equals("Arn") && arns.containsKey(logicalId)) {
+            return arns.get(logicalId);
+        }
+        return "arn:aws:local:" + emulator.region().id() + ":" + ACCOUNT + ":" + logicalId + "/" + attribute;
+    }
+
+    private static List<KeySchemaElement> keySchema(Object value) {
+        return list(value).stream()
+                .map(SamTemplate::map)
+                .map(k -> KeySchemaElement.builder()
+                        .attributeName(k.get("AttributeName").toString())
+                        .keyType(k.get("KeyType").toString())
+                        .build())
+                .toList();
+    }
+
+    private static List<?> list(Object value) {
+        return value instanceof List<?> l ? l : List.of();
+    }
+
+    private static String awaitStream(KinesisClient kinesis, String name) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            var description = kinesis.describeStream(b -> b.streamName(name)).streamDescription();
+            if (description.streamStatusAsString().equals("ACTIVE")) {
+                return description.streamARN();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("stream " + name + " did not become ACTIVE");
+    }
+}
