@@ -4,8 +4,9 @@
 #   1. Java unit tests (surefire) and integration tests (failsafe) against an AWS emulator:
 #      moto server, installed into .tools/ and started on a free 127.0.0.1 port by scripts/emulator.sh,
 #      unless AWS_ENDPOINT_URL already points at one (e.g. a LocalStack you run yourself).
-#   2. The Glue job's pytest suite under local pyspark (scripts/test-glue-job.sh), when present.
-#   3. The SAM template checks (scripts/check-infra.sh), when present.
+#   2. Time-bounded fuzzing of the decoders (scripts/fuzz.sh, FUZZ_SECONDS each, default 30).
+#   3. The Glue job's pytest suite under local pyspark (scripts/test-glue-job.sh).
+#   4. The SAM template checks (scripts/check-infra.sh).
 #
 # Needs only a JDK 25, Python 3 and access to the package registries; everything else installs itself.
 set -euo pipefail
@@ -30,6 +31,9 @@ echo "==> AWS emulator: $AWS_ENDPOINT_URL"
 
 echo "==> Java: unit and integration tests"
 ./mvnw -B -ntp verify
+
+echo "==> Fuzzing: time-bounded Jazzer runs from the committed corpora"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
 if [ -x scripts/test-glue-job.sh ] || [ -f scripts/test-glue-job.sh ]; then
   echo "==> Glue job: pytest under local pyspark"

@@ -3,6 +3,7 @@ package dev.tributary.processor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tributary.common.event.DecodeResult;
 import dev.tributary.common.event.EventDecoder;
+import dev.tributary.common.event.QuarantineReason;
 import dev.tributary.common.io.GzipJsonLinesWriter;
 import dev.tributary.common.json.Json;
 import dev.tributary.common.layout.Partition;
@@ -31,19 +32,19 @@ import java.util.function.Consumer;
  * {@link #retryIndex} does, is argued in {@code docs/design.md}.
  */
 public final class BatchProcessor implements AutoCloseable {
-    private final EventDecoder decoder;
+    private final RecordDecoder decoder;
     private final PartitionWriter writer;
     private final Semaphore writeSlots;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Consumer<String> warnings;
 
     /**
-     * @param decoder          validates records
+     * @param decoder          validates records ({@link EventDecoder#decode})
      * @param writer           stores the groups
      * @param writeConcurrency groups written at once
      * @param warnings         receives one line per failed write (the handler logs them)
      */
-    BatchProcessor(EventDecoder decoder, PartitionWriter writer, int writeConcurrency, Consumer<String> warnings) {
+    BatchProcessor(RecordDecoder decoder, PartitionWriter writer, int writeConcurrency, Consumer<String> warnings) {
         this.decoder = decoder;
         this.writer = writer;
         this.writeSlots = new Semaphore(writeConcurrency);
@@ -63,7 +64,7 @@ public final class BatchProcessor implements AutoCloseable {
         Group<QuarantinedRecord> quarantine = new Group<>(null);
         for (int i = 0; i < records.size(); i++) {
             StreamRecord record = records.get(i);
-            switch (decoder.decode(record.data(), record.arrival())) {
+            switch (decodeSafely(record)) {
                 case DecodeResult.Valid valid -> partitions
                         .computeIfAbsent(Partition.of(valid.event().eventType(), valid.event().eventTime()), Group::new)
                         .add(i, new ValidRecord(record, line(record.data(), valid)));
@@ -153,6 +154,17 @@ public final class BatchProcessor implements AutoCloseable {
         return OptionalInt.of(point);
     }
 
+    /** Decodes a record; a decoder bug quarantines that record instead of failing (and re-failing) the batch. */
+    private DecodeResult decodeSafely(StreamRecord record) {
+        try {
+            return decoder.decode(record.data(), record.arrival());
+        } catch (RuntimeException e) {
+            warnings.accept("decoder failed on sequence " + record.position().sequenceNumber() + ": " + e);
+            return new DecodeResult.Invalid(QuarantineReason.DECODER_ERROR, e.getClass().getName() + ": "
+                    + e.getMessage());
+        }
+    }
+
     /** The producer's bytes when they are one line (almost always), else the event re-serialised compactly. */
     private static byte[] line(byte[] data, DecodeResult.Valid valid) {
         if (GzipJsonLinesWriter.isSingleLine(data)) {
@@ -182,6 +194,12 @@ public final class BatchProcessor implements AutoCloseable {
     @Override
     public void close() {
         executor.close();
+    }
+
+    /** Turns a record's bytes into a verdict: {@link EventDecoder#decode} in production. */
+    @FunctionalInterface
+    interface RecordDecoder {
+        DecodeResult decode(byte[] data, java.time.Instant arrival);
     }
 
     /** Records of one object, with their positions in the batch. */

@@ -56,7 +56,7 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
         EventDecoder decoder = new EventDecoder(new EventSchemas(), config.maxRecordBytes(), config.maxFutureSkew());
         PartitionWriter writer = new S3PartitionWriter(new S3ObjectStore(s3),
                 new DynamoDbMetadataStore(dynamoDb, config.metadataTable()), sqs, config, clock);
-        this.processor = new BatchProcessor(decoder, writer, config.writeConcurrency(),
+        this.processor = new BatchProcessor(decoder::decode, writer, config.writeConcurrency(),
                 warning -> log.warn(warning, Map.of()));
     }
 

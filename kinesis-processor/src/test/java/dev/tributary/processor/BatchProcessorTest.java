@@ -24,7 +24,7 @@ class BatchProcessorTest {
     private final RecordingWriter writer = new RecordingWriter();
     private final List<String> warnings = new ArrayList<>();
     private final BatchProcessor processor = new BatchProcessor(
-            new EventDecoder(new EventSchemas(), 1024 * 1024, Duration.ofDays(1)), writer, 4, warnings::add);
+            new EventDecoder(new EventSchemas(), 1024 * 1024, Duration.ofDays(1))::decode, writer, 4, warnings::add);
 
     static StreamRecord record(int sequence, String json) {
         return new StreamRecord(new StreamPosition("events", "shardId-000000000000", Integer.toString(1000 + sequence)),

@@ -74,6 +74,9 @@ public final class EventDecoder {
             return invalid(QuarantineReason.NOT_JSON, jsonProblem(e));
         } catch (IOException e) {
             return invalid(QuarantineReason.NOT_JSON, e.getMessage());
+        } catch (NumberFormatException e) {
+            // Found by fuzzing: a number like 1e10000000000 is well-formed JSON that no decimal can hold.
+            return invalid(QuarantineReason.NOT_JSON, "a number cannot be represented: " + e.getMessage());
         }
         if (tree == null || tree.isMissingNode()) {
             return invalid(QuarantineReason.NOT_JSON, "record is only whitespace");

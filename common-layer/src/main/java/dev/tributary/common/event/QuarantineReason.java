@@ -21,7 +21,12 @@ public enum QuarantineReason {
     /** No schema for the {@code event_type} and no default schema. */
     UNKNOWN_EVENT_TYPE("unknown_event_type"),
     /** The payload does not match its type's schema. */
-    INVALID_PAYLOAD("invalid_payload");
+    INVALID_PAYLOAD("invalid_payload"),
+    /**
+     * The decoder itself failed on this record (a bug, not bad data). Quarantined rather than failing the batch, so
+     * one record cannot block its shard; the detail names the exception.
+     */
+    DECODER_ERROR("decoder_error");
 
     private final String code;
 

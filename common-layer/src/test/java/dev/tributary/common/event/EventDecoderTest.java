@@ -182,6 +182,16 @@ class EventDecoderTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"1e10000000000", "{\"a\":1e10000000000}", "[-9e-99999999999]"})
+    void decode_whenNumberBeyondAnyDecimal_quarantinesAsNotJson(String text) {
+        // Regression: found by EventDecoderFuzzer; Jackson threw NumberFormatException out of readTree.
+        DecodeResult.Invalid result = invalid(text);
+
+        assertThat(result.reason()).isEqualTo(QuarantineReason.NOT_JSON);
+        assertThat(result.detail()).startsWith("a number cannot be represented");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"[1,2,3]", "[]", "\"a string\"", "42", "true", "null"})
     void decode_whenArrayOrScalar_quarantinesAsNotAnObject(String text) {
         DecodeResult.Invalid result = invalid(text);
