@@ -48,3 +48,34 @@ ensure_venv() {
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
   echo "$want" > "$stamp"
 }
+
+# Exports JAVA_HOME pointing at a JDK 17, the Java of Spark 3.5 and AWS Glue 5.0 (Spark 3.5 does not run on
+# Java 25): $SPARK_JAVA_HOME if set, else the current JAVA_HOME if it is a 17, else the first 17 installed.
+SPARK_JAVA_MAJOR=17
+select_spark_jdk() {
+  local candidate
+  for candidate in "${SPARK_JAVA_HOME:-}" "${JAVA_HOME:-}" \
+                   /usr/lib/jvm/java-17-openjdk* /usr/lib/jvm/temurin-17* /usr/lib/jvm/*-17* /usr/lib/jvm/* \
+                   /opt/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+    if [ "$(java_major "$candidate")" = "$SPARK_JAVA_MAJOR" ]; then
+      export JAVA_HOME="$candidate"; export PATH="$JAVA_HOME/bin:$PATH"; return 0
+    fi
+  done
+  echo "error: the Glue job needs a JDK $SPARK_JAVA_MAJOR (Spark 3.5 does not run on newer Java);" \
+       "install one (e.g. apt-get install openjdk-17-jdk-headless) or set SPARK_JAVA_HOME to it." >&2
+  return 1
+}
+
+# Installs the Glue job's local runtime (pinned PySpark, the Spark of Glue 5.0) into .tools/glue-venv and
+# exports what running it needs: GLUE_PYTHON, SPARK_JAVA_HOME, PYSPARK_PYTHON, SPARK_LOCAL_IP.
+ensure_glue_env() {
+  ensure_venv glue-venv "$TRIBUTARY_ROOT/glue-job/requirements-test.txt"
+  local saved_java_home="${JAVA_HOME:-}"
+  select_spark_jdk || return 1
+  export SPARK_JAVA_HOME="$JAVA_HOME"
+  if [ -n "$saved_java_home" ]; then export JAVA_HOME="$saved_java_home"; export PATH="$JAVA_HOME/bin:$PATH"; fi
+  export GLUE_PYTHON="$TOOLS_DIR/glue-venv/bin/python"
+  export PYSPARK_PYTHON="$GLUE_PYTHON" PYSPARK_DRIVER_PYTHON="$GLUE_PYTHON"
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"   # no DNS look-up of the host name, loopback only
+}
