@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 select_jdk
+ensure_glue_env   # the Glue job's local runtime (PySpark 3.5 on a JDK 17), for the demo's Glue stage
 
 started_emulator=""
 cleanup() { [ -n "$started_emulator" ] && scripts/emulator.sh stop || true; }

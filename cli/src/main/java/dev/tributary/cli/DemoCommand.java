@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,12 +28,15 @@ import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** {@code tributary demo}: the pipeline end to end on the local emulator, with a summary at the end. */
 @Command(
@@ -66,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
     private final PrintStream err = System.err;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         long started = System.nanoTime();
         AwsEmulator emulator = AwsEmulator.get();
         AwsClientFactory clients = emulator.clients();
@@ -85,7 +89,10 @@ final class DemoCommand implements Callable<Integer> {
 
         try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
                 S3Client s3 = clients.s3();
-                SqsClient sqs = clients.configure(SqsClient.builder()).build()) {
+                SqsClient sqs = clients.configure(SqsClient.builder()).build();
+                DynamoDbClient dynamoDb = clients.dynamoDb();
+                GlueClient glue = clients.configure(GlueClient.builder()).build();
+                SsmClient ssm = clients.configure(SsmClient.builder()).build()) {
             List<SampleEvents.Sample> samples = new SampleEvents(seed, invalidShare, Instant.now()).next(events);
             produce(kinesis, streamName, samples);
 
@@ -96,8 +103,8 @@ final class DemoCommand implements Callable<Integer> {
                     emulator.region(), settings);
             PrintStream stdout = System.out;
             KinesisEventSourceSimulator.Report report;
+            // The handlers log one JSON line per invocation to stdout, as in Lambda; here the summary speaks instead.
             try {
-                // The handler logs one JSON line per batch to stdout, as in Lambda; here the summary speaks instead.
                 System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
                 KinesisProcessorHandler handler = new KinesisProcessorHandler(new Env(env));
                 report = esm.drain(streamName, deployment.arn("EventStream"), event -> {
@@ -112,11 +119,33 @@ final class DemoCommand implements Callable<Integer> {
 
             Landed landed = Landed.read(s3, rawBucket);
             int notices = countMessages(sqs, deadLetterQueue);
+
+            PipelineStages stages = new PipelineStages(deployment, s3, sqs, dynamoDb, glue, ssm);
+            System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+            PipelineStages.TransformReport transformed;
+            PipelineStages.GlueReport curated = null;
+            try {
+                transformed = stages.transform(new ProgressBar(err, "transform", landed.rawObjects), landed.rawObjects);
+                if (LocalGlueRunner.available()) {
+                    err.println("glue       running the curation job locally (PySpark 3.5, the Spark of Glue 5.0)...");
+                    curated = stages.orchestrate(Files.createTempDirectory("tributary-glue"),
+                            SamTemplate.locate().getParent().getParent(), 1);
+                } else {
+                    err.println("note: GLUE_PYTHON/SPARK_JAVA_HOME not set: the Glue stage is skipped "
+                            + "(scripts/demo.sh sets them)");
+                }
+            } finally {
+                System.setOut(stdout);
+            }
+            Map<String, Long> metadata = stages.metadataCounts();
+            Landed processed = Landed.read(s3, deployment.physicalId("ProcessedBucket"));
+            Landed curatedFiles = Landed.read(s3, deployment.physicalId("CuratedBucket"));
             double seconds = (System.nanoTime() - started) / 1e9;
             long expectedInvalid = samples.stream().filter(s -> !s.valid()).count();
-            long unaccounted = events - landed.rawRecords - landed.failedRecords;
-            printSummary(deployment, settings, landed, report, notices, seconds, expectedInvalid, unaccounted);
-            return unaccounted == 0 && landed.failedRecords == expectedInvalid ? 0 : 1;
+            Verdict verdict = new Verdict(events, expectedInvalid, landed, processed, metadata, curated);
+            printSummary(deployment, settings, landed, report, notices, transformed, processed, metadata, curated,
+                    curatedFiles, verdict, seconds);
+            return verdict.problems.isEmpty() ? 0 : 1;
         }
     }
 
@@ -138,29 +167,92 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void printSummary(LocalDeployment deployment, KinesisEventSourceSimulator.Settings settings, Landed landed,
-            KinesisEventSourceSimulator.Report report, int notices, double seconds, long expectedInvalid,
-            long unaccounted) {
-        out.println();
-        out.printf("Tributary demo: %,d events through the kinesis-processor%n%n", events);
-        out.printf("  records in      %,10d%n", events);
-        out.printf("  raw             %,10d records in %d objects (one per partition per batch)%n",
-                landed.rawRecords, landed.rawObjects);
-        out.printf("  quarantined     %,10d records in %d failed/ objects, %d notices on the dead-letter queue"
-                + " (%d generated invalid)%n", landed.failedRecords, landed.failedObjects, notices, expectedInvalid);
-        out.printf("  unaccounted     %,10d%s%n", unaccounted, unaccounted == 0 ? "" : "   <-- records lost!");
-        out.printf("  invocations     %,10d (batch size %d; %d partial failures, %d bisections, %d batches given up)%n",
-                report.invocations(), settings.batchSize(), report.partialFailures(), report.bisections(),
-                report.sentToOnFailure().size());
-        out.printf("  elapsed         %10.1f s  (%,.0f events/s end to end)%n%n", seconds, events / seconds);
-        out.println("s3://" + deployment.physicalId("RawBucket") + "/");
-        List<String> prefixes = new ArrayList<>(landed.partitions.keySet());
-        for (int i = 0; i < prefixes.size(); i++) {
-            long[] counts = landed.partitions.get(prefixes.get(i));
-            out.printf("  %s %-52s %3d object%s %,7d records%n", i == prefixes.size() - 1 ? "└──" : "├──",
-                    prefixes.get(i), counts[0], counts[0] == 1 ? " " : "s", counts[1]);
+    /** Every count that must agree for the run to be called complete; each disagreement is a problem. */
+    static final class Verdict {
+        final List<String> problems = new ArrayList<>();
+        final long curatedRecords;
+
+        Verdict(long in, long expectedInvalid, Landed raw, Landed processed, Map<String, Long> metadata,
+                PipelineStages.GlueReport glue) {
+            check(raw.rawRecords + raw.failedRecords == in, "raw + quarantined = " + (raw.rawRecords + raw.failedRecords)
+                    + ", records in = " + in);
+            check(raw.failedRecords == expectedInvalid, "quarantined " + raw.failedRecords + ", generated invalid "
+                    + expectedInvalid);
+            long objects = metadata.getOrDefault("status:PROCESSED", 0L);
+            check(objects == raw.rawObjects, objects + " of " + raw.rawObjects + " raw objects PROCESSED");
+            check(metadata.getOrDefault("records_in", 0L) == raw.rawRecords, "transformer read "
+                    + metadata.getOrDefault("records_in", 0L) + " of " + raw.rawRecords + " raw records");
+            check(processed.dataRecords == metadata.getOrDefault("records_out", 0L), "processed objects hold "
+                    + processed.dataRecords + " records, metadata says " + metadata.getOrDefault("records_out", 0L));
+            long out = -1;
+            if (glue != null) {
+                check(!glue.outcomes().isEmpty() && glue.outcomes().stream().allMatch(LocalGlueRunner.Outcome::succeeded),
+                        "Glue runs: " + glue.runs().size() + ", succeeded: "
+                                + glue.outcomes().stream().filter(LocalGlueRunner.Outcome::succeeded).count());
+                out = glue.outcomes().stream().filter(LocalGlueRunner.Outcome::succeeded)
+                        .mapToLong(o -> o.summary().path("records_out").asLong()).sum();
+                long glueIn = glue.outcomes().stream().filter(LocalGlueRunner.Outcome::succeeded)
+                        .mapToLong(o -> o.summary().path("records_in").asLong()).sum();
+                check(glueIn == processed.dataRecords, "Glue read " + glueIn + " of " + processed.dataRecords
+                        + " processed records");
+                // Sample events have unique ids: every valid one must be curated exactly once.
+                check(out == in - expectedInvalid, "curated " + out + ", valid events " + (in - expectedInvalid));
+            }
+            this.curatedRecords = out;
         }
-        out.printf("%nmetadata table %s, dead-letter queue %s%n", deployment.physicalId("MetadataTable"),
+
+        private void check(boolean ok, String problem) {
+            if (!ok) {
+                problems.add(problem);
+            }
+        }
+    }
+
+    private void printSummary(LocalDeployment deployment, KinesisEventSourceSimulator.Settings settings, Landed landed,
+            KinesisEventSourceSimulator.Report report, int notices, PipelineStages.TransformReport transformed,
+            Landed processed, Map<String, Long> metadata, PipelineStages.GlueReport glue, Landed curatedFiles,
+            Verdict verdict, double seconds) {
+        out.println();
+        out.printf("Tributary demo: %,d events through Kinesis -> processor -> S3 -> transformer -> Glue%n%n", events);
+        out.printf("  records in      %,10d%n", events);
+        out.printf("  raw             %,10d records in %d objects (%d invocations of batch size %d; %d partial "
+                + "failures, %d bisections)%n", landed.rawRecords, landed.rawObjects, report.invocations(),
+                settings.batchSize(), report.partialFailures(), report.bisections());
+        out.printf("  quarantined     %,10d records in %d failed/ objects, %d notices on the dead-letter queue%n",
+                landed.failedRecords, landed.failedObjects, notices);
+        out.printf("  processed       %,10d records in %d objects (%d notifications, %d retries, %d dead-lettered; "
+                + "%d duplicates dropped)%n", processed.dataRecords, processed.dataObjects,
+                transformed.notifications(), transformed.retries(), transformed.deadLettered(),
+                metadata.getOrDefault("records_in", 0L) - metadata.getOrDefault("records_out", 0L));
+        if (glue == null) {
+            out.println("  curated         (Glue stage skipped)");
+        } else {
+            for (int i = 0; i < glue.outcomes().size(); i++) {
+                LocalGlueRunner.Outcome o = glue.outcomes().get(i);
+                out.printf("  curated         %,10d records, Glue run %s %s in %.0f s (%d duplicates)%n",
+                        o.summary() == null ? 0 : o.summary().path("records_out").asLong(), glue.runs().get(i),
+                        o.succeeded() ? "SUCCEEDED" : "FAILED (log: " + o.log() + ")", o.seconds(),
+                        o.summary() == null ? 0 : o.summary().path("duplicates").asLong());
+            }
+            if (glue.outcomes().isEmpty()) {
+                out.println("  curated         no Glue run was started: " + glue.tickOutcomes());
+            }
+        }
+        out.printf("  unaccounted     %10s%n", verdict.problems.isEmpty() ? "0" : "MISMATCH");
+        verdict.problems.forEach(problem -> out.println("                  ! " + problem));
+        out.printf("  elapsed         %10.1f s  (%,.0f events/s end to end)%n%n", seconds, events / seconds);
+        for (var bucket : List.of(Map.entry("RawBucket", landed), Map.entry("ProcessedBucket", processed),
+                Map.entry("CuratedBucket", curatedFiles))) {
+            out.println("s3://" + deployment.physicalId(bucket.getKey()) + "/");
+            List<String> prefixes = new ArrayList<>(bucket.getValue().partitions.keySet());
+            for (int i = 0; i < prefixes.size(); i++) {
+                long[] counts = bucket.getValue().partitions.get(prefixes.get(i));
+                out.printf("  %s %-56s %4d object%s%s%n", i == prefixes.size() - 1 ? "└──" : "├──", prefixes.get(i),
+                        counts[0], counts[0] == 1 ? " " : "s",
+                        counts[1] > 0 ? String.format(" %,8d records", counts[1]) : "");
+            }
+        }
+        out.printf("%nmetadata table %s, dead-letter queues: %s%n", deployment.physicalId("MetadataTable"),
                 deployment.physicalId("ProcessorDeadLetterQueue"));
     }
 
@@ -179,15 +271,20 @@ final class DemoCommand implements Callable<Integer> {
         long rawRecords;
         long failedObjects;
         long failedRecords;
+        long dataObjects;
+        long dataRecords;
 
         static Landed read(S3Client s3, String bucket) {
             Landed landed = new Landed();
             for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
                 String key = object.key();
-                byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
-                long lines = countLines(key.endsWith(".gz") ? gunzip(bytes) : bytes);
-                long[] counts = landed.partitions.computeIfAbsent(key.substring(0, key.lastIndexOf('/') + 1),
-                        k -> new long[2]);
+                boolean lineData = key.endsWith(".jsonl") || key.endsWith(".jsonl.gz");
+                long lines = 0;
+                if (lineData) {
+                    byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+                    lines = countLines(key.endsWith(".gz") ? gunzip(bytes) : bytes);
+                }
+                long[] counts = landed.partitions.computeIfAbsent(treePrefix(key), k -> new long[2]);
                 counts[0]++;
                 counts[1] += lines;
                 if (key.startsWith(ObjectKeys.RAW_PREFIX)) {
@@ -196,9 +293,18 @@ final class DemoCommand implements Callable<Integer> {
                 } else if (key.startsWith(ObjectKeys.FAILED_PREFIX)) {
                     landed.failedObjects++;
                     landed.failedRecords += lines;
+                } else if (key.startsWith(ObjectKeys.PROCESSED_PREFIX) && lineData) {
+                    landed.dataObjects++;
+                    landed.dataRecords += lines;
                 }
             }
             return landed;
+        }
+
+        /** The folder an object is shown under: its partition, or for Spark output the table's partition. */
+        private static String treePrefix(String key) {
+            String folder = key.substring(0, key.lastIndexOf('/') + 1);
+            return folder.startsWith("glue/") ? folder.replaceAll("^(glue/[^/]+/[^/]+/).*", "$1") : folder;
         }
 
         private static byte[] gunzip(byte[] bytes) {

@@ -54,12 +54,24 @@ class CliIT {
     }
 
     @Test
-    void demo_whenSmallRun_accountsForEveryRecord() {
+    void demo_whenSmallRun_accountsForEveryRecordFromStreamToCuratedParquet() {
+        // The Glue stage runs the real job under local PySpark; scripts/test.sh installs it. In CI it must run.
+        if (System.getenv("CI") != null) {
+            assertThat(LocalGlueRunner.available()).as("GLUE_PYTHON and SPARK_JAVA_HOME (scripts/test.sh sets them)")
+                    .isTrue();
+        }
+
         Run run = run("demo", "--events", "400", "--invalid-share", "0.05", "--batch-size", "100");
 
-        assertThat(run.code()).isZero();
+        assertThat(run.code()).as(run.output()).isZero();
         assertThat(run.output()).containsPattern("records in\\s+400").containsPattern("unaccounted\\s+0\\n")
-                .contains("raw/event_type=page_view/").contains("failed/dt=");
+                .contains("raw/event_type=page_view/", "failed/dt=", "processed/event_type=payment/");
+        if (LocalGlueRunner.available()) {
+            long valid = Long.parseLong(run.output().replaceAll("(?s).*raw\\s+([0-9,]+) records.*", "$1")
+                    .replace(",", ""));
+            assertThat(run.output()).containsPattern("curated\\s+" + String.format("%,d", valid) + " records, Glue run \\S+ SUCCEEDED")
+                    .contains("curated/event_type=sensor_reading/", "aggregates/page_view_performance/");
+        }
     }
 
     @Test

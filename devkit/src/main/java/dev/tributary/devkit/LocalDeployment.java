@@ -40,6 +40,7 @@ public final class LocalDeployment {
     private final AwsEmulator emulator;
     private final AwsClientFactory clients;
     private final TemplateResolver resolver;
+    private final Map<String, String> parameters;
     private final Map<String, String> physicalIds = new HashMap<>();
     private final Map<String, String> arns = new HashMap<>();
     private final Map<String, String> notificationQueues = new HashMap<>();
@@ -58,6 +59,7 @@ public final class LocalDeployment {
         parameters.put("AWS::StackName", namePrefix);
         parameters.put("AWS::Partition", "aws");
         parameters.put("AWS::URLSuffix", "amazonaws.com");
+        this.parameters = parameters;
         this.resolver = new TemplateResolver(parameters, template.conditions(), this::ref, this::getAtt);
     }
 
@@ -220,6 +222,20 @@ public final class LocalDeployment {
     /** The queue that stands in for a bucket's Lambda notifications, if the template gives it any. */
     public Optional<String> notificationQueueUrl(String bucketLogicalId) {
         return Optional.ofNullable(notificationQueues.get(bucketLogicalId));
+    }
+
+    /** A parameter's value in this deployment (its default unless overridden). */
+    public String parameter(String name) {
+        String value = parameters.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("no parameter " + name + " in the template");
+        }
+        return value;
+    }
+
+    /** The region resources were created in. */
+    public String region() {
+        return emulator.region().id();
     }
 
     /** What could not be deployed in this emulator. */

@@ -3,12 +3,15 @@ package dev.tributary.common.metadata;
 import static dev.tributary.common.metadata.MetadataAttributes.*;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * The metadata table: one item per raw object, keyed by its S3 key.
@@ -88,6 +91,140 @@ public final class DynamoDbMetadataStore {
                 .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
+
+    /**
+     * The s3-transformer's per-object lease: at most one invocation at a time transforms a raw key, so the last
+     * write to its processed object is always made by the last invocation, which read the latest raw version.
+     *
+     * <p>Granted when nobody holds the lease, when {@code owner} already does, or when the holder's lease has
+     * expired (it must outlive the holder's invocation: a timed-out invocation never releases it). Creates the item
+     * when it does not exist yet; the processor's {@link #recordRawObject} completes such an item later.
+     *
+     * @param expiresAt when the lease lapses if it is never released
+     * @return the item after the update (consistent) when the lease is granted; empty when another owner holds it
+     */
+    public Optional<Map<String, AttributeValue>> tryAcquireLease(String objectKey, String owner, Instant now,
+            Instant expiresAt) {
+        try {
+            Map<String, AttributeValue> item = dynamoDb.updateItem(b -> b.tableName(tableName)
+                            .key(Map.of(OBJECT_KEY, s(objectKey)))
+                            .updateExpression("SET #owner = :owner, #expires = :expires")
+                            .conditionExpression("attribute_not_exists(#owner) OR #owner = :owner OR #expires < :now")
+                            .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#expires", LEASE_EXPIRES_AT))
+                            .expressionAttributeValues(Map.of(
+                                    ":owner", s(owner),
+                                    ":expires", n(expiresAt.toEpochMilli()),
+                                    ":now", n(now.toEpochMilli())))
+                            .returnValues(ReturnValue.ALL_NEW))
+                    .attributes();
+            return Optional.of(item);
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Gives the lease back, if {@code owner} still holds it.
+     *
+     * @return whether it was held by {@code owner}
+     */
+    public boolean releaseLease(String objectKey, String owner) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName)
+                    .key(Map.of(OBJECT_KEY, s(objectKey)))
+                    .updateExpression("REMOVE #owner, #expires")
+                    .conditionExpression("#owner = :owner")
+                    .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#expires", LEASE_EXPIRES_AT))
+                    .expressionAttributeValues(Map.of(":owner", s(owner))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Moves the item to {@link ObjectStatus#PROCESSED} and releases the lease, if {@code leaseOwner} still holds it
+     * and the item still describes the transformed version ({@code checksum_sha256} unchanged: the processor has
+     * not recorded a newer one meanwhile). Sets {@code processed_at} and {@code processed_hour}
+     * ({@code yyyy-MM-ddTHH}, UTC) from {@code now} and clears any {@code failure_reason}.
+     *
+     * @return false when the condition failed (lease lost, or a newer raw version was recorded): nothing changed
+     */
+    public boolean markProcessed(ProcessedObjectMetadata processed, String leaseOwner, Instant now) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder update = new StringBuilder("SET ");
+        set(update, names, values, STATUS, s(ObjectStatus.PROCESSED.name()));
+        set(update, names, values, CHECKSUM_SHA256, s(processed.checksumSha256()));
+        set(update, names, values, PROCESSED_BUCKET, s(processed.processedBucket()));
+        set(update, names, values, PROCESSED_KEY, s(processed.processedKey()));
+        set(update, names, values, RECORDS_IN, n(processed.recordsIn()));
+        set(update, names, values, RECORDS_OUT, n(processed.recordsOut()));
+        set(update, names, values, DUPLICATES_DROPPED, n(processed.duplicatesDropped()));
+        set(update, names, values, PROCESSED_AT, s(now.toString()));
+        set(update, names, values, PROCESSED_HOUR, s(PROCESSED_HOUR_FORMAT.format(now)));
+        if (processed.sourceVersionId() != null) {
+            set(update, names, values, SOURCE_VERSION_ID, s(processed.sourceVersionId()));
+        }
+        if (processed.sourceSequencer() != null) {
+            set(update, names, values, SOURCE_SEQUENCER, s(processed.sourceSequencer()));
+        }
+        set(update, names, values, UPDATED_AT, s(now.toString()));
+        update.setLength(update.length() - 2);
+        update.append(" REMOVE #").append(FAILURE_REASON).append(", #lease_owner_, #").append(LEASE_EXPIRES_AT);
+        names.put("#" + FAILURE_REASON, FAILURE_REASON);
+        names.put("#" + LEASE_EXPIRES_AT, LEASE_EXPIRES_AT);
+        return commitUnderLease(processed.objectKey(), leaseOwner, processed.checksumSha256(), update, names, values);
+    }
+
+    /**
+     * Moves the item to {@link ObjectStatus#FAILED} with {@code reason} and releases the lease, under the same
+     * condition as {@link #markProcessed}. Removes the {@code processed_*} and {@code records_*} attributes of any
+     * earlier version, so the item leaves GSI {@code processed-by-hour}: the current raw version has no output.
+     *
+     * @param checksumSha256 base64 SHA-256 of the raw version that could not be transformed
+     * @return false when the condition failed: nothing changed
+     */
+    public boolean markFailed(String objectKey, String checksumSha256, String reason, String leaseOwner,
+            Instant now) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder update = new StringBuilder("SET ");
+        set(update, names, values, STATUS, s(ObjectStatus.FAILED.name()));
+        set(update, names, values, CHECKSUM_SHA256, s(checksumSha256));
+        set(update, names, values, FAILURE_REASON, s(reason));
+        set(update, names, values, UPDATED_AT, s(now.toString()));
+        update.setLength(update.length() - 2);
+        update.append(" REMOVE #lease_owner_, #").append(LEASE_EXPIRES_AT);
+        names.put("#" + LEASE_EXPIRES_AT, LEASE_EXPIRES_AT);
+        for (String attribute : new String[] {PROCESSED_KEY, PROCESSED_BUCKET, PROCESSED_AT, PROCESSED_HOUR,
+                RECORDS_IN, RECORDS_OUT, DUPLICATES_DROPPED}) {
+            update.append(", #").append(attribute);
+            names.put("#" + attribute, attribute);
+        }
+        return commitUnderLease(objectKey, leaseOwner, checksumSha256, update, names, values);
+    }
+
+    private boolean commitUnderLease(String objectKey, String leaseOwner, String checksumSha256,
+            StringBuilder update, Map<String, String> names, Map<String, AttributeValue> values) {
+        names.put("#lease_owner_", LEASE_OWNER);
+        values.put(":lease_owner_", s(leaseOwner));
+        try {
+            dynamoDb.updateItem(b -> b.tableName(tableName)
+                    .key(Map.of(OBJECT_KEY, s(objectKey)))
+                    .updateExpression(update.toString())
+                    .conditionExpression("#lease_owner_ = :lease_owner_ AND #" + CHECKSUM_SHA256 + " = :"
+                            + CHECKSUM_SHA256)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static final DateTimeFormatter PROCESSED_HOUR_FORMAT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
 
     private static void set(StringBuilder update, Map<String, String> names, Map<String, AttributeValue> values,
             String attribute, AttributeValue value) {

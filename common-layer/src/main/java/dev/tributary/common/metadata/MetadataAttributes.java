@@ -19,5 +19,24 @@ public final class MetadataAttributes {
     public static final String CREATED_AT = "created_at";
     public static final String UPDATED_AT = "updated_at";
 
+    // Written by the s3-transformer (docs/contracts.md, docs/transformer.md).
+    public static final String PROCESSED_KEY = "processed_key";
+    public static final String PROCESSED_BUCKET = "processed_bucket";
+    public static final String RECORDS_IN = "records_in";
+    public static final String RECORDS_OUT = "records_out";
+    public static final String DUPLICATES_DROPPED = "duplicates_dropped";
+    public static final String FAILURE_REASON = "failure_reason";
+    public static final String PROCESSED_AT = "processed_at";
+    /** {@code yyyy-MM-ddTHH} of {@link #PROCESSED_AT}: hash key of GSI {@code processed-by-hour}. */
+    public static final String PROCESSED_HOUR = "processed_hour";
+    /** The S3 version id of the raw object the transformer read, when the bucket is versioned. */
+    public static final String SOURCE_VERSION_ID = "source_version_id";
+    /** The largest S3 event {@code sequencer} whose object version the transformer has covered. */
+    public static final String SOURCE_SEQUENCER = "source_sequencer";
+    /** Who holds the transformer's per-object lease (one invocation at a time per raw key). */
+    public static final String LEASE_OWNER = "lease_owner";
+    /** When that lease expires, epoch milliseconds (N). */
+    public static final String LEASE_EXPIRES_AT = "lease_expires_at";
+
     private MetadataAttributes() {}
 }

@@ -1,0 +1,240 @@
+package dev.tributary.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.common.config.Env;
+import dev.tributary.common.json.Json;
+import dev.tributary.common.metadata.MetadataAttributes;
+import dev.tributary.devkit.LocalDeployment;
+import dev.tributary.orchestrator.GlueOrchestratorHandler;
+import dev.tributary.transformer.S3TransformerHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.JobRun;
+import software.amazon.awssdk.services.glue.model.JobRunState;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * The stages after the kinesis-processor, hosted in the CLI's JVM the way Lambda would run them: the raw bucket's
+ * notifications drive the s3-transformer (with Lambda's asynchronous retries and on-failure destination), then the
+ * glue-orchestrator is ticked, the Glue run it starts is executed locally, and its state change is delivered.
+ */
+final class PipelineStages {
+    static final String TRANSFORMER = "S3TransformerFunction";
+    static final String ORCHESTRATOR = "GlueOrchestratorFunction";
+
+    /** What the transformer stage did. */
+    record TransformReport(int notifications, int invocations, int retries, int deadLettered) {}
+
+    /** What the Glue stage did. */
+    record GlueReport(List<String> runs, List<LocalGlueRunner.Outcome> outcomes, List<Object> tickOutcomes) {}
+
+    private final LocalDeployment deployment;
+    private final S3Client s3;
+    private final SqsClient sqs;
+    private final DynamoDbClient dynamoDb;
+    private final GlueClient glue;
+    private final SsmClient ssm;
+
+    PipelineStages(LocalDeployment deployment, S3Client s3, SqsClient sqs, DynamoDbClient dynamoDb, GlueClient glue,
+            SsmClient ssm) {
+        this.deployment = deployment;
+        this.s3 = s3;
+        this.sqs = sqs;
+        this.dynamoDb = dynamoDb;
+        this.glue = glue;
+        this.ssm = ssm;
+    }
+
+    /**
+     * Reads the raw bucket's notifications and invokes the transformer for each, as S3 → Lambda would: a failed
+     * invocation is retried {@code AsyncMaxRetryAttempts} times, then the event goes to the transformer's
+     * dead-letter queue in Lambda's on-failure record shape.
+     */
+    TransformReport transform(ProgressBar progress, long expectedObjects) {
+        Map<String, String> env = deployment.functionEnvironment(TRANSFORMER);
+        String parameter = env.get("PII_HMAC_KEY_PARAMETER");
+        if (parameter != null) { // the same path as in AWS: the key lives in an SSM SecureString
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            ssm.putParameter(b -> b.name(parameter).type("SecureString").overwrite(true)
+                    .value(Base64.getEncoder().encodeToString(key)));
+        }
+        S3TransformerHandler transformer = new S3TransformerHandler(new Env(env));
+        String queue = deployment.notificationQueueUrl("RawBucket")
+                .orElseThrow(() -> new IllegalStateException("the template gives the raw bucket no notification"));
+        int retriesAllowed = Integer.parseInt(deployment.parameter("AsyncMaxRetryAttempts"));
+        int notifications = 0;
+        int invocations = 0;
+        int retries = 0;
+        int deadLettered = 0;
+        for (int emptyPolls = 0; emptyPolls < 2; ) {
+            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
+                    .waitTimeSeconds(1)).messages();
+            emptyPolls = messages.isEmpty() ? emptyPolls + 1 : 0;
+            for (Message message : messages) {
+                if (message.body().contains("\"Event\":\"s3:TestEvent\"")) {
+                    // S3 sends a test event to a queue when the notification is configured, never to a function:
+                    // the stand-in queue is not part of the real path, so neither is this event.
+                    sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
+                    continue;
+                }
+                notifications++;
+                String error = null;
+                for (int attempt = 0; attempt <= retriesAllowed; attempt++) {
+                    invocations++;
+                    retries += attempt > 0 ? 1 : 0;
+                    try {
+                        transformer.handleRequest(new ByteArrayInputStream(
+                                message.body().getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+                        error = null;
+                        break;
+                    } catch (Exception e) {
+                        error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    }
+                }
+                if (error != null) {
+                    deadLettered++;
+                    String record = onFailureRecord(message.body(), error);
+                    sqs.sendMessage(b -> b.queueUrl(deployment.physicalId("TransformerDeadLetterQueue"))
+                            .messageBody(record));
+                }
+                sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
+                progress.update(Math.min(expectedObjects, notifications));
+            }
+        }
+        return new TransformReport(notifications, invocations, retries, deadLettered);
+    }
+
+    /**
+     * Ticks the orchestrator (as the EventBridge schedule would), runs every Glue run it started locally, delivers
+     * each run's state change, and ticks once more (which finds no new data when the watermark advanced).
+     *
+     * @param settleSeconds the demo's {@code SETTLE_SECONDS}: 1 instead of the template's 60, since nothing is in
+     *                      flight once the earlier stages have run
+     */
+    GlueReport orchestrate(Path workDir, Path repository, int settleSeconds) {
+        Map<String, String> env = new LinkedHashMap<>(deployment.functionEnvironment(ORCHESTRATOR));
+        env.put("SETTLE_SECONDS", Integer.toString(settleSeconds));
+        GlueOrchestratorHandler orchestrator = new GlueOrchestratorHandler(new Env(env));
+        String job = deployment.physicalId("CurationJob");
+        List<Object> tickOutcomes = new ArrayList<>();
+        Set<String> known = runIds(job);
+        sleepSeconds(settleSeconds); // the window ends SETTLE_SECONDS before now: let the last object settle
+        tickOutcomes.add(orchestrator.handleRequest(scheduledEvent(), null).get("outcomes"));
+        List<String> started = new ArrayList<>(runIds(job));
+        started.removeAll(known);
+        List<LocalGlueRunner.Outcome> outcomes = new ArrayList<>();
+        LocalGlueRunner runner = new LocalGlueRunner(s3, glue, workDir, repository);
+        for (String runId : started) {
+            LocalGlueRunner.Outcome outcome = runner.run(job, runId);
+            outcomes.add(outcome);
+            awaitEmulatorRun(job, runId); // the emulator's own copy of the run must end too (MaxConcurrentRuns)
+            tickOutcomes.add(orchestrator.handleRequest(stateChange(job, runId,
+                    outcome.succeeded() ? "SUCCEEDED" : "FAILED"), null).get("outcomes"));
+        }
+        tickOutcomes.add(orchestrator.handleRequest(scheduledEvent(), null).get("outcomes"));
+        return new GlueReport(started, outcomes, tickOutcomes);
+    }
+
+    /** Metadata items per status, and the sum of the transformer's records out. */
+    Map<String, Long> metadataCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        dynamoDb.scanPaginator(b -> b.tableName(deployment.physicalId("MetadataTable"))).items().forEach(item -> {
+            counts.merge("status:" + item.get(MetadataAttributes.STATUS).s(), 1L, Long::sum);
+            if (item.containsKey(MetadataAttributes.RECORDS_OUT)) {
+                counts.merge("records_out", Long.parseLong(item.get(MetadataAttributes.RECORDS_OUT).n()), Long::sum);
+            }
+            if (item.containsKey(MetadataAttributes.RECORDS_IN)) {
+                counts.merge("records_in", Long.parseLong(item.get(MetadataAttributes.RECORDS_IN).n()), Long::sum);
+            }
+        });
+        return counts;
+    }
+
+    private static void sleepSeconds(int seconds) {
+        try {
+            Thread.sleep(seconds * 1000L + 100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Set<String> runIds(String job) {
+        Set<String> ids = new HashSet<>();
+        glue.getJobRunsPaginator(b -> b.jobName(job)).jobRuns().forEach(run -> ids.add(run.id()));
+        return ids;
+    }
+
+    private void awaitEmulatorRun(String job, String runId) {
+        for (int i = 0; i < 20; i++) { // moto advances a run one state per read in its manual mode
+            JobRun run = glue.getJobRun(b -> b.jobName(job).runId(runId)).jobRun();
+            if (run.jobRunState() == JobRunState.SUCCEEDED || run.jobRunState() == JobRunState.FAILED
+                    || run.jobRunState() == JobRunState.STOPPED || run.jobRunState() == JobRunState.TIMEOUT) {
+                return;
+            }
+        }
+    }
+
+    private Map<String, Object> scheduledEvent() {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "Scheduled Event");
+        event.put("source", "aws.events");
+        event.put("account", "123456789012");
+        event.put("time", Instant.now().toString());
+        event.put("region", deployment.region());
+        event.put("resources", List.of("arn:aws:events:" + deployment.region() + ":123456789012:rule/tributary-schedule"));
+        event.put("detail", Map.of());
+        return event;
+    }
+
+    private Map<String, Object> stateChange(String job, String runId, String state) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "Glue Job State Change");
+        event.put("source", "aws.glue");
+        event.put("account", "123456789012");
+        event.put("time", Instant.now().toString());
+        event.put("region", deployment.region());
+        event.put("resources", List.of());
+        event.put("detail", Map.of("jobName", job, "severity", state.equals("SUCCEEDED") ? "INFO" : "ERROR",
+                "state", state, "jobRunId", runId, "message", "local run " + state.toLowerCase()));
+        return event;
+    }
+
+    private String onFailureRecord(String event, String error) {
+        ObjectNode record = Json.mapper().createObjectNode();
+        record.put("version", "1.0");
+        record.put("timestamp", Instant.now().toString());
+        record.putObject("requestContext").put("requestId", UUID.randomUUID().toString())
+                .put("functionArn", "arn:aws:lambda:" + deployment.region() + ":123456789012:function:s3-transformer")
+                .put("condition", "RetriesExhausted").put("approximateInvokeCount", 3);
+        try {
+            record.set("requestPayload", Json.mapper().readTree(event));
+        } catch (java.io.IOException e) {
+            record.put("requestPayload", event);
+        }
+        record.putObject("responseContext").put("statusCode", 200).put("functionError", "Unhandled");
+        record.putObject("responsePayload").put("errorMessage", error);
+        return record.toString();
+    }
+}

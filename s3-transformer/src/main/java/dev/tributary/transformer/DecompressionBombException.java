@@ -1,0 +1,10 @@
+package dev.tributary.transformer;
+
+import java.io.IOException;
+
+/** Decompressing an object exceeded the configured size or ratio limit. */
+public final class DecompressionBombException extends IOException {
+    public DecompressionBombException(String message) {
+        super(message);
+    }
+}
