@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
         name = "redrive",
         mixinStandardHelpOptions = true,
         description = "Reprocesses what landed on a dead-letter queue. Dry run unless --execute.",
-        subcommands = {RedriveCommand.KinesisRedrive.class})
+        subcommands = {RedriveCommand.KinesisRedrive.class, RedriveCommand.TransformerRedrive.class,
+            RedriveCommand.GlueRedrive.class})
 final class RedriveCommand {
 
     @Command(name = "kinesis", mixinStandardHelpOptions = true,
@@ -173,6 +174,141 @@ final class RedriveCommand {
                 remaining = remaining.subList(index, remaining.size());
             }
             return remaining.isEmpty();
+        }
+    }
+
+    /** Every message currently on a queue, each once; in a dry run they stay (visibility timeout 0). */
+    static List<Message> receiveAll(SqsClient sqs, String queue, boolean execute, int max) {
+        List<Message> all = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        while (all.size() < max) {
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0)
+                    .visibilityTimeout(execute ? 300 : 0).messageAttributeNames("All")).messages();
+            boolean fresh = false;
+            for (Message m : batch) {
+                if (seen.add(m.messageId())) {
+                    all.add(m);
+                    fresh = true;
+                }
+            }
+            if (!fresh) {
+                return all;
+            }
+        }
+        return all;
+    }
+
+    @Command(name = "transformer", mixinStandardHelpOptions = true,
+            description = "Reads the s3-transformer's dead-letter queue (Lambda's on-failure records, whose "
+                    + "requestPayload is the S3 event, or plain S3 events) and runs the transformer on each event in "
+                    + "this process, with the function's configuration. The transformer is idempotent: an object "
+                    + "already processed is skipped, one that still cannot be processed stays on the queue.")
+    static final class TransformerRedrive implements Callable<Integer> {
+        @Mixin
+        AwsOptions aws = new AwsOptions();
+
+        @Option(names = "--function-env", paramLabel = "NAME=VALUE",
+                description = "The transformer's configuration (RAW_BUCKET, PROCESSED_BUCKET, METADATA_TABLE, "
+                        + "PII_HMAC_KEY_PARAMETER, ...), repeatable; default: this process's environment.")
+        Map<String, String> functionEnv = new java.util.HashMap<>();
+
+        @Option(names = "--queue", required = true, description = "The transformer's dead-letter queue URL.")
+        String queue;
+
+        @Option(names = "--execute", description = "Reprocess and delete the messages (default: only report).")
+        boolean execute;
+
+        @Option(names = "--max-messages", defaultValue = "1000", description = "Messages to look at (default: ${DEFAULT-VALUE}).")
+        int maxMessages;
+
+        @Override
+        public Integer call() throws IOException {
+            Map<String, String> env = new java.util.HashMap<>(aws.environment());
+            env.putAll(functionEnv);
+            int redriven = 0;
+            int failed = 0;
+            int looked = 0;
+            try (SqsClient sqs = aws.clients().configure(SqsClient.builder()).build()) {
+                dev.tributary.transformer.S3TransformerHandler handler =
+                        execute ? new dev.tributary.transformer.S3TransformerHandler(new Env(env)) : null;
+                for (Message message : receiveAll(sqs, queue, execute, maxMessages)) {
+                    looked++;
+                    JsonNode body = Json.mapper().readTree(message.body());
+                    JsonNode event = body.has("requestPayload") ? body.get("requestPayload") : body;
+                    List<String> keys = new ArrayList<>();
+                    event.path("Records").forEach(r -> keys.add(r.path("s3").path("object").path("key").asText()));
+                    if (!execute) {
+                        System.out.printf("  would  transform %s (%s)%n", keys,
+                                body.path("responsePayload").path("errorMessage").asText("no error recorded"));
+                        continue;
+                    }
+                    try {
+                        handler.handleRequest(new java.io.ByteArrayInputStream(event.toString().getBytes(
+                                java.nio.charset.StandardCharsets.UTF_8)), java.io.OutputStream.nullOutputStream(), null);
+                        sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
+                        redriven++;
+                        System.out.printf("  done   %s%n", keys);
+                    } catch (RuntimeException e) {
+                        failed++;
+                        System.out.printf("  FAILED %s: %s (message kept)%n", keys, e.getMessage());
+                    }
+                }
+            }
+            System.out.printf("%nredrive transformer %s: %d messages%s%n", execute ? "executed" : "dry run", looked,
+                    execute ? String.format("; %d redriven, %d failed", redriven, failed) : "; pass --execute to act");
+            return failed == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "glue", mixinStandardHelpOptions = true,
+            description = "Reads the glue-orchestrator's dead-letter queue (windows whose runs failed MAX_RUN_ATTEMPTS "
+                    + "times) and starts a Glue run of each window with its exact arguments. The job de-duplicates "
+                    + "against curated data, so rerunning a window is harmless.")
+    static final class GlueRedrive implements Callable<Integer> {
+        @Mixin
+        AwsOptions aws = new AwsOptions();
+
+        @Option(names = "--queue", required = true, description = "The orchestrator's dead-letter queue URL.")
+        String queue;
+
+        @Option(names = "--execute", description = "Start the runs and delete the messages (default: only report).")
+        boolean execute;
+
+        @Option(names = "--max-messages", defaultValue = "100", description = "Messages to look at (default: ${DEFAULT-VALUE}).")
+        int maxMessages;
+
+        @Override
+        public Integer call() throws IOException {
+            int started = 0;
+            int skipped = 0;
+            try (SqsClient sqs = aws.clients().configure(SqsClient.builder()).build();
+                    software.amazon.awssdk.services.glue.GlueClient glue =
+                            aws.clients().configure(software.amazon.awssdk.services.glue.GlueClient.builder()).build()) {
+                for (Message message : receiveAll(sqs, queue, execute, maxMessages)) {
+                    JsonNode body = Json.mapper().readTree(message.body());
+                    if (!"glue_window".equals(body.path("kind").asText())) {
+                        skipped++;
+                        System.out.printf("  skip   %s (not a window)%n", message.messageId());
+                        continue;
+                    }
+                    String job = body.path("job_name").asText();
+                    Map<String, String> arguments = new java.util.LinkedHashMap<>();
+                    body.path("glue_arguments").fields().forEachRemaining(f -> arguments.put(f.getKey(), f.getValue().asText()));
+                    if (!execute) {
+                        System.out.printf("  would  rerun window %s of %s (%d attempts, last %s: %s)%n",
+                                body.path("window_id").asText(), job, body.path("attempts").asInt(),
+                                body.path("last_run_state").asText(), body.path("last_run_message").asText());
+                        continue;
+                    }
+                    String runId = glue.startJobRun(b -> b.jobName(job).arguments(arguments)).jobRunId();
+                    sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
+                    started++;
+                    System.out.printf("  done   window %s: run %s started%n", body.path("window_id").asText(), runId);
+                }
+            }
+            System.out.printf("%nredrive glue %s: %d runs started, %d messages skipped%s%n",
+                    execute ? "executed" : "dry run", started, skipped, execute ? "" : "; pass --execute to act");
+            return 0;
         }
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
+import dev.tributary.devkit.LocalDeployment;
+import dev.tributary.devkit.SamTemplate;
 import dev.tributary.devkit.PipelineResources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -137,6 +139,78 @@ class CliIT {
             assertThat(health.code()).isZero();
             assertThat(health.output()).containsPattern("WRITTEN\\s+" + keys(s3, resources.rawBucket()).size())
                     .contains("0 waiting");
+        }
+    }
+
+    @Test
+    void redrive_whenTransformerAndGlueDeadLettersWait_rerunsThem() throws Exception {
+        LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator,
+                "cli-rd-" + java.util.UUID.randomUUID().toString().substring(0, 6), java.util.Map.of("ShardCount", "1"));
+        List<SampleEvents.Sample> samples = new SampleEvents(9, 0, Instant.now()).next(60);
+        String transformerDlq = deployment.physicalId("TransformerDeadLetterQueue");
+        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
+                SqsClient sqs = clients.configure(SqsClient.builder()).build();
+                S3Client s3 = clients.s3();
+                var glue = clients.configure(software.amazon.awssdk.services.glue.GlueClient.builder()).build();
+                var ssm = clients.configure(software.amazon.awssdk.services.ssm.SsmClient.builder()).build()) {
+            for (SampleEvents.Sample sample : samples) {
+                kinesis.putRecord(b -> b.streamName(deployment.physicalId("EventStream")).partitionKey("k")
+                        .data(SdkBytes.fromUtf8String(sample.json())));
+            }
+            var processor = new dev.tributary.processor.KinesisProcessorHandler(
+                    new dev.tributary.common.config.Env(deployment.functionEnvironment("KinesisProcessorFunction")));
+            new KinesisEventSourceSimulator(kinesis, Optional.of(sqs), emulator.region(),
+                    deployment.kinesisSettings("KinesisProcessorFunction"))
+                    .drain(deployment.physicalId("EventStream"), deployment.arn("EventStream"),
+                            event -> processor.handleRequest(event, null), null);
+            // The transformer "failed" every notification: Lambda put its on-failure records on the dead-letter queue.
+            String notifications = deployment.notificationQueueUrl("RawBucket").orElseThrow();
+            int deadLettered = 0;
+            for (var message : sqs.receiveMessage(b -> b.queueUrl(notifications).maxNumberOfMessages(10)).messages()) {
+                if (message.body().contains("s3:TestEvent")) {
+                    continue;
+                }
+                String record = "{\"version\":\"1.0\",\"requestContext\":{\"condition\":\"RetriesExhausted\"},"
+                        + "\"requestPayload\":" + message.body() + ",\"responsePayload\":{\"errorMessage\":\"S3 timed out\"}}";
+                sqs.sendMessage(b -> b.queueUrl(transformerDlq).messageBody(record));
+                deadLettered++;
+            }
+            assertThat(deadLettered).isPositive();
+            String keyParameter = deployment.functionEnvironment("S3TransformerFunction").get("PII_HMAC_KEY_PARAMETER");
+            ssm.putParameter(b -> b.name(keyParameter).type("SecureString").overwrite(true)
+                    .value("a-test-key-of-at-least-thirty-two-bytes!"));
+            List<String> redrive = new ArrayList<>(List.of("redrive", "transformer", "--queue", transformerDlq));
+            deployment.functionEnvironment("S3TransformerFunction").forEach((k, v) -> {
+                redrive.add("--function-env");
+                redrive.add(k + "=" + v);
+            });
+            String[] base = concat(redrive.toArray(String[]::new), endpoint());
+
+            Run dryRun = run(base);
+            assertThat(dryRun.output()).contains(deadLettered + " messages", "dry run", "S3 timed out");
+            assertThat(s3.listObjectsV2(b -> b.bucket(deployment.physicalId("ProcessedBucket"))).keyCount()).isZero();
+
+            Run executed = run(concat(base, "--execute"));
+
+            assertThat(executed.code()).as(executed.output()).isZero();
+            assertThat(executed.output()).contains(deadLettered + " redriven, 0 failed");
+            assertThat(s3.listObjectsV2(b -> b.bucket(deployment.physicalId("ProcessedBucket"))).keyCount())
+                    .isEqualTo(deadLettered);
+
+            // A Glue window that failed MAX_RUN_ATTEMPTS times is rerun with its exact arguments.
+            String job = deployment.physicalId("CurationJob");
+            String window = "{\"kind\":\"glue_window\",\"job_name\":\"" + job + "\",\"window_id\":\"w-1\",\"attempts\":3,"
+                    + "\"last_run_state\":\"FAILED\",\"last_run_message\":\"OOM\",\"glue_arguments\":{\"--window_id\":\"w-1\","
+                    + "\"--input_paths\":\"s3://p/processed/event_type=x/dt=2026-11-22/hr=10/\"}}";
+            sqs.sendMessage(b -> b.queueUrl(deployment.physicalId("OrchestratorDeadLetterQueue")).messageBody(window));
+            String[] glueRedrive = concat(new String[] {"redrive", "glue", "--queue",
+                    deployment.physicalId("OrchestratorDeadLetterQueue"), "--execute"}, endpoint());
+
+            Run rerun = run(glueRedrive);
+
+            assertThat(rerun.output()).contains("window w-1: run", "1 runs started");
+            assertThat(glue.getJobRuns(b -> b.jobName(job)).jobRuns())
+                    .anySatisfy(r -> assertThat(r.arguments()).containsEntry("--window_id", "w-1"));
         }
     }
 
