@@ -163,6 +163,11 @@ public final class StreamTransformer {
                     + (location == null ? "" : " (column " + location.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new TransformFailure("not_json_lines", "line " + lines.lineNumber() + " is not JSON");
+        } catch (NumberFormatException e) {
+            // Found by fuzzing: a number no decimal can hold (1e-111111111111) is well-formed JSON, and Jackson
+            // throws this instead of a JacksonException; retrying would never help.
+            throw new TransformFailure("not_json_lines", "line " + lines.lineNumber() + " holds a number that "
+                    + "cannot be represented");
         }
         if (!(node instanceof ObjectNode object)) {
             throw new TransformFailure("not_json_lines", "line " + lines.lineNumber() + " is not a JSON object");

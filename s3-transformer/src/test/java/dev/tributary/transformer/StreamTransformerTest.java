@@ -158,4 +158,15 @@ class StreamTransformerTest {
         assertThat(failure(RawObjects.lines(longLine), new StreamTransformer.Limits(64L << 20, 10_000, 100_000))
                 .reason()).isEqualTo("line_too_long");
     }
+
+    @Test
+    void transform_whenANumberNoDecimalCanHold_failsAsNotJsonLines() {
+        // Regression: found by RawObjectReaderFuzzer; Jackson threw NumberFormatException, which would have been
+        // retried into the dead-letter queue instead of marking the object FAILED.
+        byte[] raw = RawObjects.lines(RawObjects.reading("a").replace("21.5", "11111111111111e-111111111111"));
+
+        TransformFailure failure = failure(raw, LIMITS);
+
+        assertThat(failure.describe()).startsWith("not_json_lines").contains("cannot be represented");
+    }
 }
