@@ -24,6 +24,9 @@ final class KinesisEventRecords {
             return List.of();
         }
         List<StreamRecord> records = new ArrayList<>(event.getRecords().size());
+        // Every record of a batch comes from one stream: derive its name once, not 3,000 times (a regex each).
+        String arn = null;
+        String stream = null;
         for (KinesisEvent.KinesisEventRecord eventRecord : event.getRecords()) {
             KinesisEvent.Record kinesis = eventRecord.getKinesis();
             String eventId = eventRecord.getEventID();
@@ -31,8 +34,12 @@ final class KinesisEventRecords {
             if (colon <= 0 || kinesis == null) {
                 throw new IllegalArgumentException("not a Kinesis event source record: eventID=" + eventId);
             }
+            if (stream == null || !java.util.Objects.equals(arn, eventRecord.getEventSourceARN())) {
+                arn = eventRecord.getEventSourceARN();
+                stream = streamName(arn);
+            }
             StreamPosition position = new StreamPosition(
-                    streamName(eventRecord.getEventSourceARN()),
+                    stream,
                     eventId.substring(0, colon),
                     kinesis.getSequenceNumber());
             Instant arrival = kinesis.getApproximateArrivalTimestamp() == null

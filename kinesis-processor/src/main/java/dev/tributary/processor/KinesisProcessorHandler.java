@@ -6,16 +6,25 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.aws.AwsSettings;
+import dev.tributary.common.aws.OfflineHttpClient;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.event.EventDecoder;
 import dev.tributary.common.event.EventSchemas;
 import dev.tributary.common.io.S3ObjectStore;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.common.metadata.DynamoDbMetadataStore;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.crac.Core;
+import org.crac.Resource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -27,7 +36,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * never fail the batch (they are quarantined); a storage failure reports one item failure, the sequence number to
  * retry from, which is always one Lambda delivered in this batch.
  */
-public final class KinesisProcessorHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
+public final class KinesisProcessorHandler implements RequestHandler<KinesisEvent, StreamsEventResponse>, Resource {
+    private final KinesisProcessorConfig config;
     private final BatchProcessor processor;
     private final StructuredLogger log;
 
@@ -42,6 +52,9 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
      */
     public KinesisProcessorHandler(Env env) {
         this(KinesisProcessorConfig.fromEnv(env), new AwsClientFactory(AwsSettings.fromEnv(env)));
+        // SnapStart calls beforeCheckpoint once, when the version is published; the runtime keeps this handler
+        // (and so the registration, which the context may hold weakly) for the life of the process.
+        Core.getGlobalContext().register(this);
     }
 
     private KinesisProcessorHandler(KinesisProcessorConfig config, AwsClientFactory clients) {
@@ -52,6 +65,7 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
     /** Tests and local runners pass their own clients. */
     KinesisProcessorHandler(KinesisProcessorConfig config, S3Client s3, DynamoDbClient dynamoDb, SqsClient sqs,
             Clock clock, StructuredLogger log) {
+        this.config = config;
         this.log = log;
         EventDecoder decoder = new EventDecoder(new EventSchemas(), config.maxRecordBytes(), config.maxFutureSkew());
         PartitionWriter writer = new S3PartitionWriter(new S3ObjectStore(s3),
@@ -69,6 +83,49 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
         return new StreamsEventResponse(result.retryFrom()
                 .map(sequence -> List.of(new StreamsEventResponse.BatchItemFailure(sequence)))
                 .orElseGet(List::of));
+    }
+
+    /**
+     * SnapStart: prime before the snapshot, so restored environments start with the code of a batch loaded,
+     * initialised and partly compiled instead of paying for it in their first invocation.
+     */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        prime(config);
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to refresh: the clients resolve credentials per request and open connections on demand.
+    }
+
+    /**
+     * Runs {@link PrimingBatch} through a second handler whose SDK clients answer in-process
+     * ({@link OfflineHttpClient}): every class a real batch uses (event decoding, schema validation, gzip, SHA-256,
+     * S3, DynamoDB and SQS marshalling, signing, checksums, response parsing) is loaded and run, and nothing leaves
+     * the process, so priming needs no permissions and writes nothing.
+     */
+    static void prime(KinesisProcessorConfig config) {
+        AwsClientFactory offline = new AwsClientFactory(new AwsSettings(Region.US_EAST_1, Optional.empty()),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")),
+                OfflineHttpClient.forgetful());
+        S3Client s3 = offline.s3();
+        DynamoDbClient dynamoDb = offline.dynamoDb();
+        SqsClient sqs = offline.configure(SqsClient.builder()).build();
+        KinesisProcessorHandler primer = new KinesisProcessorHandler(config, s3, dynamoDb, sqs, Clock.systemUTC(),
+                new StructuredLogger("kinesis-processor", new PrintStream(OutputStream.nullOutputStream()),
+                        Clock.systemUTC()));
+        try {
+            StreamsEventResponse response = primer.handleRequest(PrimingBatch.event(), null);
+            if (!response.getBatchItemFailures().isEmpty()) {
+                throw new IllegalStateException("the priming batch failed: " + response.getBatchItemFailures());
+            }
+        } finally {
+            primer.processor.close();
+            s3.close();
+            dynamoDb.close();
+            sqs.close();
+        }
     }
 
     private static Map<String, Object> summary(BatchResult result, List<StreamRecord> records, Context context,

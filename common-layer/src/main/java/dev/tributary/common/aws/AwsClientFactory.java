@@ -30,12 +30,20 @@ public final class AwsClientFactory {
 
     /** A factory with explicit credentials (tests against an emulator). */
     public AwsClientFactory(AwsSettings settings, AwsCredentialsProvider credentials) {
-        this.settings = settings;
-        this.credentials = credentials;
-        this.httpClient = UrlConnectionHttpClient.builder()
+        this(settings, credentials, UrlConnectionHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(2))
                 .socketTimeout(Duration.ofSeconds(30))
-                .build();
+                .build());
+    }
+
+    /**
+     * A factory whose clients share {@code httpClient}: {@link OfflineHttpClient} for priming and benchmarks,
+     * another SDK client to compare cold starts.
+     */
+    public AwsClientFactory(AwsSettings settings, AwsCredentialsProvider credentials, SdkHttpClient httpClient) {
+        this.settings = settings;
+        this.credentials = credentials;
+        this.httpClient = httpClient;
     }
 
     /** The settings the clients are built with. */

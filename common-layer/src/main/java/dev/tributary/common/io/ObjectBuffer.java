@@ -18,6 +18,8 @@ import java.util.Base64;
 public final class ObjectBuffer extends OutputStream {
     private byte[] bytes;
     private int length;
+    /** The digest of the current contents: an object's SHA-256 is needed for its PUT and its metadata item. */
+    private String sha256Base64;
 
     /** A buffer with {@code initialCapacity} bytes reserved. */
     public ObjectBuffer(int initialCapacity) {
@@ -26,12 +28,14 @@ public final class ObjectBuffer extends OutputStream {
 
     @Override
     public void write(int b) {
+        sha256Base64 = null;
         ensure(1);
         bytes[length++] = (byte) b;
     }
 
     @Override
     public void write(byte[] source, int offset, int count) {
+        sha256Base64 = null;
         ensure(count);
         System.arraycopy(source, offset, bytes, length, count);
         length += count;
@@ -52,12 +56,19 @@ public final class ObjectBuffer extends OutputStream {
         return Arrays.copyOf(bytes, length);
     }
 
-    /** Base64 of the SHA-256 of the contents: the form of S3's {@code x-amz-checksum-sha256}. */
+    /**
+     * Base64 of the SHA-256 of the contents: the form of S3's {@code x-amz-checksum-sha256}. Computed once for
+     * given contents (a write forgets it).
+     */
     public String sha256Base64() {
+        if (sha256Base64 != null) {
+            return sha256Base64;
+        }
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(bytes, 0, length);
-            return Base64.getEncoder().encodeToString(digest.digest());
+            sha256Base64 = Base64.getEncoder().encodeToString(digest.digest());
+            return sha256Base64;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -1,0 +1,30 @@
+package dev.tributary.processor;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.tributary.common.config.Env;
+
+/**
+ * Cold-start variant: the deployed handler, plus the SnapStart priming work run at init. Without a CRaC JVM the
+ * checkpoint hook never fires, so this is how its effect on the first invocation is measured: under SnapStart the
+ * same work happens before the snapshot and costs a restored environment nothing.
+ */
+public final class PrimedAtInitKinesisProcessorHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
+    private final KinesisProcessorHandler handler = new KinesisProcessorHandler();
+
+    public PrimedAtInitKinesisProcessorHandler() {
+        KinesisProcessorHandler.prime(KinesisProcessorConfig.fromEnv(Env.system()));
+    }
+
+    @Override
+    public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
+        return handler.handleRequest(event, context);
+    }
+
+    /** Runs the priming once in this JVM (the smoke test checks it completes). */
+    public static void prime(KinesisProcessorConfig config) {
+        KinesisProcessorHandler.prime(config);
+    }
+}

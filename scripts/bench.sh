@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs Tributary's benchmarks and writes docs/performance.md (about 20 minutes on 2 cores).
+#
+#   scripts/bench.sh                 everything: build, JMH throughput + allocation, cold starts, sizes, report
+#   scripts/bench.sh --report-only   rewrite docs/performance.md from the last results in benchmarks/target/bench/
+#
+#   COLD_START_RUNS=20  fresh processes per cold-start variant
+#   JMH_ARGS=...        extra JMH options (e.g. "-wi 2 -i 3" for a quicker, noisier run)
+#
+# Every figure is a ratio to a floor measured in the same run, so a slower or busier machine moves the absolute
+# numbers, not the conclusions. JMH runs pinned to one core (taskset) so "per core" means what it says.
+# Cold starts need an emulator: AWS_ENDPOINT_URL if set, else moto, started here and stopped afterwards.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$TRIBUTARY_ROOT"
+select_jdk
+
+OUT="benchmarks/target/bench"
+if [ "${1:-}" != "--report-only" ]; then
+  mkdir -p "$OUT"
+  ./mvnw -B -q -pl benchmarks -am install -DskipTests
+  ./mvnw -B -q -pl benchmarks dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
+  # Copies, so a concurrent build cannot swap a jar under a run.
+  cp kinesis-processor/target/kinesis-processor.jar "$OUT/"
+  for module in s3-transformer glue-orchestrator; do
+    [ -f "$module/target/$module.jar" ] && cp "$module/target/$module.jar" "$OUT/"
+  done
+  CLASSPATH_FOR_BENCH="$PWD/benchmarks/target/classes:$(cat "$OUT/classpath.txt")"
+  PIN=(); command -v taskset >/dev/null && PIN=(taskset -c "$(($(nproc) - 1))")
+
+  echo "==> JMH: throughput and allocation (processor, transformer, floors)" >&2
+  "${PIN[@]}" "$JAVA_HOME/bin/java" -cp "$CLASSPATH_FOR_BENCH" org.openjdk.jmh.Main \
+    'ThroughputBenchmark' -p gzipLevel=1,6 -p s3Path=created,retried -prof gc \
+    -rf json -rff "$OUT/jmh.json" ${JMH_ARGS:-} | tee "$OUT/jmh.log" | grep -E '^(Benchmark|Processor|Transformer)' | grep -v ':gc\.' >&2
+
+  echo "==> cold starts (${COLD_START_RUNS:-20} fresh processes per variant)" >&2
+  started_emulator=""
+  if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
+    # Stop it afterwards only if this run started it: another session may be using a running one.
+    scripts/emulator.sh endpoint >/dev/null 2>&1 && already_running=yes || already_running=""
+    scripts/emulator.sh start >/dev/null
+    eval "$(scripts/emulator.sh env)"
+    [ -z "$already_running" ] && started_emulator=yes
+  fi
+  trap '[ -n "$started_emulator" ] && scripts/emulator.sh stop >/dev/null 2>&1 || true' EXIT
+  "$JAVA_HOME/bin/java" -cp "$CLASSPATH_FOR_BENCH" dev.tributary.benchmarks.ColdStartHarness \
+    --runs "${COLD_START_RUNS:-20}" --function-jar "$OUT/kinesis-processor.jar" --out "$OUT/cold-start.json" \
+    | tee "$OUT/cold-start.log" >&2
+  "$JAVA_HOME/bin/java" -cp "$CLASSPATH_FOR_BENCH" dev.tributary.benchmarks.BatchFacts > "$OUT/facts.json"
+  {
+    echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) ($(nproc) cores)"
+    echo "memory=$(free -g | awk '/Mem:/ {print $2}') GB"
+    echo "os=$(uname -sr)"
+    echo "java=$("$JAVA_HOME/bin/java" -version 2>&1 | head -2 | tail -1)"
+    echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
+  } > "$OUT/machine.properties"
+fi
+python3 scripts/bench_report.py "$OUT" docs/performance.md
+echo "wrote docs/performance.md" >&2
