@@ -1,10 +1,10 @@
 package dev.tributary.orchestrator;
 
+import dev.tributary.common.logging.EmbeddedMetrics;
 import dev.tributary.common.logging.StructuredLogger;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,16 +62,8 @@ public final class Metrics {
 
     /** Writes the EMF line through {@code log} (its {@code function} field is the dimension). */
     public void publish(StructuredLogger log, Clock clock) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("_aws", Map.of(
-                "Timestamp", clock.millis(),
-                "CloudWatchMetrics", List.of(Map.of(
-                        "Namespace", NAMESPACE,
-                        "Dimensions", List.of(List.of("function")),
-                        "Metrics", counts.keySet().stream()
-                                .map(c -> Map.of("Name", c.name(), "Unit", "Count"))
-                                .toList()))));
-        counts.forEach((counter, value) -> fields.put(counter.name(), value));
-        log.info("metrics", fields);
+        Map<String, EmbeddedMetrics.Metric> metrics = new LinkedHashMap<>();
+        counts.forEach((counter, value) -> metrics.put(counter.name(), EmbeddedMetrics.Metric.count(value)));
+        EmbeddedMetrics.publish(log, clock, NAMESPACE, metrics, Map.of());
     }
 }

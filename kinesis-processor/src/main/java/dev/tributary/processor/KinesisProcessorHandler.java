@@ -11,6 +11,7 @@ import dev.tributary.common.config.Env;
 import dev.tributary.common.event.EventDecoder;
 import dev.tributary.common.event.EventSchemas;
 import dev.tributary.common.io.S3ObjectStore;
+import dev.tributary.common.logging.EmbeddedMetrics;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.common.metadata.DynamoDbMetadataStore;
 import java.io.OutputStream;
@@ -40,6 +41,9 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
     private final KinesisProcessorConfig config;
     private final BatchProcessor processor;
     private final StructuredLogger log;
+    private final Clock clock;
+    /** CloudWatch namespace of the processor's embedded metrics. */
+    static final String METRICS_NAMESPACE = "Tributary/KinesisProcessor";
 
     /** Used by the Lambda runtime: configuration and clients from the environment. */
     public KinesisProcessorHandler() {
@@ -67,6 +71,7 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
             Clock clock, StructuredLogger log) {
         this.config = config;
         this.log = log;
+        this.clock = clock;
         EventDecoder decoder = new EventDecoder(new EventSchemas(), config.maxRecordBytes(), config.maxFutureSkew());
         PartitionWriter writer = new S3PartitionWriter(new S3ObjectStore(s3),
                 new DynamoDbMetadataStore(dynamoDb, config.metadataTable()), sqs, config, clock);
@@ -80,9 +85,29 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
         List<StreamRecord> records = KinesisEventRecords.from(event);
         BatchResult result = processor.process(records);
         log.info("batch processed", summary(result, records, context, started));
+        publishMetrics(result, records, context, started);
         return new StreamsEventResponse(result.retryFrom()
                 .map(sequence -> List.of(new StreamsEventResponse.BatchItemFailure(sequence)))
                 .orElseGet(List::of));
+    }
+
+    /** One embedded-metric-format line per batch: what came in, where it went, what was written, how long it took. */
+    private void publishMetrics(BatchResult result, List<StreamRecord> records, Context context, long started) {
+        Map<String, EmbeddedMetrics.Metric> metrics = new LinkedHashMap<>();
+        metrics.put("RecordsIn", EmbeddedMetrics.Metric.count(result.records()));
+        metrics.put("RecordsValid", EmbeddedMetrics.Metric.count(result.valid()));
+        metrics.put("RecordsQuarantined", EmbeddedMetrics.Metric.count(result.quarantined()));
+        metrics.put("ObjectsWritten", EmbeddedMetrics.Metric.count(result.objectsCreated() + result.objectsReplaced()));
+        metrics.put("ObjectsUnchanged", EmbeddedMetrics.Metric.count(result.objectsUnchanged()));
+        metrics.put("BytesWritten", EmbeddedMetrics.Metric.bytes(result.bytesWritten()));
+        metrics.put("FailedWrites", EmbeddedMetrics.Metric.count(result.failedWrites()));
+        metrics.put("BatchLatency", EmbeddedMetrics.Metric.millis((System.nanoTime() - started) / 1_000_000));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("request_id", context == null ? null : context.getAwsRequestId());
+        if (!records.isEmpty()) {
+            fields.put("shard_id", records.getFirst().position().shardId());
+        }
+        EmbeddedMetrics.publish(log, clock, METRICS_NAMESPACE, metrics, fields);
     }
 
     /**

@@ -104,6 +104,22 @@ class KinesisProcessorIT {
         });
         assertThat(bed.logText()).contains("\"records\":6", "\"valid\":5", "\"quarantined\":1",
                 "\"first_sequence\":\"" + records.getFirst().sequenceNumber() + "\"");
+        // One embedded-metric-format line: CloudWatch extracts these as metrics in Tributary/KinesisProcessor.
+        JsonNode metrics = java.util.Arrays.stream(bed.logText().split("\n"))
+                .map(ProcessorTestBed::parse)
+                .filter(line -> line.has("_aws"))
+                .findFirst().orElseThrow();
+        assertThat(metrics.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("Tributary/KinesisProcessor");
+        assertThat(metrics.at("/_aws/CloudWatchMetrics/0/Dimensions/0/0").asText()).isEqualTo("function");
+        assertThat(metrics.get("function").asText()).isEqualTo("kinesis-processor");
+        assertThat(metrics.get("RecordsIn").asLong()).isEqualTo(6);
+        assertThat(metrics.get("RecordsValid").asLong()).isEqualTo(5);
+        assertThat(metrics.get("RecordsQuarantined").asLong()).isEqualTo(1);
+        assertThat(metrics.get("ObjectsWritten").asLong()).isEqualTo(4); // three raw partitions and one failed/
+        assertThat(metrics.get("BytesWritten").asLong()).isPositive();
+        assertThat(metrics.at("/_aws/CloudWatchMetrics/0/Metrics").findValuesAsText("Name"))
+                .contains("RecordsIn", "RecordsValid", "RecordsQuarantined", "ObjectsWritten", "BytesWritten",
+                        "BatchLatency");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.tributary.common.config.Env;
 import dev.tributary.common.event.EventSchemas;
 import dev.tributary.common.json.Json;
 import dev.tributary.common.layout.ObjectKeys;
+import dev.tributary.common.logging.EmbeddedMetrics;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.common.metadata.DynamoDbMetadataStore;
 import dev.tributary.transformer.enrich.RecordEnricher;
@@ -44,6 +45,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * redrive, take over) when any of them failed, after the others were done. The error names every failed object.
  */
 public final class S3TransformerHandler implements RequestStreamHandler {
+    /** CloudWatch namespace of the transformer's embedded metrics (one line per invocation). */
+    static final String METRICS_NAMESPACE = "Tributary/S3Transformer";
     /** How long an invocation without a Lambda context (a local runner) may take. */
     static final Duration LOCAL_DEADLINE = Duration.ofMinutes(15);
 
@@ -87,6 +90,7 @@ public final class S3TransformerHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        long started = System.nanoTime();
         JsonNode event = Json.mapper().readTree(input);
         String requestId = context == null ? null : context.getAwsRequestId();
         Instant deadline = context == null ? clock.instant().plus(LOCAL_DEADLINE)
@@ -132,6 +136,13 @@ public final class S3TransformerHandler implements RequestStreamHandler {
         }
         log.info("invocation done", Map.of("request_id", String.valueOf(requestId), "notices", notices.size(),
                 "processed", processed, "skipped", skipped, "failed", failures.size()));
+        Map<String, EmbeddedMetrics.Metric> metrics = new LinkedHashMap<>();
+        metrics.put("ObjectsProcessed", EmbeddedMetrics.Metric.count(processed));
+        metrics.put("ObjectsSkipped", EmbeddedMetrics.Metric.count(skipped));
+        metrics.put("ObjectsFailed", EmbeddedMetrics.Metric.count(failures.size()));
+        metrics.put("InvocationLatency", EmbeddedMetrics.Metric.millis((System.nanoTime() - started) / 1_000_000));
+        EmbeddedMetrics.publish(log, clock, METRICS_NAMESPACE, metrics,
+                requestId == null ? Map.of() : Map.of("request_id", requestId));
         if (!failures.isEmpty()) {
             throw new TransformInvocationException(String.join("; ", failures));
         }

@@ -125,6 +125,9 @@ class S3TransformerIT {
         assertThat(bed.processedHead(pageViews).orElseThrow().metadata())
                 .containsEntry("source-checksum-sha256", item.get("checksum_sha256").s());
         assertThat(bed.logText()).contains("\"why\":\"s3:TestEvent\"").contains("\"processed\":3");
+        // The invocation's embedded-metric-format line, which CloudWatch turns into Tributary/S3Transformer metrics.
+        assertThat(bed.logText()).contains("\"Namespace\":\"Tributary/S3Transformer\"", "\"ObjectsProcessed\":3",
+                "\"ObjectsFailed\":0");
     }
 
     @Test
