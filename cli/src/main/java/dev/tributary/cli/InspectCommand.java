@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** {@code tributary inspect}: metadata of one object, or the health of the pipeline. */
@@ -31,14 +32,20 @@ final class InspectCommand {
                 description = "Metadata table (default: METADATA_TABLE).")
         String table;
 
-        @Parameters(paramLabel = "KEY", description = "Raw object key, e.g. raw/event_type=page_view/dt=…/….jsonl.gz")
+        @Parameters(paramLabel = "KEY", description = "A raw or processed object key, e.g. "
+                + "raw/event_type=page_view/dt=…/….jsonl.gz (a processed key shows its raw object's item)")
         String key;
 
         @Override
         public Integer call() {
+            // Items are keyed by the raw key; a processed object has the same partition and name under processed/.
+            String rawKey = key.startsWith(dev.tributary.common.layout.ObjectKeys.PROCESSED_PREFIX)
+                    ? dev.tributary.common.layout.ObjectKeys.RAW_PREFIX
+                            + key.substring(dev.tributary.common.layout.ObjectKeys.PROCESSED_PREFIX.length())
+                    : key;
             try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {
                 Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table)
-                        .key(Map.of(MetadataAttributes.OBJECT_KEY, AttributeValue.fromS(key)))
+                        .key(Map.of(MetadataAttributes.OBJECT_KEY, AttributeValue.fromS(rawKey)))
                         .consistentRead(true)).item();
                 if (item == null || item.isEmpty()) {
                     System.out.println("no metadata for " + key + " in " + table);
@@ -109,6 +116,17 @@ final class InspectCommand {
                     } else {
                         new TreeMap<>(checkpoint).forEach((name, value) ->
                                 System.out.printf("  %-20s %s%n", name, render(value)));
+                        AttributeValue runId = checkpoint.get("run_id");
+                        if (runId != null && runId.s() != null) {
+                            try (GlueClient glue = aws.clients().configure(GlueClient.builder()).build()) {
+                                var run = glue.getJobRun(b -> b.jobName(job).runId(runId.s())).jobRun();
+                                System.out.printf("in-flight Glue run %s: %s, started %s%s%n", run.id(),
+                                        run.jobRunStateAsString(), run.startedOn(),
+                                        run.errorMessage() == null ? "" : " (" + run.errorMessage() + ")");
+                            }
+                        } else {
+                            System.out.println("no Glue run in flight");
+                        }
                     }
                 }
                 return deadLetters == 0 ? 0 : 2;

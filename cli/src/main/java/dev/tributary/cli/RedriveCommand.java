@@ -72,7 +72,7 @@ final class RedriveCommand {
             try (SqsClient sqs = aws.clients().configure(SqsClient.builder()).build();
                     KinesisClient kinesis = aws.clients().configure(KinesisClient.builder()).build()) {
                 KinesisProcessorHandler handler = execute ? new KinesisProcessorHandler(new Env(env)) : null;
-                for (Message message : receive(sqs)) {
+                for (Message message : receiveAll(sqs, queue, execute, maxMessages)) {
                     JsonNode body = Json.mapper().readTree(message.body());
                     JsonNode info = body.get("KinesisBatchInfo");
                     if (info == null) {
@@ -107,27 +107,6 @@ final class RedriveCommand {
                     + "%s%n", execute ? "executed" : "dry run", batches, records, notices,
                     execute ? String.format("; %d redriven, %d failed", redriven, failed) : "; pass --execute to act");
             return failed == 0 ? 0 : 1;
-        }
-
-        /** Every message currently on the queue, each once; in a dry run they stay (visibility timeout 0). */
-        private List<Message> receive(SqsClient sqs) {
-            List<Message> all = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            while (all.size() < maxMessages) {
-                List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
-                        .waitTimeSeconds(0).visibilityTimeout(execute ? 300 : 0)).messages();
-                boolean fresh = false;
-                for (Message m : batch) {
-                    if (seen.add(m.messageId())) {
-                        all.add(m);
-                        fresh = true;
-                    }
-                }
-                if (!fresh) {
-                    return all;
-                }
-            }
-            return all;
         }
 
         /** The records of {@code shard} from {@code start} through {@code end}, re-read from the stream. */

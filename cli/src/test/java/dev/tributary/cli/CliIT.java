@@ -133,6 +133,9 @@ class CliIT {
                     key}, endpoint()));
             assertThat(object.code()).isZero();
             assertThat(object.output()).contains("status", "WRITTEN", "record_count");
+            Run byProcessedKey = run(concat(new String[] {"inspect", "object", "--metadata-table",
+                    resources.metadataTable(), key.replaceFirst("^raw/", "processed/")}, endpoint()));
+            assertThat(byProcessedKey.output()).isEqualTo(object.output());
 
             Run health = run(concat(new String[] {"inspect", "health", "--metadata-table", resources.metadataTable(),
                     "--queue", resources.deadLetterQueueUrl()}, endpoint()));
