@@ -8,15 +8,7 @@ source scripts/lib.sh
 select_jdk
 ensure_glue_env   # the Glue job's local runtime (PySpark 3.5 on a JDK 17), for the demo's Glue stage
 
-started_emulator=""
-cleanup() { [ -n "$started_emulator" ] && scripts/emulator.sh stop || true; }
-trap cleanup EXIT
-if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
-  # Reuse an emulator someone already started (and leave it running); stop only one started here.
-  scripts/emulator.sh endpoint >/dev/null 2>&1 || started_emulator=yes
-  scripts/emulator.sh start >/dev/null
-  eval "$(scripts/emulator.sh env)"
-fi
+use_emulator
 
 echo "==> building (first run downloads Maven and the dependencies)" >&2
 ./mvnw -B -q -ntp -DskipTests -pl cli -am install

@@ -79,3 +79,19 @@ ensure_glue_env() {
   export PYSPARK_PYTHON="$GLUE_PYTHON" PYSPARK_DRIVER_PYTHON="$GLUE_PYTHON"
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"   # no DNS look-up of the host name, loopback only
 }
+
+# Points this shell at an AWS emulator: the one AWS_ENDPOINT_URL names, else moto (scripts/emulator.sh), reusing a
+# running one. Exports AWS_ENDPOINT_URL, AWS_REGION and test credentials, and stops at exit only an emulator it
+# started itself, so scripts running side by side never pull the emulator from under each other.
+use_emulator() {
+  TRIBUTARY_STARTED_EMULATOR=""
+  if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
+    "$TRIBUTARY_ROOT/scripts/emulator.sh" endpoint >/dev/null 2>&1 || TRIBUTARY_STARTED_EMULATOR=yes
+    "$TRIBUTARY_ROOT/scripts/emulator.sh" start >/dev/null
+    eval "$("$TRIBUTARY_ROOT/scripts/emulator.sh" env)"
+  else
+    export AWS_REGION="${AWS_REGION:-us-east-1}"
+    export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-test}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-test}"
+  fi
+  trap '[ -n "$TRIBUTARY_STARTED_EMULATOR" ] && "$TRIBUTARY_ROOT/scripts/emulator.sh" stop || true' EXIT
+}

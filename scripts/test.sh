@@ -15,19 +15,7 @@ source scripts/lib.sh
 select_jdk
 ensure_glue_env   # the Glue job's local runtime (PySpark 3.5 on a JDK 17), for the demo's Glue stage
 
-started_emulator=""
-cleanup() { [ -n "$started_emulator" ] && scripts/emulator.sh stop || true; }
-trap cleanup EXIT
-
-if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
-  # Reuse an emulator someone already started (and leave it running); stop only one started here.
-  scripts/emulator.sh endpoint >/dev/null 2>&1 || started_emulator=yes
-  scripts/emulator.sh start >/dev/null
-  eval "$(scripts/emulator.sh env)"
-else
-  export AWS_REGION="${AWS_REGION:-us-east-1}"
-  export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-test}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-test}"
-fi
+use_emulator
 echo "==> AWS emulator: $AWS_ENDPOINT_URL"
 
 echo "==> Java: unit and integration tests"

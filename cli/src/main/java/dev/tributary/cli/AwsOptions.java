@@ -30,8 +30,7 @@ final class AwsOptions {
             throw new ConfigurationException("no region: pass --region or set AWS_REGION");
         }
         if (!env.getOrDefault("AWS_ENDPOINT_URL", "").isBlank()) {
-            // The SDK talks CBOR to Kinesis by default; moto only understands the JSON protocol.
-            System.setProperty("aws.cborEnabled", "false");
+            dev.tributary.devkit.AwsEmulator.useEmulatorProtocols();
         }
         return env;
     }

@@ -29,7 +29,14 @@ public final class AwsEmulator {
     private static volatile AwsEmulator shared;
 
     static {
-        // The SDK talks CBOR to Kinesis by default; moto only understands the JSON protocol.
+        useEmulatorProtocols();
+    }
+
+    /**
+     * Makes SDK clients speak what emulators understand: the SDK talks CBOR to Kinesis by default, moto only JSON.
+     * Call before building clients for an emulator.
+     */
+    public static void useEmulatorProtocols() {
         System.setProperty("aws.cborEnabled", "false");
     }
 

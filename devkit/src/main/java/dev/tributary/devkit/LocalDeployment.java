@@ -92,7 +92,7 @@ public final class LocalDeployment {
                 int shards = Integer.parseInt(resolver.string(Map.of("Ref", "ShardCount")));
                 kinesis.createStream(b -> b.streamName(name).shardCount(shards));
                 physicalIds.put(stream.logicalId(), name);
-                arns.put(stream.logicalId(), awaitStream(kinesis, name));
+                arns.put(stream.logicalId(), PipelineResources.awaitActive(kinesis, name));
             }
             for (SamTemplate.Resource table : template.resources("AWS::DynamoDB::Table")) {
                 createTable(dynamoDb, table);
@@ -318,21 +318,5 @@ public final class LocalDeployment {
 
     private static List<?> list(Object value) {
         return value instanceof List<?> l ? l : List.of();
-    }
-
-    private static String awaitStream(KinesisClient kinesis, String name) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            var description = kinesis.describeStream(b -> b.streamName(name)).streamDescription();
-            if (description.streamStatusAsString().equals("ACTIVE")) {
-                return description.streamARN();
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("stream " + name + " did not become ACTIVE");
     }
 }
