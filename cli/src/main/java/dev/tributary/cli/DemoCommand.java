@@ -1,7 +1,9 @@
 package dev.tributary.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.config.Env;
+import dev.tributary.common.json.Json;
 import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
@@ -12,11 +14,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +37,7 @@ import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -66,6 +71,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for the sample events (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--skip-glue", description = "Stop after the transformer: the conservation check then follows "
+            + "every event to processed/ instead of to curated Parquet (faster; no PySpark needed).")
+    boolean skipGlue;
+
+    // For fault-injection scenarios: e.g. AWS_ENDPOINT_URL=<fault proxy> puts a proxy between the functions and
+    // the emulator while the demo's own harness (producer, event source mapping, checks) keeps a clean line.
+    @Option(names = "--function-env", hidden = true, description = "KEY=VALUE set on every function's environment.")
+    Map<String, String> functionEnv = new LinkedHashMap<>();
+
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
 
@@ -94,9 +108,10 @@ final class DemoCommand implements Callable<Integer> {
                 GlueClient glue = clients.configure(GlueClient.builder()).build();
                 SsmClient ssm = clients.configure(SsmClient.builder()).build()) {
             List<SampleEvents.Sample> samples = new SampleEvents(seed, invalidShare, Instant.now()).next(events);
-            produce(kinesis, streamName, samples);
+            EventLedger ledger = produce(kinesis, streamName, samples);
 
-            Map<String, String> env = deployment.functionEnvironment(PROCESSOR);
+            PipelineStages stages = new PipelineStages(deployment, s3, sqs, dynamoDb, glue, ssm, functionEnv);
+            Map<String, String> env = stages.functionEnvironment(PROCESSOR);
             ProgressBar processing = new ProgressBar(err, "process", events);
             AtomicLong delivered = new AtomicLong();
             KinesisEventSourceSimulator esm = new KinesisEventSourceSimulator(kinesis, Optional.of(sqs),
@@ -120,13 +135,14 @@ final class DemoCommand implements Callable<Integer> {
             Landed landed = Landed.read(s3, rawBucket);
             int notices = countMessages(sqs, deadLetterQueue);
 
-            PipelineStages stages = new PipelineStages(deployment, s3, sqs, dynamoDb, glue, ssm);
             System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
             PipelineStages.TransformReport transformed;
             PipelineStages.GlueReport curated = null;
             try {
                 transformed = stages.transform(new ProgressBar(err, "transform", landed.rawObjects), landed.rawObjects);
-                if (LocalGlueRunner.available()) {
+                if (skipGlue) {
+                    err.println("glue       skipped (--skip-glue): events are followed to processed/");
+                } else if (LocalGlueRunner.available()) {
                     err.println("glue       running the curation job locally (PySpark 3.5, the Spark of Glue 5.0)...");
                     curated = stages.orchestrate(Files.createTempDirectory("tributary-glue"),
                             SamTemplate.locate().getParent().getParent(), 1);
@@ -140,17 +156,30 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, Long> metadata = stages.metadataCounts();
             Landed processed = Landed.read(s3, deployment.physicalId("ProcessedBucket"));
             Landed curatedFiles = Landed.read(s3, deployment.physicalId("CuratedBucket"));
+            List<String> outputIds = processed.processedIds;
+            String outputName = "processed";
+            if (curated != null) {
+                err.println("ledger     listing curated event ids (Spark reads the curated Parquet)...");
+                outputIds = new LocalGlueRunner(s3, glue, Files.createTempDirectory("tributary-ledger"),
+                        SamTemplate.locate().getParent().getParent())
+                        .curatedEventIds(URI.create("s3://" + deployment.physicalId("CuratedBucket") + "/curated/"));
+                outputName = "curated";
+            }
+            EventLedger.Counts ledgerCounts = ledger.reconcile(landed.quarantined, outputIds);
             double seconds = (System.nanoTime() - started) / 1e9;
             long expectedInvalid = samples.stream().filter(s -> !s.valid()).count();
-            Verdict verdict = new Verdict(events, expectedInvalid, landed, processed, metadata, curated);
+            Verdict verdict = new Verdict(events, expectedInvalid, landed, processed, metadata, curated, ledgerCounts,
+                    outputName);
             printSummary(deployment, settings, landed, report, notices, transformed, processed, metadata, curated,
                     curatedFiles, verdict, seconds);
             return verdict.problems.isEmpty() ? 0 : 1;
         }
     }
 
-    private void produce(KinesisClient kinesis, String stream, List<SampleEvents.Sample> samples) {
+    /** Puts the samples on the stream, 500 per call, and returns the ledger of what the stream accepted. */
+    private EventLedger produce(KinesisClient kinesis, String stream, List<SampleEvents.Sample> samples) {
         ProgressBar bar = new ProgressBar(err, "produce", samples.size());
+        EventLedger ledger = new EventLedger();
         for (int start = 0; start < samples.size(); start += 500) {
             List<PutRecordsRequestEntry> entries = new ArrayList<>();
             for (int i = start; i < Math.min(samples.size(), start + 500); i++) {
@@ -163,17 +192,39 @@ final class DemoCommand implements Callable<Integer> {
             if (response.failedRecordCount() != null && response.failedRecordCount() > 0) {
                 throw new IllegalStateException(response.failedRecordCount() + " records were refused by the stream");
             }
+            for (int i = 0; i < entries.size(); i++) { // results come back in request order
+                PutRecordsResultEntry result = response.records().get(i);
+                ledger.produced(result.shardId(), result.sequenceNumber(), samples.get(start + i).json());
+            }
             bar.update(Math.min(samples.size(), start + 500));
         }
+        return ledger;
+    }
+
+    /** The conservation checker's line: every record followed to its one place. */
+    private void printLedger(EventLedger.Counts counts, String outputName) {
+        out.printf("  per event       in %,d = %s %,d + failed %,d + lost %,d;  duplicated %,d%s%n", counts.in(),
+                outputName, counts.curated(), counts.failed(), counts.lost(), counts.duplicated(),
+                counts.unexpected() + counts.withoutReason() > 0 ? String.format(";  never produced %,d, "
+                        + "quarantined without a reason %,d", counts.unexpected(), counts.withoutReason()) : "");
+        counts.examples().forEach(example -> out.println("                  ! " + example));
     }
 
     /** Every count that must agree for the run to be called complete; each disagreement is a problem. */
     static final class Verdict {
         final List<String> problems = new ArrayList<>();
         final long curatedRecords;
+        final EventLedger.Counts ledger;
+        final String ledgerOutput;
 
         Verdict(long in, long expectedInvalid, Landed raw, Landed processed, Map<String, Long> metadata,
-                PipelineStages.GlueReport glue) {
+                PipelineStages.GlueReport glue, EventLedger.Counts ledger, String ledgerOutput) {
+            this.ledger = ledger;
+            this.ledgerOutput = ledgerOutput;
+            check(ledger.in() == in, "the stream accepted " + ledger.in() + " of " + in + " records");
+            check(ledger.balanced(), "record by record: lost " + ledger.lost() + ", duplicated "
+                    + ledger.duplicated() + ", never produced " + ledger.unexpected() + ", without a reason "
+                    + ledger.withoutReason());
             check(raw.rawRecords + raw.failedRecords == in, "raw + quarantined = " + (raw.rawRecords + raw.failedRecords)
                     + ", records in = " + in);
             check(raw.failedRecords == expectedInvalid, "quarantined " + raw.failedRecords + ", generated invalid "
@@ -238,6 +289,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("  curated         no Glue run was started: " + glue.tickOutcomes());
             }
         }
+        printLedger(verdict.ledger, verdict.ledgerOutput);
         out.printf("  unaccounted     %10s%n", verdict.problems.isEmpty() ? "0" : "MISMATCH");
         verdict.problems.forEach(problem -> out.println("                  ! " + problem));
         out.printf("  elapsed         %10.1f s  (%,.0f events/s end to end)%n%n", seconds, events / seconds);
@@ -273,6 +325,8 @@ final class DemoCommand implements Callable<Integer> {
         long failedRecords;
         long dataObjects;
         long dataRecords;
+        final List<EventLedger.Quarantined> quarantined = new ArrayList<>();
+        final List<String> processedIds = new ArrayList<>();
 
         static Landed read(S3Client s3, String bucket) {
             Landed landed = new Landed();
@@ -282,7 +336,15 @@ final class DemoCommand implements Callable<Integer> {
                 long lines = 0;
                 if (lineData) {
                     byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
-                    lines = countLines(key.endsWith(".gz") ? gunzip(bytes) : bytes);
+                    byte[] text = key.endsWith(".gz") ? gunzip(bytes) : bytes;
+                    lines = countLines(text);
+                    if (key.startsWith(ObjectKeys.FAILED_PREFIX)) {
+                        forEachLine(text, line -> landed.quarantined.add(new EventLedger.Quarantined(
+                                line.path("shard_id").asText(), line.path("sequence_number").asText(),
+                                line.path("reason").asText(null))));
+                    } else if (key.startsWith(ObjectKeys.PROCESSED_PREFIX)) {
+                        forEachLine(text, line -> landed.processedIds.add(line.path("event_id").asText(null)));
+                    }
                 }
                 long[] counts = landed.partitions.computeIfAbsent(treePrefix(key), k -> new long[2]);
                 counts[0]++;
@@ -312,6 +374,18 @@ final class DemoCommand implements Callable<Integer> {
                 return in.readAllBytes();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+
+        private static void forEachLine(byte[] text, java.util.function.Consumer<JsonNode> action) {
+            for (String line : new String(text, StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    try {
+                        action.accept(Json.mapper().readTree(line));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("not a JSON line in an object the pipeline wrote", e);
+                    }
+                }
             }
         }
 

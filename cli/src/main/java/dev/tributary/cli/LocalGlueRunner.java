@@ -8,9 +8,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -90,13 +92,41 @@ final class LocalGlueRunner {
         boolean succeeded = exit == 0 && Files.exists(localSummary);
         JsonNode summaryJson = null;
         if (succeeded) {
-            upload(localCurated, curated);
-            upload(localAggregates, aggregates);
+            mirror(localCurated, curated);
+            mirror(localAggregates, aggregates);
             byte[] summaryBytes = readAll(localSummary);
             s3.putObject(b -> b.bucket(summary.getHost()).key(key(summary)), RequestBody.fromBytes(summaryBytes));
             summaryJson = parse(summaryBytes);
         }
         return new Outcome(succeeded, summaryJson, (System.nanoTime() - started) / 1e9, log.toString());
+    }
+
+    /**
+     * Every {@code event_id} in the curated Parquet under {@code curated} ({@code s3://bucket/prefix/}), one entry
+     * per row, read by Spark outside the job's own code ({@code glue-job/tools/curated_event_ids.py}): the
+     * conservation checker's view of what was curated.
+     */
+    List<String> curatedEventIds(URI curated) {
+        try {
+            Path dir = Files.createTempDirectory(workDir, "curated-ids");
+            Path table = download(curated, dir.resolve("table"));
+            try (Stream<Path> files = Files.walk(table)) {
+                if (files.noneMatch(f -> f.getFileName().toString().endsWith(".parquet"))) {
+                    return List.of(); // Spark cannot infer the schema of an empty table
+                }
+            }
+            Path ids = dir.resolve("event_ids.txt");
+            int exit = exec(List.of(System.getenv("GLUE_PYTHON"),
+                    repository.resolve("glue-job/tools/curated_event_ids.py").toString(),
+                    table.toString(), ids.toString()), dir.resolve("spark.log"));
+            if (exit != 0) {
+                throw new IllegalStateException("listing curated event ids failed (exit " + exit + "), see "
+                        + dir.resolve("spark.log"));
+            }
+            return Files.readAllLines(ids);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private int exec(List<String> command, Path log) {
@@ -145,23 +175,36 @@ final class LocalGlueRunner {
         return target;
     }
 
-    /** Copies a local directory tree to {@code s3://bucket/prefix}, skipping Spark's checksum and marker files. */
-    private void upload(Path dir, URI target) {
+    /**
+     * Copies a local directory tree to {@code s3://bucket/prefix} (skipping Spark's checksum and marker files), and
+     * deletes the objects in each uploaded directory that the tree no longer has: Spark's partition overwrite
+     * replaces a partition's part files with new names, and copying alone would leave the old ones beside them,
+     * every row of that partition twice.
+     */
+    void mirror(Path dir, URI target) {
         if (!Files.isDirectory(dir)) {
             return;
         }
+        Map<String, Set<String>> keysByDirectory = new LinkedHashMap<>();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String name = file.getFileName().toString();
-                if (name.endsWith(".crc") || name.startsWith("_")) {
+                if (name.endsWith(".crc") || name.startsWith("_") || name.startsWith(".")) {
                     continue;
                 }
                 String key = key(target) + dir.relativize(file).toString().replace('\\', '/');
                 s3.putObject(b -> b.bucket(target.getHost()).key(key), RequestBody.fromFile(file));
+                keysByDirectory.computeIfAbsent(key.substring(0, key.lastIndexOf('/') + 1), k -> new HashSet<>())
+                        .add(key);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        keysByDirectory.forEach((prefix, uploaded) -> s3.listObjectsV2Paginator(b -> b.bucket(target.getHost())
+                        .prefix(prefix).delimiter("/")).contents().stream()
+                .map(S3Object::key)
+                .filter(key -> !uploaded.contains(key))
+                .forEach(stale -> s3.deleteObject(b -> b.bucket(target.getHost()).key(stale))));
     }
 
     private JsonNode readJson(URI uri) {

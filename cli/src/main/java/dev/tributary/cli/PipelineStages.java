@@ -51,9 +51,15 @@ final class PipelineStages {
     private final DynamoDbClient dynamoDb;
     private final GlueClient glue;
     private final SsmClient ssm;
+    private final Map<String, String> functionOverrides;
 
+    /**
+     * @param functionOverrides environment variables set on every function over the template's (e.g. an
+     *                          {@code AWS_ENDPOINT_URL} that routes the functions' calls through a fault proxy)
+     */
     PipelineStages(LocalDeployment deployment, S3Client s3, SqsClient sqs, DynamoDbClient dynamoDb, GlueClient glue,
-            SsmClient ssm) {
+            SsmClient ssm, Map<String, String> functionOverrides) {
+        this.functionOverrides = Map.copyOf(functionOverrides);
         this.deployment = deployment;
         this.s3 = s3;
         this.sqs = sqs;
@@ -68,7 +74,7 @@ final class PipelineStages {
      * dead-letter queue in Lambda's on-failure record shape.
      */
     TransformReport transform(ProgressBar progress, long expectedObjects) {
-        Map<String, String> env = deployment.functionEnvironment(TRANSFORMER);
+        Map<String, String> env = functionEnvironment(TRANSFORMER);
         String parameter = env.get("PII_HMAC_KEY_PARAMETER");
         if (parameter != null) { // the same path as in AWS: the key lives in an SSM SecureString
             byte[] key = new byte[32];
@@ -130,7 +136,7 @@ final class PipelineStages {
      *                      flight once the earlier stages have run
      */
     GlueReport orchestrate(Path workDir, Path repository, int settleSeconds) {
-        Map<String, String> env = new LinkedHashMap<>(deployment.functionEnvironment(ORCHESTRATOR));
+        Map<String, String> env = functionEnvironment(ORCHESTRATOR);
         env.put("SETTLE_SECONDS", Integer.toString(settleSeconds));
         GlueOrchestratorHandler orchestrator = new GlueOrchestratorHandler(new Env(env));
         String job = deployment.physicalId("CurationJob");
@@ -151,6 +157,13 @@ final class PipelineStages {
         }
         tickOutcomes.add(orchestrator.handleRequest(scheduledEvent(), null).get("outcomes"));
         return new GlueReport(started, outcomes, tickOutcomes);
+    }
+
+    /** A function's environment: the template's, pointed at the emulator, with the overrides on top. */
+    Map<String, String> functionEnvironment(String function) {
+        Map<String, String> env = new LinkedHashMap<>(deployment.functionEnvironment(function));
+        env.putAll(functionOverrides);
+        return env;
     }
 
     /** Metadata items per status, and the sum of the transformer's records out. */

@@ -3,34 +3,50 @@ package dev.tributary.common.aws;
 import dev.tributary.common.config.ConfigurationException;
 import dev.tributary.common.config.Env;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.regions.Region;
 
 /**
  * Where the AWS clients connect: the region and, for an emulator, an endpoint override.
  *
- * @param region   from {@code AWS_REGION} (Lambda always sets it)
- * @param endpoint from {@code AWS_ENDPOINT_URL} when set (moto, LocalStack); empty in AWS
+ * @param region        from {@code AWS_REGION} (Lambda always sets it)
+ * @param endpoint      from {@code AWS_ENDPOINT_URL} when set (moto, LocalStack); empty in AWS
+ * @param socketTimeout how long a call may wait for the next byte of an answer before the SDK gives up on the
+ *                      attempt and retries: {@code SDK_SOCKET_TIMEOUT_SECONDS}, default {@link #DEFAULT_SOCKET_TIMEOUT}
  */
-public record AwsSettings(Region region, Optional<URI> endpoint) {
+public record AwsSettings(Region region, Optional<URI> endpoint, Duration socketTimeout) {
+    /**
+     * 10 s: far above S3's and DynamoDB's answer times, and short enough that the SDK's three attempts at a call
+     * that hangs fit in the processor's 60 s function timeout, so a hung connection costs one retried call, not a
+     * timed-out invocation (the HTTP client's own default, 30 s, would spend 90 s on it).
+     */
+    public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Settings with the default socket timeout. */
+    public AwsSettings(Region region, Optional<URI> endpoint) {
+        this(region, endpoint, DEFAULT_SOCKET_TIMEOUT);
+    }
 
     /**
-     * Reads {@code AWS_REGION} (required) and {@code AWS_ENDPOINT_URL} (optional).
+     * Reads {@code AWS_REGION} (required), {@code AWS_ENDPOINT_URL} and {@code SDK_SOCKET_TIMEOUT_SECONDS}
+     * (optional).
      *
      * @throws ConfigurationException naming the variable that is missing or malformed
      */
     public static AwsSettings fromEnv(Env env) {
         Region region = Region.of(env.required("AWS_REGION"));
         String endpoint = env.optional("AWS_ENDPOINT_URL", null);
+        Duration socketTimeout = env.seconds("SDK_SOCKET_TIMEOUT_SECONDS", DEFAULT_SOCKET_TIMEOUT);
         if (endpoint == null) {
-            return new AwsSettings(region, Optional.empty());
+            return new AwsSettings(region, Optional.empty(), socketTimeout);
         }
         try {
             URI uri = URI.create(endpoint);
             if (uri.getScheme() == null || uri.getHost() == null) {
                 throw new IllegalArgumentException("no scheme or host");
             }
-            return new AwsSettings(region, Optional.of(uri));
+            return new AwsSettings(region, Optional.of(uri), socketTimeout);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("AWS_ENDPOINT_URL is not a URL: '" + endpoint + "'");
         }

@@ -59,4 +59,27 @@ class EnvTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("AWS_ENDPOINT_URL");
     }
+
+    @Test
+    void awsSettings_whenSocketTimeoutUnset_defaultsToTenSeconds() {
+        AwsSettings settings = AwsSettings.fromEnv(new Env(Map.of("AWS_REGION", "us-east-1")));
+
+        assertThat(settings.socketTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+    }
+
+    @Test
+    void awsSettings_whenSocketTimeoutSet_usesIt() {
+        AwsSettings settings = AwsSettings.fromEnv(new Env(Map.of("AWS_REGION", "us-east-1",
+                "SDK_SOCKET_TIMEOUT_SECONDS", "2")));
+
+        assertThat(settings.socketTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+    }
+
+    @Test
+    void awsSettings_whenSocketTimeoutNotANumber_namesIt() {
+        assertThatThrownBy(() -> AwsSettings.fromEnv(new Env(Map.of("AWS_REGION", "us-east-1",
+                        "SDK_SOCKET_TIMEOUT_SECONDS", "soon"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("SDK_SOCKET_TIMEOUT_SECONDS must be a positive integer, was 'soon'");
+    }
 }

@@ -1,0 +1,130 @@
+package dev.tributary.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.common.json.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The conservation checker: every record that went into the stream, followed to where it ended. A record with an
+ * {@code event_id} must be curated exactly once, or be in {@code failed/} exactly once with its reason; a record
+ * without one (not JSON, no id) must be in {@code failed/} exactly once. Records are known by their Kinesis shard and
+ * sequence number (what {@code failed/} lines carry) and their {@code event_id} (what curated rows carry), so the
+ * check is per record, not a comparison of totals.
+ */
+final class EventLedger {
+    /** One record as the stream accepted it. */
+    record Input(String shardId, String sequenceNumber, String eventId) {}
+
+    /** One line of a {@code failed/} object. */
+    record Quarantined(String shardId, String sequenceNumber, String reason) {}
+
+    /**
+     * The verdict: {@code curated + failed + lost = in}; lost and duplicated must be 0, and so must
+     * {@code unexpected} (curated ids no input carried) and {@code withoutReason} (quarantined lines with no reason).
+     */
+    record Counts(long in, long curated, long failed, long lost, long duplicated, long unexpected,
+            long withoutReason, List<String> examples) {
+        boolean balanced() {
+            return lost == 0 && duplicated == 0 && unexpected == 0 && withoutReason == 0;
+        }
+    }
+
+    private final List<Input> inputs = new ArrayList<>();
+
+    /** Records one accepted record; its {@code event_id} is read leniently (invalid records may have none). */
+    void produced(String shardId, String sequenceNumber, String json) {
+        inputs.add(new Input(shardId, sequenceNumber, eventId(json)));
+    }
+
+    int size() {
+        return inputs.size();
+    }
+
+    /**
+     * Follows every input record to {@code quarantined} lines and {@code curatedIds} (one entry per curated row).
+     */
+    Counts reconcile(Collection<Quarantined> quarantined, Collection<String> curatedIds) {
+        Map<String, Integer> failedBySequence = new HashMap<>();
+        long withoutReason = 0;
+        for (Quarantined line : quarantined) {
+            failedBySequence.merge(line.shardId() + "/" + line.sequenceNumber(), 1, Integer::sum);
+            withoutReason += line.reason() == null || line.reason().isBlank() ? 1 : 0;
+        }
+        Map<String, Integer> curatedById = new HashMap<>();
+        curatedIds.forEach(id -> curatedById.merge(id, 1, Integer::sum));
+        // Producer duplicates (two records, one id) are curated once between them: count the records that may
+        // claim each id, so that one of them being quarantined does not make the other's row look duplicated.
+        Map<String, Integer> claimants = new HashMap<>();
+        for (Input input : inputs) {
+            if (input.eventId() != null && !failedBySequence.containsKey(key(input))) {
+                claimants.merge(input.eventId(), 1, Integer::sum);
+            }
+        }
+        long curated = 0;
+        long failed = 0;
+        long lost = 0;
+        long duplicated = 0;
+        List<String> examples = new ArrayList<>();
+        for (Input input : inputs) {
+            int inFailed = failedBySequence.getOrDefault(key(input), 0);
+            int inCurated = input.eventId() == null ? 0 : curatedById.getOrDefault(input.eventId(), 0);
+            boolean curatedByAnother = inFailed > 0 && claimants.getOrDefault(input.eventId(), 0) > 0;
+            if (inFailed == 0 && inCurated == 0) {
+                lost++;
+                example(examples, "lost: " + describe(input));
+            } else if (inFailed > 1 || inCurated > 1 || (inFailed == 1 && inCurated > 0 && !curatedByAnother)) {
+                duplicated++;
+                example(examples, "duplicated: " + describe(input) + " (failed " + inFailed + ", curated "
+                        + inCurated + ")");
+            } else if (inFailed == 1) {
+                failed++;
+            } else {
+                curated++;
+            }
+        }
+        Map<String, Boolean> known = new LinkedHashMap<>();
+        inputs.forEach(input -> {
+            if (input.eventId() != null) {
+                known.put(input.eventId(), Boolean.TRUE);
+            }
+        });
+        long unexpected = curatedById.keySet().stream().filter(id -> !known.containsKey(id)).count();
+        if (unexpected > 0) {
+            example(examples, "curated but never produced: " + curatedById.keySet().stream()
+                    .filter(id -> !known.containsKey(id)).findFirst().orElseThrow());
+        }
+        return new Counts(inputs.size(), curated, failed, lost, duplicated, unexpected, withoutReason,
+                List.copyOf(examples));
+    }
+
+    private static void example(List<String> examples, String text) {
+        if (examples.size() < 5) {
+            examples.add(text);
+        }
+    }
+
+    private static String key(Input input) {
+        return input.shardId() + "/" + input.sequenceNumber();
+    }
+
+    private static String describe(Input input) {
+        return input.shardId() + " #" + input.sequenceNumber()
+                + (input.eventId() == null ? " (no event_id)" : " event_id " + input.eventId());
+    }
+
+    private static String eventId(String json) {
+        try {
+            JsonNode node = Json.mapper().readTree(json);
+            JsonNode id = node == null ? null : node.get("event_id");
+            return id != null && id.isTextual() ? id.asText() : null;
+        } catch (IOException | RuntimeException e) {
+            return null; // not JSON: such a record can only end in failed/
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.tributary.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.devkit.AwsEmulator;
+import dev.tributary.devkit.FaultProxy;
+import dev.tributary.devkit.FaultProxy.Response;
+import dev.tributary.devkit.FaultProxy.Schedule;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The pipeline with the network and the services failing underneath the functions: each scenario runs the demo with
+ * the functions' {@code AWS_ENDPOINT_URL} pointed at a {@link FaultProxy} in front of the emulator (the demo's own
+ * producer, event source mapping and checks keep a clean line), and passes only if the conservation checker follows
+ * every record to exactly one place: lost 0, duplicated 0, nothing dead-lettered. The functions' socket timeout is
+ * 1 s here so that hung calls cost seconds, not the production 10.
+ *
+ * <p>Each scenario prints one line of the failure matrix in docs/reliability.md.
+ */
+class NetworkFaultIT {
+    private static final Pattern LEDGER = Pattern.compile(
+            "per event\\s+in ([\\d,]+) = (\\w+) ([\\d,]+) \\+ failed ([\\d,]+) \\+ lost ([\\d,]+);\\s+duplicated ([\\d,]+)");
+    private static final Pattern PARTIAL = Pattern.compile("(\\d+) partial\\s+failures, (\\d+) bisections");
+    private static final Pattern TRANSFORMER = Pattern.compile("(\\d+) retries, (\\d+) dead-lettered");
+    private static final List<String> MATRIX = new ArrayList<>();
+
+    private final AwsEmulator emulator = AwsEmulator.get();
+
+    /** What one scenario did. */
+    record Outcome(String output, long injected, int partialFailures, int transformerRetries, long in, long out,
+            long failed, long lost, long duplicated) {}
+
+    @AfterAll
+    static void printMatrix() {
+        System.out.println("network fault scenarios (faults | partial batch failures | transformer retries | in = out"
+                + " + failed | lost | duplicated):");
+        MATRIX.forEach(System.out::println);
+    }
+
+    @Test
+    void pipeline_whenS3ThrottlesWritesBeyondTheSdksRetries_nothingIsLostOrDuplicated() {
+        // Bursts of 4 SlowDowns outlast the S3 client's 4 attempts, so the functions' own retries must finish the job.
+        Outcome outcome = scenario("S3 PutObject SlowDown (503) bursts on raw/, failed/, processed/", proxy -> proxy
+                .inject("raw-slowdown", FaultProxy.s3Put("(raw|failed)/.*"), Response.s3SlowDown(),
+                        Schedule.bursts(4, 17, 3))
+                .inject("processed-slowdown", FaultProxy.s3Put("processed/.*"), Response.s3SlowDown(),
+                        Schedule.bursts(4, 19, 5)));
+
+        assertThat(outcome.partialFailures()).as("a partition write failed past the SDK's retries").isPositive();
+        assertThat(outcome.transformerRetries()).isPositive();
+    }
+
+    @Test
+    void pipeline_whenS3Returns500OnReadsAndWrites_nothingIsLostOrDuplicated() {
+        Outcome outcome = scenario("S3 InternalError (500) on raw reads and processed writes", proxy -> proxy
+                .inject("raw-read-500", FaultProxy.s3Get("raw/.*"), Response.s3InternalError(),
+                        Schedule.bursts(4, 11, 2))
+                .inject("processed-write-500", FaultProxy.s3Put("processed/.*"), Response.s3InternalError(),
+                        Schedule.bursts(2, 7, 1)));
+
+        assertThat(outcome.transformerRetries()).isPositive();
+    }
+
+    @Test
+    void pipeline_whenS3CallsTimeOutBeforeOrAfterTheWrite_nothingIsLostOrDuplicated() {
+        // A dropped answer is the ambiguous case: S3 stored the object, the function saw a timeout and writes again.
+        Outcome outcome = scenario("S3 PutObject timeouts: answer lost after the write (raw/), no answer (processed/)",
+                proxy -> proxy
+                        .inject("raw-answer-lost", FaultProxy.s3Put("raw/.*"), Response.dropAfterForwarding(),
+                                Schedule.bursts(1, 9, 2))
+                        .inject("processed-hang", FaultProxy.s3Put("processed/.*"), Response.hang(),
+                                Schedule.bursts(1, 13, 4)));
+
+        assertThat(outcome.injected()).isPositive();
+    }
+
+    @Test
+    void pipeline_whenDynamoDbThrottlesMetadataWrites_nothingIsLostOrDuplicated() {
+        Outcome outcome = scenario("DynamoDB UpdateItem throttling (ProvisionedThroughputExceeded) bursts", proxy -> proxy
+                .inject("update-throttled", FaultProxy.dynamoDb("UpdateItem"), Response.dynamoDbThrottling(),
+                        Schedule.bursts(4, 15, 3)));
+
+        assertThat(outcome.partialFailures() + outcome.transformerRetries()).isPositive();
+    }
+
+    @Test
+    void pipeline_whenSqsIsUnavailableForAWhile_nothingIsLostOrDuplicated() {
+        // The processor's quarantine notices cannot be sent: the batch must fail and be retried, never drop them.
+        Outcome outcome = scenario("SQS unavailable (connection reset) for the first 12 calls", proxy -> proxy
+                .inject("sqs-down", FaultProxy.target("AmazonSQS."), Response.reset(), Schedule.first(12)));
+
+        assertThat(outcome.partialFailures()).isPositive();
+    }
+
+    @Test
+    void pipeline_whenConnectionsResetAtRandom_nothingIsLostOrDuplicated() {
+        Outcome outcome = scenario("connection resets on every service, 1 call in 23", proxy -> proxy
+                .inject("reset", request -> true, Response.reset(), Schedule.bursts(1, 23, 6)));
+
+        assertThat(outcome.injected()).isPositive();
+    }
+
+    @Test
+    void pipeline_whenEverythingFailsAtOnceThroughTheGlueStage_eachEventIsCuratedOnce() {
+        Outcome outcome = scenario("all of the above at once, through Glue (Glue throttles StartJobRun once)",
+                List.of(), proxy -> proxy
+                        .inject("raw-slowdown", FaultProxy.s3Put("(raw|failed)/.*"), Response.s3SlowDown(),
+                                Schedule.bursts(4, 23, 3))
+                        .inject("raw-answer-lost", FaultProxy.s3Put("raw/.*"), Response.dropAfterForwarding(),
+                                Schedule.bursts(1, 13, 7))
+                        .inject("raw-read-500", FaultProxy.s3Get("raw/.*"), Response.s3InternalError(),
+                                Schedule.bursts(4, 17, 5))
+                        .inject("update-throttled", FaultProxy.dynamoDb("UpdateItem"), Response.dynamoDbThrottling(),
+                                Schedule.bursts(4, 29, 9))
+                        .inject("glue-throttled", FaultProxy.target("AWSGlue.StartJobRun"),
+                                new Response(FaultProxy.Action.ANSWER, 400, "application/x-amz-json-1.1",
+                                        "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"),
+                                Schedule.first(1))
+                        .inject("sqs-down", FaultProxy.target("AmazonSQS."), Response.reset(), Schedule.first(6)));
+
+        if (LocalGlueRunner.available()) {
+            assertThat(outcome.output()).contains("SUCCEEDED").containsPattern("= curated [\\d,]+ \\+ failed");
+        }
+    }
+
+    private Outcome scenario(String name, Consumer<FaultProxy> faults) {
+        return scenario(name, List.of("--skip-glue"), faults);
+    }
+
+    private Outcome scenario(String name, List<String> extraArgs, Consumer<FaultProxy> faults) {
+        try (FaultProxy proxy = FaultProxy.start(emulator.endpoint())) {
+            faults.accept(proxy);
+            List<String> args = new ArrayList<>(List.of("demo", "--events", "600", "--invalid-share", "0.05",
+                    "--batch-size", "100", "--seed", "21",
+                    "--function-env", "AWS_ENDPOINT_URL=" + proxy.endpoint(),
+                    "--function-env", "SDK_SOCKET_TIMEOUT_SECONDS=1"));
+            args.addAll(extraArgs);
+            PrintStream originalOut = System.out;
+            PrintStream originalErr = System.err;
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            int code;
+            long started = System.nanoTime();
+            try {
+                System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+                System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+                code = new CommandLine(new TributaryCli()).execute(args.toArray(String[]::new));
+            } finally {
+                System.setOut(originalOut);
+                System.setErr(originalErr);
+            }
+            String output = captured.toString(StandardCharsets.UTF_8);
+            System.out.println("scenario: " + name + "\ninjected: " + proxy.injected() + "\n" + output);
+
+            assertThat(proxy.injectedTotal()).as("faults must actually have been injected").isPositive();
+            assertThat(code).as(output).isZero();
+            Matcher ledger = LEDGER.matcher(output);
+            assertThat(ledger.find()).as(output).isTrue();
+            Matcher partial = PARTIAL.matcher(output);
+            Matcher transformer = TRANSFORMER.matcher(output);
+            assertThat(partial.find() && transformer.find()).as(output).isTrue();
+            Outcome outcome = new Outcome(output, proxy.injectedTotal(), Integer.parseInt(partial.group(1)),
+                    Integer.parseInt(transformer.group(1)), number(ledger.group(1)), number(ledger.group(3)),
+                    number(ledger.group(4)), number(ledger.group(5)), number(ledger.group(6)));
+            assertThat(outcome.lost()).isZero();
+            assertThat(outcome.duplicated()).isZero();
+            assertThat(outcome.in()).isEqualTo(600);
+            assertThat(Integer.parseInt(transformer.group(2))).as("dead-lettered by the transformer").isZero();
+            MATRIX.add(String.format("| %s | %d (%s) | %d | %d | %d = %d %s + %d failed | %d | %d | %.0f s |", name,
+                    outcome.injected(), proxy.injected(), outcome.partialFailures(), outcome.transformerRetries(),
+                    outcome.in(), outcome.out(), ledger.group(2), outcome.failed(), outcome.lost(),
+                    outcome.duplicated(), (System.nanoTime() - started) / 1e9));
+            return outcome;
+        }
+    }
+
+    private static long number(String text) {
+        return Long.parseLong(text.replace(",", ""));
+    }
+}
