@@ -7,6 +7,8 @@
 #   2. Time-bounded fuzzing of the decoders (scripts/fuzz.sh, FUZZ_SECONDS each, default 30).
 #   3. The Glue job's pytest suite under local pyspark (scripts/test-glue-job.sh).
 #   4. The SAM template checks (scripts/check-infra.sh).
+#   5. The soak: SOAK_EVENTS (default 100,000) through the processor and the transformer, heap and threads flat
+#      (scripts/soak.sh; about 3 minutes).
 #
 # Needs only a JDK 25, Python 3 and access to the package registries; everything else installs itself.
 set -euo pipefail
@@ -33,4 +35,6 @@ if [ -f scripts/check-infra.sh ]; then
   echo "==> Infra: template checks"
   bash scripts/check-infra.sh --with-build
 fi
+echo "==> Soak: ${SOAK_EVENTS:-100000} events through the processor and the transformer"
+bash scripts/soak.sh "${SOAK_EVENTS:-100000}"
 echo "==> all tests passed"

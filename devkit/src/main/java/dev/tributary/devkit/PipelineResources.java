@@ -61,7 +61,7 @@ public record PipelineResources(
     }
 
     /** Waits until {@code stream} is ACTIVE and returns its ARN (shared with {@link LocalDeployment}). */
-    static String awaitActive(KinesisClient kinesis, String stream) {
+    public static String awaitActive(KinesisClient kinesis, String stream) {
         for (int attempt = 0; attempt < 100; attempt++) {
             var description = kinesis.describeStream(b -> b.streamName(stream)).streamDescription();
             if (description.streamStatus() == StreamStatus.ACTIVE) {
