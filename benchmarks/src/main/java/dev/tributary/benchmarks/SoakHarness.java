@@ -8,6 +8,7 @@ import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
 import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.common.metadata.MetadataAttributes;
+import dev.tributary.devkit.AsyncInvocationSimulator;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
 import dev.tributary.devkit.LocalDeployment;
@@ -46,8 +47,6 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -212,7 +211,8 @@ public final class SoakHarness {
                     kinesis.deleteStream(b -> b.streamName(roundStream)); // drained: free the emulator's memory
                     long t2 = System.nanoTime();
                     progress.stage(round, "transform");
-                    Transformed t = transform(sqs, transformer, notifications, transformerDlq, asyncRetries, false,
+                    Transformed t = transform(sqs, emulator.region().id(), transformer, notifications, transformerDlq,
+                            asyncRetries, false,
                             n -> progress.update(before + size / 2, String.format("%,d objects", n)));
                     notified += t.notifications();
                     retries += t.retries();
@@ -226,7 +226,8 @@ public final class SoakHarness {
                     progress.sampled(produced, sample);
                 }
                 // Anything S3 notified late (an emulator that delivers asynchronously) is transformed before counting.
-                Transformed late = transform(sqs, transformer, notifications, transformerDlq, asyncRetries, true,
+                Transformed late = transform(sqs, emulator.region().id(), transformer, notifications, transformerDlq,
+                        asyncRetries, true,
                         n -> {});
                 notified += late.notifications();
                 deadLettered += late.deadLettered();
@@ -275,58 +276,17 @@ public final class SoakHarness {
     private record Transformed(int notifications, int retries, int deadLettered) {}
 
     /**
-     * Delivers the notification queue's S3 events to the transformer as S3 → Lambda would (cli's
-     * {@code PipelineStages.transform}): a failed invocation is retried {@code AsyncMaxRetryAttempts} times, then
-     * the event goes to the transformer's dead-letter queue. Moto queues notifications during PutObject, so a round
-     * stops at the first empty polls; the final sweep ({@code patient}) long-polls in case an emulator does not.
+     * Delivers the notification queue's S3 events to the transformer as S3 → Lambda would. Moto queues
+     * notifications during PutObject, so a round stops at the first empty polls; the final sweep ({@code patient})
+     * long-polls in case an emulator does not.
      */
-    private static Transformed transform(SqsClient sqs, S3TransformerHandler transformer, String queue,
+    private static Transformed transform(SqsClient sqs, String region, S3TransformerHandler transformer, String queue,
             String deadLetterQueue, int retriesAllowed, boolean patient, java.util.function.IntConsumer progress) {
-        int notifications = 0;
-        int retries = 0;
-        int deadLettered = 0;
-        for (int emptyPolls = 0; emptyPolls < 2; ) {
-            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
-                    .waitTimeSeconds(patient ? 1 : 0)).messages();
-            if (messages.isEmpty()) {
-                emptyPolls++;
-                if (!patient) {
-                    sleep(100);
-                }
-                continue;
-            }
-            emptyPolls = 0;
-            List<DeleteMessageBatchRequestEntry> handled = new ArrayList<>();
-            for (Message message : messages) {
-                handled.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(handled.size()))
-                        .receiptHandle(message.receiptHandle()).build());
-                if (message.body().contains("s3:TestEvent")) {
-                    continue; // S3 sends it to a queue when the notification is set up, never to a function
-                }
-                notifications++;
-                String error = null;
-                for (int attempt = 0; attempt <= retriesAllowed; attempt++) {
-                    retries += attempt > 0 ? 1 : 0;
-                    try {
-                        transformer.handleRequest(new ByteArrayInputStream(
-                                message.body().getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
-                        error = null;
-                        break;
-                    } catch (Exception e) {
-                        error = e.getClass().getSimpleName() + ": " + e.getMessage();
-                    }
-                }
-                if (error != null) {
-                    deadLettered++;
-                    String body = "{\"condition\":\"RetriesExhausted\",\"errorMessage\":"
-                            + Json.mapper().valueToTree(error) + ",\"requestPayload\":" + message.body() + "}";
-                    sqs.sendMessage(b -> b.queueUrl(deadLetterQueue).messageBody(body));
-                }
-                progress.accept(notifications);
-            }
-            sqs.deleteMessageBatch(b -> b.queueUrl(queue).entries(handled));
-        }
-        return new Transformed(notifications, retries, deadLettered);
+        AsyncInvocationSimulator.Report report = new AsyncInvocationSimulator(sqs, region).deliver(queue,
+                event -> transformer.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+                        new ByteArrayOutputStream(), null),
+                retriesAllowed, deadLetterQueue, "s3-transformer", patient, progress);
+        return new Transformed(report.notifications(), report.retries(), report.deadLettered());
     }
 
     private static long cpuNanos() {

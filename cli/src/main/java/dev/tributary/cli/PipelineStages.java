@@ -1,9 +1,8 @@
 package dev.tributary.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.common.config.Env;
-import dev.tributary.common.json.Json;
 import dev.tributary.common.metadata.MetadataAttributes;
+import dev.tributary.devkit.AsyncInvocationSimulator;
 import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.orchestrator.GlueOrchestratorHandler;
 import dev.tributary.transformer.S3TransformerHandler;
@@ -27,7 +26,6 @@ import software.amazon.awssdk.services.glue.model.JobRun;
 import software.amazon.awssdk.services.glue.model.JobRunState;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -86,46 +84,13 @@ final class PipelineStages {
         String queue = deployment.notificationQueueUrl("RawBucket")
                 .orElseThrow(() -> new IllegalStateException("the template gives the raw bucket no notification"));
         int retriesAllowed = Integer.parseInt(deployment.parameter("AsyncMaxRetryAttempts"));
-        int notifications = 0;
-        int invocations = 0;
-        int retries = 0;
-        int deadLettered = 0;
-        for (int emptyPolls = 0; emptyPolls < 2; ) {
-            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
-                    .waitTimeSeconds(1)).messages();
-            emptyPolls = messages.isEmpty() ? emptyPolls + 1 : 0;
-            for (Message message : messages) {
-                if (message.body().contains("s3:TestEvent")) {
-                    // S3 sends a test event to a queue when the notification is configured, never to a function:
-                    // the stand-in queue is not part of the real path, so neither is this event.
-                    sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
-                    continue;
-                }
-                notifications++;
-                String error = null;
-                for (int attempt = 0; attempt <= retriesAllowed; attempt++) {
-                    invocations++;
-                    retries += attempt > 0 ? 1 : 0;
-                    try {
-                        transformer.handleRequest(new ByteArrayInputStream(
-                                message.body().getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
-                        error = null;
-                        break;
-                    } catch (Exception e) {
-                        error = e.getClass().getSimpleName() + ": " + e.getMessage();
-                    }
-                }
-                if (error != null) {
-                    deadLettered++;
-                    String record = onFailureRecord(message.body(), error);
-                    sqs.sendMessage(b -> b.queueUrl(deployment.physicalId("TransformerDeadLetterQueue"))
-                            .messageBody(record));
-                }
-                sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
-                progress.update(Math.min(expectedObjects, notifications));
-            }
-        }
-        return new TransformReport(notifications, invocations, retries, deadLettered);
+        AsyncInvocationSimulator.Report report = new AsyncInvocationSimulator(sqs, deployment.region()).deliver(queue,
+                event -> transformer.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+                        new ByteArrayOutputStream(), null),
+                retriesAllowed, deployment.physicalId("TransformerDeadLetterQueue"), "s3-transformer", true,
+                delivered -> progress.update(Math.min(expectedObjects, delivered)));
+        return new TransformReport(report.notifications(), report.invocations(), report.retries(),
+                report.deadLettered());
     }
 
     /**
@@ -232,22 +197,5 @@ final class PipelineStages {
         event.put("detail", Map.of("jobName", job, "severity", state.equals("SUCCEEDED") ? "INFO" : "ERROR",
                 "state", state, "jobRunId", runId, "message", "local run " + state.toLowerCase()));
         return event;
-    }
-
-    private String onFailureRecord(String event, String error) {
-        ObjectNode record = Json.mapper().createObjectNode();
-        record.put("version", "1.0");
-        record.put("timestamp", Instant.now().toString());
-        record.putObject("requestContext").put("requestId", UUID.randomUUID().toString())
-                .put("functionArn", "arn:aws:lambda:" + deployment.region() + ":123456789012:function:s3-transformer")
-                .put("condition", "RetriesExhausted").put("approximateInvokeCount", 3);
-        try {
-            record.set("requestPayload", Json.mapper().readTree(event));
-        } catch (java.io.IOException e) {
-            record.put("requestPayload", event);
-        }
-        record.putObject("responseContext").put("statusCode", 200).put("functionError", "Unhandled");
-        record.putObject("responsePayload").put("errorMessage", error);
-        return record.toString();
     }
 }
