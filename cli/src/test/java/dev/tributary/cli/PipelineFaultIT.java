@@ -13,8 +13,8 @@ import picocli.CommandLine;
  * The whole pipeline with storage failing underneath it: S3 writes and DynamoDB updates fail at random while the
  * processor, the transformer and the orchestrator run with Lambda's retry semantics. The demo's verdict is the
  * conservation check: records in = raw + quarantined, every raw object PROCESSED exactly once, records the
- * transformer read = raw records, Glue read = processed records, curated = valid events (each sample event has a
- * unique id, and the job de-duplicates by id, so equal counts mean each id is curated exactly once).
+ * transformer read = raw records, Glue read = processed records, curated = valid events, and record by record: every
+ * event in failed/ or (by event_id, read back from the curated Parquet) curated, exactly once.
  */
 class PipelineFaultIT {
 
@@ -49,6 +49,9 @@ class PipelineFaultIT {
         assertThat(output).containsPattern("[1-9][0-9]* partial\\s+failures|[1-9][0-9]* retries");
         assertThat(code).as(output).isZero();
         assertThat(output).containsPattern("unaccounted\\s+0\\n");
+        // The per-record ledger: each event followed to failed/ or, by event_id, to the curated Parquet.
+        assertThat(output).containsPattern("per event\\s+in 1,500 = (curated|processed) [\\d,]+ \\+ failed [\\d,]+ "
+                + "\\+ lost 0;\\s+duplicated 0\\n");
         if (LocalGlueRunner.available()) {
             assertThat(output).contains("SUCCEEDED");
         }
