@@ -55,6 +55,14 @@ final class LocalGlueRunner {
     }
 
     Outcome run(String jobName, String runId) {
+        return run(jobName, runId, false);
+    }
+
+    /**
+     * Runs the job; with {@code failMidway} the run dies after its first curated partition reached S3, before the
+     * rest, the aggregates and the summary: what a Glue worker lost mid-write leaves behind, for the retry to merge.
+     */
+    Outcome run(String jobName, String runId, boolean failMidway) {
         long started = System.nanoTime();
         JobRun run = glue.getJobRun(b -> b.jobName(jobName).runId(runId)).jobRun();
         Map<String, String> arguments = new LinkedHashMap<>(run.arguments());
@@ -91,6 +99,13 @@ final class LocalGlueRunner {
         int exit = exec(command, log);
         boolean succeeded = exit == 0 && Files.exists(localSummary);
         JsonNode summaryJson = null;
+        if (succeeded && failMidway) {
+            Path firstPartition = firstPartition(localCurated);
+            mirror(firstPartition, URI.create(curated.toString().replaceAll("/?$", "/")
+                    + localCurated.relativize(firstPartition).toString().replace('\\', '/') + "/"));
+            return new Outcome(false, null, (System.nanoTime() - started) / 1e9,
+                    "injected failure after writing " + localCurated.relativize(firstPartition));
+        }
         if (succeeded) {
             mirror(localCurated, curated);
             mirror(localAggregates, aggregates);
@@ -124,6 +139,17 @@ final class LocalGlueRunner {
                         + dir.resolve("spark.log"));
             }
             return Files.readAllLines(ids);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first directory (in name order) that holds Parquet files: one partition of the table. */
+    private static Path firstPartition(Path table) {
+        try (Stream<Path> files = Files.walk(table)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).map(Path::getParent)
+                    .sorted().findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the run wrote no curated partition"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -93,14 +93,25 @@ final class PipelineStages {
                 report.deadLettered());
     }
 
+    /** A fault in the Glue stage, to watch the orchestrator and the job recover from it. */
+    enum GlueFault {
+        /** None. */
+        NONE,
+        /** The first run writes one curated partition, then fails (no summary, state FAILED). */
+        RUN_FAILS_MIDWAY,
+        /** The first run succeeds but its state-change event never arrives. */
+        STATE_EVENT_LOST
+    }
+
     /**
-     * Ticks the orchestrator (as the EventBridge schedule would), runs every Glue run it started locally, delivers
-     * each run's state change, and ticks once more (which finds no new data when the watermark advanced).
+     * Ticks the orchestrator (as the EventBridge schedule would), runs every Glue run it starts locally, delivers
+     * each run's state change, and ticks again until a tick starts no new run (a retried window starts one).
      *
      * @param settleSeconds the demo's {@code SETTLE_SECONDS}: 1 instead of the template's 60, since nothing is in
      *                      flight once the earlier stages have run
+     * @param fault         what goes wrong with the first run
      */
-    GlueReport orchestrate(Path workDir, Path repository, int settleSeconds) {
+    GlueReport orchestrate(Path workDir, Path repository, int settleSeconds, GlueFault fault) {
         Map<String, String> env = functionEnvironment(ORCHESTRATOR);
         env.put("SETTLE_SECONDS", Integer.toString(settleSeconds));
         GlueOrchestratorHandler orchestrator = new GlueOrchestratorHandler(new Env(env));
@@ -109,19 +120,35 @@ final class PipelineStages {
         Set<String> known = runIds(job);
         sleepSeconds(settleSeconds); // the window ends SETTLE_SECONDS before now: let the last object settle
         tickOutcomes.add(orchestrator.handleRequest(scheduledEvent(), null).get("outcomes"));
-        List<String> started = new ArrayList<>(runIds(job));
-        started.removeAll(known);
+        List<String> allRuns = new ArrayList<>();
         List<LocalGlueRunner.Outcome> outcomes = new ArrayList<>();
         LocalGlueRunner runner = new LocalGlueRunner(s3, glue, workDir, repository);
-        for (String runId : started) {
-            LocalGlueRunner.Outcome outcome = runner.run(job, runId);
-            outcomes.add(outcome);
-            awaitEmulatorRun(job, runId); // the emulator's own copy of the run must end too (MaxConcurrentRuns)
-            tickOutcomes.add(orchestrator.handleRequest(stateChange(job, runId,
-                    outcome.succeeded() ? "SUCCEEDED" : "FAILED"), null).get("outcomes"));
+        boolean faultPending = fault != GlueFault.NONE;
+        for (int round = 0; round < 5; round++) {
+            List<String> started = new ArrayList<>(runIds(job));
+            started.removeAll(known);
+            if (started.isEmpty()) {
+                break;
+            }
+            known.addAll(started);
+            for (String runId : started) {
+                boolean failMidway = faultPending && fault == GlueFault.RUN_FAILS_MIDWAY;
+                LocalGlueRunner.Outcome outcome = runner.run(job, runId, failMidway);
+                allRuns.add(runId);
+                outcomes.add(outcome);
+                awaitEmulatorRun(job, runId); // the emulator's own copy of the run must end too (MaxConcurrentRuns)
+                if (faultPending && fault == GlueFault.STATE_EVENT_LOST) {
+                    tickOutcomes.add("state-change event of " + runId + " lost");
+                } else {
+                    tickOutcomes.add(orchestrator.handleRequest(stateChange(job, runId,
+                            outcome.succeeded() ? "SUCCEEDED" : "FAILED"), null).get("outcomes"));
+                }
+                faultPending = false;
+            }
+            // The next scheduled tick: starts the retry of a failed window, or reconciles a run whose event was lost.
+            tickOutcomes.add(orchestrator.handleRequest(scheduledEvent(), null).get("outcomes"));
         }
-        tickOutcomes.add(orchestrator.handleRequest(scheduledEvent(), null).get("outcomes"));
-        return new GlueReport(started, outcomes, tickOutcomes);
+        return new GlueReport(allRuns, outcomes, tickOutcomes);
     }
 
     /** A function's environment: the template's, pointed at the emulator, with the overrides on top. */
