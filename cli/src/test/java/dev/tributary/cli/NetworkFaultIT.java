@@ -49,10 +49,12 @@ class NetworkFaultIT {
 
     @Test
     void pipeline_whenS3ThrottlesWritesBeyondTheSdksRetries_nothingIsLostOrDuplicated() {
-        // Bursts of 4 SlowDowns outlast the S3 client's 4 attempts, so the functions' own retries must finish the job.
-        Outcome outcome = scenario("S3 PutObject SlowDown (503) bursts on raw/, failed/, processed/", proxy -> proxy
-                .inject("raw-slowdown", FaultProxy.s3Put("(raw|failed)/.*"), Response.s3SlowDown(),
-                        Schedule.bursts(4, 17, 3))
+        // Every raw and failed object's first 4 PUTs get SlowDown: that outlasts the S3 client's 4 attempts, so
+        // every partition write of a first attempt fails and the processor's own retries must finish the job.
+        Outcome outcome = scenario("S3 PutObject SlowDown (503): each raw/failed object's first 4 PUTs, and bursts "
+                + "on processed/", proxy -> proxy
+                .injectPerTarget("raw-slowdown", FaultProxy.s3Put("(raw|failed)/.*"), Response.s3SlowDown(),
+                        Schedule.first(4))
                 .inject("processed-slowdown", FaultProxy.s3Put("processed/.*"), Response.s3SlowDown(),
                         Schedule.bursts(4, 19, 5)));
 

@@ -139,7 +139,14 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private record Rule(String name, Predicate<Request> matches, Response response, Schedule schedule,
-            AtomicLong matched, AtomicLong fired) {}
+            boolean perTarget, AtomicLong matched, Map<String, AtomicLong> matchedPerTarget, AtomicLong fired) {
+        long nextIndex(Request request) {
+            return perTarget
+                    ? matchedPerTarget.computeIfAbsent(request.method() + " " + request.path(), k -> new AtomicLong())
+                            .getAndIncrement()
+                    : matched.getAndIncrement();
+        }
+    }
 
     private final URI upstream;
     private final ServerSocket server;
@@ -176,7 +183,18 @@ public final class FaultProxy implements AutoCloseable {
      * {@code response}. Rules are tried in the order they were added; the first that fires wins.
      */
     public FaultProxy inject(String name, Predicate<Request> matches, Response response, Schedule schedule) {
-        rules.add(new Rule(name, matches, response, schedule, new AtomicLong(), new AtomicLong()));
+        rules.add(new Rule(name, matches, response, schedule, false, new AtomicLong(), Map.of(), new AtomicLong()));
+        return this;
+    }
+
+    /**
+     * Like {@link #inject}, but the schedule counts each target (method and path: one S3 object, say) on its own:
+     * {@code Schedule.first(4)} fails the first four requests for every object, whatever other requests run in
+     * parallel, so a fault that must outlast the SDK's attempts at one call does so deterministically.
+     */
+    public FaultProxy injectPerTarget(String name, Predicate<Request> matches, Response response, Schedule schedule) {
+        rules.add(new Rule(name, matches, response, schedule, true, new AtomicLong(), new ConcurrentHashMap<>(),
+                new AtomicLong()));
         return this;
     }
 
@@ -311,7 +329,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private Response decide(Request request) {
         for (Rule rule : rules) {
-            if (rule.matches().test(request) && rule.schedule().fires(rule.matched().getAndIncrement())) {
+            if (rule.matches().test(request) && rule.schedule().fires(rule.nextIndex(request))) {
                 rule.fired().incrementAndGet();
                 return rule.response();
             }

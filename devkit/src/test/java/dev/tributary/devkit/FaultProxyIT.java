@@ -70,6 +70,19 @@ class FaultProxyIT {
     }
 
     @Test
+    void s3Put_whenScheduledPerTarget_eachObjectMeetsItsOwnFaults() {
+        proxy.injectPerTarget("slowdown", FaultProxy.s3Put("raw/.*"), FaultProxy.Response.s3SlowDown(),
+                FaultProxy.Schedule.first(2));
+
+        try (S3Client s3 = throughProxy.s3()) {
+            s3.putObject(b -> b.bucket(bucket).key("raw/x.json"), RequestBody.fromString("x"));
+            s3.putObject(b -> b.bucket(bucket).key("raw/y.json"), RequestBody.fromString("y"));
+            s3.putObject(b -> b.bucket(bucket).key("raw/x.json"), RequestBody.fromString("x2"));
+        }
+        assertThat(proxy.injected()).containsEntry("slowdown", 4L); // two for x, two for y, none for x again
+    }
+
+    @Test
     void s3Put_whenSlowDownOutlastsTheSdksAttempts_throwsS3ExceptionWithTheCode() {
         proxy.inject("slowdown", FaultProxy.s3Put("raw/.*"), FaultProxy.Response.s3SlowDown(),
                 FaultProxy.Schedule.always());
