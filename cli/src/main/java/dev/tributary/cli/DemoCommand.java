@@ -170,7 +170,8 @@ final class DemoCommand implements Callable<Integer> {
                         .curatedEventIds(URI.create("s3://" + deployment.physicalId("CuratedBucket") + "/curated/"));
                 outputName = "curated";
             }
-            EventLedger.Counts ledgerCounts = ledger.reconcile(landed.quarantined, outputIds);
+            EventLedger.Counts ledgerCounts = ledger.reconcile(landed.quarantined, outputIds,
+                    deadLetters(sqs, s3, deadLetterQueue, deployment.physicalId("TransformerDeadLetterQueue")));
             double seconds = (System.nanoTime() - started) / 1e9;
             long expectedInvalid = samples.stream().filter(s -> !s.valid()).count();
             Verdict verdict = new Verdict(events, expectedInvalid, landed, processed, metadata, curated, ledgerCounts,
@@ -206,13 +207,47 @@ final class DemoCommand implements Callable<Integer> {
         return ledger;
     }
 
+    /**
+     * What waits on the dead-letter queues (read without consuming): the Kinesis batches Lambda gave up on, and the
+     * events of the raw objects the transformer gave up on.
+     */
+    private static EventLedger.DeadLettered deadLetters(SqsClient sqs, S3Client s3, String processorQueue,
+            String transformerQueue) throws IOException {
+        List<EventLedger.SequenceRange> batches = new ArrayList<>();
+        for (var message : RedriveCommand.receiveAll(sqs, processorQueue, false, 100_000)) {
+            JsonNode info = Json.mapper().readTree(message.body()).get("KinesisBatchInfo");
+            if (info != null) { // the rest are quarantine notices, whose records are in failed/
+                batches.add(new EventLedger.SequenceRange(info.path("shardId").asText(),
+                        info.path("startSequenceNumber").asText(), info.path("endSequenceNumber").asText()));
+            }
+        }
+        List<String> eventIds = new ArrayList<>();
+        for (var message : RedriveCommand.receiveAll(sqs, transformerQueue, false, 100_000)) {
+            JsonNode body = Json.mapper().readTree(message.body());
+            JsonNode event = body.has("requestPayload") ? body.get("requestPayload") : body;
+            for (JsonNode record : event.path("Records")) {
+                String bucket = record.path("s3").path("bucket").path("name").asText();
+                String key = java.net.URLDecoder.decode(record.path("s3").path("object").path("key").asText(),
+                        StandardCharsets.UTF_8);
+                byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+                Landed.forEachLine(key.endsWith(".gz") ? Landed.gunzip(bytes) : bytes,
+                        line -> eventIds.add(line.path("event_id").asText(null)));
+            }
+        }
+        return new EventLedger.DeadLettered(batches, eventIds);
+    }
+
     /** The conservation checker's line: every record followed to its one place. */
     private void printLedger(EventLedger.Counts counts, String outputName) {
-        out.printf("  per event       in %,d = %s %,d + failed %,d + lost %,d;  duplicated %,d%s%n", counts.in(),
-                outputName, counts.curated(), counts.failed(), counts.lost(), counts.duplicated(),
+        out.printf("  per event       in %,d = %s %,d + failed %,d + dead-lettered %,d + lost %,d;  duplicated %,d%s%n",
+                counts.in(), outputName, counts.curated(), counts.failed(), counts.deadLettered(), counts.lost(),
+                counts.duplicated(),
                 counts.unexpected() + counts.withoutReason() > 0 ? String.format(";  never produced %,d, "
                         + "quarantined without a reason %,d", counts.unexpected(), counts.withoutReason()) : "");
         counts.examples().forEach(example -> out.println("                  ! " + example));
+        if (counts.deadLettered() > 0) {
+            out.println("                  (dead-lettered records wait for `tributary redrive kinesis|transformer`)");
+        }
     }
 
     /** Every count that must agree for the run to be called complete; each disagreement is a problem. */
@@ -230,6 +265,11 @@ final class DemoCommand implements Callable<Integer> {
             check(ledger.balanced(), "record by record: lost " + ledger.lost() + ", duplicated "
                     + ledger.duplicated() + ", never produced " + ledger.unexpected() + ", without a reason "
                     + ledger.withoutReason());
+            if (ledger.deadLettered() > 0) {
+                // Totals cannot agree while records wait on a dead-letter queue; the ledger accounts for each.
+                this.curatedRecords = -1;
+                return;
+            }
             check(raw.rawRecords + raw.failedRecords == in, "raw + quarantined = " + (raw.rawRecords + raw.failedRecords)
                     + ", records in = " + in);
             check(raw.failedRecords == expectedInvalid, "quarantined " + raw.failedRecords + ", generated invalid "
@@ -379,7 +419,7 @@ final class DemoCommand implements Callable<Integer> {
             return folder.startsWith("glue/") ? folder.replaceAll("^(glue/[^/]+/[^/]+/).*", "$1") : folder;
         }
 
-        private static byte[] gunzip(byte[] bytes) {
+        static byte[] gunzip(byte[] bytes) {
             try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
                 return in.readAllBytes();
             } catch (IOException e) {
@@ -387,7 +427,7 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
 
-        private static void forEachLine(byte[] text, java.util.function.Consumer<JsonNode> action) {
+        static void forEachLine(byte[] text, java.util.function.Consumer<JsonNode> action) {
             for (String line : new String(text, StandardCharsets.UTF_8).split("\n")) {
                 if (!line.isBlank()) {
                     try {

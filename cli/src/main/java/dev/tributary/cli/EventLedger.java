@@ -25,10 +25,37 @@ final class EventLedger {
     record Quarantined(String shardId, String sequenceNumber, String reason) {}
 
     /**
-     * The verdict: {@code curated + failed + lost = in}; lost and duplicated must be 0, and so must
-     * {@code unexpected} (curated ids no input carried) and {@code withoutReason} (quarantined lines with no reason).
+     * What the dead-letter queues hold, waiting for {@code tributary redrive}: Kinesis batches Lambda gave up on
+     * (shard and inclusive sequence range) and the events of raw objects the transformer gave up on.
      */
-    record Counts(long in, long curated, long failed, long lost, long duplicated, long unexpected,
+    record DeadLettered(List<SequenceRange> batches, Collection<String> eventIds) {
+        static DeadLettered none() {
+            return new DeadLettered(List.of(), List.of());
+        }
+
+        boolean contains(Input input) {
+            if (input.eventId() != null && eventIds.contains(input.eventId())) {
+                return true;
+            }
+            return batches.stream().anyMatch(range -> range.contains(input.shardId(), input.sequenceNumber()));
+        }
+    }
+
+    /** A Kinesis batch on the processor's dead-letter queue. */
+    record SequenceRange(String shardId, String first, String last) {
+        boolean contains(String shard, String sequence) {
+            java.math.BigInteger n = new java.math.BigInteger(sequence);
+            return shardId.equals(shard) && n.compareTo(new java.math.BigInteger(first)) >= 0
+                    && n.compareTo(new java.math.BigInteger(last)) <= 0;
+        }
+    }
+
+    /**
+     * The verdict: {@code curated + failed + deadLettered + lost = in}; lost and duplicated must be 0, and so must
+     * {@code unexpected} (curated ids no input carried) and {@code withoutReason} (quarantined lines with no reason).
+     * Dead-lettered records are accounted for: they wait on a dead-letter queue for {@code tributary redrive}.
+     */
+    record Counts(long in, long curated, long failed, long deadLettered, long lost, long duplicated, long unexpected,
             long withoutReason, List<String> examples) {
         boolean balanced() {
             return lost == 0 && duplicated == 0 && unexpected == 0 && withoutReason == 0;
@@ -50,6 +77,11 @@ final class EventLedger {
      * Follows every input record to {@code quarantined} lines and {@code curatedIds} (one entry per curated row).
      */
     Counts reconcile(Collection<Quarantined> quarantined, Collection<String> curatedIds) {
+        return reconcile(quarantined, curatedIds, DeadLettered.none());
+    }
+
+    /** As {@link #reconcile(Collection, Collection)}, with what the dead-letter queues hold as a third place. */
+    Counts reconcile(Collection<Quarantined> quarantined, Collection<String> curatedIds, DeadLettered deadLetters) {
         Map<String, Integer> failedBySequence = new HashMap<>();
         long withoutReason = 0;
         for (Quarantined line : quarantined) {
@@ -68,6 +100,7 @@ final class EventLedger {
         }
         long curated = 0;
         long failed = 0;
+        long deadLettered = 0;
         long lost = 0;
         long duplicated = 0;
         List<String> examples = new ArrayList<>();
@@ -75,7 +108,10 @@ final class EventLedger {
             int inFailed = failedBySequence.getOrDefault(key(input), 0);
             int inCurated = input.eventId() == null ? 0 : curatedById.getOrDefault(input.eventId(), 0);
             boolean curatedByAnother = inFailed > 0 && claimants.getOrDefault(input.eventId(), 0) > 0;
-            if (inFailed == 0 && inCurated == 0) {
+            boolean inDeadLetters = deadLetters.contains(input);
+            if (inFailed == 0 && inCurated == 0 && inDeadLetters) {
+                deadLettered++;
+            } else if (inFailed == 0 && inCurated == 0) {
                 lost++;
                 example(examples, "lost: " + describe(input));
             } else if (inFailed > 1 || inCurated > 1 || (inFailed == 1 && inCurated > 0 && !curatedByAnother)) {
@@ -99,7 +135,7 @@ final class EventLedger {
             example(examples, "curated but never produced: " + curatedById.keySet().stream()
                     .filter(id -> !known.containsKey(id)).findFirst().orElseThrow());
         }
-        return new Counts(inputs.size(), curated, failed, lost, duplicated, unexpected, withoutReason,
+        return new Counts(inputs.size(), curated, failed, deadLettered, lost, duplicated, unexpected, withoutReason,
                 List.copyOf(examples));
     }
 

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** {@code tributary redrive kinesis}: reprocess batches Lambda gave up on. */
@@ -156,13 +157,18 @@ final class RedriveCommand {
         }
     }
 
-    /** Every message currently on a queue, each once; in a dry run they stay (visibility timeout 0). */
+    /**
+     * Every message currently on a queue, each once. Each is hidden while the sweep goes on (received with a
+     * visibility timeout, so the next receive returns new ones); in a dry run they are made visible again at the
+     * end. Receiving with visibility timeout 0 instead would let the queue hand back the same ten messages on
+     * every call, and a queue of 18 would look like 10.
+     */
     static List<Message> receiveAll(SqsClient sqs, String queue, boolean execute, int max) {
         List<Message> all = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         while (all.size() < max) {
             List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0)
-                    .visibilityTimeout(execute ? 300 : 0).messageAttributeNames("All")).messages();
+                    .visibilityTimeout(execute ? 300 : 60).messageAttributeNames("All")).messages();
             boolean fresh = false;
             for (Message m : batch) {
                 if (seen.add(m.messageId())) {
@@ -171,7 +177,17 @@ final class RedriveCommand {
                 }
             }
             if (!fresh) {
-                return all;
+                break;
+            }
+        }
+        if (!execute) {
+            for (int i = 0; i < all.size(); i += 10) {
+                List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+                for (Message m : all.subList(i, Math.min(all.size(), i + 10))) {
+                    entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(entries.size()))
+                            .receiptHandle(m.receiptHandle()).visibilityTimeout(0).build());
+                }
+                sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queue).entries(entries));
             }
         }
         return all;

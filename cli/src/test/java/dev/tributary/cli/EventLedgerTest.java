@@ -94,6 +94,29 @@ class EventLedgerTest {
         assertThat(counts.balanced()).isFalse();
     }
 
+    @Test
+    void reconcile_whenRecordsWaitOnTheDeadLetterQueues_countsThemDeadLetteredNotLost() {
+        EventLedger.DeadLettered deadLetters = new EventLedger.DeadLettered(
+                List.of(new EventLedger.SequenceRange("shard-1", "3", "4")), List.of("b"));
+
+        EventLedger.Counts counts = ledger.reconcile(List.of(), List.of("a"), deadLetters);
+
+        assertThat(counts).extracting(EventLedger.Counts::curated, EventLedger.Counts::deadLettered,
+                EventLedger.Counts::lost).containsExactly(1L, 3L, 0L);
+        assertThat(counts.balanced()).isTrue();
+    }
+
+    @Test
+    void reconcile_whenASequenceIsOutsideTheDeadLetteredRange_isStillLost() {
+        EventLedger.DeadLettered deadLetters = new EventLedger.DeadLettered(
+                List.of(new EventLedger.SequenceRange("shard-1", "4", "9")), List.of());
+
+        EventLedger.Counts counts = ledger.reconcile(List.of(), List.of("a", "b"), deadLetters);
+
+        assertThat(counts.lost()).isEqualTo(1);
+        assertThat(counts.examples()).containsExactly("lost: shard-1 #3 (no event_id)");
+    }
+
     private static EventLedger.Quarantined failed(String shard, String sequence) {
         return new EventLedger.Quarantined(shard, sequence, "schema_violation");
     }

@@ -54,7 +54,8 @@ class GlueRecoveryIT {
         String output = captured.toString(StandardCharsets.UTF_8);
         System.out.println("glue fault " + glueFault + ":\n" + output);
         assertThat(code).as(output).isZero();
-        assertThat(output).containsPattern("per event\\s+in 400 = curated [\\d,]+ \\+ failed [\\d,]+ \\+ lost 0;"
+        assertThat(output).containsPattern("per event\\s+in 400 = curated [\\d,]+ \\+ failed [\\d,]+ "
+                + "\\+ dead-lettered 0 \\+ lost 0;"
                 + "\\s+duplicated 0\\n");
         return output;
     }

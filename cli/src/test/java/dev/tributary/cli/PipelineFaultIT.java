@@ -51,7 +51,7 @@ class PipelineFaultIT {
         assertThat(output).containsPattern("unaccounted\\s+0\\n");
         // The per-record ledger: each event followed to failed/ or, by event_id, to the curated Parquet.
         assertThat(output).containsPattern("per event\\s+in 1,500 = (curated|processed) [\\d,]+ \\+ failed [\\d,]+ "
-                + "\\+ lost 0;\\s+duplicated 0\\n");
+                + "\\+ dead-lettered 0 \\+ lost 0;\\s+duplicated 0\\n");
         if (LocalGlueRunner.available()) {
             assertThat(output).contains("SUCCEEDED");
         }
