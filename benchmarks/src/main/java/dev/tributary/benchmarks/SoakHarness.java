@@ -7,11 +7,11 @@ import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
 import dev.tributary.common.layout.ObjectKeys;
-import dev.tributary.common.metadata.MetadataAttributes;
 import dev.tributary.devkit.AsyncInvocationSimulator;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
 import dev.tributary.devkit.LocalDeployment;
+import dev.tributary.devkit.MetadataTally;
 import dev.tributary.devkit.PipelineResources;
 import dev.tributary.devkit.SamTemplate;
 import dev.tributary.processor.KinesisProcessorHandler;
@@ -32,7 +32,6 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -238,7 +237,7 @@ public final class SoakHarness {
                 err.println("counting what landed...");
                 Landed raw = Landed.read(s3, deployment.physicalId("RawBucket"));
                 Landed processed = Landed.read(s3, deployment.physicalId("ProcessedBucket"));
-                Map<String, Long> metadata = metadataCounts(dynamoDb, deployment.physicalId("MetadataTable"));
+                Map<String, Long> metadata = MetadataTally.count(dynamoDb, deployment.physicalId("MetadataTable"));
                 long metadataProcessed = metadata.getOrDefault("status:PROCESSED", 0L);
                 long metadataOther = metadata.entrySet().stream()
                         .filter(e -> e.getKey().startsWith("status:") && !e.getKey().equals("status:PROCESSED"))
@@ -359,21 +358,6 @@ public final class SoakHarness {
             return -1;
         }
         return sockets;
-    }
-
-    /** Metadata items per status, and the sums of records in and out (cli's {@code PipelineStages}). */
-    private static Map<String, Long> metadataCounts(DynamoDbClient dynamoDb, String table) {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        dynamoDb.scanPaginator(b -> b.tableName(table)).items().forEach(item -> {
-            counts.merge("status:" + item.get(MetadataAttributes.STATUS).s(), 1L, Long::sum);
-            if (item.containsKey(MetadataAttributes.RECORDS_OUT)) {
-                counts.merge("records_out", Long.parseLong(item.get(MetadataAttributes.RECORDS_OUT).n()), Long::sum);
-            }
-            if (item.containsKey(MetadataAttributes.RECORDS_IN)) {
-                counts.merge("records_in", Long.parseLong(item.get(MetadataAttributes.RECORDS_IN).n()), Long::sum);
-            }
-        });
-        return counts;
     }
 
     private void summary(List<SoakVerdict.Sample> samples, List<double[]> stages, SoakVerdict.Counts counts, SoakVerdict.Result verdict,

@@ -6,9 +6,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The conservation checker: every record that went into the stream, followed to where it ended. A record with an
@@ -124,16 +125,12 @@ final class EventLedger {
                 curated++;
             }
         }
-        Map<String, Boolean> known = new LinkedHashMap<>();
-        inputs.forEach(input -> {
-            if (input.eventId() != null) {
-                known.put(input.eventId(), Boolean.TRUE);
-            }
-        });
-        long unexpected = curatedById.keySet().stream().filter(id -> !known.containsKey(id)).count();
+        Set<String> known = new HashSet<>();
+        inputs.stream().map(Input::eventId).filter(java.util.Objects::nonNull).forEach(known::add);
+        long unexpected = curatedById.keySet().stream().filter(id -> !known.contains(id)).count();
         if (unexpected > 0) {
             example(examples, "curated but never produced: " + curatedById.keySet().stream()
-                    .filter(id -> !known.containsKey(id)).findFirst().orElseThrow());
+                    .filter(id -> !known.contains(id)).findFirst().orElseThrow());
         }
         return new Counts(inputs.size(), curated, failed, deadLettered, lost, duplicated, unexpected, withoutReason,
                 List.copyOf(examples));

@@ -1,9 +1,9 @@
 package dev.tributary.cli;
 
 import dev.tributary.common.config.Env;
-import dev.tributary.common.metadata.MetadataAttributes;
 import dev.tributary.devkit.AsyncInvocationSimulator;
 import dev.tributary.devkit.LocalDeployment;
+import dev.tributary.devkit.MetadataTally;
 import dev.tributary.orchestrator.GlueOrchestratorHandler;
 import dev.tributary.transformer.S3TransformerHandler;
 import java.io.ByteArrayInputStream;
@@ -160,17 +160,7 @@ final class PipelineStages {
 
     /** Metadata items per status, and the sum of the transformer's records out. */
     Map<String, Long> metadataCounts() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        dynamoDb.scanPaginator(b -> b.tableName(deployment.physicalId("MetadataTable"))).items().forEach(item -> {
-            counts.merge("status:" + item.get(MetadataAttributes.STATUS).s(), 1L, Long::sum);
-            if (item.containsKey(MetadataAttributes.RECORDS_OUT)) {
-                counts.merge("records_out", Long.parseLong(item.get(MetadataAttributes.RECORDS_OUT).n()), Long::sum);
-            }
-            if (item.containsKey(MetadataAttributes.RECORDS_IN)) {
-                counts.merge("records_in", Long.parseLong(item.get(MetadataAttributes.RECORDS_IN).n()), Long::sum);
-            }
-        });
-        return counts;
+        return MetadataTally.count(dynamoDb, deployment.physicalId("MetadataTable"));
     }
 
     private static void sleepSeconds(int seconds) {
