@@ -78,7 +78,7 @@ class CliIT {
 
     @Test
     void produce_whenCountGiven_putsExactlyThatManyRecordsOnTheStream() {
-        PipelineResources resources = PipelineResources.create(clients, "cli-produce", 2);
+        PipelineResources resources = PipelineResources.deploy(emulator, "cli-produce", 2);
 
         Run run = run(concat(new String[] {"produce", "--stream", resources.streamName(), "--count", "1234",
                 "--rate", "100000"}, endpoint()));
@@ -96,7 +96,7 @@ class CliIT {
 
     @Test
     void redrive_whenLambdaGaveUpOnABatch_dryRunChangesNothingAndExecuteLandsEveryRecord() {
-        PipelineResources resources = PipelineResources.create(clients, "cli-redrive", 1);
+        PipelineResources resources = PipelineResources.deploy(emulator, "cli-redrive", 1);
         List<SampleEvents.Sample> samples = new SampleEvents(5, 0, Instant.now()).next(120);
         try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
                 SqsClient sqs = clients.configure(SqsClient.builder()).build();
@@ -219,7 +219,7 @@ class CliIT {
 
     @Test
     void inspect_whenObjectUnknown_exitsNonZeroAndSaysSo() {
-        PipelineResources resources = PipelineResources.create(clients, "cli-inspect", 1);
+        PipelineResources resources = PipelineResources.deploy(emulator, "cli-inspect", 1);
 
         Run run = run(concat(new String[] {"inspect", "object", "--metadata-table", resources.metadataTable(),
                 "raw/event_type=x/dt=2026-01-01/hr=00/nothing.jsonl.gz"}, endpoint()));
