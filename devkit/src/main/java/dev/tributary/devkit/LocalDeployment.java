@@ -54,6 +54,7 @@ public final class LocalDeployment {
     private final List<String> notes = new ArrayList<>();
     private final IamGate gate;
     private Map<String, RolePrincipal> sessions = Map.of();
+    private final List<RolePrincipal> serviceSessions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private LocalDeployment(SamTemplate template, AwsEmulator emulator, String namePrefix, Map<String, String> overrides) {
         this.template = template;
@@ -70,7 +71,7 @@ public final class LocalDeployment {
         parameters.put("AWS::URLSuffix", "amazonaws.com");
         this.parameters = parameters;
         this.resolver = new TemplateResolver(parameters, template.conditions(), this::ref, this::getAtt);
-        this.gate = IamGate.in(emulator.endpoint(), ACCOUNT);
+        this.gate = iamGate(emulator);
     }
 
     /**
@@ -271,6 +272,15 @@ public final class LocalDeployment {
         return env;
     }
 
+    /**
+     * Clients with a function's own session, through the IAM gate: for what Lambda does with the execution role on
+     * the function's behalf (reading the Kinesis stream, sending on-failure records).
+     */
+    public AwsClientFactory functionClients(String functionLogicalId) {
+        return new AwsClientFactory(dev.tributary.common.aws.AwsSettings.fromEnv(
+                new dev.tributary.common.config.Env(functionEnvironment(functionLogicalId))));
+    }
+
     /** The session a function runs as: its template role and credentials. */
     public RolePrincipal session(String functionLogicalId) {
         RolePrincipal session = sessions.get(functionLogicalId);
@@ -280,6 +290,38 @@ public final class LocalDeployment {
         return session;
     }
 
+    /**
+     * A session of any role of the template (the Glue job's, say): for asking the gate what that role may do
+     * ({@link IamGate#authorize}).
+     */
+    public RolePrincipal roleSession(String roleLogicalId) {
+        return TemplateRoles.session(roleLogicalId, arn(roleLogicalId), resolvedProperties(roleLogicalId), "check",
+                ACCOUNT);
+    }
+
+    /**
+     * The IAM gate in front of {@code emulator}, where every deployment's functions connect: a fault proxy for the
+     * functions goes in front of it, so faults and authorization both apply.
+     */
+    public static IamGate iamGate(AwsEmulator emulator) {
+        return IamGate.in(emulator.endpoint(), ACCOUNT);
+    }
+
+    /**
+     * Clients with a session of a service role of the template (the Glue job's, say), known to the gate: for a local
+     * runner that does that service's reads and writes on its behalf, so they are authorized as the role.
+     */
+    public AwsClientFactory serviceRoleClients(String roleLogicalId, String sessionName) {
+        RolePrincipal session = TemplateRoles.session(roleLogicalId, arn(roleLogicalId),
+                resolvedProperties(roleLogicalId), sessionName, ACCOUNT);
+        gate.register(session);
+        serviceSessions.add(session);
+        Map<String, String> env = new LinkedHashMap<>(emulator.functionEnvironment());
+        env.put("AWS_ENDPOINT_URL", gate.endpoint().toString());
+        env.putAll(session.credentials().environment());
+        return new AwsClientFactory(dev.tributary.common.aws.AwsSettings.fromEnv(new dev.tributary.common.config.Env(env)));
+    }
+
     /** The gate that authorizes this deployment's functions. */
     public IamGate iamGate() {
         return gate;
@@ -287,7 +329,9 @@ public final class LocalDeployment {
 
     /** Calls of this deployment's functions that their roles did not allow, with action, resource and role. */
     public List<IamGate.Denial> denials() {
-        return gate.denialsOf(List.copyOf(sessions.values()));
+        List<RolePrincipal> all = new ArrayList<>(sessions.values());
+        all.addAll(serviceSessions);
+        return gate.denialsOf(all);
     }
 
     /** A resource's properties, every intrinsic function resolved as deployed. */

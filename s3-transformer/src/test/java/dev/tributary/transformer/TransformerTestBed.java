@@ -72,6 +72,9 @@ final class TransformerTestBed implements AutoCloseable {
         resources = PipelineResources.deploy(emulator, "tx-it", 1);
         LocalDeployment deployment = resources.deployment();
         processedBucket = deployment.physicalId("ProcessedBucket");
+        // Versioned here only so the tests can count the transformer's writes (processedWrites); the template's
+        // processed bucket is not versioned, and nothing the transformer does depends on it.
+        s3.putBucketVersioning(b -> b.bucket(processedBucket).versioningConfiguration(v -> v.status("Enabled")));
         // The raw bucket's notifications as the template defines them (prefix raw/, suffix .jsonl.gz), delivered to
         // the queue that stands in for the function.
         queueUrl = deployment.notificationQueueUrl("RawBucket").orElseThrow();

@@ -77,15 +77,28 @@ public final class TemplateRoles {
                     .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException(function.logicalId() + "'s Role " + roleArn
                             + " is not an AWS::IAM::Role of the template"));
-            String roleName = roleArn.substring(roleArn.lastIndexOf('/') + 1);
             String functionName = String.valueOf(p.getOrDefault("FunctionName", function.logicalId()));
-            RolePrincipal principal = new RolePrincipal(function.logicalId(), roleName, roleArn,
-                    "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + functionName,
-                    policies(properties.apply(role.logicalId())), newCredentials());
+            RolePrincipal principal = session(function.logicalId(), roleArn, properties.apply(role.logicalId()),
+                    functionName, account);
             gate.register(principal);
             sessions.put(function.logicalId(), principal);
         }
         return sessions;
+    }
+
+    /**
+     * A session of a role (new credentials, not yet known to any gate).
+     *
+     * @param label       who uses it, for reports (a function's logical id)
+     * @param role        the role's resolved properties
+     * @param sessionName e.g. the function's name, as Lambda names its sessions
+     */
+    public static RolePrincipal session(String label, String roleArn, Map<String, Object> role, String sessionName,
+            String account) {
+        String roleName = roleArn.substring(roleArn.lastIndexOf('/') + 1);
+        return new RolePrincipal(label, roleName, roleArn,
+                "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + sessionName, policies(role),
+                newCredentials());
     }
 
     /** A role's inline policies by name. Managed policies are refused: the template's roles name every statement. */
