@@ -95,3 +95,31 @@ use_emulator() {
   fi
   trap '[ -n "$TRIBUTARY_STARTED_EMULATOR" ] && "$TRIBUTARY_ROOT/scripts/emulator.sh" stop || true' EXIT
 }
+
+# Exports AWS_LAMBDA_RIE: the AWS Lambda Runtime Interface Emulator that `tributary invoke`, its integration test
+# (InvokeIT) and the cold-start harness run functions under. It ships inside the aws-sam-cli wheel
+# (samcli/local/rapid/aws-lambda-rie-<arch>), so this installs the infra tools (.tools/infra from
+# scripts/requirements-infra.txt, as scripts/check-infra.sh does) once unless an infra* virtualenv under .tools/
+# already has it. Another source: go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@latest
+# (then set AWS_LAMBDA_RIE to it).
+find_rie_in_tools() {
+  local arch
+  case "$(uname -m)" in aarch64|arm64) arch=arm64 ;; *) arch=x86_64 ;; esac
+  ls "$TOOLS_DIR"/infra*/lib/python3*/site-packages/samcli/local/rapid/aws-lambda-rie-"$arch" 2>/dev/null | head -1
+}
+ensure_rie() {
+  if [ -n "${AWS_LAMBDA_RIE:-}" ] && [ -x "$AWS_LAMBDA_RIE" ]; then
+    export AWS_LAMBDA_RIE; return 0
+  fi
+  local rie; rie="$(find_rie_in_tools)"
+  if [ -z "$rie" ]; then
+    ensure_venv infra "$TRIBUTARY_ROOT/scripts/requirements-infra.txt" || return 1
+    rie="$(find_rie_in_tools)"
+  fi
+  if [ -z "$rie" ] || [ ! -x "$rie" ]; then
+    echo "error: no aws-lambda-rie in the SAM CLI under $TOOLS_DIR; install one with go install" \
+         "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@latest and set AWS_LAMBDA_RIE" >&2
+    return 1
+  fi
+  export AWS_LAMBDA_RIE="$rie"
+}
