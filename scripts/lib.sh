@@ -16,7 +16,7 @@ java_major() { # prints the major version of the java binary in $1/bin
 select_jdk() {
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] \
      && [ "$(java_major "$JAVA_HOME")" -ge "$REQUIRED_JAVA_MAJOR" ] 2>/dev/null; then
-    export JAVA_HOME; return 0
+    export JAVA_HOME; export PATH="$JAVA_HOME/bin:$PATH"; return 0
   fi
   local candidate
   for candidate in /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25* /usr/lib/jvm/* \
