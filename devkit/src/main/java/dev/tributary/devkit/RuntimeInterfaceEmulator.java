@@ -116,7 +116,7 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
 
     /** {@code -XX:MaxHeapSize} at 85% of the function's memory, in KiB as the runtime writes it. */
     public static String heapFlag(int memoryMb) {
-        return "-XX:MaxHeapSize=" + Math.round(memoryMb * 1024 * 0.85) + "k";
+        return "-XX:MaxHeapSize=" + (long) Math.ceil(memoryMb * 1024 * 0.85) + "k";
     }
 
     /** A JDWP agent on {@code port} that waits for the debugger before the runtime starts. */
