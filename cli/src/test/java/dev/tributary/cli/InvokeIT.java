@@ -208,6 +208,34 @@ class InvokeIT {
     }
 
     /** The lines of an object; {@code .gz} ones decompressed (quarantine objects are plain JSON Lines). */
+    @Nested
+    class Timeout {
+        @Test
+        void invoke_whenFunctionOutlivesItsTimeout_exitsNonZeroSayingSo() throws IOException {
+            // The template with the processor's Timeout at 1 s (CodeUri made absolute for the copy's location) and
+            // an endpoint that accepts connections and never answers: the S3 call outlives the timeout.
+            Path root = SamTemplate.locate().toAbsolutePath().getParent().getParent();
+            String template = Files.readString(SamTemplate.locate())
+                    .replace("CodeUri: ../", "CodeUri: " + root + "/")
+                    .replace("      Timeout: 60\n      Role: !GetAtt KinesisProcessorRole.Arn",
+                            "      Timeout: 1\n      Role: !GetAtt KinesisProcessorRole.Arn");
+            assertThat(template).contains("Timeout: 1\n");
+            Path copy = dir.resolve("template.yaml");
+            Files.writeString(copy, template);
+            try (var silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+                Path env = envVars("KinesisProcessorFunction",
+                        Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:" + silent.getLocalPort()));
+
+                Run run = run("invoke", "KinesisProcessorFunction", "--template", copy.toString(), "--event",
+                        EVENTS.resolve("kinesis-get-records.json").toString(), "--env-vars", env.toString());
+
+                assertThat(run.code()).as(run.stderr()).isEqualTo(1);
+                assertThat(run.stdout()).startsWith("Task timed out after 1.00 seconds");
+                assertThat(run.stderr()).contains("error: KinesisProcessorFunction timed out after 1 s");
+            }
+        }
+    }
+
     private static List<String> lines(S3Client s3, String bucket, String key) throws IOException {
         try (var object = s3.getObject(b -> b.bucket(bucket).key(key));
                 var in = key.endsWith(".gz") ? new GZIPInputStream(object) : object) {
