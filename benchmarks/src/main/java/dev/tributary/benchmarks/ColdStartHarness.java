@@ -62,8 +62,10 @@ public final class ColdStartHarness {
 
         List<String> ownClasspath = Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
         // What Lambda's Java runtime puts on the classpath itself (its /var/runtime/lib).
-        List<String> runtime = matching(ownClasspath, "aws-lambda-java-runtime-interface-client",
-                "aws-lambda-java-core", "aws-lambda-java-serialization");
+        // The RIC and its three runtime dependencies; without utils-lite the runtime dies after its first response
+        // (NoClassDefFoundError), which the former in-process stand-in did not notice and the real emulator does.
+        List<String> runtime = matching(ownClasspath,
+                LambdaRuntimeFiles.RUNTIME_ARTIFACTS.stream().map(a -> "/" + a + "-").toArray(String[]::new));
         // This module's classes: target/classes under scripts/bench.sh, the module's jar under failsafe.
         List<String> benchmarkClasses = List.of(Path.of(ColdStartHarness.class.getProtectionDomain().getCodeSource()
                 .getLocation().toURI()).toString());
@@ -148,7 +150,8 @@ public final class ColdStartHarness {
             if (invocation.outcome() != RuntimeInterfaceEmulator.Outcome.SUCCESS
                     || !invocation.body().contains("batchItemFailures")
                     || invocation.body().matches(".*\"itemIdentifier\".*")) {
-                throw new IllegalStateException(variant.name() + " did not handle the event: " + invocation.body());
+                throw new IllegalStateException(variant.name() + " did not handle the event (" + invocation.outcome() + ", HTTP "
+                        + invocation.httpStatus() + "): " + invocation.body());
             }
             sink.println(invocation.reportLine());
             return new Invocation(invocation.sinceStartNanos() / 1e6, invocation.initMillis().orElse(Double.NaN),

@@ -19,15 +19,18 @@ class ColdStartHarnessIT {
     Path dir;
 
     @Test
-    void main_whenOneRunOfTheProcessor_recordsInitFirstEventAndMemoryFromTheRealEmulator() throws Exception {
+    void main_whenOneRunOfTrivialAndProcessor_recordsInitFirstEventAndMemoryFromTheRealEmulator() throws Exception {
         Path out = dir.resolve("cold-start.json");
         Path jar = Path.of("../kinesis-processor/target/kinesis-processor.jar");
         assertThat(jar).as("the processor's shaded jar (the reactor builds it before benchmarks)").isRegularFile();
 
-        ColdStartHarness.main(new String[] {"--runs", "1", "--variants", "processor", "--function-jar",
+        // trivial too: its classpath is the runtime alone, so a missing RIC dependency kills it (HTTP 502).
+        ColdStartHarness.main(new String[] {"--runs", "1", "--variants", "trivial,processor", "--function-jar",
                 jar.toString(), "--out", out.toString()});
 
-        JsonNode processor = Json.mapper().readTree(out.toFile()).path("variants").path("processor");
+        JsonNode variants = Json.mapper().readTree(out.toFile()).path("variants");
+        assertThat(variants.path("trivial").path("total_ms").get(0).asDouble()).isPositive();
+        JsonNode processor = variants.path("processor");
         double total = processor.path("total_ms").get(0).asDouble();
         double init = processor.path("init_ms").get(0).asDouble();
         double first = processor.path("first_event_ms").get(0).asDouble();

@@ -112,10 +112,14 @@ final class InvokeCommand implements Callable<Integer> {
                 spec.functionName(), spec.memoryMb(), timeout, runtimeEnvironment(spec, region), flags);
         try (var emulator = RuntimeInterfaceEmulator.start(launch, err::println,
                 debug ? line -> err.println("[rie] " + line) : line -> { })) {
+            // Ctrl-C (e.g. while a debugger is awaited) must not leave the emulator and its JVM running.
+            Thread cleanup = new Thread(emulator::close, "rie-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
             RuntimeInterfaceEmulator.Invocation invocation = emulator.invoke(payload);
             System.out.println(invocation.body());
             System.out.flush();
             err.println(invocation.reportLine());
+            Runtime.getRuntime().removeShutdownHook(cleanup);
             return switch (invocation.outcome()) {
                 case SUCCESS -> 0;
                 case FUNCTION_ERROR -> {
