@@ -75,7 +75,8 @@ final class InvokeCommand implements Callable<Integer> {
 
     private int run(PrintStream err) throws IOException {
         Path templatePath = template != null ? template : SamTemplate.locate();
-        Path projectRoot = templatePath.toAbsolutePath().getParent().getParent();
+        // The project this command was built in (cli/target/..): where its tools are, whichever template it runs.
+        Path projectRoot = runtimeDirectory().getParent().getParent().getParent();
         byte[] payload = readEvent();
         String region = System.getenv().getOrDefault("AWS_REGION", "").isBlank()
                 ? "us-east-1" : System.getenv("AWS_REGION");
@@ -158,6 +159,7 @@ final class InvokeCommand implements Callable<Integer> {
         LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(templatePath), emulator, prefix, Map.of());
         err.println("deployed the template's resources to " + emulator.description() + " under the prefix " + prefix);
         deployment.notes().forEach(note -> err.println("note: " + note));
+        // The function's variables and its role's session: it runs as its role behind the emulator's IAM gate.
         return deployment.functionEnvironment(function);
     }
 

@@ -32,6 +32,13 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
      * devkit's LocalDeployment uses too), so names built from it match a local deployment's.
      */
     static final String LOCAL_ACCOUNT = "123456789012";
+    /**
+     * The execution role's session, which Lambda itself puts in every function's environment: taken from the
+     * function's section of {@code --env-vars} though the template cannot declare them, so a local run can run as the
+     * function's role (devkit's IAM gate authorizes it) instead of as whoever runs the command.
+     */
+    static final List<String> SESSION_VARIABLES = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN");
 
     /**
      * Reads {@code logicalId} from the template at {@code templatePath}, its environment resolved with the parameter
@@ -79,7 +86,8 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
     /**
      * Applies an {@code --env-vars} file in SAM's format: {@code {"Parameters": {"VAR": "v"}, "<LogicalId>": {"VAR":
      * "v"}}}, the function's own section winning. As in {@code sam local invoke}, only variables the template declares
-     * on the function are overridden; the others are listed in {@link #ignoredEnvVars}.
+     * on the function are overridden, and the role session's ({@link #SESSION_VARIABLES}); the others are listed in
+     * {@link #ignoredEnvVars}.
      *
      * @throws IllegalArgumentException when the file is not such a JSON object
      */
@@ -105,7 +113,8 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
                 throw new IllegalArgumentException("--env-vars " + file + ": \"" + section + "\" is not an object");
             }
             values.properties().forEach(entry -> {
-                if (environment.containsKey(entry.getKey())) {
+                if (environment.containsKey(entry.getKey())
+                        || (section.equals(logicalId) && SESSION_VARIABLES.contains(entry.getKey()))) {
                     merged.put(entry.getKey(), entry.getValue().isNull() ? null : entry.getValue().asText());
                 } else if (section.equals(logicalId)) {
                     ignored.add(entry.getKey());

@@ -92,6 +92,9 @@ class InvokeIT {
         assertThat(run.stderr()).as(run.stderr())
                 .containsPattern("REPORT RequestId: [0-9a-f-]{36}\tInit Duration: [0-9.]+ ms\tDuration: [0-9.]+ ms\t"
                         + "Billed Duration: [0-9]+ ms\tMemory Size: [0-9]+ MB\tMax Memory Used: [0-9]+ MB");
+        // The function ran as its template role (the session in --env-vars) behind the IAM gate, refused nothing.
+        assertThat(run.stderr()).doesNotContain("which the template does not declare");
+        assertThat(deployment.denials()).isEmpty();
         return run;
     }
 

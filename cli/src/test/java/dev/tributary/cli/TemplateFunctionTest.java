@@ -66,6 +66,23 @@ class TemplateFunctionTest {
         }
 
         @Test
+        void withEnvVars_whenFunctionSectionCarriesTheRoleSession_setsItThoughTheTemplateCannotDeclareIt()
+                throws IOException {
+            Path file = dir.resolve("env.json");
+            Files.writeString(file, """
+                    {"Parameters": {"AWS_ACCESS_KEY_ID": "not-per-function"},
+                     "KinesisProcessorFunction": {"AWS_ACCESS_KEY_ID": "ASIAROLE", "AWS_SECRET_ACCESS_KEY": "s",
+                                                  "AWS_SESSION_TOKEN": "t"}}""");
+
+            TemplateFunction f = TemplateFunction.read(TEMPLATE, "KinesisProcessorFunction", "us-east-1")
+                    .withEnvVars(file);
+
+            assertThat(f.resolvedEnvironment()).containsEntry("AWS_ACCESS_KEY_ID", "ASIAROLE")
+                    .containsEntry("AWS_SECRET_ACCESS_KEY", "s").containsEntry("AWS_SESSION_TOKEN", "t");
+            assertThat(f.ignoredEnvVars()).isEmpty();
+        }
+
+        @Test
         void withEnvVars_whenNotAnObject_failsNamingTheExpectedShape() throws IOException {
             Path file = dir.resolve("env.json");
             Files.writeString(file, "[1, 2]");
