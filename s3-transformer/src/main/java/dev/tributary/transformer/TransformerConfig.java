@@ -20,8 +20,9 @@ import java.util.Optional;
  * @param piiKeyParameter      {@code PII_HMAC_KEY_PARAMETER}: name of an SSM SecureString holding it (AWS);
  *                             one of the two is required when any type has {@code pii_fields}
  * @param enrichment           {@code ENRICHMENT_CONFIG} (inline JSON), else the bundled default
- * @param limits               {@code MAX_DECOMPRESSED_BYTES} (default 4 GiB), {@code MAX_COMPRESSION_RATIO}
- *                             (default 200), {@code MAX_LINE_BYTES} (default 2 MiB)
+ * @param limits               {@code MAX_DECOMPRESSED_BYTES} (default 6 MiB, the most a raw object written by the
+ *                             processor can hold: {@link StreamTransformer.Limits#MAX_RAW_OBJECT_BYTES}),
+ *                             {@code MAX_LINE_BYTES} (default 2 MiB)
  * @param gzipLevel            {@code GZIP_LEVEL} (default 6)
  * @param uploadPartBytes      {@code UPLOAD_PART_BYTES} (default 8 MiB, at least 5 MiB)
  * @param uploadConcurrency    {@code UPLOAD_CONCURRENCY} (default 2): parts uploading while the next is written;
@@ -91,8 +92,7 @@ public record TransformerConfig(
                 piiKeyParameter,
                 enrichment,
                 new StreamTransformer.Limits(
-                        env.positiveLong("MAX_DECOMPRESSED_BYTES", 4L * 1024 * 1024 * 1024),
-                        env.positiveLong("MAX_COMPRESSION_RATIO", 200),
+                        env.positiveLong("MAX_DECOMPRESSED_BYTES", StreamTransformer.Limits.MAX_RAW_OBJECT_BYTES),
                         (int) maxLine),
                 (int) gzipLevel,
                 (int) partBytes,

@@ -27,7 +27,7 @@ class TransformerConfigTest {
 
         assertThat(config.gzipLevel()).isEqualTo(6);
         assertThat(config.uploadPartBytes()).isEqualTo(8 << 20);
-        assertThat(config.limits().maxCompressionRatio()).isEqualTo(200);
+        assertThat(config.limits().maxDecompressedBytes()).isEqualTo(6L * 1024 * 1024);
         assertThat(config.piiKeyParameter()).contains("/tributary/pii-hmac-key");
     }
 
