@@ -19,7 +19,8 @@ import java.util.Set;
  * {"event_id", "event_type", "event_time": "2026-11-22T09:15:30.120Z", "event_time_ms", "source", "schema_version",
  *  "payload": {... PII fields replaced by their HMAC ...}, "ingest_lag_ms",
  *  "page": {"scheme", "host", "path", "query", "query_params"}, "user_agent": {"family", "major", "os", "os_major",
- *  "device_family", "device_class"}, "timestamps": {"<field>": {"utc", "ms"}}, "<lookup as>": {...}, <extra fields>}
+ *  "device_family", "device_class"}, "timestamps": {"<field>": {"utc", "ms"}}, "<lookup as>": {...},
+ *  "enrichment_errors": {"page": "invalid_url: ..."} (only when one failed), <extra fields>}
  * }</pre>
  *
  * Enrichments read the original values; PII is replaced last, so a URL or agent is split before any hashing (list a
@@ -30,6 +31,12 @@ import java.util.Set;
 public final class RecordEnricher {
     private static final Set<String> ENVELOPE = Set.of(EventEnvelope.EVENT_ID, EventEnvelope.EVENT_TYPE,
             EventEnvelope.EVENT_TIME, EventEnvelope.SOURCE, EventEnvelope.SCHEMA_VERSION, EventEnvelope.PAYLOAD);
+
+    /**
+     * Top-level field naming each enrichment that could not be made: {@code {"<output field>": "<reason>: <where>:
+     * <why>"}}, e.g. {@code {"page": "invalid_url: payload.page_url: empty host"}}. Absent when all succeeded.
+     */
+    public static final String ENRICHMENT_ERRORS = "enrichment_errors";
 
     private final EnrichmentConfig config;
     private final UserAgentClassifier userAgents;
@@ -110,10 +117,18 @@ public final class RecordEnricher {
             out.set(EventEnvelope.PAYLOAD, payload);
             out.put("ingest_lag_ms", ingestedAtMs - eventTimeMs);
 
+            ObjectNode errors = JsonNodeFactory.instance.objectNode();
             for (Map.Entry<String, String> url : rules.urlFields().entrySet()) {
-                ObjectNode parts = UrlParts.split(PayloadPaths.scalarText(PayloadPaths.get(payload, url.getKey())));
-                if (parts != null) {
-                    out.set(url.getValue(), parts);
+                try {
+                    ObjectNode parts = UrlParts.split(
+                            PayloadPaths.scalarText(PayloadPaths.get(payload, url.getKey())));
+                    if (parts != null) {
+                        out.set(url.getValue(), parts);
+                    }
+                } catch (InvalidUrlException e) {
+                    // Never drop an enrichment silently: the record says which one is missing and why (without
+                    // quoting the value, which may hold personal data).
+                    errors.put(url.getValue(), "invalid_url: payload." + url.getKey() + ": " + e.getMessage());
                 }
             }
             if (rules.userAgentField().isPresent() && userAgents != null) {
@@ -144,6 +159,9 @@ public final class RecordEnricher {
             }
             if (!rules.piiFields().isEmpty()) {
                 pii.apply(payload, rules.piiFields());
+            }
+            if (!errors.isEmpty()) {
+                out.set(ENRICHMENT_ERRORS, errors);
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = event.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();

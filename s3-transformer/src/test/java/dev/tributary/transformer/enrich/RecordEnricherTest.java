@@ -100,4 +100,37 @@ class RecordEnricherTest {
                     .hasMessageNotContaining("secret-ish");
         }
     }
+
+    @Test
+    void enrich_whenPageUrlIsInternational_addsThePage() throws Exception {
+        RecordEnricher.Session session = enricher("""
+                {"event_types":{"page_view":{"url_fields":{"page_url":"page","referrer":"referrer"}}}}""")
+                .session("page_view", INGESTED, null);
+
+        ObjectNode out = session.enrich(json("""
+                {"event_id":"e1","event_type":"page_view","event_time":"2026-11-22T10:00:00Z","source":"s",
+                 "schema_version":1,"payload":{"page_url":"https://bücher.example/straße?q=ü","referrer":""}}"""));
+
+        assertThat(out.get("page").get("host").asText()).isEqualTo("xn--bcher-kva.example");
+        assertThat(out.get("page").get("path").asText()).isEqualTo("/straße");
+        assertThat(out.has("referrer")).isFalse(); // empty: no referrer, not an error
+        assertThat(out.has(RecordEnricher.ENRICHMENT_ERRORS)).isFalse();
+    }
+
+    @Test
+    void enrich_whenUrlCannotBeParsed_saysSoInEnrichmentErrorsWithoutQuotingIt() throws Exception {
+        RecordEnricher.Session session = enricher("""
+                {"event_types":{"page_view":{"url_fields":{"page_url":"page","referrer":"referrer"}}}}""")
+                .session("page_view", INGESTED, null);
+
+        ObjectNode out = session.enrich(json("""
+                {"event_id":"e1","event_type":"page_view","event_time":"2026-11-22T10:00:00Z","source":"s",
+                 "schema_version":1,"payload":{"page_url":"https://secret host.example/","referrer":"https://ok.example/"}}"""));
+
+        assertThat(out.has("page")).isFalse();
+        assertThat(out.get("referrer").get("host").asText()).isEqualTo("ok.example");
+        assertThat(out.get(RecordEnricher.ENRICHMENT_ERRORS).get("page").asText())
+                .isEqualTo("invalid_url: payload.page_url: host holds a forbidden code point (U+0020)");
+        assertThat(out.get(RecordEnricher.ENRICHMENT_ERRORS).toString()).doesNotContain("secret");
+    }
 }
