@@ -221,7 +221,7 @@ final class ObjectTransformer {
     private Attempt transform(S3Notifications.Notice.Created notice, HeadObjectResponse head, String eventType,
             Instant deadline) throws IOException {
         String key = notice.key();
-        PiiHasher pii = config.enrichment().forType(eventType).piiFields().isEmpty() ? null : piiKeys.hasher();
+        PiiHasher pii = piiKeys.hasher(); // every configuration has a key: the bundled PII policies hash
         // If-Match pins the version HEAD saw (needs only s3:GetObject, unlike a GET by version id); a 412 means a
         // newer version landed in between, and the caller goes round again.
         GetObjectRequest get = GetObjectRequest.builder().bucket(config.rawBucket()).key(key)

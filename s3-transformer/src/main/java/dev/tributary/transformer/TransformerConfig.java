@@ -17,8 +17,12 @@ import java.util.Optional;
  * @param processedBucket      {@code PROCESSED_BUCKET}
  * @param metadataTable        {@code METADATA_TABLE}
  * @param piiKey               {@code PII_HMAC_KEY}: the HMAC key itself (local runs and tests)
+ * @param piiKeyVersion        {@code PII_HMAC_KEY_VERSION} (default 1): the version hashes under {@code PII_HMAC_KEY}
+ *                             carry ({@code v1:…}); with SSM the parameter's own version is used
  * @param piiKeyParameter      {@code PII_HMAC_KEY_PARAMETER}: name of an SSM SecureString holding it (AWS);
- *                             one of the two is required when any type has {@code pii_fields}
+ *                             one of the two is required (the bundled PII policies hash)
+ * @param piiKeyRefresh        {@code PII_KEY_REFRESH_SECONDS} (default 300): how old the key read from SSM may get
+ *                             before it is read again, so a rotation reaches warm containers
  * @param enrichment           {@code ENRICHMENT_CONFIG} (inline JSON), else the bundled default
  * @param limits               {@code MAX_DECOMPRESSED_BYTES} (default 6 MiB, the most a raw object written by the
  *                             processor can hold: {@link StreamTransformer.Limits#MAX_RAW_OBJECT_BYTES}),
@@ -39,7 +43,9 @@ public record TransformerConfig(
         String processedBucket,
         String metadataTable,
         Optional<String> piiKey,
+        long piiKeyVersion,
         Optional<String> piiKeyParameter,
+        Duration piiKeyRefresh,
         EnrichmentConfig enrichment,
         StreamTransformer.Limits limits,
         int gzipLevel,
@@ -80,8 +86,9 @@ public record TransformerConfig(
         EnrichmentConfig enrichment = enrichmentJson == null
                 ? EnrichmentConfig.defaultConfig()
                 : EnrichmentConfig.parse(enrichmentJson, "ENRICHMENT_CONFIG");
-        if (enrichment.needsPiiKey() && piiKey.isEmpty() && piiKeyParameter.isEmpty()) {
-            throw new ConfigurationException("the enrichment configuration replaces PII fields, so set "
+        if (piiKey.isEmpty() && piiKeyParameter.isEmpty()) {
+            // The bundled PII policies (schemas/events/*.pii.json) hash, whatever ENRICHMENT_CONFIG says.
+            throw new ConfigurationException("the PII policy hashes fields, so set "
                     + "PII_HMAC_KEY_PARAMETER (name of an SSM SecureString) or PII_HMAC_KEY");
         }
         return new TransformerConfig(
@@ -89,7 +96,9 @@ public record TransformerConfig(
                 env.required("PROCESSED_BUCKET"),
                 env.required("METADATA_TABLE"),
                 piiKey,
+                env.positiveLong("PII_HMAC_KEY_VERSION", 1),
                 piiKeyParameter,
+                env.seconds("PII_KEY_REFRESH_SECONDS", Duration.ofMinutes(5)),
                 enrichment,
                 new StreamTransformer.Limits(
                         env.positiveLong("MAX_DECOMPRESSED_BYTES", StreamTransformer.Limits.MAX_RAW_OBJECT_BYTES),
