@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -78,6 +77,7 @@ final class ObjectTransformer {
     private final Clock clock;
     private final Sleeper sleeper;
     private final StructuredLogger log;
+    private final LeaseAcquirer lease;
 
     /** Waits; tests substitute one that does not. */
     @FunctionalInterface
@@ -96,6 +96,7 @@ final class ObjectTransformer {
         this.clock = clock;
         this.sleeper = sleeper;
         this.log = log;
+        this.lease = new LeaseAcquirer(s3, metadata, config, clock, sleeper, log);
     }
 
     /**
@@ -116,7 +117,7 @@ final class ObjectTransformer {
             return Outcome.STALE_EVENT;
         }
         String owner = (requestId == null ? "local" : requestId) + "/" + UUID.randomUUID();
-        Map<String, AttributeValue> item = acquireLease(key, owner, deadline);
+        Map<String, AttributeValue> item = lease.acquire(key, owner, deadline);
         if (item == null) {
             return Outcome.OBJECT_GONE;
         }
@@ -272,78 +273,12 @@ final class ObjectTransformer {
         body.abort();
     }
 
-    /**
-     * The item, with the lease ours; null when neither the item nor the raw object exists (a notification for an
-     * object deleted since: nothing to do, and nothing written).
-     *
-     * @throws RetryableTransformException when another invocation holds the lease past the wait, or the object exists
-     *                                     but the processor has not recorded it within {@code METADATA_WAIT_SECONDS}
-     */
-    private Map<String, AttributeValue> acquireLease(String key, String owner, Instant deadline) {
-        Instant now = clock.instant();
-        Instant giveUp = now.plus(config.leaseWait());
-        if (giveUp.isAfter(deadline)) {
-            giveUp = deadline;
-        }
-        Instant noItemGiveUp = now.plus(config.metadataWait());
-        Duration backoff = Duration.ofMillis(100);
-        while (true) {
-            switch (metadata.tryAcquireLease(key, owner, now, deadline.plus(LEASE_MARGIN))) {
-                case DynamoDbMetadataStore.LeaseAttempt.Granted granted -> {
-                    return granted.item();
-                }
-                case DynamoDbMetadataStore.LeaseAttempt.NoItem noItem -> {
-                    if (!rawObjectExists(key)) {
-                        log.warn("raw object no longer exists and has no metadata item; nothing to transform",
-                                Map.of("raw_key", key));
-                        return null;
-                    }
-                    // The processor writes S3 first, then the item: wait for it, briefly, as for a new version.
-                    if (!now.isBefore(noItemGiveUp)) {
-                        throw new RetryableTransformException("no metadata item for " + key + " after "
-                                + config.metadataWait().toSeconds() + " s: the kinesis-processor has not recorded "
-                                + "this object (not yet, or it did not write it)");
-                    }
-                }
-                case DynamoDbMetadataStore.LeaseAttempt.Held held -> {
-                    if (!now.isBefore(giveUp)) {
-                        throw new RetryableTransformException("another invocation is transforming " + key
-                                + "; gave up waiting after " + config.leaseWait().toSeconds() + " s");
-                    }
-                }
-            }
-            pause(backoff.plusMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() + 1)));
-            backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
-                    : backoff.multipliedBy(2);
-            now = clock.instant();
-        }
-    }
-
-    private boolean rawObjectExists(String key) {
-        try {
-            s3.headObject(b -> b.bucket(config.rawBucket()).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
     private Map<String, AttributeValue> reread(String key) {
         return metadata.find(key).orElseGet(HashMap::new);
     }
 
     private void pause(Duration duration) {
-        try {
-            sleeper.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableTransformException("interrupted", e);
-        }
+        lease.pause(duration);
     }
 
     private static boolean isProcessed(Map<String, AttributeValue> item) {
