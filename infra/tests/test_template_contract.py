@@ -304,6 +304,25 @@ def test_bucket_lifecycle_aborts_incomplete_uploads(template, bucket_id):
     assert any(r.get("AbortIncompleteMultipartUpload") and r["Status"] == "Enabled" for r in rules)
 
 
+@pytest.mark.parametrize("bucket_id,prefix,param,default", [
+    ("RawBucket", "raw/", "RawRetentionDays", 30),
+    ("RawBucket", "failed/", "FailedRetentionDays", 30),
+    ("ProcessedBucket", "processed/", "ProcessedRetentionDays", 90),
+])
+def test_bucket_retention_is_a_parameter_with_a_safe_default(template, bucket_id, prefix, param, default):
+    # Raw and failed objects hold PII in clear: they expire. Never before a dead-lettered object could be redriven
+    # (the queues keep messages 14 days).
+    rules = template["Resources"][bucket_id]["Properties"]["LifecycleConfiguration"]["Rules"]
+    expiring = [r for r in rules if r.get("Prefix") == prefix and "ExpirationInDays" in r]
+    assert len(expiring) == 1 and expiring[0]["Status"] == "Enabled"
+    assert expiring[0]["ExpirationInDays"] == {"Ref": param}
+    declared = template["Parameters"][param]
+    assert declared["Type"] == "Number" and declared["Default"] == default
+    retention_days = max(int(queue["Properties"]["MessageRetentionPeriod"])
+                         for _, queue in resources_of_type(template, "AWS::SQS::Queue")) // 86400
+    assert declared["MinValue"] >= (retention_days if prefix != "processed/" else 7)
+
+
 def test_raw_bucket_versioned_with_noncurrent_expiry(template):
     props = template["Resources"]["RawBucket"]["Properties"]
     assert props["VersioningConfiguration"]["Status"] == "Enabled"

@@ -72,7 +72,7 @@ public class TransformerThroughputBenchmark {
             throw new IOException("the benchmark has no reference data: " + uri);
         }, 1 << 20);
         transformer = new StreamTransformer(new RecordEnricher(enrichment, new UserAgentClassifier(1024), referenceData),
-                new StreamTransformer.Limits(4L << 30, 200, 1 << 20), gzipLevel);
+                new StreamTransformer.Limits(4L << 30, 1 << 20), gzipLevel);
         pii = new PiiHasher(new byte[32]);
     }
 

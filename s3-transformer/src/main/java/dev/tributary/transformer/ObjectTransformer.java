@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -78,6 +77,7 @@ final class ObjectTransformer {
     private final Clock clock;
     private final Sleeper sleeper;
     private final StructuredLogger log;
+    private final LeaseAcquirer lease;
 
     /** Waits; tests substitute one that does not. */
     @FunctionalInterface
@@ -96,6 +96,7 @@ final class ObjectTransformer {
         this.clock = clock;
         this.sleeper = sleeper;
         this.log = log;
+        this.lease = new LeaseAcquirer(s3, metadata, config, clock, sleeper, log);
     }
 
     /**
@@ -116,7 +117,10 @@ final class ObjectTransformer {
             return Outcome.STALE_EVENT;
         }
         String owner = (requestId == null ? "local" : requestId) + "/" + UUID.randomUUID();
-        Map<String, AttributeValue> item = acquireLease(key, owner, deadline);
+        Map<String, AttributeValue> item = lease.acquire(key, owner, deadline);
+        if (item == null) {
+            return Outcome.OBJECT_GONE;
+        }
         try {
             return underLease(notice, owner, item, deadline);
         } finally {
@@ -218,7 +222,7 @@ final class ObjectTransformer {
     private Attempt transform(S3Notifications.Notice.Created notice, HeadObjectResponse head, String eventType,
             Instant deadline) throws IOException {
         String key = notice.key();
-        PiiHasher pii = config.enrichment().forType(eventType).piiFields().isEmpty() ? null : piiKeys.hasher();
+        PiiHasher pii = piiKeys.hasher(); // every configuration has a key: the bundled PII policies hash
         // If-Match pins the version HEAD saw (needs only s3:GetObject, unlike a GET by version id); a 412 means a
         // newer version landed in between, and the caller goes round again.
         GetObjectRequest get = GetObjectRequest.builder().bucket(config.rawBucket()).key(key)
@@ -269,41 +273,12 @@ final class ObjectTransformer {
         body.abort();
     }
 
-    private Map<String, AttributeValue> acquireLease(String key, String owner, Instant deadline) {
-        Instant now = clock.instant();
-        Instant giveUp = now.plus(config.leaseWait());
-        if (giveUp.isAfter(deadline)) {
-            giveUp = deadline;
-        }
-        Duration backoff = Duration.ofMillis(100);
-        while (true) {
-            Optional<Map<String, AttributeValue>> item =
-                    metadata.tryAcquireLease(key, owner, now, deadline.plus(LEASE_MARGIN));
-            if (item.isPresent()) {
-                return item.get();
-            }
-            if (!now.isBefore(giveUp)) {
-                throw new RetryableTransformException("another invocation is transforming " + key
-                        + "; gave up waiting after " + config.leaseWait().toSeconds() + " s");
-            }
-            pause(backoff.plusMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() + 1)));
-            backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
-                    : backoff.multipliedBy(2);
-            now = clock.instant();
-        }
-    }
-
     private Map<String, AttributeValue> reread(String key) {
         return metadata.find(key).orElseGet(HashMap::new);
     }
 
     private void pause(Duration duration) {
-        try {
-            sleeper.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableTransformException("interrupted", e);
-        }
+        lease.pause(duration);
     }
 
     private static boolean isProcessed(Map<String, AttributeValue> item) {

@@ -12,6 +12,7 @@ import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.common.logging.EmbeddedMetrics;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.common.metadata.DynamoDbMetadataStore;
+import dev.tributary.transformer.enrich.PiiPolicy;
 import dev.tributary.transformer.enrich.RecordEnricher;
 import dev.tributary.transformer.enrich.ReferenceData;
 import dev.tributary.transformer.enrich.UserAgentClassifier;
@@ -66,7 +67,7 @@ public final class S3TransformerHandler implements RequestStreamHandler {
     }
 
     private S3TransformerHandler(TransformerConfig config, AwsClientFactory clients) {
-        this(config, clients.s3(), clients.dynamoDb(), new PiiKeys(config.piiKey(), config.piiKeyParameter(),
+        this(config, clients.s3(), clients.dynamoDb(), new PiiKeys(config,
                         new SsmParameterReader(UrlConnectionHttpClient.create(),
                                 DefaultCredentialsProvider.builder().build(), clients.settings().region(),
                                 clients.settings().endpoint())::read),
@@ -82,7 +83,7 @@ public final class S3TransformerHandler implements RequestStreamHandler {
         ReferenceData referenceData = new ReferenceData(config.enrichment().referenceData(),
                 (uri, maxBytes) -> readSmallObject(s3, uri, maxBytes), config.referenceDataMaxBytes());
         RecordEnricher enricher = new RecordEnricher(config.enrichment(),
-                new UserAgentClassifier(config.userAgentCacheSize()), referenceData);
+                new UserAgentClassifier(config.userAgentCacheSize()), referenceData, new PiiPolicy.Bundled());
         StreamTransformer transformer = new StreamTransformer(enricher, config.limits(), config.gzipLevel());
         this.objects = new ObjectTransformer(s3, new DynamoDbMetadataStore(dynamoDb, config.metadataTable()),
                 transformer, schemas, piiKeys, config, clock, sleeper, log);

@@ -48,11 +48,11 @@ final class SsmParameterReader {
     }
 
     /**
-     * The decrypted value of parameter {@code name}.
+     * The decrypted value of parameter {@code name} and its version.
      *
      * @throws IOException naming the parameter and the service's error code when it cannot be read
      */
-    String read(String name) throws IOException {
+    PiiKeys.Parameter read(String name) throws IOException {
         byte[] body = Json.mapper().createObjectNode().put("Name", name).put("WithDecryption", true).toString()
                 .getBytes(StandardCharsets.UTF_8);
         IOException last = null;
@@ -72,7 +72,7 @@ final class SsmParameterReader {
         throw last;
     }
 
-    private String call(String name, byte[] body) throws IOException {
+    private PiiKeys.Parameter call(String name, byte[] body) throws IOException {
         SdkHttpRequest request = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.POST)
                 .uri(endpoint.resolve("/"))
@@ -101,7 +101,9 @@ final class SsmParameterReader {
             json = in == null ? null : Json.mapper().readTree(in.readAllBytes());
         }
         if (status == 200 && json != null && json.path("Parameter").path("Value").isTextual()) {
-            return json.path("Parameter").path("Value").textValue();
+            // "Version: The parameter version." (SSM API reference, Parameter): 1 when created, +1 per overwrite.
+            return new PiiKeys.Parameter(json.path("Parameter").path("Value").textValue(),
+                    json.path("Parameter").path("Version").asLong(0));
         }
         String type = json == null ? "" : json.path("__type").asText("");
         String code = type.substring(type.indexOf('#') + 1);

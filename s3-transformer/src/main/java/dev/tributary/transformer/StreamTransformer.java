@@ -40,11 +40,30 @@ public final class StreamTransformer {
     /**
      * Input limits.
      *
-     * @param maxDecompressedBytes refuse objects that decompress to more
-     * @param maxCompressionRatio  refuse objects that decompress at a higher ratio (after the first MiB)
+     * @param maxDecompressedBytes refuse objects that decompress to more (default {@link #MAX_RAW_OBJECT_BYTES})
      * @param maxLineBytes         refuse lines longer than this
      */
-    public record Limits(long maxDecompressedBytes, double maxCompressionRatio, int maxLineBytes) {}
+    public record Limits(long maxDecompressedBytes, int maxLineBytes) {
+        /**
+         * The most a raw object can decompress to when the kinesis-processor wrote it: 6 MiB (6,291,456 bytes).
+         *
+         * <p>Why it holds, from the AWS documentation: "Lambda passes all of the records in the batch to the function
+         * in a single call, up to the payload limit for synchronous invocation (6 MB)" (Lambda API reference,
+         * EventSourceMappingConfiguration, BatchSize), and "For synchronous invocations, the maximum payload size is
+         * 6 MB" (Lambda API reference, Invoke). The processor writes one raw object per partition per batch, so an
+         * object holds at most one batch's records. Each record's data travels in the event base64-encoded (4 bytes
+         * per 3), inside a JSON envelope of a few hundred bytes, and becomes one line of at most 5/4 of its bytes
+         * plus a line break (the producer's bytes; re-serialised compactly only when they span lines, where the worst
+         * growth is {@code 1e2} becoming {@code 1E+2}). So an object's JSON Lines are at most 5/4 × 3/4 ≈ 94 % of
+         * the invocation payload: below 6 MiB with room to spare, even if "6 MB" were the slightly larger
+         * 6,291,556 bytes Lambda's error message names. Bisection and partial-batch retries only shrink batches;
+         * KPL de-aggregation only removes aggregation framing.
+         *
+         * <p>Anything larger did not come from the processor: it is refused as {@code decompression_bomb} after at
+         * most this many bytes of inflation (milliseconds), in constant memory.
+         */
+        public static final long MAX_RAW_OBJECT_BYTES = 6L * 1024 * 1024;
+    }
 
     /**
      * What one transform read and wrote.
@@ -66,9 +85,6 @@ public final class StreamTransformer {
      */
     static final ObjectReader READER =
             Json.mapper().readerFor(JsonNode.class).without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
-
-    /** Decompressed bytes below which the ratio limit is not applied. */
-    static final long RATIO_GRACE_BYTES = 1024 * 1024;
 
     private final RecordEnricher enricher;
     private final Limits limits;
@@ -128,8 +144,7 @@ public final class StreamTransformer {
 
     private LimitedGunzipStream openGunzip(InputStream compressed) throws TransformFailure, IOException {
         try {
-            return new LimitedGunzipStream(compressed, limits.maxDecompressedBytes(), limits.maxCompressionRatio(),
-                    RATIO_GRACE_BYTES);
+            return new LimitedGunzipStream(compressed, limits.maxDecompressedBytes());
         } catch (ZipException e) {
             throw new TransformFailure("corrupt_gzip", "not a gzip stream: " + e.getMessage(), e);
         } catch (EOFException e) {

@@ -17,11 +17,16 @@ import java.util.Optional;
  * @param processedBucket      {@code PROCESSED_BUCKET}
  * @param metadataTable        {@code METADATA_TABLE}
  * @param piiKey               {@code PII_HMAC_KEY}: the HMAC key itself (local runs and tests)
+ * @param piiKeyVersion        {@code PII_HMAC_KEY_VERSION} (default 1): the version hashes under {@code PII_HMAC_KEY}
+ *                             carry ({@code v1:…}); with SSM the parameter's own version is used
  * @param piiKeyParameter      {@code PII_HMAC_KEY_PARAMETER}: name of an SSM SecureString holding it (AWS);
- *                             one of the two is required when any type has {@code pii_fields}
+ *                             one of the two is required (the bundled PII policies hash)
+ * @param piiKeyRefresh        {@code PII_KEY_REFRESH_SECONDS} (default 300): how old the key read from SSM may get
+ *                             before it is read again, so a rotation reaches warm containers
  * @param enrichment           {@code ENRICHMENT_CONFIG} (inline JSON), else the bundled default
- * @param limits               {@code MAX_DECOMPRESSED_BYTES} (default 4 GiB), {@code MAX_COMPRESSION_RATIO}
- *                             (default 200), {@code MAX_LINE_BYTES} (default 2 MiB)
+ * @param limits               {@code MAX_DECOMPRESSED_BYTES} (default 6 MiB, the most a raw object written by the
+ *                             processor can hold: {@link StreamTransformer.Limits#MAX_RAW_OBJECT_BYTES}),
+ *                             {@code MAX_LINE_BYTES} (default 2 MiB)
  * @param gzipLevel            {@code GZIP_LEVEL} (default 6)
  * @param uploadPartBytes      {@code UPLOAD_PART_BYTES} (default 8 MiB, at least 5 MiB)
  * @param uploadConcurrency    {@code UPLOAD_CONCURRENCY} (default 2): parts uploading while the next is written;
@@ -38,7 +43,9 @@ public record TransformerConfig(
         String processedBucket,
         String metadataTable,
         Optional<String> piiKey,
+        long piiKeyVersion,
         Optional<String> piiKeyParameter,
+        Duration piiKeyRefresh,
         EnrichmentConfig enrichment,
         StreamTransformer.Limits limits,
         int gzipLevel,
@@ -79,8 +86,9 @@ public record TransformerConfig(
         EnrichmentConfig enrichment = enrichmentJson == null
                 ? EnrichmentConfig.defaultConfig()
                 : EnrichmentConfig.parse(enrichmentJson, "ENRICHMENT_CONFIG");
-        if (enrichment.needsPiiKey() && piiKey.isEmpty() && piiKeyParameter.isEmpty()) {
-            throw new ConfigurationException("the enrichment configuration replaces PII fields, so set "
+        if (piiKey.isEmpty() && piiKeyParameter.isEmpty()) {
+            // The bundled PII policies (schemas/events/*.pii.json) hash, whatever ENRICHMENT_CONFIG says.
+            throw new ConfigurationException("the PII policy hashes fields, so set "
                     + "PII_HMAC_KEY_PARAMETER (name of an SSM SecureString) or PII_HMAC_KEY");
         }
         return new TransformerConfig(
@@ -88,11 +96,12 @@ public record TransformerConfig(
                 env.required("PROCESSED_BUCKET"),
                 env.required("METADATA_TABLE"),
                 piiKey,
+                env.positiveLong("PII_HMAC_KEY_VERSION", 1),
                 piiKeyParameter,
+                env.seconds("PII_KEY_REFRESH_SECONDS", Duration.ofMinutes(5)),
                 enrichment,
                 new StreamTransformer.Limits(
-                        env.positiveLong("MAX_DECOMPRESSED_BYTES", 4L * 1024 * 1024 * 1024),
-                        env.positiveLong("MAX_COMPRESSION_RATIO", 200),
+                        env.positiveLong("MAX_DECOMPRESSED_BYTES", StreamTransformer.Limits.MAX_RAW_OBJECT_BYTES),
                         (int) maxLine),
                 (int) gzipLevel,
                 (int) partBytes,

@@ -108,7 +108,8 @@ class S3TransformerIT {
         assertThat(sensorRecords.getFirst().get("event_time").asText()).isEqualTo("2026-11-22T09:05:00.000Z");
         assertThat(sensorRecords.get(1).has("device")).isFalse();
         String payments = rawKeys.stream().filter(k -> k.contains("payment")).findFirst().orElseThrow();
-        assertThat(bed.processedRecords(payments).getFirst().at("/payload/customer_id").asText()).hasSize(64);
+        assertThat(bed.processedRecords(payments).getFirst().at("/payload/customer_id").asText()).hasSize(67)
+                .startsWith("v1:"); // key version 1 (PII_HMAC_KEY_VERSION unset) + 64 hex digits
         assertThat(bed.processedRecords(payments).getFirst().at("/payload/amount").asText()).isEqualTo("12.50");
 
         Map<String, AttributeValue> item = bed.metadata(pageViews);

@@ -2,7 +2,10 @@ package dev.tributary.transformer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.tributary.common.config.Env;
+import dev.tributary.common.io.GzipJsonLinesWriter;
 import dev.tributary.common.json.Json;
 import dev.tributary.transformer.enrich.EnrichmentConfig;
 import dev.tributary.transformer.enrich.PiiHasher;
@@ -10,17 +13,23 @@ import dev.tributary.transformer.enrich.RecordEnricher;
 import dev.tributary.transformer.enrich.UserAgentClassifier;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class StreamTransformerTest {
     static final Instant INGESTED = Instant.parse("2026-11-22T10:20:00Z");
-    static final StreamTransformer.Limits LIMITS = new StreamTransformer.Limits(64L << 20, 200, 1 << 20);
+    static final StreamTransformer.Limits LIMITS = new StreamTransformer.Limits(64L << 20, 1 << 20);
     static final RecordEnricher ENRICHER =
             new RecordEnricher(EnrichmentConfig.defaultConfig(), new UserAgentClassifier(100), null);
     static final PiiHasher PII = new PiiHasher("tributary-test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
@@ -133,21 +142,93 @@ class StreamTransformerTest {
         assertThat(failure(RawObjects.lines(RawObjects.pageView("a")), LIMITS).reason()).isEqualTo("invalid_record");
     }
 
-    @Test
-    void transform_whenDecompressedSizeOrRatioTooHigh_refusesAsBomb() {
-        byte[] bomb = RawObjects.gzip("\n".repeat(8 << 20)); // 8 MiB of blank lines: ~1000:1
-        TransformFailure ratio = failure(bomb, LIMITS);
-        assertThat(ratio.reason()).isEqualTo("decompression_bomb");
-        assertThat(ratio.getMessage()).contains("MAX_COMPRESSION_RATIO");
+    @Nested
+    class DecompressionBombs {
+        /** The limits a deployed transformer runs with (TransformerConfig's defaults). */
+        final StreamTransformer.Limits deployed = TransformerConfig.fromEnv(new Env(TransformerConfigTest.env()))
+                .limits();
 
-        StringBuilder many = new StringBuilder();
-        for (int i = 0; i < 2000; i++) {
-            many.append(RawObjects.reading("id-" + i)).append('\n');
+        @Test
+        void transform_whenValidObjectCompressesNear1000To1_passes() throws Exception {
+            // Five records of 1,000,000 padding bytes each (the processor accepts records up to 1 MiB): valid data
+            // that the processor's writer (the JDK's deflate, GZIP_LEVEL=9) shrinks about 900:1, near deflate's
+            // ceiling of about 1032:1. The old 200:1 ratio limit refused it as a bomb; now no ratio is refused.
+            String[] records = new String[5];
+            for (int i = 0; i < records.length; i++) {
+                records[i] = RawObjects.event("pad-" + i, "sensor_reading", "2026-11-22T10:15:00Z",
+                        "{\"device_id\":\"d-1\",\"metric\":\"temperature\",\"value\":21.5,\"pad\":\""
+                                + " ".repeat(1_000_000) + "\"}");
+            }
+            ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+            try (var gzip = new GzipJsonLinesWriter(compressed, 9)) {
+                for (String record : records) {
+                    gzip.writeLine(record.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            byte[] raw = compressed.toByteArray();
+
+            Run run = run(raw, "sensor_reading", deployed);
+
+            double ratio = (double) run.summary().rawUncompressed() / raw.length;
+            System.out.printf("valid object: %d bytes from %d compressed, ratio %.0f:1%n",
+                    run.summary().rawUncompressed(), raw.length, ratio);
+            assertThat(ratio).isGreaterThan(850);
+            assertThat(run.summary().recordsOut()).isEqualTo(5);
         }
-        TransformFailure size = failure(RawObjects.gzip(many.toString()),
-                new StreamTransformer.Limits(50_000, 200, 1 << 20));
-        assertThat(size.reason()).isEqualTo("decompression_bomb");
-        assertThat(size.getMessage()).contains("MAX_DECOMPRESSED_BYTES");
+
+        @Test
+        void transform_whenObjectIsAtTheProcessorBound_passes() throws Exception {
+            // Exactly MAX_RAW_OBJECT_BYTES of JSON Lines, as large as a raw object the processor wrote can be.
+            long bound = StreamTransformer.Limits.MAX_RAW_OBJECT_BYTES;
+            String template = RawObjects.event("%08d", "sensor_reading", "2026-11-22T10:15:00Z",
+                    "{\"device_id\":\"d-1\",\"metric\":\"temperature\",\"value\":21.5}") + "\n";
+            int lineBytes = String.format(template, 0).length();
+            StringBuilder text = new StringBuilder();
+            int i = 0;
+            while (text.length() + lineBytes <= bound) {
+                text.append(String.format(template, i++));
+            }
+            text.append(" ".repeat((int) (bound - text.length() - 1))).append('\n'); // a blank line fills it up
+            assertThat(text.length()).isEqualTo(bound);
+
+            Run run = run(RawObjects.gzip(text.toString()), "sensor_reading", deployed);
+
+            assertThat(run.summary().rawUncompressed()).isEqualTo(bound);
+            assertThat(run.summary().recordsOut()).isEqualTo(i);
+        }
+
+        @Test
+        void transform_whenOneByteOverTheBound_refusesAsBomb() {
+            byte[] raw = RawObjects.gzip("\n".repeat((int) StreamTransformer.Limits.MAX_RAW_OBJECT_BYTES + 1));
+
+            TransformFailure failure = failure(raw, deployed);
+
+            assertThat(failure.reason()).isEqualTo("decompression_bomb");
+            assertThat(failure.getMessage()).contains("MAX_DECOMPRESSED_BYTES");
+        }
+
+        @Test
+        void transform_when10GiBBomb_failsFastInBoundedMemory() {
+            // 160 gzip members of 64 MiB of line breaks each: 10 GiB decompressed from about 10 MB, streamed (never
+            // held). Line breaks, so that the line-length limit does not stop it first.
+            byte[] member = RawObjects.gzip("\n".repeat(64 << 20));
+            InputStream bomb = new SequenceInputStream(Collections.enumeration(
+                    Collections.nCopies(160, member).stream().map(ByteArrayInputStream::new).toList()));
+            var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+            long started = System.nanoTime();
+
+            TransformFailure failure = assertThrows(TransformFailure.class, () -> new StreamTransformer(ENRICHER,
+                    deployed, 6).transform(bomb, OutputStream.nullOutputStream(), "sensor_reading", INGESTED, PII));
+
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            System.out.printf("10 GiB bomb refused after %d ms, %d bytes allocated%n", millis, allocated);
+            assertThat(failure.reason()).isEqualTo("decompression_bomb");
+            assertThat(millis).isLessThan(2_000);
+            // Constant: the input buffer, the inflater and the line reader's buffer; never the data.
+            assertThat(allocated).isLessThan(16L << 20);
+        }
     }
 
     @Test
@@ -155,7 +236,7 @@ class StreamTransformerTest {
         String longLine = RawObjects.event("a", "sensor_reading", "2026-11-22T10:15:00Z",
                 "{\"pad\":\"" + "x".repeat(200_000) + "\"}");
 
-        assertThat(failure(RawObjects.lines(longLine), new StreamTransformer.Limits(64L << 20, 10_000, 100_000))
+        assertThat(failure(RawObjects.lines(longLine), new StreamTransformer.Limits(64L << 20, 100_000))
                 .reason()).isEqualTo("line_too_long");
     }
 

@@ -34,7 +34,7 @@ public final class TransformThroughput {
         byte[] bytes = buffer.toByteArray();
         StreamTransformer transformer = new StreamTransformer(
                 new RecordEnricher(EnrichmentConfig.defaultConfig(), new UserAgentClassifier(10_000), null),
-                new StreamTransformer.Limits(Long.MAX_VALUE, 1000, 4 << 20), 6);
+                new StreamTransformer.Limits(Long.MAX_VALUE, 4 << 20), 6);
         byte[] key = "tributary-benchmark-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
         Instant ingested = Instant.parse("2026-11-22T11:00:00Z");
 

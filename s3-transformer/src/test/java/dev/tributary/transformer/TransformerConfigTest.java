@@ -27,7 +27,7 @@ class TransformerConfigTest {
 
         assertThat(config.gzipLevel()).isEqualTo(6);
         assertThat(config.uploadPartBytes()).isEqualTo(8 << 20);
-        assertThat(config.limits().maxCompressionRatio()).isEqualTo(200);
+        assertThat(config.limits().maxDecompressedBytes()).isEqualTo(6L * 1024 * 1024);
         assertThat(config.piiKeyParameter()).contains("/tributary/pii-hmac-key");
     }
 
@@ -41,14 +41,23 @@ class TransformerConfigTest {
     }
 
     @Test
-    void fromEnv_whenPiiFieldsButNoKey_namesBothWaysToGiveOne() {
+    void fromEnv_whenNoKey_namesBothWaysToGiveOneEvenWithoutPiiFields() {
         Map<String, String> env = env();
         env.remove("PII_HMAC_KEY_PARAMETER");
 
         assertThatThrownBy(() -> TransformerConfig.fromEnv(new Env(env)))
                 .hasMessageContaining("PII_HMAC_KEY_PARAMETER").hasMessageContaining("PII_HMAC_KEY");
-        env.put("ENRICHMENT_CONFIG", "{}"); // no PII fields: no key needed
-        assertThat(TransformerConfig.fromEnv(new Env(env)).enrichment().needsPiiKey()).isFalse();
+        env.put("ENRICHMENT_CONFIG", "{}"); // the bundled PII policies hash whatever the enrichment says
+        assertThatThrownBy(() -> TransformerConfig.fromEnv(new Env(env)))
+                .hasMessageContaining("PII_HMAC_KEY_PARAMETER");
+    }
+
+    @Test
+    void fromEnv_whenKeyVersionAndRefreshUnset_defaultsToVersion1AndFiveMinutes() {
+        TransformerConfig config = TransformerConfig.fromEnv(new Env(env()));
+
+        assertThat(config.piiKeyVersion()).isEqualTo(1);
+        assertThat(config.piiKeyRefresh()).isEqualTo(java.time.Duration.ofMinutes(5));
     }
 
     @Test

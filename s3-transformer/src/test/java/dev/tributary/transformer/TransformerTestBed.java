@@ -110,7 +110,7 @@ final class TransformerTestBed implements AutoCloseable {
                 .forcePathStyle(true)
                 .overrideConfiguration(c -> s3Interceptors.forEach(c::addExecutionInterceptor))
                 .build();
-        PiiKeys keys = new PiiKeys(config.piiKey(), config.piiKeyParameter(), name -> {
+        PiiKeys keys = new PiiKeys(config, name -> {
             throw new IOException("no SSM in this handler");
         });
         return new S3TransformerHandler(config, interceptedS3, functionDynamoDb, keys, schemas, Clock.systemUTC(),
@@ -248,8 +248,8 @@ final class TransformerTestBed implements AutoCloseable {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new StreamTransformer(enricher, config.limits(), config.gzipLevel()).transform(raw, out, type,
                 raw.response().lastModified(),
-                config.enrichment().forType(type).piiFields().isEmpty() ? null
-                        : new dev.tributary.transformer.enrich.PiiHasher(PII_KEY.getBytes(StandardCharsets.UTF_8)));
+                new dev.tributary.transformer.enrich.PiiHasher(PII_KEY.getBytes(StandardCharsets.UTF_8),
+                        config.piiKeyVersion()));
         return out.toByteArray();
     }
 

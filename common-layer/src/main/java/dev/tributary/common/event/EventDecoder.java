@@ -1,6 +1,7 @@
 package dev.tributary.common.event;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
@@ -71,13 +72,16 @@ public final class EventDecoder {
         JsonNode tree;
         try {
             tree = Json.mapper().readTree(data);
+        } catch (StreamConstraintsException e) {
+            return invalid(limitExceeded(e), jsonProblem(e));
         } catch (JacksonException e) {
-            return invalid(QuarantineReason.NOT_JSON, jsonProblem(e));
+            return invalid(isDuplicateKey(e) ? QuarantineReason.DUPLICATE_KEY : QuarantineReason.NOT_JSON,
+                    jsonProblem(e));
         } catch (IOException e) {
             return invalid(QuarantineReason.NOT_JSON, e.getMessage());
         } catch (NumberFormatException e) {
             // Found by fuzzing: a number like 1e10000000000 is well-formed JSON that no decimal can hold.
-            return invalid(QuarantineReason.NOT_JSON, "a number cannot be represented: " + e.getMessage());
+            return invalid(QuarantineReason.NUMBER_TOO_LARGE, "a number cannot be represented: " + e.getMessage());
         }
         if (tree == null || tree.isMissingNode()) {
             return invalid(QuarantineReason.NOT_JSON, "record is only whitespace");
@@ -161,6 +165,34 @@ public final class EventDecoder {
 
     private static DecodeResult invalid(QuarantineReason reason, String detail) {
         return new DecodeResult.Invalid(reason, detail);
+    }
+
+    /**
+     * Which {@link dev.tributary.common.json.Json} limit a record broke. Jackson tells them apart only by message
+     * (one exception type for all); {@code EventDecoderTest.Limits} pins each message, so a Jackson upgrade that
+     * rewords one fails the build instead of mislabelling records.
+     */
+    private static QuarantineReason limitExceeded(StreamConstraintsException e) {
+        String message = String.valueOf(e.getOriginalMessage());
+        if (message.startsWith("Document nesting depth")) {
+            return QuarantineReason.TOO_DEEP;
+        }
+        if (message.startsWith("Number value length")) {
+            return QuarantineReason.NUMBER_TOO_LARGE;
+        }
+        if (message.startsWith("String value length")) {
+            return QuarantineReason.STRING_TOO_LONG;
+        }
+        if (message.startsWith("Name length")) {
+            return QuarantineReason.NAME_TOO_LONG;
+        }
+        // A constraint Tributary does not set (document length, token count): a limit all the same, never silence.
+        throw new IllegalStateException("unexpected Jackson read constraint: " + message, e);
+    }
+
+    /** Jackson's STRICT_DUPLICATE_DETECTION reports "Duplicate field 'name'". */
+    private static boolean isDuplicateKey(JacksonException e) {
+        return String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field");
     }
 
     private static String jsonProblem(JacksonException e) {

@@ -10,6 +10,19 @@ public enum QuarantineReason {
     NOT_UTF8("not_utf8"),
     /** UTF-8, but not one well-formed JSON value. */
     NOT_JSON("not_json"),
+    /** Objects and arrays nested deeper than {@code Json.MAX_NESTING_DEPTH} (64) levels. */
+    TOO_DEEP("too_deep"),
+    /**
+     * A number literal of more than {@code Json.MAX_NUMBER_LENGTH} (1000) digits, or one no decimal can hold (an
+     * exponent beyond ±2,147,483,647).
+     */
+    NUMBER_TOO_LARGE("number_too_large"),
+    /** A string value longer than {@code Json.MAX_STRING_LENGTH} (1,048,576) characters. */
+    STRING_TOO_LONG("string_too_long"),
+    /** A property name longer than {@code Json.MAX_NAME_LENGTH} (50,000) characters. */
+    NAME_TOO_LONG("name_too_long"),
+    /** The same property name twice in one object (which value is meant is ambiguous). */
+    DUPLICATE_KEY("duplicate_key"),
     /** Well-formed JSON, but an array or a scalar instead of an object. */
     NOT_AN_OBJECT("not_an_object"),
     /** The envelope fields are missing or of the wrong type or form. */

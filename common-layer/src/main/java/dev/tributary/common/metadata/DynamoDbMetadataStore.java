@@ -92,34 +92,50 @@ public final class DynamoDbMetadataStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
+    /** What {@link #tryAcquireLease} found. */
+    public sealed interface LeaseAttempt {
+        /** The lease is ours; {@code item} is the item after the update (consistent). */
+        record Granted(Map<String, AttributeValue> item) implements LeaseAttempt {}
+
+        /** Another owner holds an unexpired lease. */
+        record Held() implements LeaseAttempt {}
+
+        /** There is no item for the key: the processor has not recorded the object (yet, or ever). */
+        record NoItem() implements LeaseAttempt {}
+    }
+
     /**
      * The s3-transformer's per-object lease: at most one invocation at a time transforms a raw key, so the last
      * write to its processed object is always made by the last invocation, which read the latest raw version.
      *
      * <p>Granted when nobody holds the lease, when {@code owner} already does, or when the holder's lease has
-     * expired (it must outlive the holder's invocation: a timed-out invocation never releases it). Creates the item
-     * when it does not exist yet; the processor's {@link #recordRawObject} completes such an item later.
+     * expired (it must outlive the holder's invocation: a timed-out invocation never releases it). Only on an item
+     * that exists ({@code attribute_exists(object_key)}): an {@code UpdateItem} creates a missing item, and a
+     * notification for a key the processor never recorded (deleted, never written, written by someone else) must not
+     * leave a stub behind, which would count as an object of no status and hold a lease nobody releases.
      *
      * @param expiresAt when the lease lapses if it is never released
-     * @return the item after the update (consistent) when the lease is granted; empty when another owner holds it
      */
-    public Optional<Map<String, AttributeValue>> tryAcquireLease(String objectKey, String owner, Instant now,
-            Instant expiresAt) {
+    public LeaseAttempt tryAcquireLease(String objectKey, String owner, Instant now, Instant expiresAt) {
         try {
             Map<String, AttributeValue> item = dynamoDb.updateItem(b -> b.tableName(tableName)
                             .key(Map.of(OBJECT_KEY, s(objectKey)))
                             .updateExpression("SET #owner = :owner, #expires = :expires")
-                            .conditionExpression("attribute_not_exists(#owner) OR #owner = :owner OR #expires < :now")
-                            .expressionAttributeNames(Map.of("#owner", LEASE_OWNER, "#expires", LEASE_EXPIRES_AT))
+                            .conditionExpression("attribute_exists(#key) AND (attribute_not_exists(#owner) "
+                                    + "OR #owner = :owner OR #expires < :now)")
+                            .expressionAttributeNames(Map.of("#key", OBJECT_KEY, "#owner", LEASE_OWNER,
+                                    "#expires", LEASE_EXPIRES_AT))
                             .expressionAttributeValues(Map.of(
                                     ":owner", s(owner),
                                     ":expires", n(expiresAt.toEpochMilli()),
                                     ":now", n(now.toEpochMilli())))
                             .returnValues(ReturnValue.ALL_NEW))
                     .attributes();
-            return Optional.of(item);
+            return new LeaseAttempt.Granted(item);
         } catch (ConditionalCheckFailedException e) {
-            return Optional.empty();
+            // Which half of the condition failed: a consistent read tells (an item deleted in between reads as
+            // absent, which is what it now is).
+            return find(objectKey).isPresent() ? new LeaseAttempt.Held() : new LeaseAttempt.NoItem();
         }
     }
 

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import dev.tributary.common.json.Json;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -183,11 +186,11 @@ class EventDecoderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"1e10000000000", "{\"a\":1e10000000000}", "[-9e-99999999999]"})
-    void decode_whenNumberBeyondAnyDecimal_quarantinesAsNotJson(String text) {
+    void decode_whenNumberBeyondAnyDecimal_quarantinesAsNumberTooLarge(String text) {
         // Regression: found by EventDecoderFuzzer; Jackson threw NumberFormatException out of readTree.
         DecodeResult.Invalid result = invalid(text);
 
-        assertThat(result.reason()).isEqualTo(QuarantineReason.NOT_JSON);
+        assertThat(result.reason()).isEqualTo(QuarantineReason.NUMBER_TOO_LARGE);
         assertThat(result.detail()).startsWith("a number cannot be represented");
     }
 
@@ -201,12 +204,12 @@ class EventDecoderTest {
     }
 
     @Test
-    void decode_whenDuplicateKeys_quarantinesAsNotJson() {
+    void decode_whenDuplicateKeys_quarantinesAsDuplicateKey() {
         String json = pageView("2026-11-22T10:00:00Z").replace("{\"event_id\":\"e-1\",", "{\"event_id\":\"e-1\",\"event_id\":\"e-2\",");
 
         DecodeResult.Invalid result = invalid(json);
 
-        assertThat(result.reason()).isEqualTo(QuarantineReason.NOT_JSON);
+        assertThat(result.reason()).isEqualTo(QuarantineReason.DUPLICATE_KEY);
         assertThat(result.detail()).contains("Duplicate field 'event_id'");
     }
 
@@ -296,5 +299,89 @@ class EventDecoderTest {
             bytes[i] = (byte) Integer.parseInt(parts[i], 16);
         }
         return bytes;
+    }
+
+    /** Each limit of {@code Json} at its bound (accepted) and one past it (quarantined with its own reason). */
+    @Nested
+    class Limits {
+        /** Big enough for the longest string, so that the record limit does not decide first. */
+        private final EventDecoder roomy = new EventDecoder(SCHEMAS, 4L * 1024 * 1024, Duration.ofDays(1));
+
+        /** An event of an unknown type (validated by the default schema: any object payload). */
+        private DecodeResult decodeProbe(String payload) {
+            return roomy.decode(event("limits_probe", "2026-11-22T09:00:00Z", payload)
+                    .getBytes(StandardCharsets.UTF_8), ARRIVAL);
+        }
+
+        /** A payload whose event is nested {@code depth} levels deep (the event is level 1, the payload level 2). */
+        private String payloadOfDepth(int depth) {
+            int inner = depth - 2;
+            return "{\"a\":".repeat(inner) + "{}" + "}".repeat(inner);
+        }
+
+        private void assertQuarantined(DecodeResult result, QuarantineReason reason, String detail) {
+            assertThat(result).isInstanceOf(DecodeResult.Invalid.class);
+            DecodeResult.Invalid invalid = (DecodeResult.Invalid) result;
+            assertThat(invalid.reason()).isEqualTo(reason);
+            assertThat(invalid.detail()).contains(detail);
+        }
+
+        @Test
+        void decode_whenNestedToTheLimit_acceptsAndOneDeeper_quarantinesAsTooDeep() {
+            assertThat(decodeProbe(payloadOfDepth(Json.MAX_NESTING_DEPTH))).isInstanceOf(DecodeResult.Valid.class);
+
+            assertQuarantined(decodeProbe(payloadOfDepth(Json.MAX_NESTING_DEPTH + 1)), QuarantineReason.TOO_DEEP,
+                    "nesting depth (65) exceeds the maximum allowed (64");
+        }
+
+        @Test
+        void decode_whenNumberAsLongAsTheLimit_acceptsAndOneLonger_quarantinesAsNumberTooLarge() {
+            String digits = "9".repeat(Json.MAX_NUMBER_LENGTH);
+            assertThat(decodeProbe("{\"n\":" + digits + "}")).isInstanceOf(DecodeResult.Valid.class);
+            // Digits are counted, not the point: 0.555… with 1000 digits in all is at the bound.
+            assertThat(decodeProbe("{\"n\":-0." + "5".repeat(Json.MAX_NUMBER_LENGTH - 1) + "}"))
+                    .isInstanceOf(DecodeResult.Valid.class);
+
+            assertQuarantined(decodeProbe("{\"n\":" + digits + "9}"), QuarantineReason.NUMBER_TOO_LARGE,
+                    "Number value length (1001) exceeds the maximum allowed (1000");
+            assertQuarantined(decodeProbe("{\"n\":0." + "5".repeat(Json.MAX_NUMBER_LENGTH) + "}"),
+                    QuarantineReason.NUMBER_TOO_LARGE, "exceeds the maximum allowed (1000");
+        }
+
+        @Test
+        void decode_whenStringAsLongAsTheLimit_acceptsAndOneLonger_quarantinesAsStringTooLong() {
+            String longest = "x".repeat(Json.MAX_STRING_LENGTH);
+            assertThat(decodeProbe("{\"s\":\"" + longest + "\"}")).isInstanceOf(DecodeResult.Valid.class);
+
+            assertQuarantined(decodeProbe("{\"s\":\"" + longest + "x\"}"), QuarantineReason.STRING_TOO_LONG,
+                    "exceeds the maximum allowed (1048576");
+        }
+
+        @Test
+        void decode_whenNameAsLongAsTheLimit_acceptsAndOneLonger_quarantinesAsNameTooLong() {
+            String longest = "k".repeat(Json.MAX_NAME_LENGTH);
+            assertThat(decodeProbe("{\"" + longest + "\":1}")).isInstanceOf(DecodeResult.Valid.class);
+
+            assertQuarantined(decodeProbe("{\"" + longest + "k\":1}"), QuarantineReason.NAME_TOO_LONG,
+                    "exceeds the maximum allowed (50000");
+        }
+
+        @Test
+        void decode_whenSameNameInDifferentObjects_acceptsAndTwiceInOne_quarantinesAsDuplicateKey() {
+            assertThat(decodeProbe("{\"a\":{\"id\":1},\"b\":{\"id\":1},\"id\":1}"))
+                    .isInstanceOf(DecodeResult.Valid.class);
+
+            assertQuarantined(decodeProbe("{\"a\":{\"id\":1,\"id\":2}}"), QuarantineReason.DUPLICATE_KEY,
+                    "Duplicate field 'id'");
+        }
+
+        @Test
+        void codes_areTheOnesTheContractNames() {
+            assertThat(List.of(QuarantineReason.TOO_DEEP, QuarantineReason.NUMBER_TOO_LARGE,
+                    QuarantineReason.STRING_TOO_LONG, QuarantineReason.NAME_TOO_LONG, QuarantineReason.DUPLICATE_KEY))
+                    .extracting(QuarantineReason::code)
+                    .containsExactly("too_deep", "number_too_large", "string_too_long", "name_too_long",
+                            "duplicate_key");
+        }
     }
 }

@@ -19,11 +19,13 @@ import java.util.Set;
  * {"event_id", "event_type", "event_time": "2026-11-22T09:15:30.120Z", "event_time_ms", "source", "schema_version",
  *  "payload": {... PII fields replaced by their HMAC ...}, "ingest_lag_ms",
  *  "page": {"scheme", "host", "path", "query", "query_params"}, "user_agent": {"family", "major", "os", "os_major",
- *  "device_family", "device_class"}, "timestamps": {"<field>": {"utc", "ms"}}, "<lookup as>": {...}, <extra fields>}
+ *  "device_family", "device_class"}, "timestamps": {"<field>": {"utc", "ms"}}, "<lookup as>": {...},
+ *  "enrichment_errors": {"page": "invalid_url: ..."} (only when one failed), <extra fields>}
  * }</pre>
  *
- * Enrichments read the original values; PII is replaced last, so a URL or agent is split before any hashing (list a
- * field under {@code pii_fields} only, not as a URL field, to keep its parts out of the output).
+ * PII follows the type's {@link PiiPolicy} (plus {@code ENRICHMENT_CONFIG}'s {@code pii_fields}, hashed): the
+ * query values of URL fields are hashed first, so the parts split from them carry hashes too; enrichments then read the values
+ * (an agent is classified before it is dropped); fields are hashed, truncated and dropped last.
  *
  * <p>Thread-safe: the per-object state lives in a {@link Session}.
  */
@@ -31,14 +33,33 @@ public final class RecordEnricher {
     private static final Set<String> ENVELOPE = Set.of(EventEnvelope.EVENT_ID, EventEnvelope.EVENT_TYPE,
             EventEnvelope.EVENT_TIME, EventEnvelope.SOURCE, EventEnvelope.SCHEMA_VERSION, EventEnvelope.PAYLOAD);
 
+    /**
+     * Top-level field naming each enrichment that could not be made: {@code {"<output field>": "<reason>: <where>:
+     * <why>"}}, e.g. {@code {"page": "invalid_url: payload.page_url: empty host"}}. Absent when all succeeded.
+     */
+    public static final String ENRICHMENT_ERRORS = "enrichment_errors";
+
     private final EnrichmentConfig config;
     private final UserAgentClassifier userAgents;
     private final ReferenceData referenceData;
+    private final PiiPolicy.Bundled policies;
 
+    /** With the bundled PII policies. */
     public RecordEnricher(EnrichmentConfig config, UserAgentClassifier userAgents, ReferenceData referenceData) {
+        this(config, userAgents, referenceData, new PiiPolicy.Bundled());
+    }
+
+    public RecordEnricher(EnrichmentConfig config, UserAgentClassifier userAgents, ReferenceData referenceData,
+            PiiPolicy.Bundled policies) {
         this.config = Objects.requireNonNull(config, "config");
         this.userAgents = userAgents;
         this.referenceData = referenceData;
+        this.policies = Objects.requireNonNull(policies, "policies");
+    }
+
+    /** The PII policy applied to {@code eventType}: its bundled policy and the configuration's pii_fields. */
+    public PiiPolicy piiPolicy(String eventType) {
+        return policies.forType(eventType).alsoHashing(config.forType(eventType).piiFields());
     }
 
     /** The configuration in force. */
@@ -51,14 +72,15 @@ public final class RecordEnricher {
      *
      * @param eventType  the object's partition type: every record must have it
      * @param ingestedAt when the raw object was written (its S3 Last-Modified), for {@code ingest_lag_ms}
-     * @param pii        the keyed hasher; may be null only when the type has no PII fields
+     * @param pii        the keyed hasher; may be null only when the type's PII policy hashes nothing
      */
     public Session session(String eventType, Instant ingestedAt, PiiHasher pii) {
         EnrichmentConfig.TypeRules rules = config.forType(eventType);
-        if (!rules.piiFields().isEmpty() && pii == null) {
-            throw new IllegalStateException("event type " + eventType + " has PII fields but no key was given");
+        PiiPolicy policy = piiPolicy(eventType);
+        if (policy.needsKey() && pii == null) {
+            throw new IllegalStateException("event type " + eventType + " has PII to hash but no key was given");
         }
-        return new Session(eventType, ingestedAt.toEpochMilli(), rules, pii);
+        return new Session(eventType, ingestedAt.toEpochMilli(), rules, policy, pii);
     }
 
     /** Enriches the records of one object. Not thread-safe. */
@@ -66,12 +88,15 @@ public final class RecordEnricher {
         private final String eventType;
         private final long ingestedAtMs;
         private final EnrichmentConfig.TypeRules rules;
+        private final PiiPolicy policy;
         private final PiiHasher pii;
 
-        private Session(String eventType, long ingestedAtMs, EnrichmentConfig.TypeRules rules, PiiHasher pii) {
+        private Session(String eventType, long ingestedAtMs, EnrichmentConfig.TypeRules rules, PiiPolicy policy,
+                PiiHasher pii) {
             this.eventType = eventType;
             this.ingestedAtMs = ingestedAtMs;
             this.rules = rules;
+            this.policy = policy;
             this.pii = pii;
         }
 
@@ -110,10 +135,21 @@ public final class RecordEnricher {
             out.set(EventEnvelope.PAYLOAD, payload);
             out.put("ingest_lag_ms", ingestedAtMs - eventTimeMs);
 
+            if (!policy.urlQuery().isEmpty()) {
+                policy.rewriteUrls(payload, pii);
+            }
+            ObjectNode errors = JsonNodeFactory.instance.objectNode();
             for (Map.Entry<String, String> url : rules.urlFields().entrySet()) {
-                ObjectNode parts = UrlParts.split(PayloadPaths.scalarText(PayloadPaths.get(payload, url.getKey())));
-                if (parts != null) {
-                    out.set(url.getValue(), parts);
+                try {
+                    ObjectNode parts = UrlParts.split(
+                            PayloadPaths.scalarText(PayloadPaths.get(payload, url.getKey())));
+                    if (parts != null) {
+                        out.set(url.getValue(), parts);
+                    }
+                } catch (InvalidUrlException e) {
+                    // Never drop an enrichment silently: the record says which one is missing and why (without
+                    // quoting the value, which may hold personal data).
+                    errors.put(url.getValue(), "invalid_url: payload." + url.getKey() + ": " + e.getMessage());
                 }
             }
             if (rules.userAgentField().isPresent() && userAgents != null) {
@@ -142,8 +178,9 @@ public final class RecordEnricher {
                     out.set(lookup.as(), row);
                 }
             }
-            if (!rules.piiFields().isEmpty()) {
-                pii.apply(payload, rules.piiFields());
+            policy.applyToFields(payload, pii);
+            if (!errors.isEmpty()) {
+                out.set(ENRICHMENT_ERRORS, errors);
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = event.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();

@@ -9,15 +9,14 @@ import org.junit.jupiter.api.Test;
 class EnrichmentConfigTest {
 
     @Test
-    void defaultConfig_whenLoaded_enrichesPageViewsAndProtectsUserAndCustomerIds() {
+    void defaultConfig_whenLoaded_enrichesPageViewsAndLeavesPiiToThePolicies() {
         EnrichmentConfig config = EnrichmentConfig.defaultConfig();
 
         assertThat(config.forType("page_view").urlFields()).containsEntry("page_url", "page");
         assertThat(config.forType("page_view").userAgentField()).contains("user_agent");
-        assertThat(config.forType("page_view").piiFields()).containsExactly("user_id");
-        assertThat(config.forType("payment").piiFields()).containsExactly("customer_id");
-        assertThat(config.forType("something_else").piiFields()).isEmpty();
-        assertThat(config.needsPiiKey()).isTrue();
+        // PII is declared per type in schemas/events/<type>.pii.json (PiiPolicyTest), not here.
+        assertThat(config.forType("page_view").piiFields()).isEmpty();
+        assertThat(config.needsPiiKey()).isFalse();
     }
 
     @Test

@@ -17,10 +17,17 @@ class PiiHasherTest {
     }
 
     @Test
-    void hash_whenKnownKeyAndValue_matchesHmacSha256Hex() {
+    void hash_whenKnownKeyAndValue_isKeyVersionAndHmacSha256Hex() {
         // python3 -c "import hmac,hashlib;print(hmac.new(b'tributary-test-key-0123456789abcdef',b'u-1842',hashlib.sha256).hexdigest())"
         assertThat(new PiiHasher(KEY).hash("u-1842"))
-                .isEqualTo("bebfafd54796ced8bf0f8b7b36a6d0e13679081b0ae9aa3466aab945d9084d30");
+                .isEqualTo("v1:bebfafd54796ced8bf0f8b7b36a6d0e13679081b0ae9aa3466aab945d9084d30");
+        assertThat(new PiiHasher(KEY, 7).hash("u-1842"))
+                .isEqualTo("v7:bebfafd54796ced8bf0f8b7b36a6d0e13679081b0ae9aa3466aab945d9084d30");
+    }
+
+    @Test
+    void constructor_whenVersionBelowOne_refuses() {
+        assertThatThrownBy(() -> new PiiHasher(KEY, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -33,7 +40,7 @@ class PiiHasherTest {
         hasher.apply(second, List.of("user_id"));
 
         assertThat(replaced).isEqualTo(1);
-        assertThat(first.get("user_id").asText()).hasSize(64).isEqualTo(second.get("user_id").asText())
+        assertThat(first.get("user_id").asText()).hasSize(67).startsWith("v1:").isEqualTo(second.get("user_id").asText())
                 .isNotEqualTo("u-1842");
         assertThat(first.get("page_url").asText()).isEqualTo("https://x.example/");
     }
@@ -45,7 +52,7 @@ class PiiHasherTest {
         new PiiHasher(KEY).apply(payload, List.of("customer.id", "customer.email", "missing.path"));
 
         assertThat(payload.at("/customer/id").asText())
-                .isEqualTo("ddd09b09fb421d9b04653484f066914b5cd5322098e42c6de8eeac8b7e002e25");
+                .isEqualTo("v1:ddd09b09fb421d9b04653484f066914b5cd5322098e42c6de8eeac8b7e002e25");
         assertThat(payload.at("/customer/email").isNull()).isTrue();
     }
 

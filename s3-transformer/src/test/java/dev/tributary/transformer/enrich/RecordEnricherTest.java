@@ -62,7 +62,8 @@ class RecordEnricherTest {
         assertThat(out.at("/referrer/host").asText()).isEqualTo("www.example.org");
         assertThat(out.at("/user_agent/device_class").asText()).isEqualTo("phone");
         assertThat(out.at("/payload/user_id").asText())
-                .isEqualTo("bebfafd54796ced8bf0f8b7b36a6d0e13679081b0ae9aa3466aab945d9084d30");
+                .isEqualTo("v1:bebfafd54796ced8bf0f8b7b36a6d0e13679081b0ae9aa3466aab945d9084d30");
+        assertThat(out.at("/payload").has("user_agent")).isFalse(); // classified above, then dropped (policy)
         assertThat(out.at("/payload/page_url").asText()).isEqualTo("https://shop.example.com/cart?item=42");
         assertThat(out.get("trace_id").asText()).isEqualTo("t-9"); // extra top-level fields are kept
     }
@@ -87,7 +88,8 @@ class RecordEnricherTest {
 
     @Test
     void enrich_whenEnvelopeBroken_namesTheFieldNotItsValue() {
-        RecordEnricher.Session session = enricher("{}").session("page_view", INGESTED, null);
+        RecordEnricher.Session session = enricher("{}")
+                .session("page_view", INGESTED, new PiiHasher(PiiHasherTest.KEY));
 
         for (var broken : List.of(
                 "{\"event_type\":\"page_view\",\"event_time\":\"2026-11-22T10:00:00Z\",\"source\":\"s\",\"schema_version\":1,\"payload\":{}}",
@@ -99,5 +101,38 @@ class RecordEnricherTest {
                     .isInstanceOf(InvalidRecordException.class)
                     .hasMessageNotContaining("secret-ish");
         }
+    }
+
+    @Test
+    void enrich_whenPageUrlIsInternational_addsThePage() throws Exception {
+        RecordEnricher.Session session = enricher("""
+                {"event_types":{"page_view":{"url_fields":{"page_url":"page","referrer":"referrer"}}}}""")
+                .session("page_view", INGESTED, new PiiHasher(PiiHasherTest.KEY));
+
+        ObjectNode out = session.enrich(json("""
+                {"event_id":"e1","event_type":"page_view","event_time":"2026-11-22T10:00:00Z","source":"s",
+                 "schema_version":1,"payload":{"page_url":"https://bücher.example/straße?q=ü","referrer":""}}"""));
+
+        assertThat(out.get("page").get("host").asText()).isEqualTo("xn--bcher-kva.example");
+        assertThat(out.get("page").get("path").asText()).isEqualTo("/straße");
+        assertThat(out.has("referrer")).isFalse(); // empty: no referrer, not an error
+        assertThat(out.has(RecordEnricher.ENRICHMENT_ERRORS)).isFalse();
+    }
+
+    @Test
+    void enrich_whenUrlCannotBeParsed_saysSoInEnrichmentErrorsWithoutQuotingIt() throws Exception {
+        RecordEnricher.Session session = enricher("""
+                {"event_types":{"page_view":{"url_fields":{"page_url":"page","referrer":"referrer"}}}}""")
+                .session("page_view", INGESTED, new PiiHasher(PiiHasherTest.KEY));
+
+        ObjectNode out = session.enrich(json("""
+                {"event_id":"e1","event_type":"page_view","event_time":"2026-11-22T10:00:00Z","source":"s",
+                 "schema_version":1,"payload":{"page_url":"https://secret host.example/","referrer":"https://ok.example/"}}"""));
+
+        assertThat(out.has("page")).isFalse();
+        assertThat(out.get("referrer").get("host").asText()).isEqualTo("ok.example");
+        assertThat(out.get(RecordEnricher.ENRICHMENT_ERRORS).get("page").asText())
+                .isEqualTo("invalid_url: payload.page_url: host holds a forbidden code point (U+0020)");
+        assertThat(out.get(RecordEnricher.ENRICHMENT_ERRORS).toString()).doesNotContain("secret");
     }
 }

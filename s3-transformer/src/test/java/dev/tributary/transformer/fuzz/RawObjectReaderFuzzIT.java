@@ -31,7 +31,7 @@ import java.util.zip.GZIPOutputStream;
 class RawObjectReaderFuzzIT {
     private static final StreamTransformer TRANSFORMER = new StreamTransformer(
             new RecordEnricher(EnrichmentConfig.defaultConfig(), new UserAgentClassifier(100), null),
-            new StreamTransformer.Limits(8L << 20, 200, 256 * 1024), 1);
+            new StreamTransformer.Limits(8L << 20, 256 * 1024), 1);
     private static final PiiHasher PII = new PiiHasher("fuzzing-key-0123456789abcdef-0123".getBytes(StandardCharsets.UTF_8));
     private static final Instant INGESTED = Instant.parse("2026-11-22T10:00:00Z");
 
