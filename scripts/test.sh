@@ -3,14 +3,16 @@
 #
 #   1. Java unit tests (surefire) and integration tests (failsafe) against an AWS emulator:
 #      moto server, installed into .tools/ and started on a free 127.0.0.1 port by scripts/emulator.sh,
-#      unless AWS_ENDPOINT_URL already points at one (e.g. a LocalStack you run yourself).
+#      unless AWS_ENDPOINT_URL already points at one (e.g. a LocalStack you run yourself); every function runs as
+#      its template role behind devkit's IAM gate, whose policy evaluator (npm) installs into .tools/ too.
 #   2. Time-bounded fuzzing of the decoders (scripts/fuzz.sh, FUZZ_SECONDS each, default 30).
 #   3. The Glue job's pytest suite under local pyspark (scripts/test-glue-job.sh).
 #   4. The SAM template checks (scripts/check-infra.sh).
 #   5. The soak: SOAK_EVENTS (default 100,000) through the processor and the transformer, heap and threads flat
 #      (scripts/soak.sh; about 3 minutes).
 #
-# Needs only a JDK 25, Python 3 and access to the package registries; everything else installs itself.
+# Needs only a JDK 25 (and the JDK 17 Spark needs), Python 3, Node.js 18+ and access to the package registries;
+# everything else installs itself.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
