@@ -88,8 +88,11 @@ final class S3PartitionWriter implements PartitionWriter {
                     .put("detail", quarantined.detail())
                     .put("stream", record.position().stream())
                     .put("shard_id", record.position().shardId())
-                    .put("sequence_number", record.position().sequenceNumber())
-                    .put("approximate_arrival", record.arrival().toString())
+                    .put("sequence_number", record.position().sequenceNumber());
+            if (record.position().isSubRecord()) {
+                line.put("sub_sequence_number", record.position().subSequenceNumber());
+            }
+            line.put("approximate_arrival", record.arrival().toString())
                     .put("data_base64", Base64.getEncoder().encodeToString(record.data()));
             body.write(Json.mapper().writeValueAsBytes(line));
             body.write('\n');

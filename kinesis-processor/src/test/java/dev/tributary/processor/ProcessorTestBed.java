@@ -74,12 +74,17 @@ final class ProcessorTestBed implements AutoCloseable {
 
     /** Puts records with PutRecords (partition key = index) and returns nothing; read them back with {@link #readShard}. */
     void put(List<String> records) {
+        putBytes(records.stream().map(r -> r.getBytes(StandardCharsets.UTF_8)).toList());
+    }
+
+    /** As {@link #put}, for records that are not text (KPL aggregates). */
+    void putBytes(List<byte[]> records) {
         for (int start = 0; start < records.size(); start += 500) {
             List<PutRecordsRequestEntry> entries = new ArrayList<>();
             for (int i = start; i < Math.min(records.size(), start + 500); i++) {
                 entries.add(PutRecordsRequestEntry.builder()
                         .partitionKey("key-" + i)
-                        .data(SdkBytes.fromString(records.get(i), StandardCharsets.UTF_8))
+                        .data(SdkBytes.fromByteArray(records.get(i)))
                         .build());
             }
             var response = kinesis.putRecords(b -> b.streamName(resources.streamName()).records(entries));
