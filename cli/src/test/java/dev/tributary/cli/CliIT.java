@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -63,9 +64,12 @@ class CliIT {
                     .isTrue();
         }
 
-        Run run = run("demo", "--events", "400", "--invalid-share", "0.05", "--batch-size", "100");
+        Run run = run("demo", "--events", "400", "--invalid-share", "0.05", "--batch-size", "100", "--kpl-share", "0.5");
 
         assertThat(run.code()).as(run.output()).isZero();
+        // Some events came from KPL-aggregating producers, and the ledger still follows each one.
+        assertThat(run.output()).containsPattern("records in\\s+400 in [0-9,]+ Kinesis records \\([1-9][0-9,]* of them "
+                + "in [1-9][0-9]* KPL aggregates\\)");
         assertThat(run.output()).containsPattern("records in\\s+400").containsPattern("unaccounted\\s+0\\n")
                 .contains("raw/event_type=page_view/", "failed/dt=", "processed/event_type=payment/");
         if (LocalGlueRunner.available()) {
@@ -91,6 +95,37 @@ class CliIT {
                 total += readAll(kinesis, resources.streamName(), shard.shardId()).size();
             }
             assertThat(total).isEqualTo(1234);
+        }
+    }
+
+    @Test
+    void produce_whenKplAggregate_packsEventsIntoAggregatesThatTheProcessorSplitsBackIntoEveryEvent() {
+        PipelineResources resources = PipelineResources.create(clients, "cli-kpl", 1);
+
+        Run run = run(concat(new String[] {"produce", "--stream", resources.streamName(), "--count", "1234",
+                "--rate", "100000", "--kpl-aggregate"}, endpoint()));
+
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output()).contains("1,234 sent, 0 retried, 0 failed", "KPL aggregates holding 1,234 user records");
+        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
+                SqsClient sqs = clients.configure(SqsClient.builder()).build();
+                S3Client s3 = clients.s3()) {
+            String shard = kinesis.listShards(b -> b.streamName(resources.streamName())).shards().getFirst().shardId();
+            List<Record> records = readAll(kinesis, resources.streamName(), shard);
+            assertThat(records).hasSizeLessThan(1234 / 50).allSatisfy(record -> {
+                byte[] data = record.data().asByteArray();
+                assertThat(data.length).isLessThanOrEqualTo(51_200);
+                assertThat(java.util.Arrays.copyOf(data, 4)).containsExactly(0xF3, 0x89, 0x9A, 0xC2);
+            });
+            Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            env.putAll(resources.processorEnvironment());
+            var processor = new dev.tributary.processor.KinesisProcessorHandler(new dev.tributary.common.config.Env(env));
+            new KinesisEventSourceSimulator(kinesis, Optional.of(sqs), emulator.region(),
+                    new KinesisEventSourceSimulator.Settings(100, 2, false))
+                    .drain(resources.streamName(), resources.streamArn(), e -> processor.handleRequest(e, null),
+                            resources.deadLetterQueueUrl());
+
+            assertThat(countLines(s3, resources.rawBucket())).isEqualTo(1234);
         }
     }
 
