@@ -143,7 +143,8 @@ final class DemoCommand implements Callable<Integer> {
             processing.update(kinesisRecords);
 
             Landed landed = Landed.read(s3, rawBucket);
-            int notices = countMessages(sqs, deadLetterQueue);
+            Queues queues = new Queues(countMessages(sqs, deployment.physicalId("QuarantineQueue")),
+                    countMessages(sqs, deadLetterQueue), report.sentToOnFailure().size());
 
             System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
             PipelineStages.TransformReport transformed;
@@ -181,7 +182,12 @@ final class DemoCommand implements Callable<Integer> {
             long expectedInvalid = samples.stream().filter(s -> !s.valid()).count();
             Verdict verdict = new Verdict(events, expectedInvalid, landed, processed, metadata, curated, ledgerCounts,
                     outputName, glueFault == PipelineStages.GlueFault.RUN_FAILS_MIDWAY ? 1 : 0);
-            printSummary(deployment, settings, landed, report, notices, transformed, processed, metadata, curated,
+            // The dead-letter queue (and its alarm) holds only batches Lambda gave up on, never quarantine notices.
+            verdict.check(queues.deadLetters() == queues.givenUp(), "the processor's dead-letter queue holds "
+                    + queues.deadLetters() + " messages, Lambda gave up on " + queues.givenUp() + " batches");
+            verdict.check(landed.failedObjects == 0 || queues.notices() > 0, landed.failedObjects
+                    + " failed/ objects but no quarantine notice");
+            printSummary(deployment, settings, landed, report, queues, transformed, processed, metadata, curated,
                     curatedFiles, verdict, seconds);
             return verdict.problems.isEmpty() ? 0 : 1;
         }
@@ -224,7 +230,7 @@ final class DemoCommand implements Callable<Integer> {
         List<EventLedger.SequenceRange> batches = new ArrayList<>();
         for (var message : RedriveCommand.receiveAll(sqs, processorQueue, false, 100_000)) {
             JsonNode info = Json.mapper().readTree(message.body()).get("KinesisBatchInfo");
-            if (info != null) { // the rest are quarantine notices, whose records are in failed/
+            if (info != null) { // Lambda's on-failure records; quarantine notices have their own queue
                 batches.add(new EventLedger.SequenceRange(info.path("shardId").asText(),
                         info.path("startSequenceNumber").asText(), info.path("endSequenceNumber").asText()));
             }
@@ -313,7 +319,7 @@ final class DemoCommand implements Callable<Integer> {
             this.curatedRecords = out;
         }
 
-        private void check(boolean ok, String problem) {
+        void check(boolean ok, String problem) {
             if (!ok) {
                 problems.add(problem);
             }
@@ -321,7 +327,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void printSummary(LocalDeployment deployment, KinesisEventSourceSimulator.Settings settings, Landed landed,
-            KinesisEventSourceSimulator.Report report, int notices, PipelineStages.TransformReport transformed,
+            KinesisEventSourceSimulator.Report report, Queues queues, PipelineStages.TransformReport transformed,
             Landed processed, Map<String, Long> metadata, PipelineStages.GlueReport glue, Landed curatedFiles,
             Verdict verdict, double seconds) {
         out.println();
@@ -332,8 +338,9 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  raw             %,10d records in %d objects (%d invocations of batch size %d; %d partial "
                 + "failures, %d bisections)%n", landed.rawRecords, landed.rawObjects, report.invocations(),
                 settings.batchSize(), report.partialFailures(), report.bisections());
-        out.printf("  quarantined     %,10d records in %d failed/ objects, %d notices on the dead-letter queue%n",
-                landed.failedRecords, landed.failedObjects, notices);
+        out.printf("  quarantined     %,10d records in %d failed/ objects, %d notices on the quarantine queue "
+                + "(dead-letter queue: %d given-up batches)%n", landed.failedRecords, landed.failedObjects,
+                queues.notices(), queues.deadLetters());
         out.printf("  processed       %,10d records in %d objects (%d notifications, %d retries, %d dead-lettered; "
                 + "%d duplicates dropped)%n", processed.dataRecords, processed.dataObjects,
                 transformed.notifications(), transformed.retries(), transformed.deadLettered(),
@@ -367,9 +374,13 @@ final class DemoCommand implements Callable<Integer> {
                         counts[1] > 0 ? String.format(" %,8d records", counts[1]) : "");
             }
         }
-        out.printf("%nmetadata table %s, dead-letter queues: %s%n", deployment.physicalId("MetadataTable"),
-                deployment.physicalId("ProcessorDeadLetterQueue"));
+        out.printf("%nmetadata table %s, dead-letter queue: %s, quarantine queue: %s%n",
+                deployment.physicalId("MetadataTable"), deployment.physicalId("ProcessorDeadLetterQueue"),
+                deployment.physicalId("QuarantineQueue"));
     }
+
+    /** The processor's two queues after the run, and what Lambda gave up on. */
+    private record Queues(int notices, int deadLetters, int givenUp) {}
 
     private static int countMessages(SqsClient sqs, String queueUrl) {
         String count = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)

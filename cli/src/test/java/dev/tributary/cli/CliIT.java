@@ -68,6 +68,9 @@ class CliIT {
 
         assertThat(run.code()).as(run.output()).isZero();
         // Some events came from KPL-aggregating producers, and the ledger still follows each one.
+        // Quarantine notices have their own queue: with nothing given up on, the dead-letter queue stays empty.
+        assertThat(run.output()).containsPattern("notices on the quarantine queue \\(dead-letter queue: 0 given-up "
+                + "batches\\)").doesNotContainPattern("quarantined\\s+[0-9,]+ records in [0-9]+ failed/ objects, 0 notices");
         assertThat(run.output()).containsPattern("records in\\s+400 in [0-9,]+ Kinesis records \\([1-9][0-9,]* of them "
                 + "in [1-9][0-9]* KPL aggregates\\)");
         assertThat(run.output()).containsPattern("records in\\s+400").containsPattern("unaccounted\\s+0\\n")
@@ -149,7 +152,8 @@ class CliIT {
             assertThat(report.sentToOnFailure()).hasSize(3);
 
             String[] redrive = concat(new String[] {"redrive", "kinesis", "--queue", resources.deadLetterQueueUrl(),
-                    "--raw-bucket", resources.rawBucket(), "--metadata-table", resources.metadataTable()}, endpoint());
+                    "--raw-bucket", resources.rawBucket(), "--metadata-table", resources.metadataTable(),
+                    "--quarantine-queue", resources.quarantineQueueUrl()}, endpoint());
             Run dryRun = run(redrive);
 
             assertThat(dryRun.code()).isZero();
@@ -173,10 +177,11 @@ class CliIT {
             assertThat(byProcessedKey.output()).isEqualTo(object.output());
 
             Run health = run(concat(new String[] {"inspect", "health", "--metadata-table", resources.metadataTable(),
-                    "--queue", resources.deadLetterQueueUrl()}, endpoint()));
+                    "--queue", resources.deadLetterQueueUrl(), "--quarantine-queue", resources.quarantineQueueUrl()},
+                    endpoint()));
             assertThat(health.code()).isZero();
             assertThat(health.output()).containsPattern("WRITTEN\\s+" + keys(s3, resources.rawBucket()).size())
-                    .contains("0 waiting");
+                    .contains("0 waiting", "quarantine notices");
         }
     }
 

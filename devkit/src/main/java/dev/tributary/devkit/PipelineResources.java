@@ -23,10 +23,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param streamArn          its ARN, as Lambda puts it in events
  * @param rawBucket          bucket for {@code raw/} and {@code failed/}
  * @param metadataTable      metadata table (hash key {@code object_key})
- * @param deadLetterQueueUrl the processor's dead-letter queue
+ * @param deadLetterQueueUrl the processor's dead-letter queue (the Kinesis on-failure destination)
+ * @param quarantineQueueUrl the processor's quarantine notice queue
  */
-public record PipelineResources(
-        String streamName, String streamArn, String rawBucket, String metadataTable, String deadLetterQueueUrl) {
+public record PipelineResources(String streamName, String streamArn, String rawBucket, String metadataTable,
+        String deadLetterQueueUrl, String quarantineQueueUrl) {
 
     /** Creates everything with names starting {@code <prefix>-<random>}; {@code shards} Kinesis shards. */
     public static PipelineResources create(AwsClientFactory clients, String prefix, int shards) {
@@ -35,6 +36,7 @@ public record PipelineResources(
         String bucket = base + "-raw";
         String table = base + "-metadata";
         String queue = base + "-processor-dlq";
+        String quarantine = base + "-quarantine";
 
         try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
                 S3Client s3 = clients.s3();
@@ -54,9 +56,10 @@ public record PipelineResources(
                             .attributeType(ScalarAttributeType.S)
                             .build()));
             String queueUrl = sqs.createQueue(b -> b.queueName(queue)).queueUrl();
+            String quarantineUrl = sqs.createQueue(b -> b.queueName(quarantine)).queueUrl();
             String arn = awaitActive(kinesis, stream);
             dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table));
-            return new PipelineResources(stream, arn, bucket, table, queueUrl);
+            return new PipelineResources(stream, arn, bucket, table, queueUrl, quarantineUrl);
         }
     }
 
@@ -82,6 +85,6 @@ public record PipelineResources(
         return java.util.Map.of(
                 "RAW_BUCKET", rawBucket,
                 "METADATA_TABLE", metadataTable,
-                "DEAD_LETTER_QUEUE_URL", deadLetterQueueUrl);
+                "QUARANTINE_QUEUE_URL", quarantineQueueUrl);
     }
 }

@@ -23,8 +23,9 @@ class LocalDeploymentIT {
         Map<String, String> env = deployment.functionEnvironment("KinesisProcessorFunction");
         assertThat(env.get("RAW_BUCKET")).isEqualTo(deployment.physicalId("RawBucket")).startsWith(prefix + "-raw-");
         assertThat(env.get("METADATA_TABLE")).isEqualTo(prefix + "-metadata");
-        assertThat(env.get("DEAD_LETTER_QUEUE_URL")).isEqualTo(deployment.physicalId("ProcessorDeadLetterQueue"))
-                .endsWith(prefix + "-processor-dlq");
+        assertThat(env.get("QUARANTINE_QUEUE_URL")).isEqualTo(deployment.physicalId("QuarantineQueue"))
+                .endsWith(prefix + "-quarantine");
+        assertThat(env).doesNotContainKey("DEAD_LETTER_QUEUE_URL"); // Lambda, not the function, writes the DLQ
         assertThat(env).doesNotContainKey("NO_VALUE").containsEntry("AWS_ENDPOINT_URL", emulator.endpoint().toString());
         assertThat(deployment.kinesisSettings("KinesisProcessorFunction").batchSize())
                 .isEqualTo(Integer.parseInt(template.parameterDefaults().get("KinesisBatchSize")));

@@ -161,18 +161,26 @@ final class ProcessorTestBed implements AutoCloseable {
                 .key(Map.of("object_key", AttributeValue.fromS(key))).consistentRead(true)).item();
     }
 
+    /** Receives (and deletes) every message currently on the quarantine notice queue. */
+    List<Message> drainQuarantineQueue() {
+        return drain(resources.quarantineQueueUrl());
+    }
+
     /** Receives (and deletes) every message currently on the dead-letter queue. */
     List<Message> drainDeadLetterQueue() {
+        return drain(resources.deadLetterQueueUrl());
+    }
+
+    private List<Message> drain(String queue) {
         List<Message> all = new ArrayList<>();
         while (true) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(resources.deadLetterQueueUrl())
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue)
                     .maxNumberOfMessages(10).messageAttributeNames("All").waitTimeSeconds(0)).messages();
             if (batch.isEmpty()) {
                 return all;
             }
             all.addAll(batch);
-            batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(resources.deadLetterQueueUrl())
-                    .receiptHandle(m.receiptHandle())));
+            batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(m.receiptHandle())));
         }
     }
 
