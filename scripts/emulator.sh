@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs moto server, the local AWS emulator Tributary's integration tests and demo use.
 #
-#   scripts/emulator.sh install   install moto (pinned, scripts/requirements-emulator.txt) into .tools/moto-venv
+#   scripts/emulator.sh install   install moto (pinned, scripts/requirements-emulator.txt) into .tools/moto-venv and
+#                                 the IAM gate's policy evaluator (devkit/iam, npm) into .tools/iam-simulator
 #   scripts/emulator.sh start     start it on a free 127.0.0.1 port (or reuse a running one); prints the endpoint
 #   scripts/emulator.sh endpoint  print the endpoint of the running emulator
 #   scripts/emulator.sh env       print `export` lines for AWS_ENDPOINT_URL, AWS_REGION and test credentials
 #   scripts/emulator.sh stop      stop it
 #
-# Nothing needs to be preinstalled but Python 3 and access to PyPI.
+# Nothing needs to be preinstalled but Python 3, Node.js 18+ and access to PyPI and npm.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -31,7 +32,11 @@ running_port() { # prints the port of a live, answering emulator started by this
   fi
 }
 
-cmd_install() { ensure_venv "$VENV_NAME" "$TRIBUTARY_ROOT/scripts/requirements-emulator.txt"; }
+# moto, and the policy evaluator of the IAM gate the local runs put in front of it (devkit IamGate).
+cmd_install() {
+  ensure_venv "$VENV_NAME" "$TRIBUTARY_ROOT/scripts/requirements-emulator.txt"
+  ensure_iam_simulator
+}
 
 cmd_start() {
   cmd_install

@@ -80,10 +80,31 @@ ensure_glue_env() {
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"   # no DNS look-up of the host name, loopback only
 }
 
+# Installs the local IAM gate's policy evaluator (@cloud-copilot/iam-simulate, pinned by devkit/iam/package-lock.json)
+# into .tools/iam-simulator and exports TRIBUTARY_IAM_SIMULATOR. Every local run authorizes the functions' calls
+# against their template roles through it (devkit IamGate); it needs Node.js 18+.
+ensure_iam_simulator() {
+  local dir="$TOOLS_DIR/iam-simulator" source="$TRIBUTARY_ROOT/devkit/iam"
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || {
+    echo "error: the local IAM gate needs Node.js 18+ and npm (e.g. apt-get install nodejs npm)" >&2; return 1; }
+  local want; want="$(cat "$source/package.json" "$source/package-lock.json" | sha256sum | cut -d' ' -f1)"
+  mkdir -p "$dir"
+  if [ "$(cat "$dir/.lock.sha256" 2>/dev/null)" != "$want" ] || [ ! -d "$dir/node_modules" ]; then
+    echo "==> installing the IAM policy evaluator into $dir (one time)" >&2
+    cp "$source/package.json" "$source/package-lock.json" "$dir/"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    echo "$want" > "$dir/.lock.sha256"
+  fi
+  cp "$source/authorize.mjs" "$dir/"
+  export TRIBUTARY_IAM_SIMULATOR="$dir"
+}
+
 # Points this shell at an AWS emulator: the one AWS_ENDPOINT_URL names, else moto (scripts/emulator.sh), reusing a
-# running one. Exports AWS_ENDPOINT_URL, AWS_REGION and test credentials, and stops at exit only an emulator it
+# running one, with the IAM gate's evaluator (ensure_iam_simulator). Exports AWS_ENDPOINT_URL, AWS_REGION and test
+# credentials, and stops at exit only an emulator it
 # started itself, so scripts running side by side never pull the emulator from under each other.
 use_emulator() {
+  ensure_iam_simulator
   TRIBUTARY_STARTED_EMULATOR=""
   if [ -z "${AWS_ENDPOINT_URL:-}" ]; then
     "$TRIBUTARY_ROOT/scripts/emulator.sh" endpoint >/dev/null 2>&1 || TRIBUTARY_STARTED_EMULATOR=yes

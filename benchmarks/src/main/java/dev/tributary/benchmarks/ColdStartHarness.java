@@ -71,7 +71,7 @@ public final class ColdStartHarness {
                         concat(runtime, List.of(function), benchmarkClasses), List.of(TIER1)));
 
         AwsEmulator emulator = AwsEmulator.get();
-        PipelineResources resources = PipelineResources.create(emulator.clients(), "coldstart", 1);
+        PipelineResources resources = PipelineResources.deploy(emulator, "coldstart", 1);
         Map<String, String> environment = new HashMap<>(emulator.functionEnvironment());
         environment.putAll(resources.processorEnvironment());
         environment.putAll(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",

@@ -257,7 +257,12 @@ public final class SoakHarness {
                 SoakVerdict.Result verdict = SoakVerdict.judge(taken, counts, SoakVerdict.Limits.defaults());
                 summary(taken, stages, counts, verdict, seconds, invocations, notified, retries, late.notifications(), raw,
                         processed, metadata, logs);
-                return verdict.passed() ? 0 : 1;
+                // Both functions ran as their template roles behind the emulator's IAM gate: a refused call fails.
+                var denials = deployment.denials();
+                out.printf("  iam             %,12d calls authorized against the template roles, %d denied%n",
+                        deployment.iamGate().evaluated(), denials.size());
+                denials.stream().limit(5).forEach(denial -> out.println("                  ! " + denial));
+                return verdict.passed() && denials.isEmpty() ? 0 : 1;
             } finally {
                 System.setOut(stdout);
             }

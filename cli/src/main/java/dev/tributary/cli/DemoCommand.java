@@ -116,7 +116,11 @@ final class DemoCommand implements Callable<Integer> {
                 SqsClient sqs = clients.configure(SqsClient.builder()).build();
                 DynamoDbClient dynamoDb = clients.dynamoDb();
                 GlueClient glue = clients.configure(GlueClient.builder()).build();
-                SsmClient ssm = clients.configure(SsmClient.builder()).build()) {
+                SsmClient ssm = clients.configure(SsmClient.builder()).build();
+                // Lambda reads the stream and sends on-failure records with the processor's execution role.
+                KinesisClient roleKinesis = deployment.functionClients(PROCESSOR).configure(KinesisClient.builder())
+                        .build();
+                SqsClient roleSqs = deployment.functionClients(PROCESSOR).configure(SqsClient.builder()).build()) {
             List<SampleEvents.Sample> samples = new SampleEvents(seed, invalidShare, Instant.now()).next(events);
             EventLedger ledger = produce(kinesis, streamName, samples);
 
@@ -124,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, String> env = stages.functionEnvironment(PROCESSOR);
             ProgressBar processing = new ProgressBar(err, "process", kinesisRecords);
             AtomicLong delivered = new AtomicLong();
-            KinesisEventSourceSimulator esm = new KinesisEventSourceSimulator(kinesis, Optional.of(sqs),
+            KinesisEventSourceSimulator esm = new KinesisEventSourceSimulator(roleKinesis, Optional.of(roleSqs),
                     emulator.region(), settings);
             PrintStream stdout = System.out;
             KinesisEventSourceSimulator.Report report;
@@ -187,6 +191,8 @@ final class DemoCommand implements Callable<Integer> {
                     + queues.deadLetters() + " messages, Lambda gave up on " + queues.givenUp() + " batches");
             verdict.check(landed.failedObjects == 0 || queues.notices() > 0, landed.failedObjects
                     + " failed/ objects but no quarantine notice");
+            // Every call a function's role did not allow is a defect of the template or the code, whatever it cost.
+            deployment.denials().forEach(denial -> verdict.problems.add(denial.toString()));
             printSummary(deployment, settings, landed, report, queues, transformed, processed, metadata, curated,
                     curatedFiles, verdict, seconds);
             return verdict.problems.isEmpty() ? 0 : 1;
@@ -360,6 +366,8 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         printLedger(verdict.ledger, verdict.ledgerOutput);
+        out.printf("  iam             %,10d calls of 3 functions authorized against their template roles, %d denied%n",
+                deployment.iamGate().evaluated(), deployment.denials().size());
         out.printf("  unaccounted     %10s%n", verdict.problems.isEmpty() ? "0" : "MISMATCH");
         verdict.problems.forEach(problem -> out.println("                  ! " + problem));
         out.printf("  elapsed         %10.1f s  (%,.0f events/s end to end)%n%n", seconds, events / seconds);

@@ -84,13 +84,17 @@ final class PipelineStages {
         String queue = deployment.notificationQueueUrl("RawBucket")
                 .orElseThrow(() -> new IllegalStateException("the template gives the raw bucket no notification"));
         int retriesAllowed = Integer.parseInt(deployment.parameter("AsyncMaxRetryAttempts"));
-        AsyncInvocationSimulator.Report report = new AsyncInvocationSimulator(sqs, deployment.region()).deliver(queue,
-                event -> transformer.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-                        new ByteArrayOutputStream(), null),
-                retriesAllowed, deployment.physicalId("TransformerDeadLetterQueue"), "s3-transformer", true,
-                delivered -> progress.update(Math.min(expectedObjects, delivered)));
-        return new TransformReport(report.notifications(), report.invocations(), report.retries(),
-                report.deadLettered());
+        try (SqsClient transformerRole = deployment.functionClients(TRANSFORMER).configure(SqsClient.builder())
+                .build()) {
+            AsyncInvocationSimulator.Report report = new AsyncInvocationSimulator(sqs, transformerRole,
+                    deployment.region()).deliver(queue,
+                    event -> transformer.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+                            new ByteArrayOutputStream(), null),
+                    retriesAllowed, deployment.physicalId("TransformerDeadLetterQueue"), "s3-transformer", true,
+                    delivered -> progress.update(Math.min(expectedObjects, delivered)));
+            return new TransformReport(report.notifications(), report.invocations(), report.retries(),
+                    report.deadLettered());
+        }
     }
 
     /** A fault in the Glue stage, to watch the orchestrator and the job recover from it. */
@@ -122,7 +126,9 @@ final class PipelineStages {
         tickOutcomes.add(orchestrator.handleRequest(scheduledEvent(), null).get("outcomes"));
         List<String> allRuns = new ArrayList<>();
         List<LocalGlueRunner.Outcome> outcomes = new ArrayList<>();
-        LocalGlueRunner runner = new LocalGlueRunner(s3, glue, workDir, repository);
+        // The runner reads the job's inputs and writes its outputs on the job's behalf: as the Glue job's role.
+        S3Client jobRole = deployment.serviceRoleClients("GlueJobRole", "glue-job").s3();
+        LocalGlueRunner runner = new LocalGlueRunner(jobRole, glue, workDir, repository);
         boolean faultPending = fault != GlueFault.NONE;
         for (int round = 0; round < 5; round++) {
             List<String> started = new ArrayList<>(runIds(job));
@@ -148,6 +154,7 @@ final class PipelineStages {
             // The next scheduled tick: starts the retry of a failed window, or reconciles a run whose event was lost.
             tickOutcomes.add(orchestrator.handleRequest(scheduledEvent(), null).get("outcomes"));
         }
+        jobRole.close();
         return new GlueReport(allRuns, outcomes, tickOutcomes);
     }
 

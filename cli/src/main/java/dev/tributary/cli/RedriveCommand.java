@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
+import dev.tributary.orchestrator.GlueRunArguments;
 import dev.tributary.devkit.LambdaEvents;
 import dev.tributary.processor.KinesisProcessorHandler;
 import java.io.IOException;
@@ -270,13 +271,23 @@ final class RedriveCommand {
     @Command(name = "glue", mixinStandardHelpOptions = true,
             description = "Reads the glue-orchestrator's dead-letter queue (windows whose runs failed MAX_RUN_ATTEMPTS "
                     + "times) and starts a Glue run of each window with its exact arguments. The job de-duplicates "
-                    + "against curated data, so rerunning a window is harmless.")
+                    + "against curated data, so rerunning a window is harmless. Only the stack's own job (--job) is "
+                    + "started, and only with the arguments the orchestrator itself could pass: known keys, S3 "
+                    + "locations under the job's curated bucket and the processed bucket; anything else is refused.")
     static final class GlueRedrive implements Callable<Integer> {
         @Mixin
         AwsOptions aws = new AwsOptions();
 
         @Option(names = "--queue", required = true, description = "The orchestrator's dead-letter queue URL.")
         String queue;
+
+        @Option(names = "--job", required = true,
+                description = "The stack's curation job (stack output CurationJobName); messages naming another job are refused.")
+        String job;
+
+        @Option(names = "--processed-bucket", required = true,
+                description = "The stack's processed bucket: every input path must be one of its partitions.")
+        String processedBucket;
 
         @Option(names = "--execute", description = "Start the runs and delete the messages (default: only report).")
         boolean execute;
@@ -288,9 +299,18 @@ final class RedriveCommand {
         public Integer call() throws IOException {
             int started = 0;
             int skipped = 0;
+            int refused = 0;
             try (SqsClient sqs = aws.clients().configure(SqsClient.builder()).build();
                     software.amazon.awssdk.services.glue.GlueClient glue =
                             aws.clients().configure(software.amazon.awssdk.services.glue.GlueClient.builder()).build()) {
+                // The curated bucket as the job itself is defined (its --curated_path default), not as a message says.
+                String curatedPath = glue.getJob(b -> b.jobName(job)).job().defaultArguments()
+                        .getOrDefault(GlueRunArguments.CURATED_PATH, "");
+                if (!curatedPath.matches("s3://[^/]+/curated/")) {
+                    throw new IllegalArgumentException("job " + job + " has no --curated_path default of the form "
+                            + "s3://BUCKET/curated/ (is it the stack's curation job?)");
+                }
+                String curatedBucket = curatedPath.substring("s3://".length(), curatedPath.length() - "/curated/".length());
                 for (Message message : receiveAll(sqs, queue, execute, maxMessages)) {
                     JsonNode body = Json.mapper().readTree(message.body());
                     if (!"glue_window".equals(body.path("kind").asText())) {
@@ -298,13 +318,25 @@ final class RedriveCommand {
                         System.out.printf("  skip   %s (not a window)%n", message.messageId());
                         continue;
                     }
-                    String job = body.path("job_name").asText();
-                    Map<String, String> arguments = new java.util.LinkedHashMap<>();
+                    String messageJob = body.path("job_name").asText();
+                    Map<String, String> arguments = new java.util.TreeMap<>();
                     body.path("glue_arguments").fields().forEachRemaining(f -> arguments.put(f.getKey(), f.getValue().asText()));
+                    java.util.List<String> problems = new java.util.ArrayList<>(
+                            GlueRunArguments.violations(arguments, job, curatedBucket, processedBucket));
+                    if (!job.equals(messageJob)) {
+                        problems.addFirst("names job '" + messageJob + "', not this stack's " + job);
+                    }
+                    if (!problems.isEmpty()) {
+                        refused++;
+                        System.out.printf("  refuse %s (window %s): %s%n", message.messageId(),
+                                body.path("window_id").asText(), String.join("; ", problems));
+                        continue;
+                    }
                     if (!execute) {
-                        System.out.printf("  would  rerun window %s of %s (%d attempts, last %s: %s)%n",
+                        System.out.printf("  would  rerun window %s of %s (%d attempts, last %s: %s) with%n",
                                 body.path("window_id").asText(), job, body.path("attempts").asInt(),
                                 body.path("last_run_state").asText(), body.path("last_run_message").asText());
+                        arguments.forEach((k, v) -> System.out.printf("           %-18s %s%n", k, v));
                         continue;
                     }
                     String runId = glue.startJobRun(b -> b.jobName(job).arguments(arguments)).jobRunId();
@@ -313,9 +345,9 @@ final class RedriveCommand {
                     System.out.printf("  done   window %s: run %s started%n", body.path("window_id").asText(), runId);
                 }
             }
-            System.out.printf("%nredrive glue %s: %d runs started, %d messages skipped%s%n",
-                    execute ? "executed" : "dry run", started, skipped, execute ? "" : "; pass --execute to act");
-            return 0;
+            System.out.printf("%nredrive glue %s: %d runs started, %d refused, %d messages skipped%s%n",
+                    execute ? "executed" : "dry run", started, refused, skipped, execute ? "" : "; pass --execute to act");
+            return refused == 0 ? 0 : 1;
         }
     }
 }

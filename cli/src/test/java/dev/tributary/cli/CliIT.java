@@ -85,7 +85,7 @@ class CliIT {
 
     @Test
     void produce_whenCountGiven_putsExactlyThatManyRecordsOnTheStream() {
-        PipelineResources resources = PipelineResources.create(clients, "cli-produce", 2);
+        PipelineResources resources = PipelineResources.deploy(emulator, "cli-produce", 2);
 
         Run run = run(concat(new String[] {"produce", "--stream", resources.streamName(), "--count", "1234",
                 "--rate", "100000"}, endpoint()));
@@ -103,15 +103,17 @@ class CliIT {
 
     @Test
     void produce_whenKplAggregate_packsEventsIntoAggregatesThatTheProcessorSplitsBackIntoEveryEvent() {
-        PipelineResources resources = PipelineResources.create(clients, "cli-kpl", 1);
+        PipelineResources resources = PipelineResources.deploy(emulator, "cli-kpl", 1);
 
         Run run = run(concat(new String[] {"produce", "--stream", resources.streamName(), "--count", "1234",
                 "--rate", "100000", "--kpl-aggregate"}, endpoint()));
 
         assertThat(run.code()).as(run.output()).isZero();
         assertThat(run.output()).contains("1,234 sent, 0 retried, 0 failed", "KPL aggregates holding 1,234 user records");
+        var processorClients = resources.deployment().functionClients(PipelineResources.PROCESSOR);
         try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
-                SqsClient sqs = clients.configure(SqsClient.builder()).build();
+                KinesisClient roleKinesis = processorClients.configure(KinesisClient.builder()).build();
+                SqsClient roleSqs = processorClients.configure(SqsClient.builder()).build();
                 S3Client s3 = clients.s3()) {
             String shard = kinesis.listShards(b -> b.streamName(resources.streamName())).shards().getFirst().shardId();
             List<Record> records = readAll(kinesis, resources.streamName(), shard);
@@ -120,10 +122,9 @@ class CliIT {
                 assertThat(data.length).isLessThanOrEqualTo(51_200);
                 assertThat(java.util.Arrays.copyOf(data, 4)).containsExactly(0xF3, 0x89, 0x9A, 0xC2);
             });
-            Map<String, String> env = new java.util.HashMap<>(System.getenv());
-            env.putAll(resources.processorEnvironment());
-            var processor = new dev.tributary.processor.KinesisProcessorHandler(new dev.tributary.common.config.Env(env));
-            new KinesisEventSourceSimulator(kinesis, Optional.of(sqs), emulator.region(),
+            var processor = new dev.tributary.processor.KinesisProcessorHandler(
+                    new dev.tributary.common.config.Env(resources.processorEnvironment()));
+            new KinesisEventSourceSimulator(roleKinesis, Optional.of(roleSqs), emulator.region(),
                     new KinesisEventSourceSimulator.Settings(100, 2, false))
                     .drain(resources.streamName(), resources.streamArn(), e -> processor.handleRequest(e, null),
                             resources.deadLetterQueueUrl());
@@ -134,7 +135,7 @@ class CliIT {
 
     @Test
     void redrive_whenLambdaGaveUpOnABatch_dryRunChangesNothingAndExecuteLandsEveryRecord() {
-        PipelineResources resources = PipelineResources.create(clients, "cli-redrive", 1);
+        PipelineResources resources = PipelineResources.deploy(emulator, "cli-redrive", 1);
         List<SampleEvents.Sample> samples = new SampleEvents(5, 0, Instant.now()).next(120);
         try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
                 SqsClient sqs = clients.configure(SqsClient.builder()).build();
@@ -240,26 +241,44 @@ class CliIT {
             assertThat(s3.listObjectsV2(b -> b.bucket(deployment.physicalId("ProcessedBucket"))).keyCount())
                     .isEqualTo(deadLettered);
 
-            // A Glue window that failed MAX_RUN_ATTEMPTS times is rerun with its exact arguments.
+            // A Glue window that failed MAX_RUN_ATTEMPTS times is rerun with its exact arguments; a message someone
+            // else put on the queue (another input bucket, an extra code location) is refused, not run.
             String job = deployment.physicalId("CurationJob");
-            String window = "{\"kind\":\"glue_window\",\"job_name\":\"" + job + "\",\"window_id\":\"w-1\",\"attempts\":3,"
-                    + "\"last_run_state\":\"FAILED\",\"last_run_message\":\"OOM\",\"glue_arguments\":{\"--window_id\":\"w-1\","
-                    + "\"--input_paths\":\"s3://p/processed/event_type=x/dt=2026-11-22/hr=10/\"}}";
-            sqs.sendMessage(b -> b.queueUrl(deployment.physicalId("OrchestratorDeadLetterQueue")).messageBody(window));
-            String[] glueRedrive = concat(new String[] {"redrive", "glue", "--queue",
-                    deployment.physicalId("OrchestratorDeadLetterQueue"), "--execute"}, endpoint());
+            String curated = "s3://" + deployment.physicalId("CuratedBucket") + "/";
+            String windowId = "20261122T100000.000000Z_20261122T110000.000000Z";
+            String input = "s3://" + deployment.physicalId("ProcessedBucket") + "/processed/event_type=page_view/dt=2026-11-22/hr=10/";
+            String arguments = "{\"--window_id\":\"" + windowId + "\",\"--input_paths\":\"" + input + "\","
+                    + "\"--curated_path\":\"" + curated + "curated/\",\"--aggregates_path\":\"" + curated + "aggregates/\","
+                    + "\"--summary_uri\":\"" + curated + "glue/runs/" + job + "/" + windowId + "/summary.json\"";
+            String window = "{\"kind\":\"glue_window\",\"job_name\":\"" + job + "\",\"window_id\":\"" + windowId
+                    + "\",\"attempts\":3,\"last_run_state\":\"FAILED\",\"last_run_message\":\"OOM\","
+                    + "\"glue_arguments\":" + arguments + "}}";
+            String forged = window.replace(input, "s3://someone-elses-bucket/secrets/")
+                    .replace("}}", ",\"--extra-py-files\":\"s3://someone-elses-bucket/code.zip\"}}");
+            String orchestratorDlq = deployment.physicalId("OrchestratorDeadLetterQueue");
+            sqs.sendMessage(b -> b.queueUrl(orchestratorDlq).messageBody(window));
+            sqs.sendMessage(b -> b.queueUrl(orchestratorDlq).messageBody(forged));
+            String[] glueRedrive = concat(new String[] {"redrive", "glue", "--queue", orchestratorDlq, "--job", job,
+                    "--processed-bucket", deployment.physicalId("ProcessedBucket")}, endpoint());
 
-            Run rerun = run(glueRedrive);
+            Run glueDryRun = run(glueRedrive);
+            Run rerun = run(concat(glueRedrive, "--execute"));
 
-            assertThat(rerun.output()).contains("window w-1: run", "1 runs started");
-            assertThat(glue.getJobRuns(b -> b.jobName(job)).jobRuns())
-                    .anySatisfy(r -> assertThat(r.arguments()).containsEntry("--window_id", "w-1"));
+            assertThat(glueDryRun.output()).contains("would  rerun window " + windowId, "--input_paths", input,
+                    "--summary_uri", "0 runs started, 1 refused");
+            assertThat(rerun.output()).contains("window " + windowId + ": run", "1 runs started, 1 refused",
+                    "argument --extra-py-files is not one the orchestrator passes",
+                    "s3://someone-elses-bucket/secrets/' is not a partition of");
+            assertThat(rerun.code()).as("a refused message is an error").isEqualTo(1);
+            assertThat(glue.getJobRuns(b -> b.jobName(job)).jobRuns()).singleElement()
+                    .satisfies(r -> assertThat(r.arguments()).containsEntry("--window_id", windowId)
+                            .containsEntry("--input_paths", input).doesNotContainKey("--extra-py-files"));
         }
     }
 
     @Test
     void inspect_whenObjectUnknown_exitsNonZeroAndSaysSo() {
-        PipelineResources resources = PipelineResources.create(clients, "cli-inspect", 1);
+        PipelineResources resources = PipelineResources.deploy(emulator, "cli-inspect", 1);
 
         Run run = run(concat(new String[] {"inspect", "object", "--metadata-table", resources.metadataTable(),
                 "raw/event_type=x/dt=2026-01-01/hr=00/nothing.jsonl.gz"}, endpoint()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.FaultProxy;
+import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.devkit.FaultProxy.Response;
 import dev.tributary.devkit.FaultProxy.Schedule;
 import java.io.ByteArrayOutputStream;
@@ -163,7 +164,7 @@ class NetworkFaultIT {
      */
     private Outcome scenario(String name, List<String> extraArgs, boolean deadLettersAllowed,
             Consumer<FaultProxy> faults) {
-        try (FaultProxy proxy = FaultProxy.start(emulator.endpoint())) {
+        try (FaultProxy proxy = FaultProxy.start(LocalDeployment.iamGate(emulator).endpoint())) {
             faults.accept(proxy);
             List<String> args = new ArrayList<>(List.of("demo", "--events", "600", "--invalid-share", "0.05",
                     "--batch-size", "100", "--seed", "21",

@@ -28,10 +28,22 @@ public final class AsyncInvocationSimulator {
     public record Report(int notifications, int invocations, int retries, int deadLettered) {}
 
     private final SqsClient sqs;
+    private final SqsClient destination;
     private final String region;
 
+    /** One client for the stand-in notification queue and the on-failure destination. */
     public AsyncInvocationSimulator(SqsClient sqs, String region) {
+        this(sqs, sqs, region);
+    }
+
+    /**
+     * @param destination sends on-failure records: a client with the function's execution role, since "the
+     *                    function's execution role needs permission to send records to the destination" (Lambda
+     *                    developer guide, asynchronous invocation destinations)
+     */
+    public AsyncInvocationSimulator(SqsClient sqs, SqsClient destination, String region) {
         this.sqs = sqs;
+        this.destination = destination;
         this.region = region;
     }
 
@@ -83,7 +95,7 @@ public final class AsyncInvocationSimulator {
                 if (error != null) {
                     deadLettered++;
                     String record = onFailureRecord(message.body(), error, functionName, retriesAllowed + 1);
-                    sqs.sendMessage(b -> b.queueUrl(deadLetterQueueUrl).messageBody(record));
+                    destination.sendMessage(b -> b.queueUrl(deadLetterQueueUrl).messageBody(record));
                 }
                 sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
                 progress.accept(notifications);

@@ -117,6 +117,16 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * A check every request passes before the fault rules: the local IAM gate ({@code IamGate}) answers a request its
+     * caller may not make, as AWS would, and lets the rest through.
+     */
+    @FunctionalInterface
+    public interface Gate {
+        /** The answer instead of forwarding, or {@code null} to let the request through. */
+        Response check(Request request, byte[] body);
+    }
+
     /** Which of a rule's matching requests (numbered from 0) it fires on. */
     @FunctionalInterface
     public interface Schedule {
@@ -153,6 +163,7 @@ public final class FaultProxy implements AutoCloseable {
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Map<Socket, Boolean> open = new ConcurrentHashMap<>();
     private final AtomicLong forwarded = new AtomicLong();
+    private volatile Gate gate = (request, body) -> null;
     private volatile boolean closed;
 
     private FaultProxy(URI upstream) throws IOException {
@@ -195,6 +206,12 @@ public final class FaultProxy implements AutoCloseable {
     public FaultProxy injectPerTarget(String name, Predicate<Request> matches, Response response, Schedule schedule) {
         rules.add(new Rule(name, matches, response, schedule, true, new AtomicLong(), new ConcurrentHashMap<>(),
                 new AtomicLong()));
+        return this;
+    }
+
+    /** Puts {@code gate} in front of the rules: what it answers never reaches the service. */
+    public FaultProxy gate(Gate gate) {
+        this.gate = gate;
         return this;
     }
 
@@ -290,7 +307,8 @@ public final class FaultProxy implements AutoCloseable {
                     }
                 }
                 byte[] body = readBody(in, request);
-                Response fault = decide(request);
+                Response refused = gate.check(request, body);
+                Response fault = refused != null ? refused : decide(request);
                 if (fault != null && fault.action() != Action.DROP_RESPONSE) {
                     switch (fault.action()) {
                         case ANSWER -> answer(toClient, fault);
@@ -339,7 +357,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private static void answer(OutputStream toClient, Response response) throws IOException {
         byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + response.status() + " Fault\r\nContent-Type: " + response.contentType()
+        String head = "HTTP/1.1 " + response.status() + " Refused\r\nContent-Type: " + response.contentType()
                 + "\r\nContent-Length: " + body.length + "\r\nx-amzn-RequestId: FAULTPROXY\r\nConnection: close\r\n\r\n";
         synchronized (toClient) {
             toClient.write(head.getBytes(StandardCharsets.US_ASCII));

@@ -86,7 +86,7 @@ public final class KinesisEventSourceSimulator {
     public Report drain(String streamName, String streamArn, Handler handler, String onFailureQueueUrl) {
         Counters counters = new Counters();
         for (Shard shard : kinesis.listShards(b -> b.streamName(streamName)).shards()) {
-            List<Record> records = readShard(streamName, shard.shardId());
+            List<Record> records = readShard(streamName, streamArn, shard.shardId());
             counters.records += records.size();
             int next = 0;
             while (next < records.size()) {
@@ -208,7 +208,7 @@ public final class KinesisEventSourceSimulator {
         sqs.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(message.toString()));
     }
 
-    private List<Record> readShard(String streamName, String shardId) {
+    private List<Record> readShard(String streamName, String streamArn, String shardId) {
         String iterator = kinesis.getShardIterator(b -> b.streamName(streamName)
                         .shardId(shardId)
                         .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
@@ -216,7 +216,10 @@ public final class KinesisEventSourceSimulator {
         List<Record> records = new ArrayList<>();
         for (int emptyReads = 0; iterator != null && emptyReads < 2; ) {
             String current = iterator;
-            GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(current).limit(1000));
+            // The stream's ARN goes along so the call can be authorized against the function's role (its iterator
+            // alone names no resource): Lambda reads the stream with the execution role's permissions.
+            GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(current).streamARN(streamArn)
+                    .limit(1000));
             records.addAll(response.records());
             emptyReads = response.records().isEmpty() ? emptyReads + 1 : 0;
             iterator = response.nextShardIterator();

@@ -1,6 +1,9 @@
 package dev.tributary.devkit;
 
 import dev.tributary.common.aws.AwsClientFactory;
+import dev.tributary.devkit.iam.IamGate;
+import dev.tributary.devkit.iam.RolePrincipal;
+import dev.tributary.devkit.iam.TemplateRoles;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +32,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * queues and Glue job the template defines, with the names, keys and settings it gives them. Functions are not
  * deployed; their environment is resolved from the template so a local runner can host the handlers.
  *
+ * <p>Each function gets the credentials of a session of <em>its own role as the template defines it</em>, and an
+ * endpoint at the emulator's {@link IamGate}, which authorizes every call against that role, the resource's policy
+ * and the key that encrypts it: a call the deployed stack would be refused is refused here ({@link #denials()}).
+ *
  * <p>One local difference: an S3 notification to a Lambda function becomes a notification to an SQS queue
  * ({@link #notificationQueueUrl}) that the runner reads and hands to the function, since emulators cannot invoke a
  * Java handler living in the runner's JVM.
@@ -45,6 +52,9 @@ public final class LocalDeployment {
     private final Map<String, String> arns = new HashMap<>();
     private final Map<String, String> notificationQueues = new HashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final IamGate gate;
+    private Map<String, RolePrincipal> sessions = Map.of();
+    private final List<RolePrincipal> serviceSessions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private LocalDeployment(SamTemplate template, AwsEmulator emulator, String namePrefix, Map<String, String> overrides) {
         this.template = template;
@@ -61,6 +71,7 @@ public final class LocalDeployment {
         parameters.put("AWS::URLSuffix", "amazonaws.com");
         this.parameters = parameters;
         this.resolver = new TemplateResolver(parameters, template.conditions(), this::ref, this::getAtt);
+        this.gate = iamGate(emulator);
     }
 
     /**
@@ -105,6 +116,9 @@ public final class LocalDeployment {
             }
         }
         createGlueJobs();
+        sessions = TemplateRoles.register(template, gate, this::resolvedProperties, this::arn,
+                url -> "arn:aws:sqs:" + region() + ":" + ACCOUNT + ":" + url.substring(url.lastIndexOf('/') + 1),
+                ACCOUNT);
     }
 
     private void createTable(DynamoDbClient dynamoDb, SamTemplate.Resource table) {
@@ -243,14 +257,86 @@ public final class LocalDeployment {
         return List.copyOf(notes);
     }
 
-    /** A function's environment as the template defines it, plus the emulator's region and endpoint. */
+    /**
+     * A function's environment as the template defines it, plus what Lambda adds: the region, and the credentials
+     * of a session of the function's role; the endpoint is the emulator's IAM gate, so every call is authorized.
+     */
     public Map<String, String> functionEnvironment(String functionLogicalId) {
         Map<String, Object> environment = SamTemplate.map(
                 SamTemplate.map(props(template.resource(functionLogicalId)).get("Environment")).get("Variables"));
         Map<String, String> env = new LinkedHashMap<>();
         environment.forEach((k, v) -> env.put(k, String.valueOf(v)));
         env.putAll(emulator.functionEnvironment());
+        env.put("AWS_ENDPOINT_URL", gate.endpoint().toString());
+        env.putAll(session(functionLogicalId).credentials().environment());
         return env;
+    }
+
+    /**
+     * Clients with a function's own session, through the IAM gate: for what Lambda does with the execution role on
+     * the function's behalf (reading the Kinesis stream, sending on-failure records).
+     */
+    public AwsClientFactory functionClients(String functionLogicalId) {
+        return new AwsClientFactory(dev.tributary.common.aws.AwsSettings.fromEnv(
+                new dev.tributary.common.config.Env(functionEnvironment(functionLogicalId))));
+    }
+
+    /** The session a function runs as: its template role and credentials. */
+    public RolePrincipal session(String functionLogicalId) {
+        RolePrincipal session = sessions.get(functionLogicalId);
+        if (session == null) {
+            throw new IllegalArgumentException(functionLogicalId + " is not a function of the template");
+        }
+        return session;
+    }
+
+    /**
+     * A session of any role of the template (the Glue job's, say): for asking the gate what that role may do
+     * ({@link IamGate#authorize}).
+     */
+    public RolePrincipal roleSession(String roleLogicalId) {
+        return TemplateRoles.session(roleLogicalId, arn(roleLogicalId), resolvedProperties(roleLogicalId), "check",
+                ACCOUNT);
+    }
+
+    /**
+     * The IAM gate in front of {@code emulator}, where every deployment's functions connect: a fault proxy for the
+     * functions goes in front of it, so faults and authorization both apply.
+     */
+    public static IamGate iamGate(AwsEmulator emulator) {
+        return IamGate.in(emulator.endpoint(), ACCOUNT);
+    }
+
+    /**
+     * Clients with a session of a service role of the template (the Glue job's, say), known to the gate: for a local
+     * runner that does that service's reads and writes on its behalf, so they are authorized as the role.
+     */
+    public AwsClientFactory serviceRoleClients(String roleLogicalId, String sessionName) {
+        RolePrincipal session = TemplateRoles.session(roleLogicalId, arn(roleLogicalId),
+                resolvedProperties(roleLogicalId), sessionName, ACCOUNT);
+        gate.register(session);
+        serviceSessions.add(session);
+        Map<String, String> env = new LinkedHashMap<>(emulator.functionEnvironment());
+        env.put("AWS_ENDPOINT_URL", gate.endpoint().toString());
+        env.putAll(session.credentials().environment());
+        return new AwsClientFactory(dev.tributary.common.aws.AwsSettings.fromEnv(new dev.tributary.common.config.Env(env)));
+    }
+
+    /** The gate that authorizes this deployment's functions. */
+    public IamGate iamGate() {
+        return gate;
+    }
+
+    /** Calls of this deployment's functions that their roles did not allow, with action, resource and role. */
+    public List<IamGate.Denial> denials() {
+        List<RolePrincipal> all = new ArrayList<>(sessions.values());
+        all.addAll(serviceSessions);
+        return gate.denialsOf(all);
+    }
+
+    /** A resource's properties, every intrinsic function resolved as deployed. */
+    public Map<String, Object> resolvedProperties(String logicalId) {
+        return props(template.resource(logicalId));
     }
 
     /** The Kinesis event source mapping of a function, as the simulator's settings. */
@@ -302,6 +388,28 @@ public final class LocalDeployment {
     private String getAtt(String logicalId, String attribute) {
         if (attribute.equals("Arn") && arns.containsKey(logicalId)) {
             return arns.get(logicalId);
+        }
+        if (attribute.equals("Arn")) {
+            // ARNs of what is not created locally but is named in policies, in the formats AWS gives them.
+            SamTemplate.Resource resource = template.resource(logicalId);
+            String region = emulator.region().id();
+            switch (resource.type()) {
+                case "AWS::IAM::Role" -> {
+                    Object name = resource.properties().get("RoleName");
+                    return "arn:aws:iam::" + ACCOUNT + ":role/" + (name != null ? resolver.string(name)
+                            : parameters.get("NamePrefix") + "-" + logicalId);
+                }
+                case "AWS::KMS::Key" -> {
+                    return "arn:aws:kms:" + region + ":" + ACCOUNT + ":key/" + java.util.UUID.nameUUIDFromBytes(
+                            (parameters.get("NamePrefix") + "/" + logicalId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                case "AWS::Logs::LogGroup" -> {
+                    Object name = resource.properties().get("LogGroupName");
+                    return "arn:aws:logs:" + region + ":" + ACCOUNT + ":log-group:"
+                            + (name != null ? resolver.string(name) : logicalId) + ":*";
+                }
+                default -> { }
+            }
         }
         return "arn:aws:local:" + emulator.region().id() + ":" + ACCOUNT + ":" + logicalId + "/" + attribute;
     }

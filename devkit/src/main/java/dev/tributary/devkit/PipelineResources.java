@@ -1,66 +1,46 @@
 package dev.tributary.devkit;
 
-import dev.tributary.common.aws.AwsClientFactory;
-import dev.tributary.common.metadata.MetadataAttributes;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The kinesis-processor's resources in an emulator, under names unique to one test or demo run, so runs sharing an
- * emulator never see each other's data.
+ * The kinesis-processor's resources, deployed from {@code infra/template.yaml} through {@link LocalDeployment} under
+ * a name prefix unique to one test or demo run, so runs sharing an emulator never see each other's data, and a key,
+ * index or queue the template changes changes here too.
  *
  * @param streamName         Kinesis stream
  * @param streamArn          its ARN, as Lambda puts it in events
  * @param rawBucket          bucket for {@code raw/} and {@code failed/}
- * @param metadataTable      metadata table (hash key {@code object_key})
- * @param deadLetterQueueUrl the processor's dead-letter queue (the Kinesis on-failure destination)
- * @param quarantineQueueUrl the processor's quarantine notice queue
+ * @param metadataTable      metadata table
+ * @param deadLetterQueueUrl the processor's dead-letter queue (the Kinesis on-failure destination; see {@link #quarantineQueueUrl})
+ * @param deployment         the whole deployment (the other functions' resources, their roles)
  */
 public record PipelineResources(String streamName, String streamArn, String rawBucket, String metadataTable,
-        String deadLetterQueueUrl, String quarantineQueueUrl) {
+        String deadLetterQueueUrl, LocalDeployment deployment) {
+    /** The processor's logical id in the template. */
+    public static final String PROCESSOR = "KinesisProcessorFunction";
 
-    /** Creates everything with names starting {@code <prefix>-<random>}; {@code shards} Kinesis shards. */
-    public static PipelineResources create(AwsClientFactory clients, String prefix, int shards) {
+    /** Deploys the template with names starting {@code <prefix>-<random>} and {@code shards} Kinesis shards. */
+    public static PipelineResources deploy(AwsEmulator emulator, String prefix, int shards) {
         String base = (prefix + "-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-        String stream = base + "-events";
-        String bucket = base + "-raw";
-        String table = base + "-metadata";
-        String queue = base + "-processor-dlq";
-        String quarantine = base + "-quarantine";
+        LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator, base,
+                Map.of("ShardCount", Integer.toString(shards)));
+        return of(deployment);
+    }
 
-        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
-                S3Client s3 = clients.s3();
-                DynamoDbClient dynamoDb = clients.dynamoDb();
-                SqsClient sqs = clients.configure(SqsClient.builder()).build()) {
-            kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
-            s3.createBucket(b -> b.bucket(bucket));
-            s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
-            dynamoDb.createTable(b -> b.tableName(table)
-                    .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .keySchema(KeySchemaElement.builder()
-                            .attributeName(MetadataAttributes.OBJECT_KEY)
-                            .keyType(KeyType.HASH)
-                            .build())
-                    .attributeDefinitions(AttributeDefinition.builder()
-                            .attributeName(MetadataAttributes.OBJECT_KEY)
-                            .attributeType(ScalarAttributeType.S)
-                            .build()));
-            String queueUrl = sqs.createQueue(b -> b.queueName(queue)).queueUrl();
-            String quarantineUrl = sqs.createQueue(b -> b.queueName(quarantine)).queueUrl();
-            String arn = awaitActive(kinesis, stream);
-            dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table));
-            return new PipelineResources(stream, arn, bucket, table, queueUrl, quarantineUrl);
-        }
+    /** The processor's resources of a deployment. */
+    public static PipelineResources of(LocalDeployment deployment) {
+        return new PipelineResources(deployment.physicalId("EventStream"), deployment.arn("EventStream"),
+                deployment.physicalId("RawBucket"), deployment.physicalId("MetadataTable"),
+                deployment.physicalId("ProcessorDeadLetterQueue"), deployment);
+    }
+
+    /** The processor's quarantine notice queue ({@code QUARANTINE_QUEUE_URL}). */
+    public String quarantineQueueUrl() {
+        return deployment.physicalId("QuarantineQueue");
     }
 
     /** Waits until {@code stream} is ACTIVE and returns its ARN (shared with {@link LocalDeployment}). */
@@ -80,11 +60,11 @@ public record PipelineResources(String streamName, String streamArn, String rawB
         throw new IllegalStateException("stream " + stream + " did not become ACTIVE");
     }
 
-    /** The processor's environment for these resources. */
-    public java.util.Map<String, String> processorEnvironment() {
-        return java.util.Map.of(
-                "RAW_BUCKET", rawBucket,
-                "METADATA_TABLE", metadataTable,
-                "QUARANTINE_QUEUE_URL", quarantineQueueUrl);
+    /**
+     * The processor's environment as the template defines it, with its role's credentials and the emulator's IAM
+     * gate as endpoint ({@link LocalDeployment#functionEnvironment}).
+     */
+    public Map<String, String> processorEnvironment() {
+        return deployment.functionEnvironment(PROCESSOR);
     }
 }

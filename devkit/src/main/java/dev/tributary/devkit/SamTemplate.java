@@ -92,6 +92,53 @@ public final class SamTemplate {
         return defaults;
     }
 
+    /**
+     * A copy of this template in which {@code roleLogicalId}'s inline policies no longer grant {@code action}: for
+     * tests that show a permission the functions need is checked (a statement left with no action is dropped).
+     */
+    public SamTemplate withoutPermission(String roleLogicalId, String action) {
+        SamTemplate copy = new SamTemplate(map(deepCopy(root)));
+        Map<String, Object> role = map(map(copy.section("Resources").get(roleLogicalId)).get("Properties"));
+        if (role.isEmpty()) {
+            throw new IllegalArgumentException("no role " + roleLogicalId + " in the template");
+        }
+        boolean removed = false;
+        for (Object policy : (List<?>) role.getOrDefault("Policies", List.of())) {
+            Object statements = map(map(policy).get("PolicyDocument")).get("Statement");
+            for (java.util.Iterator<?> it = ((List<?>) statements).iterator(); it.hasNext(); ) {
+                Map<String, Object> statement = map(it.next());
+                Object actions = statement.get("Action");
+                if (actions instanceof List<?> list) {
+                    removed |= list.remove(action);
+                    if (list.isEmpty()) {
+                        it.remove();
+                    }
+                } else if (action.equals(actions)) {
+                    it.remove();
+                    removed = true;
+                }
+            }
+        }
+        if (!removed) {
+            throw new IllegalArgumentException(roleLogicalId + " does not grant " + action);
+        }
+        return copy;
+    }
+
+    private static Object deepCopy(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put(k, deepCopy(v)));
+            return copy;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> copy = new ArrayList<>();
+            l.forEach(v -> copy.add(deepCopy(v)));
+            return copy;
+        }
+        return value;
+    }
+
     /** The {@code Conditions} section. */
     public Map<String, Object> conditions() {
         return section("Conditions");
@@ -101,8 +148,9 @@ public final class SamTemplate {
         return map(root.getOrDefault(name, Map.of()));
     }
 
+    /** A template node as a map: an empty one when it is absent or not a map. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object value) {
+    public static Map<String, Object> map(Object value) {
         return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 

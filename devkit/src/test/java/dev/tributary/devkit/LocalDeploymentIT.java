@@ -26,7 +26,12 @@ class LocalDeploymentIT {
         assertThat(env.get("QUARANTINE_QUEUE_URL")).isEqualTo(deployment.physicalId("QuarantineQueue"))
                 .endsWith(prefix + "-quarantine");
         assertThat(env).doesNotContainKey("DEAD_LETTER_QUEUE_URL"); // Lambda, not the function, writes the DLQ
-        assertThat(env).doesNotContainKey("NO_VALUE").containsEntry("AWS_ENDPOINT_URL", emulator.endpoint().toString());
+        // Lambda's additions: a session of the function's own role, and (locally) the emulator's IAM gate in front.
+        assertThat(env).doesNotContainKey("NO_VALUE")
+                .containsEntry("AWS_ENDPOINT_URL", deployment.iamGate().endpoint().toString())
+                .containsEntry("AWS_ACCESS_KEY_ID", deployment.session("KinesisProcessorFunction").credentials().accessKeyId())
+                .containsKeys("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
+        assertThat(deployment.session("KinesisProcessorFunction").roleName()).isEqualTo(prefix + "-KinesisProcessorRole");
         assertThat(deployment.kinesisSettings("KinesisProcessorFunction").batchSize())
                 .isEqualTo(Integer.parseInt(template.parameterDefaults().get("KinesisBatchSize")));
         assertThat(deployment.kinesisSettings("KinesisProcessorFunction").bisectOnFunctionError()).isTrue();

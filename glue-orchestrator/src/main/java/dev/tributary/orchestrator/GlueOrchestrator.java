@@ -240,7 +240,7 @@ public final class GlueOrchestrator {
 
         String runId;
         try {
-            if (newWindow && arguments.containsKey("--manifest_uri")) {
+            if (newWindow && arguments.containsKey(GlueRunArguments.MANIFEST_URI)) {
                 writeManifest(window);
             }
             runId = glue.startJobRun(b -> b.jobName(config.glueJobName()).arguments(arguments)).jobRunId();
@@ -295,23 +295,12 @@ public final class GlueOrchestrator {
 
     /** The Glue job arguments naming exactly the window's input (docs/contracts.md, "Glue job arguments"). */
     Map<String, String> arguments(Window window) {
-        String curated = "s3://" + config.curatedBucket() + "/";
-        Map<String, String> arguments = new LinkedHashMap<>();
-        arguments.put("--window_id", window.id());
-        if (window.partitions().size() > config.manifestThreshold()) {
-            arguments.put("--manifest_uri", curated + manifestKey(window.id()));
-        } else {
-            arguments.put("--input_paths", String.join(",", window.partitions()));
-        }
-        arguments.put("--curated_path", curated + "curated/");
-        arguments.put("--aggregates_path", curated + "aggregates/");
-        arguments.put("--summary_uri",
-                curated + "glue/runs/" + config.glueJobName() + "/" + window.id() + "/summary.json");
-        return arguments;
+        return GlueRunArguments.of(config.glueJobName(), config.curatedBucket(), window,
+                window.partitions().size() > config.manifestThreshold());
     }
 
     String manifestKey(String windowId) {
-        return "glue/manifests/" + config.glueJobName() + "/" + windowId + ".json";
+        return GlueRunArguments.manifestKey(config.glueJobName(), windowId);
     }
 
     private void writeManifest(Window window) {

@@ -2,11 +2,14 @@ package dev.tributary.orchestrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.aws.AwsClientFactory;
+import dev.tributary.common.aws.AwsSettings;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.common.metadata.MetadataAttributes;
 import dev.tributary.devkit.AwsEmulator;
+import dev.tributary.devkit.LocalDeployment;
+import dev.tributary.devkit.SamTemplate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,14 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.JobRun;
 import software.amazon.awssdk.services.glue.model.JobRunState;
@@ -48,9 +44,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * A glue-orchestrator wired to fresh resources in the emulator (moto): checkpoint table, metadata table with GSI
- * {@code processed-by-hour} (as in infra/template.yaml), processed and curated buckets, the dead-letter queue and a
- * Glue job with {@code MaxConcurrentRuns = 1}.
+ * A glue-orchestrator on the template's resources, deployed fresh in the emulator (moto) through devkit's
+ * LocalDeployment (checkpoint table, metadata table with its GSI {@code processed-by-hour}, processed and curated
+ * buckets, the dead-letter queue, the Glue job with {@code MaxConcurrentRuns = 1}), running as its template role
+ * behind the emulator's IAM gate.
  *
  * <p>moto's Glue job runs move STARTING → RUNNING → SUCCEEDED. Its default ("immediate") progression makes a run
  * SUCCEEDED the moment it is read, so a run would never be in flight and {@code ConcurrentRunsExceededException}
@@ -71,6 +68,10 @@ final class OrchestratorTestBed implements AutoCloseable {
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     final TestClock clock = new TestClock(Instant.now());
 
+    static final String ORCHESTRATOR = "GlueOrchestratorFunction";
+    final LocalDeployment deployment;
+    /** The orchestrator's own clients: its role's session, through the IAM gate. */
+    final AwsClientFactory functionClients;
     final String jobName;
     final String checkpointTable;
     final String metadataTable;
@@ -81,36 +82,17 @@ final class OrchestratorTestBed implements AutoCloseable {
 
     OrchestratorTestBed() {
         String base = ("go-it-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-        jobName = base + "-curate";
-        checkpointTable = base + "-checkpoints";
-        metadataTable = base + "-metadata";
-        processedBucket = base + "-processed";
-        curatedBucket = base + "-curated";
         useManualGlueRunProgression();
-        dynamoDb.createTable(b -> b.tableName(checkpointTable).billingMode(BillingMode.PAY_PER_REQUEST)
-                .keySchema(key(Checkpoint.JOB_NAME, KeyType.HASH))
-                .attributeDefinitions(attribute(Checkpoint.JOB_NAME)));
-        dynamoDb.createTable(b -> b.tableName(metadataTable).billingMode(BillingMode.PAY_PER_REQUEST)
-                .keySchema(key(MetadataAttributes.OBJECT_KEY, KeyType.HASH))
-                .attributeDefinitions(attribute(MetadataAttributes.OBJECT_KEY),
-                        attribute(MetadataAttributes.PROCESSED_HOUR), attribute(MetadataAttributes.PROCESSED_AT))
-                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-                        .indexName(ProcessedIndex.INDEX_NAME)
-                        .keySchema(key(MetadataAttributes.PROCESSED_HOUR, KeyType.HASH),
-                                key(MetadataAttributes.PROCESSED_AT, KeyType.RANGE))
-                        .projection(p -> p.projectionType(ProjectionType.ALL))
-                        .build()));
-        s3.createBucket(b -> b.bucket(processedBucket));
-        s3.createBucket(b -> b.bucket(curatedBucket));
-        deadLetterQueueUrl = sqs.createQueue(b -> b.queueName(base + "-orchestrator-dlq")).queueUrl();
-        glue.createJob(b -> b.name(jobName)
-                .role("arn:aws:iam::123456789012:role/tributary-glue-job")
-                .command(c -> c.name("glueetl").scriptLocation("s3://" + curatedBucket + "/glue/curate_events.py")
-                        .pythonVersion("3"))
-                .glueVersion("5.0")
-                .executionProperty(e -> e.maxConcurrentRuns(1)));
-        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(checkpointTable));
-        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(metadataTable));
+        // The tables (the metadata table's processed-by-hour index included), buckets, queue and Glue job exactly as
+        // infra/template.yaml defines them.
+        deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator, base, Map.of());
+        jobName = deployment.physicalId("CurationJob");
+        checkpointTable = deployment.physicalId("CheckpointTable");
+        metadataTable = deployment.physicalId("MetadataTable");
+        processedBucket = deployment.physicalId("ProcessedBucket");
+        curatedBucket = deployment.physicalId("CuratedBucket");
+        deadLetterQueueUrl = deployment.physicalId("OrchestratorDeadLetterQueue");
+        functionClients = new AwsClientFactory(AwsSettings.fromEnv(new Env(environment())));
     }
 
     /** See the class comment: each GetJobRun moves a moto job run one state on. */
@@ -138,22 +120,25 @@ final class OrchestratorTestBed implements AutoCloseable {
         return this;
     }
 
-    OrchestratorConfig config() {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "GLUE_JOB_NAME", jobName, "CHECKPOINT_TABLE", checkpointTable, "METADATA_TABLE", metadataTable,
-                "PROCESSED_BUCKET", processedBucket, "CURATED_BUCKET", curatedBucket,
-                "DEAD_LETTER_QUEUE_URL", deadLetterQueueUrl));
+    /** The orchestrator's environment as the template defines it, its role's session, plus {@link #env} overrides. */
+    Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>(deployment.functionEnvironment(ORCHESTRATOR));
         env.putAll(extraEnvironment);
-        return OrchestratorConfig.fromEnv(new Env(env));
+        return env;
+    }
+
+    OrchestratorConfig config() {
+        return OrchestratorConfig.fromEnv(new Env(environment()));
     }
 
     /** A handler on the emulator; Glue calls pass through the given fault interceptors. */
     GlueOrchestratorHandler handler(List<ExecutionInterceptor> glueFaults, List<ExecutionInterceptor> dynamoDbFaults) {
-        GlueClient faultyGlue = clients.configure(GlueClient.builder())
+        GlueClient faultyGlue = functionClients.configure(GlueClient.builder())
                 .overrideConfiguration(c -> glueFaults.forEach(c::addExecutionInterceptor)).build();
-        DynamoDbClient faultyDynamoDb = clients.configure(DynamoDbClient.builder())
+        DynamoDbClient faultyDynamoDb = functionClients.configure(DynamoDbClient.builder())
                 .overrideConfiguration(c -> dynamoDbFaults.forEach(c::addExecutionInterceptor)).build();
-        return new GlueOrchestratorHandler(config(), faultyDynamoDb, faultyGlue, s3, sqs, clock,
+        return new GlueOrchestratorHandler(config(), faultyDynamoDb, faultyGlue, functionClients.s3(),
+                functionClients.configure(SqsClient.builder()).build(), clock,
                 new StructuredLogger("glue-orchestrator", new PrintStream(logs, true, StandardCharsets.UTF_8),
                         clock));
     }
@@ -276,13 +261,7 @@ final class OrchestratorTestBed implements AutoCloseable {
         return AttributeValue.fromS(value);
     }
 
-    private static KeySchemaElement key(String name, KeyType type) {
-        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
-    }
 
-    private static AttributeDefinition attribute(String name) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
-    }
 
     @Override
     public void close() {

@@ -3,6 +3,7 @@ package dev.tributary.processor;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.aws.AwsClientFactory;
+import dev.tributary.common.aws.AwsSettings;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
 import dev.tributary.common.layout.ObjectKeys;
@@ -35,11 +36,16 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-/** A kinesis-processor wired to fresh resources in the emulator, with helpers to read back what landed. */
+/**
+ * A kinesis-processor on the template's resources, deployed fresh in the emulator, running as its template role
+ * behind the emulator's IAM gate; helpers (with the operator's credentials) read back what landed.
+ */
 final class ProcessorTestBed implements AutoCloseable {
     final AwsEmulator emulator = AwsEmulator.get();
     final AwsClientFactory clients = emulator.clients();
     final PipelineResources resources;
+    /** The processor's own clients: its role's session, through the IAM gate. */
+    final AwsClientFactory functionClients;
     final S3Client s3 = clients.s3();
     final DynamoDbClient dynamoDb = clients.dynamoDb();
     final SqsClient sqs = clients.configure(SqsClient.builder()).build();
@@ -47,7 +53,12 @@ final class ProcessorTestBed implements AutoCloseable {
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
 
     ProcessorTestBed(int shards) {
-        resources = PipelineResources.create(clients, "kp-it", shards);
+        this(PipelineResources.deploy(AwsEmulator.get(), "kp-it", shards));
+    }
+
+    ProcessorTestBed(PipelineResources resources) {
+        this.resources = resources;
+        this.functionClients = new AwsClientFactory(AwsSettings.fromEnv(new Env(resources.processorEnvironment())));
     }
 
     KinesisProcessorConfig config() {
@@ -56,14 +67,15 @@ final class ProcessorTestBed implements AutoCloseable {
 
     /** A handler on the emulator; S3 and DynamoDB calls pass through the given fault interceptors. */
     KinesisProcessorHandler handler(List<ExecutionInterceptor> s3Faults, List<ExecutionInterceptor> dynamoDbFaults) {
-        S3Client faultyS3 = clients.configure(S3Client.builder())
+        S3Client faultyS3 = functionClients.configure(S3Client.builder())
                 .forcePathStyle(true)
                 .overrideConfiguration(c -> s3Faults.forEach(c::addExecutionInterceptor))
                 .build();
-        DynamoDbClient faultyDynamoDb = clients.configure(DynamoDbClient.builder())
+        DynamoDbClient faultyDynamoDb = functionClients.configure(DynamoDbClient.builder())
                 .overrideConfiguration(c -> dynamoDbFaults.forEach(c::addExecutionInterceptor))
                 .build();
-        return new KinesisProcessorHandler(config(), faultyS3, faultyDynamoDb, sqs, Clock.systemUTC(),
+        SqsClient functionSqs = functionClients.configure(SqsClient.builder()).build();
+        return new KinesisProcessorHandler(config(), faultyS3, faultyDynamoDb, functionSqs, Clock.systemUTC(),
                 new StructuredLogger("kinesis-processor", new PrintStream(logs, true, StandardCharsets.UTF_8),
                         Clock.systemUTC()));
     }

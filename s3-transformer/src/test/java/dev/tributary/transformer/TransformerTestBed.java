@@ -2,6 +2,7 @@ package dev.tributary.transformer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.aws.AwsClientFactory;
+import dev.tributary.common.aws.AwsSettings;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.event.EventSchemas;
 import dev.tributary.common.json.Json;
@@ -9,6 +10,7 @@ import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.LambdaEvents;
+import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.devkit.PipelineResources;
 import dev.tributary.processor.KinesisProcessorHandler;
 import dev.tributary.transformer.enrich.RecordEnricher;
@@ -34,11 +36,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
-import software.amazon.awssdk.services.s3.model.Event;
-import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.QueueConfiguration;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -52,6 +51,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 final class TransformerTestBed implements AutoCloseable {
     static final String PII_KEY = "tributary-test-key-0123456789abcdef";
 
+    static final String TRANSFORMER = "S3TransformerFunction";
     final AwsEmulator emulator = AwsEmulator.get();
     final AwsClientFactory clients = emulator.clients();
     final PipelineResources resources;
@@ -62,36 +62,35 @@ final class TransformerTestBed implements AutoCloseable {
     final DynamoDbClient dynamoDb = clients.dynamoDb();
     final SqsClient sqs = clients.configure(SqsClient.builder()).build();
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    /** The transformer's own clients: its role's session, through the IAM gate. */
+    private final AwsClientFactory functionClients;
+    private final DynamoDbClient functionDynamoDb;
     private KinesisProcessorHandler processor;
     private long nextSequence = 1;
 
     TransformerTestBed() {
-        resources = PipelineResources.create(clients, "tx-it", 1);
-        String base = resources.rawBucket().substring(0, resources.rawBucket().length() - "-raw".length());
-        processedBucket = base + "-processed";
-        s3.createBucket(b -> b.bucket(processedBucket));
+        resources = PipelineResources.deploy(emulator, "tx-it", 1);
+        LocalDeployment deployment = resources.deployment();
+        processedBucket = deployment.physicalId("ProcessedBucket");
+        // Versioned here only so the tests can count the transformer's writes (processedWrites); the template's
+        // processed bucket is not versioned, and nothing the transformer does depends on it.
         s3.putBucketVersioning(b -> b.bucket(processedBucket).versioningConfiguration(v -> v.status("Enabled")));
-        queueUrl = sqs.createQueue(b -> b.queueName(base + "-raw-events")).queueUrl();
+        // The raw bucket's notifications as the template defines them (prefix raw/, suffix .jsonl.gz), delivered to
+        // the queue that stands in for the function.
+        queueUrl = deployment.notificationQueueUrl("RawBucket").orElseThrow();
         queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
-        s3.putBucketNotificationConfiguration(b -> b.bucket(resources.rawBucket()).notificationConfiguration(n -> n
-                .queueConfigurations(QueueConfiguration.builder()
-                        .id("raw-to-transformer")
-                        .queueArn(queueArn)
-                        .events(Event.S3_OBJECT_CREATED)
-                        // S3 takes the rule names in any case; moto only in lower case (the SDK's enum is "Prefix").
-                        .filter(f -> f.key(k -> k.filterRules(
-                                FilterRule.builder().name("prefix").value("raw/").build(),
-                                FilterRule.builder().name("suffix").value(".jsonl.gz").build())))
-                        .build())));
+        functionClients = new AwsClientFactory(AwsSettings.fromEnv(new Env(environment(Map.of()))));
+        functionDynamoDb = functionClients.dynamoDb();
     }
 
-    /** The transformer's environment on this bed (plus {@code overrides}). */
+    /**
+     * The transformer's environment on this bed, as the template defines it with its role's session (plus
+     * {@code overrides}); the PII key is given directly instead of through SSM.
+     */
     Map<String, String> environment(Map<String, String> overrides) {
-        Map<String, String> env = new HashMap<>(emulator.functionEnvironment());
-        env.put("RAW_BUCKET", resources.rawBucket());
-        env.put("PROCESSED_BUCKET", processedBucket);
-        env.put("METADATA_TABLE", resources.metadataTable());
+        Map<String, String> env = new HashMap<>(resources.deployment().functionEnvironment(TRANSFORMER));
+        env.remove("PII_HMAC_KEY_PARAMETER");
         env.put("PII_HMAC_KEY", PII_KEY);
         env.put("METADATA_WAIT_SECONDS", "2");
         env.putAll(overrides);
@@ -107,14 +106,14 @@ final class TransformerTestBed implements AutoCloseable {
     S3TransformerHandler transformer(Map<String, String> overrides, List<ExecutionInterceptor> s3Interceptors,
             EventSchemas schemas) {
         TransformerConfig config = config(overrides);
-        S3Client interceptedS3 = clients.configure(S3Client.builder())
+        S3Client interceptedS3 = functionClients.configure(S3Client.builder())
                 .forcePathStyle(true)
                 .overrideConfiguration(c -> s3Interceptors.forEach(c::addExecutionInterceptor))
                 .build();
         PiiKeys keys = new PiiKeys(config.piiKey(), config.piiKeyParameter(), name -> {
             throw new IOException("no SSM in this handler");
         });
-        return new S3TransformerHandler(config, interceptedS3, dynamoDb, keys, schemas, Clock.systemUTC(),
+        return new S3TransformerHandler(config, interceptedS3, functionDynamoDb, keys, schemas, Clock.systemUTC(),
                 new StructuredLogger("s3-transformer", new PrintStream(logs, true, StandardCharsets.UTF_8),
                         Clock.systemUTC()), duration -> Thread.sleep(duration.toMillis()));
     }
@@ -126,9 +125,7 @@ final class TransformerTestBed implements AutoCloseable {
     /** The real kinesis-processor, configured from its environment on this bed. */
     KinesisProcessorHandler processor() {
         if (processor == null) {
-            Map<String, String> env = new HashMap<>(emulator.functionEnvironment());
-            env.putAll(resources.processorEnvironment());
-            processor = new KinesisProcessorHandler(new Env(env));
+            processor = new KinesisProcessorHandler(new Env(resources.processorEnvironment()));
         }
         return processor;
     }
@@ -283,6 +280,7 @@ final class TransformerTestBed implements AutoCloseable {
     public void close() {
         s3.close();
         dynamoDb.close();
+        functionDynamoDb.close();
         sqs.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.tributary.common.aws;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -15,17 +16,19 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>All clients share one {@link UrlConnectionHttpClient}: the JDK's own HTTP stack loads the fewest classes,
  * which is what a Lambda cold start pays for. The Apache and Netty clients are excluded from the build.
- * Region and endpoint come from {@link AwsSettings}; credentials from the default chain (environment variables
- * in Lambda, container credentials under SnapStart, profiles on a laptop).
+ * Region and endpoint come from {@link AwsSettings}; credentials from the environment it was read from when that
+ * has them (what the SDK's chain would read first in Lambda anyway: the process environment never changes), else
+ * from the default chain (container credentials under SnapStart, which sets no key variables; profiles on a laptop).
  */
 public final class AwsClientFactory {
     private final AwsSettings settings;
     private final AwsCredentialsProvider credentials;
     private final SdkHttpClient httpClient;
 
-    /** A factory with the default credential chain. */
+    /** A factory with the settings' credentials, or the default credential chain. */
     public AwsClientFactory(AwsSettings settings) {
-        this(settings, DefaultCredentialsProvider.builder().build());
+        this(settings, settings.credentials().<AwsCredentialsProvider>map(StaticCredentialsProvider::create)
+                .orElseGet(() -> DefaultCredentialsProvider.builder().build()));
     }
 
     /** A factory with explicit credentials (tests against an emulator). */

@@ -1,0 +1,86 @@
+package dev.tributary.devkit.iam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.devkit.AwsEmulator;
+import dev.tributary.devkit.LocalDeployment;
+import dev.tributary.devkit.SamTemplate;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the template's roles may and may not do, asked of the same policy evaluation the gate applies to every
+ * request (role policies, bucket policies, key policy): the permissions no function call exercises, such as who can
+ * replace the Glue job's code.
+ */
+class TemplatePermissionsIT {
+    private static LocalDeployment deployment;
+    private static String curated;
+    private static String raw;
+    private static String processed;
+
+    @BeforeAll
+    static void deploy() {
+        deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), AwsEmulator.get(),
+                "perm-" + UUID.randomUUID().toString().substring(0, 8), Map.of());
+        curated = "arn:aws:s3:::" + deployment.physicalId("CuratedBucket");
+        raw = "arn:aws:s3:::" + deployment.physicalId("RawBucket");
+        processed = "arn:aws:s3:::" + deployment.physicalId("ProcessedBucket");
+    }
+
+    private static boolean allowed(RolePrincipal who, String action, String resource) {
+        return deployment.iamGate().authorize(who, IamAction.direct(action, resource)).decision()
+                == IamPolicyEvaluator.Decision.ALLOWED;
+    }
+
+    @Nested
+    class GlueJobCode {
+        private final String code = curated + "/glue/lib/tributary_glue.zip";
+
+        @Test
+        void authorize_whenGlueJobRoleWritesItsOwnPackage_isDenied() {
+            RolePrincipal job = deployment.roleSession("GlueJobRole");
+            assertThat(allowed(job, "s3:GetObject", code)).as("the job reads its package").isTrue();
+            assertThat(allowed(job, "s3:PutObject", code)).isFalse();
+            assertThat(allowed(job, "s3:DeleteObject", code)).isFalse();
+        }
+
+        @Test
+        void authorize_whenOrchestratorWritesAnythingButManifests_isDenied() {
+            RolePrincipal orchestrator = deployment.session("GlueOrchestratorFunction");
+            assertThat(allowed(orchestrator, "s3:PutObject", curated + "/glue/manifests/job/w1.json")).isTrue();
+            assertThat(allowed(orchestrator, "s3:PutObject", code)).isFalse();
+            assertThat(allowed(orchestrator, "s3:PutObject", curated + "/glue/runs/job/w1/summary.json")).isFalse();
+            assertThat(allowed(orchestrator, "s3:PutObject", curated + "/curated/x.parquet")).isFalse();
+        }
+
+        @Test
+        void authorize_whenGlueJobWritesItsOutputsAndRunFiles_isAllowed() {
+            RolePrincipal job = deployment.roleSession("GlueJobRole");
+            assertThat(allowed(job, "s3:PutObject", curated + "/curated/event_type=a/dt=2026-11-22/p.parquet")).isTrue();
+            assertThat(allowed(job, "s3:PutObject", curated + "/glue/runs/job/w1/summary.json")).isTrue();
+            assertThat(allowed(job, "s3:GetObject", curated + "/glue/manifests/job/w1.json")).isTrue();
+            assertThat(allowed(job, "s3:PutObject", curated + "/glue/manifests/job/w1.json")).isFalse();
+        }
+    }
+
+    @Nested
+    class DataBoundaries {
+        @Test
+        void authorize_whenFunctionsReachOutsideTheirStage_isDenied() {
+            RolePrincipal processor = deployment.session("KinesisProcessorFunction");
+            RolePrincipal transformer = deployment.session("S3TransformerFunction");
+            RolePrincipal job = deployment.roleSession("GlueJobRole");
+            assertThat(allowed(processor, "s3:PutObject", raw + "/raw/a.jsonl.gz")).isTrue();
+            assertThat(allowed(processor, "s3:PutObject", processed + "/processed/a.jsonl.gz")).isFalse();
+            assertThat(allowed(processor, "s3:DeleteObject", raw + "/raw/a.jsonl.gz")).isFalse();
+            assertThat(allowed(transformer, "s3:GetObject", raw + "/raw/a.jsonl.gz")).isTrue();
+            assertThat(allowed(transformer, "s3:PutObject", raw + "/raw/a.jsonl.gz")).isFalse();
+            assertThat(allowed(transformer, "s3:GetObject", raw + "/failed/a.jsonl")).isFalse();
+            assertThat(allowed(job, "s3:GetObject", raw + "/raw/a.jsonl.gz")).as("Glue never touches raw").isFalse();
+        }
+    }
+}
