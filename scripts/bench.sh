@@ -43,6 +43,7 @@ if [ "${1:-}" != "--report-only" ]; then
     [ -z "$already_running" ] && started_emulator=yes
   fi
   trap '[ -n "$started_emulator" ] && scripts/emulator.sh stop >/dev/null 2>&1 || true' EXIT
+  ensure_rie   # the real Lambda Runtime Interface Emulator (from the SAM CLI wheel) the harness runs functions under
   "$JAVA_HOME/bin/java" -cp "$CLASSPATH_FOR_BENCH" dev.tributary.benchmarks.ColdStartHarness \
     --runs "${COLD_START_RUNS:-20}" --function-jar "$OUT/kinesis-processor.jar" --out "$OUT/cold-start.json" \
     | tee "$OUT/cold-start.log" >&2

@@ -222,21 +222,23 @@ w("- **Allocation**: JMH `-prof gc` (`gc.alloc.rate.norm`) of the same two bench
 w("- **Transformer throughput** (`TransformerThroughputBenchmark`): one raw `page_view` object as the processor "
   "writes it, through `StreamTransformer.transform` (gunzip, parse, enrich, hash PII, de-duplicate, gzip) into "
   "memory, against gunzip + gzip of the same object at the same level.")
-w("- **Cold start** (`ColdStartHarness`): each run is a fresh JVM running the Lambda Runtime Interface Client "
-  "(`com.amazonaws:aws-lambda-java-runtime-interface-client`, `AWSLambda <handler>`, as Lambda's Java runtime "
-  "does) with the function's shaded jar, timed from process start to the arrival of its response to the first "
-  "event at the Runtime API. The Runtime API is served in-process by `RuntimeApiServer`: the Runtime Interface "
-  "Emulator could not be installed here (its Go module, `go.amzn.com`, is not on the module proxy this machine can "
-  "reach). The event has 100 records (three types, one invalid) and is handled **with network**: the function "
-  "points at moto (`AWS_ENDPOINT_URL`) with resources created by devkit's `PipelineResources`, so its first S3, "
-  "DynamoDB and SQS calls are real HTTP calls. The baseline is `TrivialHandler`: the same event, deserialised, "
-  "ignored. Variants are interleaved run by run; flags shared by all: "
+w("- **Cold start** (`ColdStartHarness`): each run is a fresh execution environment under the real AWS Lambda "
+  "Runtime Interface Emulator (the `aws-lambda-rie` binary of the SAM CLI wheel, `scripts/install-rie.sh`), which "
+  "starts a JVM running the Lambda Runtime Interface Client (`com.amazonaws:aws-lambda-java-runtime-interface-client`, "
+  "`AWSLambda <handler>`, as Lambda's Java runtime does) with the function's shaded jar; devkit's "
+  "`RuntimeInterfaceEmulator` starts it, as `tributary invoke` does. Total: from the emulator's start to the "
+  "response to the first event; init: the emulator's `INIT REPORT` (runtime start to its first `next`); first "
+  "event: its `INVOKE RTDONE` duration; memory: the runtime's peak resident set (`VmHWM`). The event has 100 "
+  "records (three types, one invalid) and is handled **with network**: the function points at moto "
+  "(`AWS_ENDPOINT_URL`) with resources created by devkit's `PipelineResources`, so its first S3, DynamoDB and SQS "
+  "calls are real HTTP calls. The baseline is `TrivialHandler`: the same event, deserialised, ignored. Variants are "
+  "interleaved run by run; flags shared by all: "
   f"`{cold.get('base_flags', 'n/a')}`.")
 w("")
 if cold_rows:
     w("### Cold start by variant")
     w("")
-    w("| variant | extra flags | process start → first response, median (p10–p90) | init (start → first `next`) | "
+    w("| variant | extra flags | emulator start → first response, median (p10–p90) | init (`INIT REPORT`) | "
       "first event | classes loaded | ratio to trivial, same flags |")
     w("|---|---|---|---|---|---|---|")
     for name, flags, total, init, first, classes, ratio in cold_rows:

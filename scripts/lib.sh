@@ -16,7 +16,7 @@ java_major() { # prints the major version of the java binary in $1/bin
 select_jdk() {
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] \
      && [ "$(java_major "$JAVA_HOME")" -ge "$REQUIRED_JAVA_MAJOR" ] 2>/dev/null; then
-    export JAVA_HOME; return 0
+    export JAVA_HOME; export PATH="$JAVA_HOME/bin:$PATH"; return 0
   fi
   local candidate
   for candidate in /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25* /usr/lib/jvm/* \
@@ -115,4 +115,32 @@ use_emulator() {
     export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-test}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-test}"
   fi
   trap '[ -n "$TRIBUTARY_STARTED_EMULATOR" ] && "$TRIBUTARY_ROOT/scripts/emulator.sh" stop || true' EXIT
+}
+
+# Exports AWS_LAMBDA_RIE: the AWS Lambda Runtime Interface Emulator that `tributary invoke`, its integration test
+# (InvokeIT) and the cold-start harness run functions under. It ships inside the aws-sam-cli wheel
+# (samcli/local/rapid/aws-lambda-rie-<arch>), so this installs the infra tools (.tools/infra from
+# scripts/requirements-infra.txt, as scripts/check-infra.sh does) once unless an infra* virtualenv under .tools/
+# already has it. Another source: go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@latest
+# (then set AWS_LAMBDA_RIE to it).
+find_rie_in_tools() {
+  local arch
+  case "$(uname -m)" in aarch64|arm64) arch=arm64 ;; *) arch=x86_64 ;; esac
+  ls "$TOOLS_DIR"/infra*/lib/python3*/site-packages/samcli/local/rapid/aws-lambda-rie-"$arch" 2>/dev/null | head -1
+}
+ensure_rie() {
+  if [ -n "${AWS_LAMBDA_RIE:-}" ] && [ -x "$AWS_LAMBDA_RIE" ]; then
+    export AWS_LAMBDA_RIE; return 0
+  fi
+  local rie; rie="$(find_rie_in_tools)"
+  if [ -z "$rie" ]; then
+    ensure_venv infra "$TRIBUTARY_ROOT/scripts/requirements-infra.txt" || return 1
+    rie="$(find_rie_in_tools)"
+  fi
+  if [ -z "$rie" ] || [ ! -x "$rie" ]; then
+    echo "error: no aws-lambda-rie in the SAM CLI under $TOOLS_DIR; install one with go install" \
+         "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@latest and set AWS_LAMBDA_RIE" >&2
+    return 1
+  fi
+  export AWS_LAMBDA_RIE="$rie"
 }

@@ -16,6 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
 select_jdk
 ensure_glue_env   # the Glue job's local runtime (PySpark 3.5 on a JDK 17), for the demo's Glue stage
+ensure_rie        # the Lambda Runtime Interface Emulator (from the SAM CLI wheel), for InvokeIT
 
 use_emulator
 echo "==> AWS emulator: $AWS_ENDPOINT_URL"

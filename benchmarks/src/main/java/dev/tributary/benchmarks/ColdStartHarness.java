@@ -4,39 +4,51 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.common.json.Json;
 import dev.tributary.devkit.AwsEmulator;
+import dev.tributary.devkit.LambdaRuntimeFiles;
 import dev.tributary.devkit.PipelineResources;
+import dev.tributary.devkit.RuntimeInterfaceEmulator;
+import dev.tributary.devkit.SamTemplate;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Cold starts through the real Lambda runtime interface: each run is a fresh JVM running the Runtime Interface
- * Client ({@code AWSLambda}, as Lambda's Java runtime does) against {@link RuntimeApiServer}, timed from process
- * start to the moment its response to the first event arrives. The kinesis-processor handles a 100-record event
+ * Cold starts through the real Lambda runtime interface: each run is a fresh execution environment, the real Runtime
+ * Interface Emulator (the binary {@code sam local} uses; {@code scripts/install-rie.sh}) starting a JVM with the
+ * Runtime Interface Client ({@code AWSLambda}, as Lambda's Java runtime does), started by devkit's
+ * {@link RuntimeInterfaceEmulator} as {@code tributary invoke} does. Timed from the emulator's start to the arrival of
+ * the response to the first event; the emulator's own log splits that into the runtime's init ({@code INIT REPORT})
+ * and the first invocation ({@code INVOKE RTDONE}). The kinesis-processor handles a 100-record event
  * (three types, one invalid record) against the emulator named by {@code AWS_ENDPOINT_URL} (moto), in resources
  * created with devkit's {@link PipelineResources}: its first S3, DynamoDB and SQS calls are real HTTP calls.
  *
  * <p>Variants run interleaved (run 1 of each, run 2 of each, ...) so drift on a shared machine spreads over all.
  * After the timed runs, one more run per variant logs class loading and counts the classes loaded by then.
  *
- * <pre>ColdStartHarness --runs 20 --function-jar kinesis-processor/target/kinesis-processor.jar --out FILE</pre>
+ * <pre>ColdStartHarness --runs 20 --function-jar kinesis-processor/target/kinesis-processor.jar --out FILE
+ *     [--variants processor,trivial]</pre>
  */
 public final class ColdStartHarness {
-    /** Flags every variant shares: a 1,024 MB function's heap and collector. */
-    static final List<String> BASE_FLAGS = List.of("-Xmx640m", "-XX:+UseSerialGC", "-Xshare:auto",
-            "-XX:-UsePerfData");
+    /** The memory of the measured function (the processor's MemorySize in the template). */
+    static final int MEMORY_MB = 1024;
+    /**
+     * Flags every variant shares: the heap Lambda's Java runtime gives a 1,024 MB function, its collector; tiered
+     * compilation is what the variants differ in.
+     */
+    static final List<String> BASE_FLAGS = List.of(RuntimeInterfaceEmulator.heapFlag(MEMORY_MB), "-XX:+UseSerialGC",
+            "-Xshare:auto", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED");
     static final String TIER1 = "-XX:TieredStopAtLevel=1";
-    private static final String RUNTIME_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
     record Variant(String name, String handler, List<String> classpath, List<String> flags) {}
 
@@ -50,15 +62,19 @@ public final class ColdStartHarness {
 
         List<String> ownClasspath = Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
         // What Lambda's Java runtime puts on the classpath itself (its /var/runtime/lib).
-        List<String> runtime = matching(ownClasspath, "aws-lambda-java-runtime-interface-client",
-                "aws-lambda-java-core", "aws-lambda-java-serialization");
-        List<String> benchmarkClasses = matching(ownClasspath, "benchmarks/target/classes");
+        // The RIC and its three runtime dependencies; without utils-lite the runtime dies after its first response
+        // (NoClassDefFoundError), which the former in-process stand-in did not notice and the real emulator does.
+        List<String> runtime = matching(ownClasspath,
+                LambdaRuntimeFiles.RUNTIME_ARTIFACTS.stream().map(a -> "/" + a + "-").toArray(String[]::new));
+        // This module's classes: target/classes under scripts/bench.sh, the module's jar under failsafe.
+        List<String> benchmarkClasses = List.of(Path.of(ColdStartHarness.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI()).toString());
         // A trivial function's own jar: the events library and the Joda-Time it needs to be deserialised.
         List<String> events = matching(ownClasspath, "aws-lambda-java-events", "joda-time");
         List<String> crt = matching(ownClasspath, "aws-crt-client", "/crt/aws-crt/");
         String function = functionJar.toAbsolutePath().toString();
 
-        List<Variant> variants = List.of(
+        List<Variant> all = List.of(
                 new Variant("trivial", TrivialHandler.class.getName(), concat(runtime, benchmarkClasses, events), List.of()),
                 new Variant("processor", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, List.of(function)), List.of()),
                 new Variant("processor-crt", "dev.tributary.processor.CrtKinesisProcessorHandler",
@@ -69,83 +85,77 @@ public final class ColdStartHarness {
                 new Variant("processor-tier1", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, List.of(function)), List.of(TIER1)),
                 new Variant("processor-primed-at-init-tier1", "dev.tributary.processor.PrimedAtInitKinesisProcessorHandler",
                         concat(runtime, List.of(function), benchmarkClasses), List.of(TIER1)));
+        List<String> chosen = List.of(options.getOrDefault("variants",
+                String.join(",", all.stream().map(Variant::name).toList())).split(","));
+        List<Variant> variants = all.stream().filter(v -> chosen.contains(v.name())).toList();
+        if (variants.size() != chosen.size()) {
+            throw new IllegalArgumentException("unknown variant in " + chosen + "; variants: "
+                    + all.stream().map(Variant::name).toList());
+        }
+        Path rie = LambdaRuntimeFiles.rie(System.getenv(), SamTemplate.locate().getParent().getParent());
 
         AwsEmulator emulator = AwsEmulator.get();
         PipelineResources resources = PipelineResources.deploy(emulator, "coldstart", 1);
         Map<String, String> environment = new HashMap<>(emulator.functionEnvironment());
         environment.putAll(resources.processorEnvironment());
         environment.putAll(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
-                "AWS_LAMBDA_FUNCTION_NAME", "tributary-cold-start", "AWS_LAMBDA_FUNCTION_VERSION", "$LATEST",
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024", "AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/cold-start",
-                "AWS_LAMBDA_LOG_STREAM_NAME", "cold-start", "AWS_DEFAULT_REGION", emulator.region().id()));
+                "AWS_DEFAULT_REGION", emulator.region().id()));
 
         Map<String, List<Invocation>> timings = new LinkedHashMap<>();
         Map<String, Integer> classesLoaded = new LinkedHashMap<>();
-        try (RuntimeApiServer api = new RuntimeApiServer()) {
-            environment.put("AWS_LAMBDA_RUNTIME_API", api.address());
-            int sequence = 0;
-            for (int run = 0; run < runs; run++) {
-                for (Variant variant : variants) {
-                    // A new shard name per run: every run writes new objects, none meets an earlier one's.
-                    byte[] event = new BenchmarkBatch(100, String.format("shardId-%012d", ++sequence), run).eventJson();
-                    Invocation invocation = invoke(api, variant, environment, event, List.of(), logs);
-                    timings.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(invocation);
-                    System.out.printf("%-32s run %2d: %6.0f ms to first response (init %5.0f ms, first event %5.0f ms)%n",
-                            variant.name(), run + 1, invocation.totalMillis(), invocation.initMillis(),
-                            invocation.firstEventMillis());
-                }
-            }
+        int sequence = 0;
+        for (int run = 0; run < runs; run++) {
             for (Variant variant : variants) {
-                Path classLog = logs.resolve(variant.name() + ".classes.log");
-                Files.deleteIfExists(classLog);
-                byte[] event = new BenchmarkBatch(100, String.format("shardId-%012d", ++sequence), 7).eventJson();
-                invoke(api, variant, environment, event, List.of("-Xlog:class+load=info:file=" + classLog), logs);
-                try (Stream<String> lines = Files.lines(classLog)) {
-                    classesLoaded.put(variant.name(), (int) lines.filter(line -> line.contains(" source: ")).count());
-                }
+                // A new shard name per run: every run writes new objects, none meets an earlier one's.
+                byte[] event = new BenchmarkBatch(100, String.format("shardId-%012d", ++sequence), run).eventJson();
+                Invocation invocation = invoke(rie, variant, environment, event, List.of(), logs);
+                timings.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(invocation);
+                System.out.printf("%-32s run %2d: %6.0f ms to first response (init %5.0f ms, first event %5.0f ms,"
+                                + " max memory %d MB)%n", variant.name(), run + 1, invocation.totalMillis(),
+                        invocation.initMillis(), invocation.firstEventMillis(), invocation.maxMemoryMb());
+            }
+        }
+        for (Variant variant : variants) {
+            Path classLog = logs.resolve(variant.name() + ".classes.log");
+            Files.deleteIfExists(classLog);
+            byte[] event = new BenchmarkBatch(100, String.format("shardId-%012d", ++sequence), 7).eventJson();
+            invoke(rie, variant, environment, event, List.of("-Xlog:class+load=info:file=" + classLog), logs);
+            try (Stream<String> lines = Files.lines(classLog)) {
+                classesLoaded.put(variant.name(), (int) lines.filter(line -> line.contains(" source: ")).count());
             }
         }
         write(out, runs, variants, timings, classesLoaded, functionJar);
         System.out.println("cold starts written to " + out);
     }
 
-    /** One fresh process, timed from just before it is started to its response to the first event. */
-    record Invocation(double totalMillis, double initMillis, double firstEventMillis) {}
+    /**
+     * One fresh execution environment: from the emulator's start to the response (total), the runtime's init and the
+     * first invocation as the emulator logs them, and the runtime's peak resident memory.
+     */
+    record Invocation(double totalMillis, double initMillis, double firstEventMillis, long maxMemoryMb) {}
 
-    private static Invocation invoke(RuntimeApiServer api, Variant variant, Map<String, String> environment,
-            byte[] event, List<String> extraFlags, Path logs) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(BASE_FLAGS);
-        command.addAll(variant.flags());
-        command.addAll(extraFlags);
-        command.add("-cp");
-        command.add(String.join(File.pathSeparator, variant.classpath()));
-        command.add(RUNTIME_MAIN);
-        command.add(variant.handler());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(variant.name() + ".log").toFile()));
-        builder.environment().clear();
-        builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        builder.environment().putAll(environment);
-        builder.environment().put("_HANDLER", variant.handler());
-
-        var outcome = api.expect(event);
-        long started = System.nanoTime();
-        Process process = builder.start();
-        try {
-            RuntimeApiServer.Invocation invocation = outcome.get(120, TimeUnit.SECONDS);
-            if (!invocation.response().contains("batchItemFailures")
-                    || invocation.response().matches(".*\"itemIdentifier\".*")) {
-                throw new IllegalStateException(variant.name() + " did not handle the event: " + invocation.response());
+    private static Invocation invoke(Path rie, Variant variant, Map<String, String> environment, byte[] event,
+            List<String> extraFlags, Path logs) throws IOException {
+        List<String> flags = new ArrayList<>(BASE_FLAGS);
+        flags.addAll(variant.flags());
+        flags.addAll(extraFlags);
+        var launch = new RuntimeInterfaceEmulator.Launch(rie, Path.of(System.getProperty("java.home"), "bin", "java"),
+                variant.classpath().stream().map(Path::of).toList(), variant.handler(), "tributary-cold-start",
+                MEMORY_MB, 120, environment, flags);
+        Path log = logs.resolve(variant.name() + ".log");
+        try (PrintStream sink = new PrintStream(Files.newOutputStream(log, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND), true, java.nio.charset.StandardCharsets.UTF_8);
+                var emulator = RuntimeInterfaceEmulator.start(launch, sink::println, line -> sink.println("[rie] " + line))) {
+            RuntimeInterfaceEmulator.Invocation invocation = emulator.invoke(event);
+            if (invocation.outcome() != RuntimeInterfaceEmulator.Outcome.SUCCESS
+                    || !invocation.body().contains("batchItemFailures")
+                    || invocation.body().matches(".*\"itemIdentifier\".*")) {
+                throw new IllegalStateException(variant.name() + " did not handle the event (" + invocation.outcome() + ", HTTP "
+                        + invocation.httpStatus() + "): " + invocation.body());
             }
-            return new Invocation((invocation.respondedNanos() - started) / 1e6,
-                    (invocation.initDoneNanos() - started) / 1e6,
-                    (invocation.respondedNanos() - invocation.initDoneNanos()) / 1e6);
-        } finally {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            sink.println(invocation.reportLine());
+            return new Invocation(invocation.sinceStartNanos() / 1e6, invocation.initMillis().orElse(Double.NaN),
+                    invocation.durationMillis(), invocation.maxMemoryMb());
         }
     }
 
@@ -155,6 +165,7 @@ public final class ColdStartHarness {
         root.put("runs", runs);
         root.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         root.put("base_flags", String.join(" ", BASE_FLAGS));
+        root.put("runtime_api", "AWS Lambda Runtime Interface Emulator (the SAM CLI's aws-lambda-rie)");
         root.put("function_jar_bytes", Files.size(functionJar));
         ObjectNode byVariant = root.putObject("variants");
         for (Variant variant : variants) {
@@ -165,10 +176,12 @@ public final class ColdStartHarness {
             ArrayNode total = node.putArray("total_ms");
             ArrayNode init = node.putArray("init_ms");
             ArrayNode first = node.putArray("first_event_ms");
+            ArrayNode memory = node.putArray("max_memory_mb");
             for (Invocation invocation : timings.get(variant.name())) {
                 total.add(invocation.totalMillis());
                 init.add(invocation.initMillis());
                 first.add(invocation.firstEventMillis());
+                memory.add(invocation.maxMemoryMb());
             }
         }
         Files.createDirectories(out.toAbsolutePath().getParent());

@@ -21,10 +21,10 @@ import software.amazon.awssdk.regions.Region;
  */
 public final class AwsEmulator {
     /**
-     * The last LocalStack tag that starts without an auth token: from 2026-03-23 {@code latest} requires one.
+     * The last LocalStack tag that starts without an auth token (later tags and {@code latest} require one).
      * LocalStack's free edition has no Glue; Glue tests need moto.
      */
-    public static final String LOCALSTACK_IMAGE = "localstack/localstack:4.12";
+    public static final String LOCALSTACK_IMAGE = "localstack/localstack:4.14.0";
 
     private static volatile AwsEmulator shared;
 
