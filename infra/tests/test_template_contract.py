@@ -71,7 +71,8 @@ def kinesis_stream_ids(template: Dict) -> List[str]:
 
 FUNCTION_IDS = ["KinesisProcessorFunction", "S3TransformerFunction", "GlueOrchestratorFunction"]
 BUCKET_IDS = ["RawBucket", "ProcessedBucket", "CuratedBucket"]
-QUEUE_IDS = ["ProcessorDeadLetterQueue", "TransformerDeadLetterQueue", "OrchestratorDeadLetterQueue"]
+DEAD_LETTER_QUEUE_IDS = ["ProcessorDeadLetterQueue", "TransformerDeadLetterQueue", "OrchestratorDeadLetterQueue"]
+QUEUE_IDS = DEAD_LETTER_QUEUE_IDS + ["QuarantineQueue"]
 TABLE_IDS = ["MetadataTable", "CheckpointTable"]
 
 
@@ -128,10 +129,40 @@ def test_kinesis_event_source_mappings(template, transformed, check):
                 assert key in props, f"{name}: {key} not set"
 
 
-def test_processor_dead_letter_queue_is_its_on_failure_destination(template):
+def test_processor_quarantine_notices_do_not_share_the_dead_letter_queue(template):
+    """Invalid input is expected at some rate: its notices on the on-failure queue would keep that alarm always on."""
     props = template["Resources"]["KinesisProcessorFunction"]["Properties"]
     destination = props["Events"]["Stream"]["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
-    assert ref_target(destination) == ref_target(props["Environment"]["Variables"]["DEAD_LETTER_QUEUE_URL"])
+    variables = props["Environment"]["Variables"]
+    assert ref_target(destination) == "ProcessorDeadLetterQueue"
+    assert ref_target(variables["QUARANTINE_QUEUE_URL"]) == "QuarantineQueue"
+    assert "DEAD_LETTER_QUEUE_URL" not in variables  # Lambda, not the function, writes the on-failure records
+
+
+def test_processor_role_sends_only_to_its_two_queues(template):
+    """Lambda sends on-failure records with the function's role; the function sends quarantine notices."""
+    role_id = ref_target(template["Resources"]["KinesisProcessorFunction"]["Properties"]["Role"])
+    statements = [st for policy in template["Resources"][role_id]["Properties"]["Policies"]
+                  for st in policy["PolicyDocument"]["Statement"]]
+    sqs = [st for st in statements if any(str(a).startswith("sqs:") for a in
+                                          (st["Action"] if isinstance(st["Action"], list) else [st["Action"]]))]
+    assert all(st["Action"] == "sqs:SendMessage" for st in sqs), sqs
+    assert sorted(ref_target(st["Resource"]) for st in sqs) == ["ProcessorDeadLetterQueue", "QuarantineQueue"]
+
+
+def test_quarantine_alarmed_by_rate_not_by_queue_depth(template):
+    depth_alarms = [a for _, a in resources_of_type(template, "AWS::CloudWatch::Alarm")
+                    if a["Properties"].get("MetricName") == "ApproximateNumberOfMessagesVisible"
+                    and any(ref_target(d["Value"]) == "QuarantineQueue" for d in a["Properties"]["Dimensions"])]
+    assert not depth_alarms, "a depth alarm on the quarantine queue is always on at any rate of invalid input"
+    rate = template["Resources"]["QuarantineRateAlarm"]["Properties"]
+    stats = {m["Id"]: m["MetricStat"]["Metric"] for m in rate["Metrics"] if "MetricStat" in m}
+    assert {m["MetricName"] for m in stats.values()} == {"RecordsQuarantined", "UserRecordsIn"}
+    assert all(m["Namespace"] == "Tributary/KinesisProcessor" for m in stats.values())
+    expression = [m for m in rate["Metrics"] if m.get("ReturnData")]
+    assert len(expression) == 1 and "quarantined / records" in expression[0]["Expression"]
+    assert ref_target(rate["Threshold"]) == "QuarantineRateAlarmPercent"
+    assert rate["ComparisonOperator"] == "GreaterThanThreshold" and rate.get("AlarmActions")
 
 
 # ------------------------------------------------------------------------------------------------ async functions
@@ -376,7 +407,7 @@ def test_queue_encrypted_with_retention(template, queue_id):
     assert props["MessageRetentionPeriod"] == 14 * 24 * 3600
 
 
-@pytest.mark.parametrize("queue_id", QUEUE_IDS)
+@pytest.mark.parametrize("queue_id", DEAD_LETTER_QUEUE_IDS)
 def test_queue_depth_alarm(template, queue_id):
     alarms = [a["Properties"] for _, a in resources_of_type(template, "AWS::CloudWatch::Alarm")
               if a["Properties"].get("MetricName") == "ApproximateNumberOfMessagesVisible"
@@ -391,7 +422,7 @@ def test_queue_depth_alarm(template, queue_id):
 def test_queue_is_used(template, queue_id):
     users = [i for i, r in template["Resources"].items() if queue_id in referenced_ids(r.get("Properties", {}))
              and r["Type"] in (FUNCTION, "AWS::Events::Rule")]
-    assert users, f"{queue_id} is nobody's dead-letter queue"
+    assert users, f"{queue_id} is used by nobody"
 
 
 # ------------------------------------------------------------------------------------------------ tables
@@ -493,7 +524,7 @@ def test_errors_and_throttles_alarmed(template, function_id):
 
 
 def test_iterator_age_alarmed(template):
-    metrics = {a["Properties"]["MetricName"] for _, a in resources_of_type(template, "AWS::CloudWatch::Alarm")}
+    metrics = {a["Properties"].get("MetricName") for _, a in resources_of_type(template, "AWS::CloudWatch::Alarm")}
     assert {"GetRecords.IteratorAgeMilliseconds", "IteratorAge"} <= metrics
 
 

@@ -10,10 +10,12 @@ import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.devkit.AsyncInvocationSimulator;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
+import dev.tributary.devkit.KplAggregator;
 import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.devkit.MetadataTally;
 import dev.tributary.devkit.PipelineResources;
 import dev.tributary.devkit.SamTemplate;
+import dev.tributary.devkit.StreamProducer;
 import dev.tributary.processor.KinesisProcessorHandler;
 import dev.tributary.transformer.S3TransformerHandler;
 import java.io.ByteArrayInputStream;
@@ -38,11 +40,8 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -59,14 +58,16 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * Lambda's asynchronous retries), and samples. At the end every event must be accounted for: raw + quarantined =
  * produced, every raw object PROCESSED, processed records = raw records. Exits 1 when anything leaked or disagrees.
  *
- * <pre>SoakHarness [--events 100000] [--round 5000]</pre>
+ * <p>A share of the events ({@code --kpl-share}, default 0.25) comes from KPL-aggregating producers, so the verdict
+ * also covers de-aggregation: raw + quarantined still counts user records.
+ *
+ * <pre>SoakHarness [--events 100000] [--round 5000] [--kpl-share 0.25]</pre>
  *
  * <p>Needs {@code AWS_ENDPOINT_URL} (scripts/soak.sh starts or reuses moto).
  */
 public final class SoakHarness {
     private static final String PROCESSOR = "KinesisProcessorFunction";
     private static final String TRANSFORMER = "S3TransformerFunction";
-    private static final int PUT_RECORDS_MAX = 500;
     private static final double INVALID_SHARE = 0.01;
     private static final double MB = 1024.0 * 1024.0;
 
@@ -75,11 +76,16 @@ public final class SoakHarness {
     private final long events;
     private final int roundSize;
     private final int plantedLeakBytes;
+    private final double kplShare;
+    private long aggregates;
+    private long aggregatedRecords;
     /** What {@code --plant-leak} keeps: proof that the verdict catches a leak of that size. */
     private final List<byte[]> planted = new ArrayList<>();
 
-    private SoakHarness(PrintStream out, PrintStream err, long events, int roundSize, int plantedLeakBytes) {
+    private SoakHarness(PrintStream out, PrintStream err, long events, int roundSize, int plantedLeakBytes,
+            double kplShare) {
         this.out = out;
+        this.kplShare = kplShare;
         this.err = err;
         this.events = events;
         this.roundSize = roundSize;
@@ -90,14 +96,17 @@ public final class SoakHarness {
         long events = 100_000;
         int round = 5_000;
         int plantLeak = 0;
+        double kplShare = 0.25;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Long.parseLong(args[++i].replace("_", "").replace(",", ""));
                 case "--round" -> round = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
                 case "--plant-leak" -> plantLeak = Integer.parseInt(args[++i]);
+                case "--kpl-share" -> kplShare = Double.parseDouble(args[++i]);
                 case "-h", "--help" -> {
                     System.out.println("SoakHarness [--events N (default 100000)] [--round M (default 5000)] "
-                            + "[--plant-leak BYTES (keep BYTES per event, to check the verdict catches it)]");
+                            + "[--plant-leak BYTES (keep BYTES per event, to check the verdict catches it)] "
+                            + "[--kpl-share S (share of events sent KPL-aggregated, default 0.25)]");
                     return;
                 }
                 default -> {
@@ -106,11 +115,11 @@ public final class SoakHarness {
                 }
             }
         }
-        if (events < 1 || round < 1 || plantLeak < 0) {
-            System.err.println("--events and --round must be positive, --plant-leak not negative");
+        if (events < 1 || round < 1 || plantLeak < 0 || kplShare < 0 || kplShare > 1) {
+            System.err.println("--events and --round must be positive, --plant-leak not negative, --kpl-share 0 to 1");
             System.exit(2);
         }
-        int status = new SoakHarness(System.out, System.err, events, round, plantLeak).run();
+        int status = new SoakHarness(System.out, System.err, events, round, plantLeak, kplShare).run();
         System.exit(status);
     }
 
@@ -184,7 +193,7 @@ public final class SoakHarness {
                     String roundStream = stream + "-r" + round;
                     kinesis.createStream(b -> b.streamName(roundStream).shardCount(2));
                     String roundArn = PipelineResources.awaitActive(kinesis, roundStream);
-                    produce(kinesis, roundStream, batch, produced);
+                    long kinesisRecords = produce(kinesis, roundStream, batch, produced);
                     produced += size;
                     long t1 = System.nanoTime();
 
@@ -196,15 +205,15 @@ public final class SoakHarness {
                             event.getRecords().forEach(r -> planted.add(new byte[plantedLeakBytes]));
                         }
                         delivered[0] += event.getRecords().size();
-                        progress.update(before + Math.min(size, delivered[0]) / 2,
+                        progress.update(before + Math.min(kinesisRecords, delivered[0]) * size / kinesisRecords / 2,
                                 String.format("%,d records", delivered[0]));
                         return response;
                     }, processorDlq);
                     givenUp += report.sentToOnFailure().size();
                     invocations += report.invocations();
-                    if (report.records() != size) {
+                    if (report.records() != kinesisRecords) {
                         throw new IllegalStateException("round " + round + " read " + report.records()
-                                + " records from the stream, produced " + size);
+                                + " records from the stream, produced " + kinesisRecords);
                     }
 
                     kinesis.deleteStream(b -> b.streamName(roundStream)); // drained: free the emulator's memory
@@ -260,21 +269,26 @@ public final class SoakHarness {
         }
     }
 
-    /** PutRecords of at most 500; partition keys spread the events over the shards. */
-    private static void produce(KinesisClient kinesis, String stream, List<SampleEvents.Sample> batch, long offset) {
-        for (int start = 0; start < batch.size(); start += PUT_RECORDS_MAX) {
-            List<PutRecordsRequestEntry> entries = new ArrayList<>(PUT_RECORDS_MAX);
-            for (int i = start; i < Math.min(batch.size(), start + PUT_RECORDS_MAX); i++) {
-                entries.add(PutRecordsRequestEntry.builder()
-                        .partitionKey(Long.toString(offset + i))
-                        .data(SdkBytes.fromString(batch.get(i).json(), StandardCharsets.UTF_8))
-                        .build());
-            }
-            PutRecordsResponse response = kinesis.putRecords(b -> b.streamName(stream).records(entries));
-            if (response.failedRecordCount() != null && response.failedRecordCount() > 0) {
-                throw new IllegalStateException(response.failedRecordCount() + " records were refused by the stream");
-            }
+    /**
+     * Puts a round's events through devkit's {@link StreamProducer} (partition keys spread them over the shards; a
+     * share comes from KPL-aggregating producers) and returns how many Kinesis records the stream accepted.
+     */
+    private long produce(KinesisClient kinesis, String stream, List<SampleEvents.Sample> batch, long offset) {
+        StreamProducer producer = new StreamProducer(kinesis, stream,
+                new StreamProducer.Settings(kplShare, KplAggregator.DEFAULT_MAX_BYTES, 8, offset));
+        List<KplAggregator.UserRecord> records = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            records.add(new KplAggregator.UserRecord(Long.toString(offset + i),
+                    batch.get(i).json().getBytes(StandardCharsets.UTF_8)));
         }
+        producer.send(records, accepted -> {});
+        StreamProducer.Tally tally = producer.tally();
+        if (tally.failed > 0) {
+            throw new IllegalStateException(tally.failed + " records were refused by the stream");
+        }
+        aggregates += tally.aggregates;
+        aggregatedRecords += tally.aggregatedUserRecords;
+        return tally.kinesisRecords;
     }
 
     private record Transformed(int notifications, int retries, int deadLettered) {}
@@ -395,6 +409,8 @@ public final class SoakHarness {
         out.printf("  events          %,12d in %d rounds (%,d invocations of the processor, %,d notifications to the "
                 + "transformer, %d retries, %d late)%n", counts.produced(), samples.size(), invocations, notified,
                 retries, late);
+        out.printf("  KPL             %12s  %,d events in %,d aggregated Kinesis records (%.1f per aggregate)%n", "",
+                aggregatedRecords, aggregates, aggregates == 0 ? 0 : aggregatedRecords / (double) aggregates);
         out.printf("  elapsed         %12.1f s  (%,.0f events/s through both functions; rounds %,.0f-%,.0f "
                 + "events/s)%n", seconds, counts.produced() / seconds, min(rates), max(rates));
         out.printf("  heap (post-GC)  %12s  round 1 %.2f MB, round %d %.2f MB, last %.2f MB (%+.2f MB); slope %s%n",

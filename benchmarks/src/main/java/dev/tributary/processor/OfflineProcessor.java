@@ -50,7 +50,7 @@ public final class OfflineProcessor implements AutoCloseable {
     /** The configuration the function gets from its environment, with {@code GZIP_LEVEL} as given. */
     public static KinesisProcessorConfig config(int gzipLevel) {
         return new KinesisProcessorConfig("tributary-raw-123456789012", "tributary-metadata",
-                "https://sqs.us-east-1.amazonaws.com/123456789012/tributary-processor-dlq",
+                "https://sqs.us-east-1.amazonaws.com/123456789012/tributary-quarantine",
                 KinesisProcessorConfig.KINESIS_MAX_RECORD_BYTES, Duration.ofDays(1), 8, gzipLevel);
     }
 

@@ -7,8 +7,10 @@ import dev.tributary.common.json.Json;
 import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
+import dev.tributary.devkit.KplAggregator;
 import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.devkit.SamTemplate;
+import dev.tributary.devkit.StreamProducer;
 import dev.tributary.processor.KinesisProcessorHandler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -31,13 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -47,7 +45,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = "Runs Tributary locally against the AWS emulator (AWS_ENDPOINT_URL; scripts/demo.sh starts moto): creates the SAM template's stream, buckets, tables and queues (infra/template.yaml), produces sample events of every type (about 1% invalid), feeds them to the kinesis-processor the way Lambda's event source mapping does, and prints what landed. Exits 1 if any record is unaccounted for.")
+        description = "Runs Tributary locally against the AWS emulator (AWS_ENDPOINT_URL; scripts/demo.sh starts moto): creates the SAM template's stream, buckets, tables and queues (infra/template.yaml), produces sample events of every type (about 1% invalid; a quarter of them KPL-aggregated), feeds them to the kinesis-processor the way Lambda's event source mapping does, and prints what landed. Exits 1 if any record is unaccounted for.")
 final class DemoCommand implements Callable<Integer> {
     private static final String PROCESSOR = "KinesisProcessorFunction";
 
@@ -57,6 +55,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--invalid-share", defaultValue = "0.01",
             description = "Share of deliberately invalid events (default: ${DEFAULT-VALUE}).")
     double invalidShare;
+
+    @Option(names = "--kpl-share", defaultValue = "0.25", description = "Share of the events sent by "
+            + "KPL-aggregating producers, packed into aggregated records of up to 51,200 bytes (default: ${DEFAULT-VALUE}).")
+    double kplShare;
 
     @Option(names = "--shards", defaultValue = "2", description = "Kinesis shards (default: ${DEFAULT-VALUE}).")
     int shards;
@@ -87,6 +89,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
+    private long kinesisRecords;
+    private long aggregates;
+    private long aggregatedRecords;
 
     @Override
     public Integer call() throws java.io.IOException {
@@ -121,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
 
             PipelineStages stages = new PipelineStages(deployment, s3, sqs, dynamoDb, glue, ssm, functionEnv);
             Map<String, String> env = stages.functionEnvironment(PROCESSOR);
-            ProgressBar processing = new ProgressBar(err, "process", events);
+            ProgressBar processing = new ProgressBar(err, "process", kinesisRecords);
             AtomicLong delivered = new AtomicLong();
             KinesisEventSourceSimulator esm = new KinesisEventSourceSimulator(roleKinesis, Optional.of(roleSqs),
                     emulator.region(), settings);
@@ -133,16 +138,17 @@ final class DemoCommand implements Callable<Integer> {
                 KinesisProcessorHandler handler = new KinesisProcessorHandler(new Env(env));
                 report = esm.drain(streamName, deployment.arn("EventStream"), event -> {
                     var response = handler.handleRequest(event, null);
-                    processing.update(Math.min(events, delivered.addAndGet(event.getRecords().size())));
+                    processing.update(Math.min(kinesisRecords, delivered.addAndGet(event.getRecords().size())));
                     return response;
                 }, deadLetterQueue);
             } finally {
                 System.setOut(stdout);
             }
-            processing.update(events);
+            processing.update(kinesisRecords);
 
             Landed landed = Landed.read(s3, rawBucket);
-            int notices = countMessages(sqs, deadLetterQueue);
+            Queues queues = new Queues(countMessages(sqs, deployment.physicalId("QuarantineQueue")),
+                    countMessages(sqs, deadLetterQueue), report.sentToOnFailure().size());
 
             System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
             PipelineStages.TransformReport transformed;
@@ -180,36 +186,44 @@ final class DemoCommand implements Callable<Integer> {
             long expectedInvalid = samples.stream().filter(s -> !s.valid()).count();
             Verdict verdict = new Verdict(events, expectedInvalid, landed, processed, metadata, curated, ledgerCounts,
                     outputName, glueFault == PipelineStages.GlueFault.RUN_FAILS_MIDWAY ? 1 : 0);
+            // The dead-letter queue (and its alarm) holds only batches Lambda gave up on, never quarantine notices.
+            verdict.check(queues.deadLetters() == queues.givenUp(), "the processor's dead-letter queue holds "
+                    + queues.deadLetters() + " messages, Lambda gave up on " + queues.givenUp() + " batches");
+            verdict.check(landed.failedObjects == 0 || queues.notices() > 0, landed.failedObjects
+                    + " failed/ objects but no quarantine notice");
             // Every call a function's role did not allow is a defect of the template or the code, whatever it cost.
             deployment.denials().forEach(denial -> verdict.problems.add(denial.toString()));
-            printSummary(deployment, settings, landed, report, notices, transformed, processed, metadata, curated,
+            printSummary(deployment, settings, landed, report, queues, transformed, processed, metadata, curated,
                     curatedFiles, verdict, seconds);
             return verdict.problems.isEmpty() ? 0 : 1;
         }
     }
 
-    /** Puts the samples on the stream, 500 per call, and returns the ledger of what the stream accepted. */
+    /**
+     * Puts the samples on the stream through {@link StreamProducer} (a share of them KPL-aggregated) and returns the
+     * ledger of what the stream accepted: each user record by shard, sequence and sub-sequence number.
+     */
     private EventLedger produce(KinesisClient kinesis, String stream, List<SampleEvents.Sample> samples) {
         ProgressBar bar = new ProgressBar(err, "produce", samples.size());
         EventLedger ledger = new EventLedger();
+        StreamProducer producer = new StreamProducer(kinesis, stream,
+                new StreamProducer.Settings(kplShare, KplAggregator.DEFAULT_MAX_BYTES, 8, seed));
         for (int start = 0; start < samples.size(); start += 500) {
-            List<PutRecordsRequestEntry> entries = new ArrayList<>();
+            List<KplAggregator.UserRecord> records = new ArrayList<>();
             for (int i = start; i < Math.min(samples.size(), start + 500); i++) {
-                entries.add(PutRecordsRequestEntry.builder()
-                        .partitionKey(Integer.toString(i))
-                        .data(SdkBytes.fromString(samples.get(i).json(), StandardCharsets.UTF_8))
-                        .build());
+                records.add(new KplAggregator.UserRecord(Integer.toString(i),
+                        samples.get(i).json().getBytes(StandardCharsets.UTF_8)));
             }
-            PutRecordsResponse response = kinesis.putRecords(b -> b.streamName(stream).records(entries));
-            if (response.failedRecordCount() != null && response.failedRecordCount() > 0) {
-                throw new IllegalStateException(response.failedRecordCount() + " records were refused by the stream");
-            }
-            for (int i = 0; i < entries.size(); i++) { // results come back in request order
-                PutRecordsResultEntry result = response.records().get(i);
-                ledger.produced(result.shardId(), result.sequenceNumber(), samples.get(start + i).json());
-            }
+            producer.send(records, accepted -> ledger.produced(accepted.shardId(), accepted.sequenceNumber(),
+                    accepted.subSequenceNumber(), new String(accepted.data(), StandardCharsets.UTF_8)));
             bar.update(Math.min(samples.size(), start + 500));
         }
+        if (producer.tally().failed > 0) {
+            throw new IllegalStateException(producer.tally().failed + " records were refused by the stream");
+        }
+        kinesisRecords = producer.tally().kinesisRecords;
+        aggregates = producer.tally().aggregates;
+        aggregatedRecords = producer.tally().aggregatedUserRecords;
         return ledger;
     }
 
@@ -222,7 +236,7 @@ final class DemoCommand implements Callable<Integer> {
         List<EventLedger.SequenceRange> batches = new ArrayList<>();
         for (var message : RedriveCommand.receiveAll(sqs, processorQueue, false, 100_000)) {
             JsonNode info = Json.mapper().readTree(message.body()).get("KinesisBatchInfo");
-            if (info != null) { // the rest are quarantine notices, whose records are in failed/
+            if (info != null) { // Lambda's on-failure records; quarantine notices have their own queue
                 batches.add(new EventLedger.SequenceRange(info.path("shardId").asText(),
                         info.path("startSequenceNumber").asText(), info.path("endSequenceNumber").asText()));
             }
@@ -311,7 +325,7 @@ final class DemoCommand implements Callable<Integer> {
             this.curatedRecords = out;
         }
 
-        private void check(boolean ok, String problem) {
+        void check(boolean ok, String problem) {
             if (!ok) {
                 problems.add(problem);
             }
@@ -319,17 +333,20 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void printSummary(LocalDeployment deployment, KinesisEventSourceSimulator.Settings settings, Landed landed,
-            KinesisEventSourceSimulator.Report report, int notices, PipelineStages.TransformReport transformed,
+            KinesisEventSourceSimulator.Report report, Queues queues, PipelineStages.TransformReport transformed,
             Landed processed, Map<String, Long> metadata, PipelineStages.GlueReport glue, Landed curatedFiles,
             Verdict verdict, double seconds) {
         out.println();
         out.printf("Tributary demo: %,d events through Kinesis -> processor -> S3 -> transformer -> Glue%n%n", events);
-        out.printf("  records in      %,10d%n", events);
+        out.printf("  records in      %,10d%s%n", events, aggregates == 0 ? "" : String.format(
+                " in %,d Kinesis records (%,d of them in %,d KPL aggregates)", kinesisRecords, aggregatedRecords,
+                aggregates));
         out.printf("  raw             %,10d records in %d objects (%d invocations of batch size %d; %d partial "
                 + "failures, %d bisections)%n", landed.rawRecords, landed.rawObjects, report.invocations(),
                 settings.batchSize(), report.partialFailures(), report.bisections());
-        out.printf("  quarantined     %,10d records in %d failed/ objects, %d notices on the dead-letter queue%n",
-                landed.failedRecords, landed.failedObjects, notices);
+        out.printf("  quarantined     %,10d records in %d failed/ objects, %d notices on the quarantine queue "
+                + "(dead-letter queue: %d given-up batches)%n", landed.failedRecords, landed.failedObjects,
+                queues.notices(), queues.deadLetters());
         out.printf("  processed       %,10d records in %d objects (%d notifications, %d retries, %d dead-lettered; "
                 + "%d duplicates dropped)%n", processed.dataRecords, processed.dataObjects,
                 transformed.notifications(), transformed.retries(), transformed.deadLettered(),
@@ -365,9 +382,13 @@ final class DemoCommand implements Callable<Integer> {
                         counts[1] > 0 ? String.format(" %,8d records", counts[1]) : "");
             }
         }
-        out.printf("%nmetadata table %s, dead-letter queues: %s%n", deployment.physicalId("MetadataTable"),
-                deployment.physicalId("ProcessorDeadLetterQueue"));
+        out.printf("%nmetadata table %s, dead-letter queue: %s, quarantine queue: %s%n",
+                deployment.physicalId("MetadataTable"), deployment.physicalId("ProcessorDeadLetterQueue"),
+                deployment.physicalId("QuarantineQueue"));
     }
+
+    /** The processor's two queues after the run, and what Lambda gave up on. */
+    private record Queues(int notices, int deadLetters, int givenUp) {}
 
     private static int countMessages(SqsClient sqs, String queueUrl) {
         String count = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
@@ -402,6 +423,7 @@ final class DemoCommand implements Callable<Integer> {
                     if (key.startsWith(ObjectKeys.FAILED_PREFIX)) {
                         forEachLine(text, line -> landed.quarantined.add(new EventLedger.Quarantined(
                                 line.path("shard_id").asText(), line.path("sequence_number").asText(),
+                                line.path("sub_sequence_number").asInt(EventLedger.NOT_AGGREGATED),
                                 line.path("reason").asText(null))));
                     } else if (key.startsWith(ObjectKeys.PROCESSED_PREFIX)) {
                         forEachLine(text, line -> landed.processedIds.add(line.path("event_id").asText(null)));

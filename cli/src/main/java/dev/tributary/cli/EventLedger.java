@@ -14,16 +14,25 @@ import java.util.Set;
 /**
  * The conservation checker: every record that went into the stream, followed to where it ended. A record with an
  * {@code event_id} must be curated exactly once, or be in {@code failed/} exactly once with its reason; a record
- * without one (not JSON, no id) must be in {@code failed/} exactly once. Records are known by their Kinesis shard and
- * sequence number (what {@code failed/} lines carry) and their {@code event_id} (what curated rows carry), so the
- * check is per record, not a comparison of totals.
+ * without one (not JSON, no id) must be in {@code failed/} exactly once. Records are known by their Kinesis shard,
+ * sequence number and, for a user record of a KPL aggregate, sub-sequence number (what {@code failed/} lines carry)
+ * and their {@code event_id} (what curated rows carry), so the check is per user record, not a comparison of totals.
+ * A {@code kpl_corrupt} line (no sub-sequence number) stands for every user record of its Kinesis record.
  */
 final class EventLedger {
-    /** One record as the stream accepted it. */
-    record Input(String shardId, String sequenceNumber, String eventId) {}
+    /** A Kinesis record that is not a KPL aggregate has no sub-sequence number. */
+    static final int NOT_AGGREGATED = -1;
+    static final String KPL_CORRUPT = "kpl_corrupt";
+
+    /** One user record as the stream accepted it. */
+    record Input(String shardId, String sequenceNumber, int subSequenceNumber, String eventId) {}
 
     /** One line of a {@code failed/} object. */
-    record Quarantined(String shardId, String sequenceNumber, String reason) {}
+    record Quarantined(String shardId, String sequenceNumber, int subSequenceNumber, String reason) {
+        Quarantined(String shardId, String sequenceNumber, String reason) {
+            this(shardId, sequenceNumber, NOT_AGGREGATED, reason);
+        }
+    }
 
     /**
      * What the dead-letter queues hold, waiting for {@code tributary redrive}: Kinesis batches Lambda gave up on
@@ -67,7 +76,12 @@ final class EventLedger {
 
     /** Records one accepted record; its {@code event_id} is read leniently (invalid records may have none). */
     void produced(String shardId, String sequenceNumber, String json) {
-        inputs.add(new Input(shardId, sequenceNumber, eventId(json)));
+        produced(shardId, sequenceNumber, NOT_AGGREGATED, json);
+    }
+
+    /** Records user record {@code subSequenceNumber} of a KPL aggregate (or {@link #NOT_AGGREGATED}). */
+    void produced(String shardId, String sequenceNumber, int subSequenceNumber, String json) {
+        inputs.add(new Input(shardId, sequenceNumber, subSequenceNumber, eventId(json)));
     }
 
     int size() {
@@ -86,7 +100,10 @@ final class EventLedger {
         Map<String, Integer> failedBySequence = new HashMap<>();
         long withoutReason = 0;
         for (Quarantined line : quarantined) {
-            failedBySequence.merge(line.shardId() + "/" + line.sequenceNumber(), 1, Integer::sum);
+            // A corrupt aggregate is quarantined whole: its one line accounts for each of its user records.
+            boolean wholeAggregate = KPL_CORRUPT.equals(line.reason());
+            failedBySequence.merge(line.shardId() + "/" + line.sequenceNumber() + "/"
+                    + (wholeAggregate ? "*" : line.subSequenceNumber()), 1, Integer::sum);
             withoutReason += line.reason() == null || line.reason().isBlank() ? 1 : 0;
         }
         Map<String, Integer> curatedById = new HashMap<>();
@@ -95,7 +112,7 @@ final class EventLedger {
         // claim each id, so that one of them being quarantined does not make the other's row look duplicated.
         Map<String, Integer> claimants = new HashMap<>();
         for (Input input : inputs) {
-            if (input.eventId() != null && !failedBySequence.containsKey(key(input))) {
+            if (input.eventId() != null && inFailed(failedBySequence, input) == 0) {
                 claimants.merge(input.eventId(), 1, Integer::sum);
             }
         }
@@ -106,7 +123,7 @@ final class EventLedger {
         long duplicated = 0;
         List<String> examples = new ArrayList<>();
         for (Input input : inputs) {
-            int inFailed = failedBySequence.getOrDefault(key(input), 0);
+            int inFailed = inFailed(failedBySequence, input);
             int inCurated = input.eventId() == null ? 0 : curatedById.getOrDefault(input.eventId(), 0);
             boolean curatedByAnother = inFailed > 0 && claimants.getOrDefault(input.eventId(), 0) > 0;
             boolean inDeadLetters = deadLetters.contains(input);
@@ -142,12 +159,17 @@ final class EventLedger {
         }
     }
 
-    private static String key(Input input) {
-        return input.shardId() + "/" + input.sequenceNumber();
+    /** Lines naming this user record, or naming its whole (corrupt) aggregate. */
+    private static int inFailed(Map<String, Integer> failedBySequence, Input input) {
+        String kinesisRecord = input.shardId() + "/" + input.sequenceNumber() + "/";
+        int named = failedBySequence.getOrDefault(kinesisRecord + input.subSequenceNumber(), 0);
+        return input.subSequenceNumber() == NOT_AGGREGATED ? named
+                : named + failedBySequence.getOrDefault(kinesisRecord + "*", 0);
     }
 
     private static String describe(Input input) {
         return input.shardId() + " #" + input.sequenceNumber()
+                + (input.subSequenceNumber() == NOT_AGGREGATED ? "" : "-" + input.subSequenceNumber())
                 + (input.eventId() == null ? " (no event_id)" : " event_id " + input.eventId());
     }
 

@@ -58,7 +58,7 @@ final class InspectCommand {
     }
 
     @Command(name = "health", mixinStandardHelpOptions = true,
-            description = "Counts metadata items per status (a scan: fine for an operator, not for a dashboard), dead-letter queue depths, and the Glue job's checkpoint item.")
+            description = "Counts metadata items per status (a scan: fine for an operator, not for a dashboard), dead-letter queue depths (exit code 2 when anything waits there), quarantine notices (reported, not a failure: invalid input is expected at some rate), and the Glue job's checkpoint item.")
     static final class HealthCommand implements Callable<Integer> {
         @Mixin
         AwsOptions aws = new AwsOptions();
@@ -69,6 +69,10 @@ final class InspectCommand {
 
         @Option(names = "--queue", description = "A dead-letter queue URL to report on (repeatable).")
         List<String> queues = List.of();
+
+        @Option(names = "--quarantine-queue", defaultValue = "${env:QUARANTINE_QUEUE_URL}",
+                description = "The processor's quarantine notice queue (default: QUARANTINE_QUEUE_URL).")
+        String quarantineQueue;
 
         @Option(names = "--checkpoint-table", defaultValue = "${env:CHECKPOINT_TABLE}",
                 description = "Checkpoint table (default: CHECKPOINT_TABLE).")
@@ -98,14 +102,12 @@ final class InspectCommand {
                     System.out.println("dead-letter queues");
                 }
                 for (String queue : queues) {
-                    Map<String, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queue)
-                                    .attributeNamesWithStrings("ApproximateNumberOfMessages",
-                                            "ApproximateNumberOfMessagesNotVisible"))
-                            .attributesAsStrings();
-                    int visible = Integer.parseInt(attributes.getOrDefault("ApproximateNumberOfMessages", "0"));
-                    deadLetters += visible;
-                    System.out.printf("  %-70s %,6d waiting, %s in flight%n", queue, visible,
-                            attributes.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0"));
+                    deadLetters += printDepth(sqs, queue);
+                }
+                if (quarantineQueue != null && !quarantineQueue.isBlank()) {
+                    // Not added to the exit code: quarantine is data that was invalid, already in failed/.
+                    System.out.println("quarantine notices (invalid records in failed/; not dead letters)");
+                    printDepth(sqs, quarantineQueue);
                 }
                 if (checkpointTable != null && job != null) {
                     Map<String, AttributeValue> checkpoint = dynamoDb.getItem(b -> b.tableName(checkpointTable)
@@ -132,6 +134,18 @@ final class InspectCommand {
                 return deadLetters == 0 ? 0 : 2;
             }
         }
+    }
+
+    /** Prints a queue's depth; returns its visible messages. */
+    private static int printDepth(SqsClient sqs, String queue) {
+        Map<String, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queue)
+                        .attributeNamesWithStrings("ApproximateNumberOfMessages",
+                                "ApproximateNumberOfMessagesNotVisible"))
+                .attributesAsStrings();
+        int visible = Integer.parseInt(attributes.getOrDefault("ApproximateNumberOfMessages", "0"));
+        System.out.printf("  %-70s %,6d waiting, %s in flight%n", queue, visible,
+                attributes.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0"));
+        return visible;
     }
 
     static String render(AttributeValue value) {

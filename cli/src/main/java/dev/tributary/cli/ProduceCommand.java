@@ -1,5 +1,7 @@
 package dev.tributary.cli;
 
+import dev.tributary.devkit.KplAggregator.UserRecord;
+import dev.tributary.devkit.StreamProducer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,27 +12,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /** {@code tributary produce}: load a stream at a target rate. */
 @Command(
         name = "produce",
         mixinStandardHelpOptions = true,
-        description = "Sends events to a Kinesis stream (real AWS with the standard credential chain, or an emulator) at a target rate, for a duration or a count: generated sample events of every type, or the lines of a JSON Lines file. Batches with PutRecords (500 records or 5 MB), retries partially failed entries with exponential backoff, and ends with a summary: sent, retried, failed, achieved rate.")
+        description = "Sends events to a Kinesis stream (real AWS with the standard credential chain, or an emulator) at a target rate, for a duration or a count: generated sample events of every type, or the lines of a JSON Lines file. Batches with PutRecords (500 records or 5 MB), optionally packs events into KPL-aggregated records (--kpl-aggregate), retries partially failed entries with exponential backoff, and ends with a summary: sent, retried, failed, achieved rate.")
 final class ProduceCommand implements Callable<Integer> {
     static final int MAX_BATCH_RECORDS = 500;
-    static final int MAX_BATCH_BYTES = 5 * 1024 * 1024;
 
     @Mixin
     AwsOptions aws = new AwsOptions();
@@ -64,6 +60,15 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Seed for generated events (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--kpl-aggregate", description = "Pack the events into KPL-aggregated Kinesis records, as the Kinesis Producer Library does (magic bytes, protobuf AggregatedRecord, MD5), up to --kpl-max-bytes each.")
+    boolean kplAggregate;
+
+    @Option(names = "--kpl-share", description = "With --kpl-aggregate: share of the events (in runs of 200, as from separate producers) that are aggregated; the rest are sent as plain records (default: 1).")
+    Double kplShare;
+
+    @Option(names = "--kpl-max-bytes", defaultValue = "51200", description = "Largest aggregate in bytes, the KPL's AggregationMaxSize (default: ${DEFAULT-VALUE}).")
+    int kplMaxBytes;
+
     private final PrintStream err = System.err;
 
     @Override
@@ -78,7 +83,12 @@ final class ProduceCommand implements Callable<Integer> {
             Iterator<String> source = lines != null
                     ? lines.filter(line -> !line.isBlank()).iterator()
                     : generated(new SampleEvents(seed, invalidShare, Instant.now()));
-            Producer producer = new Producer(kinesis, stream, maxAttempts);
+            if (kplShare != null && !kplAggregate) {
+                throw new IllegalArgumentException("--kpl-share needs --kpl-aggregate");
+            }
+            double share = kplAggregate ? (kplShare == null ? 1.0 : kplShare) : 0;
+            Producer producer = new Producer(kinesis, stream,
+                    new StreamProducer.Settings(share, kplMaxBytes, maxAttempts, seed));
             Summary summary = producer.run(source, count, duration, rate,
                     new ProgressBar(err, "produce", count == Long.MAX_VALUE ? (long) rate * duration.toSeconds() : count));
             System.out.println(summary.render());
@@ -120,26 +130,27 @@ final class ProduceCommand implements Callable<Integer> {
         long retried;
         long failed;
         long batches;
+        long kinesisRecords;
+        long aggregates;
+        long aggregated;
         double seconds;
 
         String render() {
-            return String.format("%nproduce: %,d sent, %,d retried, %,d failed in %,d PutRecords calls; %.1f s, %,.0f events/s achieved",
-                    sent, retried, failed, batches, seconds, sent / Math.max(seconds, 1e-3));
+            return String.format("%nproduce: %,d sent, %,d retried, %,d failed in %,d PutRecords calls; %.1f s, %,.0f events/s achieved%s",
+                    sent, retried, failed, batches, seconds, sent / Math.max(seconds, 1e-3),
+                    aggregates == 0 ? "" : String.format("%n         %,d Kinesis records, %,d of them KPL aggregates "
+                            + "holding %,d user records (%.1f per aggregate)", kinesisRecords, aggregates, aggregated,
+                            aggregated / (double) aggregates));
         }
     }
 
-    /** Sends records in PutRecords batches, paced to a rate, retrying the entries Kinesis refused. */
+    /** Sends records through devkit's {@link StreamProducer}, 500 user records at a time, paced to a rate. */
     static final class Producer {
-        private final KinesisClient kinesis;
-        private final String stream;
-        private final int maxAttempts;
-        private final SplittableRandom jitter = new SplittableRandom();
+        private final StreamProducer stream;
         private long partitionKey;
 
-        Producer(KinesisClient kinesis, String stream, int maxAttempts) {
-            this.kinesis = kinesis;
-            this.stream = stream;
-            this.maxAttempts = maxAttempts;
+        Producer(KinesisClient kinesis, String stream, StreamProducer.Settings settings) {
+            this.stream = new StreamProducer(kinesis, stream, settings);
         }
 
         Summary run(Iterator<String> source, long count, Duration duration, int rate, ProgressBar progress) {
@@ -148,76 +159,38 @@ final class ProduceCommand implements Callable<Integer> {
             long deadline = duration == null ? Long.MAX_VALUE : started + duration.toNanos();
             long taken = 0;
             while (taken < count && source.hasNext() && System.nanoTime() < deadline) {
-                List<PutRecordsRequestEntry> batch = new ArrayList<>();
-                int bytes = 0;
-                while (taken < count && source.hasNext() && batch.size() < MAX_BATCH_RECORDS) {
-                    byte[] data = source.next().getBytes(StandardCharsets.UTF_8);
-                    if (bytes + data.length > MAX_BATCH_BYTES && !batch.isEmpty()) {
-                        // Kept for the next batch would need lookahead; the record goes into its own batch instead.
-                        send(List.of(entry(data)), summary);
-                        taken++;
-                        continue;
-                    }
-                    batch.add(entry(data));
-                    bytes += data.length;
+                List<UserRecord> chunk = new ArrayList<>();
+                while (taken < count && source.hasNext() && chunk.size() < MAX_BATCH_RECORDS) {
+                    chunk.add(new UserRecord(Long.toString(partitionKey++),
+                            source.next().getBytes(StandardCharsets.UTF_8)));
                     taken++;
                 }
-                send(batch, summary);
-                progress.update(Math.min(taken, Long.MAX_VALUE));
+                stream.send(chunk, accepted -> {});
+                progress.update(taken);
                 pace(started, taken, rate);
             }
+            StreamProducer.Tally tally = stream.tally();
+            summary.sent = tally.userRecords;
+            summary.retried = tally.retried;
+            summary.failed = tally.failed;
+            summary.batches = tally.calls;
+            summary.kinesisRecords = tally.kinesisRecords;
+            summary.aggregates = tally.aggregates;
+            summary.aggregated = tally.aggregatedUserRecords;
             summary.seconds = (System.nanoTime() - started) / 1e9;
             return summary;
-        }
-
-        private PutRecordsRequestEntry entry(byte[] data) {
-            return PutRecordsRequestEntry.builder()
-                    .partitionKey(Long.toString(partitionKey++))
-                    .data(SdkBytes.fromByteArrayUnsafe(data))
-                    .build();
-        }
-
-        private void send(List<PutRecordsRequestEntry> entries, Summary summary) {
-            List<PutRecordsRequestEntry> pending = entries;
-            for (int attempt = 1; !pending.isEmpty(); attempt++) {
-                List<PutRecordsRequestEntry> batch = pending;
-                PutRecordsResponse response = kinesis.putRecords(b -> b.streamName(stream).records(batch));
-                summary.batches++;
-                List<PutRecordsRequestEntry> refused = new ArrayList<>();
-                List<PutRecordsResultEntry> results = response.records();
-                for (int i = 0; i < results.size(); i++) {
-                    if (results.get(i).errorCode() != null) {
-                        refused.add(batch.get(i));
-                    }
-                }
-                summary.sent += batch.size() - refused.size();
-                if (refused.isEmpty()) {
-                    return;
-                }
-                if (attempt >= maxAttempts) {
-                    summary.failed += refused.size();
-                    return;
-                }
-                summary.retried += refused.size();
-                sleep(Math.min(5_000, (long) (50 * Math.pow(2, attempt - 1))) + jitter.nextInt(50));
-                pending = refused;
-            }
         }
 
         private static void pace(long started, long sent, int rate) {
             long due = started + (long) (sent * 1e9 / rate);
             long wait = due - System.nanoTime();
             if (wait > 0) {
-                sleep(wait / 1_000_000);
-            }
-        }
-
-        private static void sleep(long millis) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
+                try {
+                    Thread.sleep(wait / 1_000_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
             }
         }
     }

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 final class RedriveCommand {
 
     @Command(name = "kinesis", mixinStandardHelpOptions = true,
-            description = "Reads the kinesis-processor's on-failure destination (each of Lambda's messages names a shard and a sequence range), re-reads those records from the stream (before the stream's retention drops them) and runs the kinesis-processor on them in this process, with the same configuration as the function. Object names are deterministic, so a redrive rewrites the same objects instead of adding duplicates. Quarantine notices on the same queue are listed, not redriven: those records need a fix first.")
+            description = "Reads the kinesis-processor's on-failure destination (each of Lambda's messages names a shard and a sequence range), re-reads those records from the stream (before the stream's retention drops them) and runs the kinesis-processor on them in this process, with the same configuration as the function. Object names are deterministic, so a redrive rewrites the same objects instead of adding duplicates. Quarantine notices have their own queue (QUARANTINE_QUEUE_URL); any other message found here is listed, not redriven.")
     static final class KinesisRedrive implements Callable<Integer> {
         @Mixin
         AwsOptions aws = new AwsOptions();
@@ -53,6 +53,11 @@ final class RedriveCommand {
                 description = "The processor's METADATA_TABLE (default: METADATA_TABLE).")
         String metadataTable;
 
+        @Option(names = "--quarantine-queue", defaultValue = "${env:QUARANTINE_QUEUE_URL}",
+                description = "The processor's QUARANTINE_QUEUE_URL, where the redriven batches' invalid records are "
+                        + "noticed (default: QUARANTINE_QUEUE_URL; needed with --execute).")
+        String quarantineQueue;
+
         @Option(names = "--execute", description = "Reprocess and delete the messages (default: only report).")
         boolean execute;
 
@@ -64,11 +69,18 @@ final class RedriveCommand {
             Map<String, String> env = new java.util.HashMap<>(aws.environment());
             env.put("RAW_BUCKET", rawBucket);
             env.put("METADATA_TABLE", metadataTable);
-            env.put("DEAD_LETTER_QUEUE_URL", queue);
+            if (execute && (quarantineQueue == null || quarantineQueue.isBlank())) {
+                throw new dev.tributary.common.config.ConfigurationException(
+                        "--execute needs the processor's quarantine queue: pass --quarantine-queue or set "
+                                + "QUARANTINE_QUEUE_URL");
+            }
+            if (quarantineQueue != null) {
+                env.put("QUARANTINE_QUEUE_URL", quarantineQueue);
+            }
             Region region = Region.of(env.get("AWS_REGION"));
             int batches = 0;
             int records = 0;
-            int notices = 0;
+            int others = 0;
             int redriven = 0;
             int failed = 0;
             try (SqsClient sqs = aws.clients().configure(SqsClient.builder()).build();
@@ -78,7 +90,7 @@ final class RedriveCommand {
                     JsonNode body = Json.mapper().readTree(message.body());
                     JsonNode info = body.get("KinesisBatchInfo");
                     if (info == null) {
-                        notices++;
+                        others++;
                         System.out.printf("  skip   %s (%s)%n", body.path("kind").asText("unknown message"),
                                 body.path("key").asText(message.messageId()));
                         continue;
@@ -105,8 +117,8 @@ final class RedriveCommand {
                     }
                 }
             }
-            System.out.printf("%nredrive %s: %d Lambda failure records (%d stream records), %d quarantine notices skipped"
-                    + "%s%n", execute ? "executed" : "dry run", batches, records, notices,
+            System.out.printf("%nredrive %s: %d Lambda failure records (%d stream records), %d other messages skipped"
+                    + "%s%n", execute ? "executed" : "dry run", batches, records, others,
                     execute ? String.format("; %d redriven, %d failed", redriven, failed) : "; pass --execute to act");
             return failed == 0 ? 0 : 1;
         }

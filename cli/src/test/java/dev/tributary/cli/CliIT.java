@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -63,9 +64,15 @@ class CliIT {
                     .isTrue();
         }
 
-        Run run = run("demo", "--events", "400", "--invalid-share", "0.05", "--batch-size", "100");
+        Run run = run("demo", "--events", "400", "--invalid-share", "0.05", "--batch-size", "100", "--kpl-share", "0.5");
 
         assertThat(run.code()).as(run.output()).isZero();
+        // Some events came from KPL-aggregating producers, and the ledger still follows each one.
+        // Quarantine notices have their own queue: with nothing given up on, the dead-letter queue stays empty.
+        assertThat(run.output()).containsPattern("notices on the quarantine queue \\(dead-letter queue: 0 given-up "
+                + "batches\\)").doesNotContainPattern("quarantined\\s+[0-9,]+ records in [0-9]+ failed/ objects, 0 notices");
+        assertThat(run.output()).containsPattern("records in\\s+400 in [0-9,]+ Kinesis records \\([1-9][0-9,]* of them "
+                + "in [1-9][0-9]* KPL aggregates\\)");
         assertThat(run.output()).containsPattern("records in\\s+400").containsPattern("unaccounted\\s+0\\n")
                 .contains("raw/event_type=page_view/", "failed/dt=", "processed/event_type=payment/");
         if (LocalGlueRunner.available()) {
@@ -95,6 +102,38 @@ class CliIT {
     }
 
     @Test
+    void produce_whenKplAggregate_packsEventsIntoAggregatesThatTheProcessorSplitsBackIntoEveryEvent() {
+        PipelineResources resources = PipelineResources.deploy(emulator, "cli-kpl", 1);
+
+        Run run = run(concat(new String[] {"produce", "--stream", resources.streamName(), "--count", "1234",
+                "--rate", "100000", "--kpl-aggregate"}, endpoint()));
+
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output()).contains("1,234 sent, 0 retried, 0 failed", "KPL aggregates holding 1,234 user records");
+        var processorClients = resources.deployment().functionClients(PipelineResources.PROCESSOR);
+        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
+                KinesisClient roleKinesis = processorClients.configure(KinesisClient.builder()).build();
+                SqsClient roleSqs = processorClients.configure(SqsClient.builder()).build();
+                S3Client s3 = clients.s3()) {
+            String shard = kinesis.listShards(b -> b.streamName(resources.streamName())).shards().getFirst().shardId();
+            List<Record> records = readAll(kinesis, resources.streamName(), shard);
+            assertThat(records).hasSizeLessThan(1234 / 50).allSatisfy(record -> {
+                byte[] data = record.data().asByteArray();
+                assertThat(data.length).isLessThanOrEqualTo(51_200);
+                assertThat(java.util.Arrays.copyOf(data, 4)).containsExactly(0xF3, 0x89, 0x9A, 0xC2);
+            });
+            var processor = new dev.tributary.processor.KinesisProcessorHandler(
+                    new dev.tributary.common.config.Env(resources.processorEnvironment()));
+            new KinesisEventSourceSimulator(roleKinesis, Optional.of(roleSqs), emulator.region(),
+                    new KinesisEventSourceSimulator.Settings(100, 2, false))
+                    .drain(resources.streamName(), resources.streamArn(), e -> processor.handleRequest(e, null),
+                            resources.deadLetterQueueUrl());
+
+            assertThat(countLines(s3, resources.rawBucket())).isEqualTo(1234);
+        }
+    }
+
+    @Test
     void redrive_whenLambdaGaveUpOnABatch_dryRunChangesNothingAndExecuteLandsEveryRecord() {
         PipelineResources resources = PipelineResources.deploy(emulator, "cli-redrive", 1);
         List<SampleEvents.Sample> samples = new SampleEvents(5, 0, Instant.now()).next(120);
@@ -114,7 +153,8 @@ class CliIT {
             assertThat(report.sentToOnFailure()).hasSize(3);
 
             String[] redrive = concat(new String[] {"redrive", "kinesis", "--queue", resources.deadLetterQueueUrl(),
-                    "--raw-bucket", resources.rawBucket(), "--metadata-table", resources.metadataTable()}, endpoint());
+                    "--raw-bucket", resources.rawBucket(), "--metadata-table", resources.metadataTable(),
+                    "--quarantine-queue", resources.quarantineQueueUrl()}, endpoint());
             Run dryRun = run(redrive);
 
             assertThat(dryRun.code()).isZero();
@@ -138,10 +178,11 @@ class CliIT {
             assertThat(byProcessedKey.output()).isEqualTo(object.output());
 
             Run health = run(concat(new String[] {"inspect", "health", "--metadata-table", resources.metadataTable(),
-                    "--queue", resources.deadLetterQueueUrl()}, endpoint()));
+                    "--queue", resources.deadLetterQueueUrl(), "--quarantine-queue", resources.quarantineQueueUrl()},
+                    endpoint()));
             assertThat(health.code()).isZero();
             assertThat(health.output()).containsPattern("WRITTEN\\s+" + keys(s3, resources.rawBucket()).size())
-                    .contains("0 waiting");
+                    .contains("0 waiting", "quarantine notices");
         }
     }
 

@@ -117,6 +117,50 @@ class EventLedgerTest {
         assertThat(counts.examples()).containsExactly("lost: shard-1 #3 (no event_id)");
     }
 
+    @org.junit.jupiter.api.Nested
+    class KplAggregates {
+        private final EventLedger aggregated = new EventLedger();
+
+        @BeforeEach
+        void produce() {
+            aggregated.produced("shard-0", "7", 0, "{\"event_id\":\"x\"}");
+            aggregated.produced("shard-0", "7", 1, "not json");
+            aggregated.produced("shard-0", "7", 2, "{\"event_id\":\"y\"}");
+            aggregated.produced("shard-0", "8", 0, "{\"event_id\":\"z1\"}");
+            aggregated.produced("shard-0", "8", 1, "{\"event_id\":\"z2\"}");
+        }
+
+        @Test
+        void reconcile_whenEachUserRecordHasOnePlace_followsThemBySubSequence() {
+            EventLedger.Counts counts = aggregated.reconcile(List.of(
+                    new EventLedger.Quarantined("shard-0", "7", 1, "not_json"),
+                    new EventLedger.Quarantined("shard-0", "8", "kpl_corrupt")), List.of("x", "y"));
+
+            assertThat(counts).extracting(EventLedger.Counts::in, EventLedger.Counts::curated,
+                    EventLedger.Counts::failed, EventLedger.Counts::lost).containsExactly(5L, 2L, 3L, 0L);
+            assertThat(counts.balanced()).isTrue();
+        }
+
+        @Test
+        void reconcile_whenAQuarantinedLineNamesAnotherSubRecord_theUnnamedOneIsLost() {
+            EventLedger.Counts counts = aggregated.reconcile(List.of(
+                    new EventLedger.Quarantined("shard-0", "7", 0, "not_json"),
+                    new EventLedger.Quarantined("shard-0", "8", "kpl_corrupt")), List.of("y"));
+
+            assertThat(counts.lost()).isEqualTo(1);
+            assertThat(counts.examples()).contains("lost: shard-0 #7-1 (no event_id)");
+        }
+
+        @Test
+        void reconcile_whenAnAggregateIsCorruptButOneOfItsRecordsIsCurated_countsItDuplicated() {
+            EventLedger.Counts counts = aggregated.reconcile(List.of(
+                    new EventLedger.Quarantined("shard-0", "7", 1, "not_json"),
+                    new EventLedger.Quarantined("shard-0", "8", "kpl_corrupt")), List.of("x", "y", "z2"));
+
+            assertThat(counts.duplicated()).isEqualTo(1);
+        }
+    }
+
     private static EventLedger.Quarantined failed(String shard, String sequence) {
         return new EventLedger.Quarantined(shard, sequence, "schema_violation");
     }

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * @param streamArn          its ARN, as Lambda puts it in events
  * @param rawBucket          bucket for {@code raw/} and {@code failed/}
  * @param metadataTable      metadata table
- * @param deadLetterQueueUrl the processor's dead-letter queue
+ * @param deadLetterQueueUrl the processor's dead-letter queue (the Kinesis on-failure destination; see {@link #quarantineQueueUrl})
  * @param deployment         the whole deployment (the other functions' resources, their roles)
  */
 public record PipelineResources(String streamName, String streamArn, String rawBucket, String metadataTable,
@@ -36,6 +36,11 @@ public record PipelineResources(String streamName, String streamArn, String rawB
         return new PipelineResources(deployment.physicalId("EventStream"), deployment.arn("EventStream"),
                 deployment.physicalId("RawBucket"), deployment.physicalId("MetadataTable"),
                 deployment.physicalId("ProcessorDeadLetterQueue"), deployment);
+    }
+
+    /** The processor's quarantine notice queue ({@code QUARANTINE_QUEUE_URL}). */
+    public String quarantineQueueUrl() {
+        return deployment.physicalId("QuarantineQueue");
     }
 
     /** Waits until {@code stream} is ACTIVE and returns its ARN (shared with {@link LocalDeployment}). */

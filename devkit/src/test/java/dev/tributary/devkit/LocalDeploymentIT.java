@@ -23,8 +23,9 @@ class LocalDeploymentIT {
         Map<String, String> env = deployment.functionEnvironment("KinesisProcessorFunction");
         assertThat(env.get("RAW_BUCKET")).isEqualTo(deployment.physicalId("RawBucket")).startsWith(prefix + "-raw-");
         assertThat(env.get("METADATA_TABLE")).isEqualTo(prefix + "-metadata");
-        assertThat(env.get("DEAD_LETTER_QUEUE_URL")).isEqualTo(deployment.physicalId("ProcessorDeadLetterQueue"))
-                .endsWith(prefix + "-processor-dlq");
+        assertThat(env.get("QUARANTINE_QUEUE_URL")).isEqualTo(deployment.physicalId("QuarantineQueue"))
+                .endsWith(prefix + "-quarantine");
+        assertThat(env).doesNotContainKey("DEAD_LETTER_QUEUE_URL"); // Lambda, not the function, writes the DLQ
         // Lambda's additions: a session of the function's own role, and (locally) the emulator's IAM gate in front.
         assertThat(env).doesNotContainKey("NO_VALUE")
                 .containsEntry("AWS_ENDPOINT_URL", deployment.iamGate().endpoint().toString())

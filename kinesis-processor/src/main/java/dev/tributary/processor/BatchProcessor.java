@@ -52,7 +52,8 @@ public final class BatchProcessor implements AutoCloseable {
     }
 
     /**
-     * Processes a batch, in the order Kinesis delivered it.
+     * Processes a batch, in the order Kinesis delivered it. A KPL-aggregated record is split into its user records
+     * ({@link KplAggregate}), each validated and stored on its own; a corrupt one is quarantined whole.
      *
      * @return counts, and the sequence number to retry from when a write failed
      */
@@ -62,14 +63,31 @@ public final class BatchProcessor implements AutoCloseable {
         }
         Map<Partition, Group<ValidRecord>> partitions = new LinkedHashMap<>();
         Group<QuarantinedRecord> quarantine = new Group<>(null);
+        int userRecords = 0;
+        int aggregates = 0;
+        // Group positions are Kinesis record indexes: the user records of one KPL aggregate share theirs, so
+        // retryIndex treats an aggregate as one unit (Lambda can only retry from a Kinesis record).
         for (int i = 0; i < records.size(); i++) {
             StreamRecord record = records.get(i);
-            switch (decodeSafely(record)) {
-                case DecodeResult.Valid valid -> partitions
-                        .computeIfAbsent(Partition.of(valid.event().eventType(), valid.event().eventTime()), Group::new)
-                        .add(i, new ValidRecord(record, line(record.data(), valid)));
-                case DecodeResult.Invalid invalid ->
-                        quarantine.add(i, new QuarantinedRecord(record, invalid.reason(), invalid.detail()));
+            switch (KplAggregate.unpack(record.data())) {
+                case KplAggregate.NotAggregated plain -> {
+                    userRecords++;
+                    decodeInto(i, record, partitions, quarantine);
+                }
+                case KplAggregate.UserRecords aggregate -> {
+                    aggregates++;
+                    userRecords += aggregate.data().size();
+                    for (int sub = 0; sub < aggregate.data().size(); sub++) {
+                        StreamRecord user = new StreamRecord(record.position().subRecord(sub), record.arrival(),
+                                aggregate.data().get(sub));
+                        decodeInto(i, user, partitions, quarantine);
+                    }
+                }
+                case KplAggregate.Corrupt corrupt -> {
+                    userRecords++; // unreadable: the Kinesis record is quarantined whole, as one record
+                    aggregates++;
+                    quarantine.add(i, new QuarantinedRecord(record, QuarantineReason.KPL_CORRUPT, corrupt.detail()));
+                }
             }
         }
 
@@ -116,7 +134,9 @@ public final class BatchProcessor implements AutoCloseable {
                 .findFirst();
         return new BatchResult(
                 records.size(),
-                records.size() - quarantine.items.size(),
+                userRecords,
+                aggregates,
+                userRecords - quarantine.items.size(),
                 quarantine.items.size(),
                 created,
                 unchanged,
@@ -152,6 +172,18 @@ public final class BatchProcessor implements AutoCloseable {
             }
         }
         return OptionalInt.of(point);
+    }
+
+    /** Validates one user record and adds it to its partition's group or to the quarantine, at batch index {@code i}. */
+    private void decodeInto(int i, StreamRecord record, Map<Partition, Group<ValidRecord>> partitions,
+            Group<QuarantinedRecord> quarantine) {
+        switch (decodeSafely(record)) {
+            case DecodeResult.Valid valid -> partitions
+                    .computeIfAbsent(Partition.of(valid.event().eventType(), valid.event().eventTime()), Group::new)
+                    .add(i, new ValidRecord(record, line(record.data(), valid)));
+            case DecodeResult.Invalid invalid ->
+                    quarantine.add(i, new QuarantinedRecord(record, invalid.reason(), invalid.detail()));
+        }
     }
 
     /** Decodes a record; a decoder bug quarantines that record instead of failing (and re-failing) the batch. */

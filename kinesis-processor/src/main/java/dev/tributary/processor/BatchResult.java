@@ -5,9 +5,12 @@ import java.util.Optional;
 /**
  * What processing one batch did.
  *
- * @param records          records in the batch
- * @param valid            records written to {@code raw/} (or already there from an earlier attempt)
- * @param quarantined      records written to {@code failed/}
+ * @param records          Kinesis records in the batch
+ * @param userRecords      user records: a KPL aggregate counts its user records (a corrupt one counts one), any
+ *                         other Kinesis record counts one
+ * @param aggregates       Kinesis records that were KPL aggregates (corrupt ones included)
+ * @param valid            user records written to {@code raw/} (or already there from an earlier attempt)
+ * @param quarantined      user records written to {@code failed/}
  * @param objectsCreated   objects written for the first time
  * @param objectsUnchanged objects an earlier attempt had already written with the same bytes
  * @param objectsReplaced  objects rewritten with different bytes (a retried batch with other boundaries)
@@ -19,6 +22,8 @@ import java.util.Optional;
  */
 public record BatchResult(
         int records,
+        int userRecords,
+        int aggregates,
         int valid,
         int quarantined,
         int objectsCreated,
@@ -32,6 +37,6 @@ public record BatchResult(
 
     /** The result for an empty batch. */
     public static BatchResult empty() {
-        return new BatchResult(0, 0, 0, 0, 0, 0, 0, 0, Optional.empty(), Optional.empty(), Optional.empty());
+        return new BatchResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

@@ -8,8 +8,9 @@ import java.time.Duration;
  *
  * @param rawBucket          {@code RAW_BUCKET}: where {@code raw/} and {@code failed/} objects go
  * @param metadataTable      {@code METADATA_TABLE}: one item per raw object
- * @param deadLetterQueueUrl {@code DEAD_LETTER_QUEUE_URL}: the function's SQS dead-letter queue, which also
- *                           receives a notice per quarantine object
+ * @param quarantineQueueUrl {@code QUARANTINE_QUEUE_URL}: receives a notice per quarantine object. Not the
+ *                           dead-letter queue (the Kinesis on-failure destination, which Lambda itself writes): invalid
+ *                           input is expected at some rate, so its notices must not keep the dead-letter alarm on
  * @param maxRecordBytes     {@code MAX_RECORD_BYTES} (default 1 MiB, the Kinesis record limit)
  * @param maxFutureSkew      {@code MAX_FUTURE_SKEW_SECONDS} (default one day): how far {@code event_time} may be
  *                           ahead of the record's arrival
@@ -19,7 +20,7 @@ import java.time.Duration;
 public record KinesisProcessorConfig(
         String rawBucket,
         String metadataTable,
-        String deadLetterQueueUrl,
+        String quarantineQueueUrl,
         long maxRecordBytes,
         Duration maxFutureSkew,
         int writeConcurrency,
@@ -42,7 +43,7 @@ public record KinesisProcessorConfig(
         return new KinesisProcessorConfig(
                 env.required("RAW_BUCKET"),
                 env.required("METADATA_TABLE"),
-                env.required("DEAD_LETTER_QUEUE_URL"),
+                env.required("QUARANTINE_QUEUE_URL"),
                 env.positiveLong("MAX_RECORD_BYTES", KINESIS_MAX_RECORD_BYTES),
                 env.seconds("MAX_FUTURE_SKEW_SECONDS", Duration.ofDays(1)),
                 (int) Math.min(64, env.positiveLong("WRITE_CONCURRENCY", 8)),

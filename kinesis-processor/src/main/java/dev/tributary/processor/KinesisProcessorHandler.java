@@ -95,6 +95,8 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
     private void publishMetrics(BatchResult result, List<StreamRecord> records, Context context, long started) {
         Map<String, EmbeddedMetrics.Metric> metrics = new LinkedHashMap<>();
         metrics.put("RecordsIn", EmbeddedMetrics.Metric.count(result.records()));
+        metrics.put("UserRecordsIn", EmbeddedMetrics.Metric.count(result.userRecords()));
+        metrics.put("KplAggregatesIn", EmbeddedMetrics.Metric.count(result.aggregates()));
         metrics.put("RecordsValid", EmbeddedMetrics.Metric.count(result.valid()));
         metrics.put("RecordsQuarantined", EmbeddedMetrics.Metric.count(result.quarantined()));
         metrics.put("ObjectsWritten", EmbeddedMetrics.Metric.count(result.objectsCreated() + result.objectsReplaced()));
@@ -164,6 +166,8 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
         fields.put("first_sequence", result.firstSequence().orElse(null));
         fields.put("last_sequence", result.lastSequence().orElse(null));
         fields.put("records", result.records());
+        fields.put("user_records", result.userRecords());
+        fields.put("kpl_aggregates", result.aggregates());
         fields.put("valid", result.valid());
         fields.put("quarantined", result.quarantined());
         fields.put("objects_created", result.objectsCreated());

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * A synthetic batch that takes every path a real one does: each shipped event type (each payload schema is
  * compiled on first use), several partitions (parallel writes), and one invalid record (the quarantine object and
- * the dead-letter notice). Used only to prime the handler; it never reaches AWS.
+ * the quarantine notice). Used only to prime the handler; it never reaches AWS.
  */
 final class PrimingBatch {
     static final String STREAM_ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/tributary-priming";

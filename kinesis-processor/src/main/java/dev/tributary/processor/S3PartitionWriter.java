@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * Stores a batch's groups in S3, the metadata table and the dead-letter queue.
+ * Stores a batch's groups in S3, the metadata table and (notices of quarantine objects) the quarantine queue.
  *
  * <p>Order matters for crash safety: the object is written before its metadata item and before its notice, so
  * whatever a crash interrupts, the retry finds the object (unchanged, no second S3 event) and completes the rest.
@@ -88,8 +88,11 @@ final class S3PartitionWriter implements PartitionWriter {
                     .put("detail", quarantined.detail())
                     .put("stream", record.position().stream())
                     .put("shard_id", record.position().shardId())
-                    .put("sequence_number", record.position().sequenceNumber())
-                    .put("approximate_arrival", record.arrival().toString())
+                    .put("sequence_number", record.position().sequenceNumber());
+            if (record.position().isSubRecord()) {
+                line.put("sub_sequence_number", record.position().subSequenceNumber());
+            }
+            line.put("approximate_arrival", record.arrival().toString())
                     .put("data_base64", Base64.getEncoder().encodeToString(record.data()));
             body.write(Json.mapper().writeValueAsBytes(line));
             body.write('\n');
@@ -108,7 +111,7 @@ final class S3PartitionWriter implements PartitionWriter {
         reasons.forEach(notice.putObject("reasons")::put);
         // Sent on every attempt, even when the object was already there: a crash may have come between the two.
         // A repeated notice names the same object, so it is harmless.
-        sqs.sendMessage(b -> b.queueUrl(config.deadLetterQueueUrl())
+        sqs.sendMessage(b -> b.queueUrl(config.quarantineQueueUrl())
                 .messageBody(notice.toString())
                 .messageAttributes(Map.of("kind",
                         MessageAttributeValue.builder().dataType("String").stringValue(NOTICE_KIND).build())));

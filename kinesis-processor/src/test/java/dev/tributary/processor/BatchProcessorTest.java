@@ -149,6 +149,7 @@ class BatchProcessorTest {
     static final class RecordingWriter implements PartitionWriter {
         final Map<Partition, List<String>> rawWrites = new ConcurrentHashMap<>();
         final List<List<QuarantineReason>> quarantineWrites = new ArrayList<>();
+        final List<List<QuarantinedRecord>> quarantined = new ArrayList<>();
         volatile Predicate<Partition> failWhen = partition -> false;
         volatile boolean failQuarantine;
 
@@ -157,7 +158,9 @@ class BatchProcessorTest {
             if (failWhen.test(partition)) {
                 throw new IllegalStateException("simulated S3 failure");
             }
-            rawWrites.put(partition, records.stream().map(r -> r.record().position().sequenceNumber()).toList());
+            rawWrites.put(partition, records.stream().map(r -> r.record().position())
+                    .map(p -> p.isSubRecord() ? p.sequenceNumber() + "-" + p.subSequenceNumber() : p.sequenceNumber())
+                    .toList());
             return new Receipt(partition.path(), PutOutcome.CREATED, 1);
         }
 
@@ -167,6 +170,7 @@ class BatchProcessorTest {
                 throw new IllegalStateException("simulated SQS failure");
             }
             quarantineWrites.add(records.stream().map(QuarantinedRecord::reason).toList());
+            quarantined.add(List.copyOf(records));
             return new Receipt("failed", PutOutcome.CREATED, 1);
         }
     }

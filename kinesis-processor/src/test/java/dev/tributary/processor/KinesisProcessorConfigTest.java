@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class KinesisProcessorConfigTest {
     private static final Map<String, String> COMPLETE = Map.of(
-            "RAW_BUCKET", "raw", "METADATA_TABLE", "meta", "DEAD_LETTER_QUEUE_URL", "http://q");
+            "RAW_BUCKET", "raw", "METADATA_TABLE", "meta", "QUARANTINE_QUEUE_URL", "http://q");
 
     @Test
     void fromEnv_whenOnlyRequiredSet_usesDefaults() {
@@ -26,7 +26,7 @@ class KinesisProcessorConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"RAW_BUCKET", "METADATA_TABLE", "DEAD_LETTER_QUEUE_URL"})
+    @ValueSource(strings = {"RAW_BUCKET", "METADATA_TABLE", "QUARANTINE_QUEUE_URL"})
     void fromEnv_whenRequiredVariableMissing_namesIt(String variable) {
         Map<String, String> env = new HashMap<>(COMPLETE);
         env.remove(variable);

@@ -95,7 +95,9 @@ class KinesisProcessorIT {
         assertThat(new String(Base64.getDecoder().decode(quarantined.get("data_base64").asText()),
                 StandardCharsets.UTF_8)).isEqualTo("this is not json");
 
-        List<Message> notices = bed.drainDeadLetterQueue();
+        // Quarantine notices go to their own queue; the dead-letter queue (and its alarm) is for given-up batches.
+        assertThat(bed.drainDeadLetterQueue()).isEmpty();
+        List<Message> notices = bed.drainQuarantineQueue();
         assertThat(notices).singleElement().satisfies(m -> {
             assertThat(m.messageAttributes().get("kind").stringValue()).isEqualTo("quarantine");
             JsonNode body = ProcessorTestBed.parse(m.body());

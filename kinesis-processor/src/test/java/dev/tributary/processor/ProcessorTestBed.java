@@ -86,12 +86,17 @@ final class ProcessorTestBed implements AutoCloseable {
 
     /** Puts records with PutRecords (partition key = index) and returns nothing; read them back with {@link #readShard}. */
     void put(List<String> records) {
+        putBytes(records.stream().map(r -> r.getBytes(StandardCharsets.UTF_8)).toList());
+    }
+
+    /** As {@link #put}, for records that are not text (KPL aggregates). */
+    void putBytes(List<byte[]> records) {
         for (int start = 0; start < records.size(); start += 500) {
             List<PutRecordsRequestEntry> entries = new ArrayList<>();
             for (int i = start; i < Math.min(records.size(), start + 500); i++) {
                 entries.add(PutRecordsRequestEntry.builder()
                         .partitionKey("key-" + i)
-                        .data(SdkBytes.fromString(records.get(i), StandardCharsets.UTF_8))
+                        .data(SdkBytes.fromByteArray(records.get(i)))
                         .build());
             }
             var response = kinesis.putRecords(b -> b.streamName(resources.streamName()).records(entries));
@@ -168,18 +173,26 @@ final class ProcessorTestBed implements AutoCloseable {
                 .key(Map.of("object_key", AttributeValue.fromS(key))).consistentRead(true)).item();
     }
 
+    /** Receives (and deletes) every message currently on the quarantine notice queue. */
+    List<Message> drainQuarantineQueue() {
+        return drain(resources.quarantineQueueUrl());
+    }
+
     /** Receives (and deletes) every message currently on the dead-letter queue. */
     List<Message> drainDeadLetterQueue() {
+        return drain(resources.deadLetterQueueUrl());
+    }
+
+    private List<Message> drain(String queue) {
         List<Message> all = new ArrayList<>();
         while (true) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(resources.deadLetterQueueUrl())
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue)
                     .maxNumberOfMessages(10).messageAttributeNames("All").waitTimeSeconds(0)).messages();
             if (batch.isEmpty()) {
                 return all;
             }
             all.addAll(batch);
-            batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(resources.deadLetterQueueUrl())
-                    .receiptHandle(m.receiptHandle())));
+            batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(m.receiptHandle())));
         }
     }
 

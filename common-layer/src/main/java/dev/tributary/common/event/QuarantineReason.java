@@ -36,6 +36,12 @@ public enum QuarantineReason {
     /** The payload does not match its type's schema. */
     INVALID_PAYLOAD("invalid_payload"),
     /**
+     * A KPL-aggregated Kinesis record (it starts with the KPL magic bytes) whose aggregate cannot be read: MD5
+     * mismatch, truncated or malformed protobuf, a table index out of range, or no user records. The whole Kinesis
+     * record is quarantined, since none of its user records can be trusted.
+     */
+    KPL_CORRUPT("kpl_corrupt"),
+    /**
      * The decoder itself failed on this record (a bug, not bad data). Quarantined rather than failing the batch, so
      * one record cannot block its shard; the detail names the exception.
      */

@@ -29,6 +29,18 @@ class ObjectKeysTest {
     }
 
     @Test
+    void raw_whenFirstRecordIsAKplSubRecord_namesSequenceAndSubSequence() {
+        Partition partition = Partition.of("page_view", Instant.parse("2026-11-22T03:00:00Z"));
+
+        String key = ObjectKeys.raw(partition, FIRST.subRecord(17));
+
+        assertThat(key).isEqualTo("raw/event_type=page_view/dt=2026-11-22/hr=03/events.shardId-000000000001."
+                + "49590338271490256608559692538361571095921575989136588898-17.jsonl.gz");
+        assertThat(ObjectKeys.parse(key).orElseThrow().name()).isEqualTo(FIRST.subRecord(17).objectStem());
+        assertThat(ObjectKeys.processedFor(key)).isEqualTo(key.replaceFirst("^raw/", "processed/"));
+    }
+
+    @Test
     void processedFor_whenRawKey_keepsPartitionAndName() {
         String raw = ObjectKeys.raw(Partition.of("payment", Instant.parse("2026-01-02T10:00:00Z")), FIRST);
 
