@@ -80,6 +80,42 @@ ensure_glue_env() {
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"   # no DNS look-up of the host name, loopback only
 }
 
+# Iceberg for the Glue job's local runs: the Iceberg of AWS Glue 5.0 (1.7.1, built for its Spark 3.5.4; see
+# docs/glue-job.md "Iceberg version"), whose Spark runtime and AWS bundle (GlueCatalog, S3FileIO) Glue adds for
+# --datalake-formats iceberg. Fetched once from Maven Central into .tools/iceberg-jars/<version>/ with the project's
+# Maven wrapper. Also installs the independent reader of the tables (glue-job/requirements-iceberg.txt: pyiceberg)
+# into .tools/iceberg-venv. Exports TRIBUTARY_ICEBERG_JARS (comma-separated) and ICEBERG_READER_PYTHON.
+ICEBERG_VERSION=1.7.1
+ensure_iceberg_env() {
+  local dir="$TOOLS_DIR/iceberg-jars/$ICEBERG_VERSION" artifact
+  local artifacts=("iceberg-spark-runtime-3.5_2.12" "iceberg-aws-bundle")
+  if [ ! -f "$dir/.complete" ]; then
+    echo "==> fetching Iceberg $ICEBERG_VERSION jars into $dir (one time)" >&2
+    mkdir -p "$dir"
+    for artifact in "${artifacts[@]}"; do
+      (select_jdk && cd "$TRIBUTARY_ROOT" && ./mvnw -B -q -ntp -N dependency:copy \
+         -Dartifact="org.apache.iceberg:$artifact:$ICEBERG_VERSION" -DoutputDirectory="$dir" >&2) || return 1
+    done
+    touch "$dir/.complete"
+  fi
+  local jars=() jar
+  for artifact in "${artifacts[@]}"; do
+    jar="$dir/$artifact-$ICEBERG_VERSION.jar"
+    [ -s "$jar" ] || { echo "error: $jar is missing; delete $dir and run again" >&2; rm -f "$dir/.complete"; return 1; }
+    jars+=("$jar")
+  done
+  TRIBUTARY_ICEBERG_JARS="$(IFS=,; echo "${jars[*]}")"
+  export TRIBUTARY_ICEBERG_JARS
+  ensure_venv iceberg-venv "$TRIBUTARY_ROOT/glue-job/requirements-iceberg.txt"
+  export ICEBERG_READER_PYTHON="$TOOLS_DIR/iceberg-venv/bin/python"
+}
+
+# moto's server for the Glue job's tests (the same pinned moto as scripts/emulator.sh); exports TRIBUTARY_MOTO_SERVER.
+ensure_moto_server() {
+  ensure_venv moto-venv "$TRIBUTARY_ROOT/scripts/requirements-emulator.txt"
+  export TRIBUTARY_MOTO_SERVER="$TOOLS_DIR/moto-venv/bin/moto_server"
+}
+
 # Installs the local IAM gate's policy evaluator (@cloud-copilot/iam-simulate, pinned by devkit/iam/package-lock.json)
 # into .tools/iam-simulator and exports TRIBUTARY_IAM_SIMULATOR. Every local run authorizes the functions' calls
 # against their template roles through it (devkit IamGate); it needs Node.js 18+.

@@ -11,18 +11,20 @@ from conftest import event
 from tributary_glue import runtime, storage
 from tributary_glue.job import OPTIONAL_ARGS, REQUIRED_ARGS, JobError, load_config
 
-BASE = {"curated_path": "/c", "aggregates_path": "/a", "summary_uri": "/s.json"}
+BASE = {"curated_path": "/c", "aggregates_path": "/a", "summary_uri": "/s.json", "database": "tributary"}
 
 
 def test_plain_arguments_parse_like_glue_and_ignore_glue_extras():
     argv = ["script.py", "--JOB_NAME", "j", "--window_id", "w-7", "--input_paths", "s3://b/p1/,s3://b/p2/",
             "--curated_path", "s3://c/curated/", "--aggregates_path", "s3://c/aggregates/",
-            "--summary_uri", "s3://c/glue/runs/j/w-7/summary.json", "--job-bookmark-option", "job-bookmark-disable"]
+            "--summary_uri", "s3://c/glue/runs/j/w-7/summary.json", "--database", "tributary_events",
+            "--job-bookmark-option", "job-bookmark-disable"]
     args = runtime.parse_plain_args(argv, REQUIRED_ARGS, list(OPTIONAL_ARGS) + ["JOB_NAME"])
     cfg = load_config(args)
     assert cfg.window_id == "w-7"
     assert cfg.input_paths == ("s3://b/p1/", "s3://b/p2/")
     assert (cfg.curated_path, cfg.dedupe_lookback_days) == ("s3://c/curated/", 0)
+    assert (cfg.database, cfg.catalog) == ("tributary_events", "glue_catalog")
     with pytest.raises(SystemExit):
         runtime.parse_plain_args(["script.py", "--window_id", "w"], REQUIRED_ARGS, OPTIONAL_ARGS)
 
@@ -41,6 +43,8 @@ def test_config_validation(tmp_path):
     manifest.write_text("{not json")
     with pytest.raises(JobError, match="not JSON"):
         load_config(dict(BASE, window_id="w", manifest_uri=str(manifest)))
+    with pytest.raises(JobError, match="--database"):
+        load_config(dict(BASE, window_id="w", input_paths="/p", database=" "))
     with pytest.raises(JobError, match="lookback"):
         load_config(dict(BASE, window_id="w", input_paths="/p", dedupe_lookback_days="-1"))
 
@@ -75,10 +79,10 @@ def test_glue_adapter_uses_glue_options_session_and_job(monkeypatch, spark):
         monkeypatch.setitem(sys.modules, name, module)
 
     argv = ["script.py", "--JOB_NAME", "curate", "--window_id", "w", "--manifest_uri", "s3://b/m.json",
-            "--curated_path", "c", "--aggregates_path", "a", "--summary_uri", "s"]
+            "--curated_path", "c", "--aggregates_path", "a", "--summary_uri", "s", "--database", "d"]
     host = runtime.start(argv, REQUIRED_ARGS, OPTIONAL_ARGS)
     # absent optional arguments (input_paths, dedupe_lookback_days) must not be asked of getResolvedOptions
-    assert sorted(calls["names"]) == sorted(["curated_path", "aggregates_path", "summary_uri",
+    assert sorted(calls["names"]) == sorted(["curated_path", "aggregates_path", "summary_uri", "database",
                                              "window_id", "manifest_uri", "JOB_NAME"])
     assert host.spark is spark and host.args["manifest_uri"] == "s3://b/m.json" and calls["init"] == "curate"
     host.commit()
@@ -110,7 +114,7 @@ def test_s3_text_round_trip(s3):
         storage.split_s3("s3://bucket-only/")
 
 
-def test_manifest_and_summary_on_s3_match_a_local_input_paths_run(s3, lake, tmp_path):
+def test_manifest_and_summary_on_s3_match_a_local_input_paths_run(lake, other_lake, s3):
     paths = [lake.write("page_view", "2024-03-01", "10", "s1",
                         [event(f"e-{i}", "page_view", "2024-03-01T10:00:00Z",
                                {"page_url": "https://a.example/", "tti_ms": i * 10, "ttar_ms": i}) for i in range(5)]),
@@ -124,7 +128,7 @@ def test_manifest_and_summary_on_s3_match_a_local_input_paths_run(s3, lake, tmp_
     stored = json.loads(s3.get_object(Bucket="curated", Key="glue/runs/j/w-9/summary.json")["Body"].read())
     assert stored == by_manifest
 
-    other = type(lake)(tmp_path / "second", lake.spark)
+    other = other_lake
     by_paths = other.run("w-9", paths)
 
     volatile = {"started_at", "finished_at"}

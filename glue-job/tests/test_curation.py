@@ -53,10 +53,11 @@ def test_dedupes_across_partitions_and_files_and_flattens_payload(lake):
     assert summary["curated_partitions"] == ["event_type=page_view/dt=2024-03-01",
                                              "event_type=sensor_reading/dt=2024-03-02"]
     assert_balanced(summary)
-    files = lake.data_files(lake.curated)
-    assert files and all(f.name.endswith(".snappy.parquet") for f in files)
-    assert {f.parent.relative_to(lake.curated).as_posix() for f in files} == {
-        "event_type=page_view/dt=2024-03-01", "event_type=sensor_reading/dt=2024-03-02"}
+    # one atomic commit per table: a single append snapshot each, its files under the table's own location
+    snapshots = lake.snapshots("curated_page_view")
+    assert [(s["operation"], s["summary"]["added-records"]) for s in snapshots] == [("append", "4")]
+    files = [k for k in lake.objects(f"{lake.database}/curated/page_view/data/") if k.endswith(".parquet")]
+    assert files and all("/data/dt=2024-03-01/" in k for k in files)
 
 
 def test_rerunning_the_same_window_changes_nothing(lake):
@@ -65,6 +66,8 @@ def test_rerunning_the_same_window_changes_nothing(lake):
              lake.write("sensor_reading", "2024-03-01", "10", "s1",
                         [reading("r-1", "2024-03-01T10:00:00Z"), reading("r-1", "2024-03-01T10:00:00Z")])]
     first = lake.run("w-retry", paths)
+    tables = lake.table_names()
+    snapshots_before = {t: lake.snapshots(t) for t in tables}
     curated_before = sorted(lake.curated_rows("page_view") + lake.curated_rows("sensor_reading"),
                             key=lambda r: r["event_id"])
     aggregates_before = {n: sorted(map(repr, lake.aggregate_rows(n)))
@@ -78,11 +81,14 @@ def test_rerunning_the_same_window_changes_nothing(lake):
     assert curated_after == curated_before
     for name, rows in aggregates_before.items():
         assert sorted(map(repr, lake.aggregate_rows(name))) == rows, name
-    volatile = {"started_at", "finished_at", "records_new"}
+    volatile = {"started_at", "finished_at", "records_new", "aggregates"}   # aggregates: the tables committed to
     assert {k: v for k, v in second.items() if k not in volatile} == \
            {k: v for k, v in first.items() if k not in volatile}
     assert (first["records_new"], second["records_new"]) == (7, 0)
     assert second["records_out"] == 7 and second["duplicates"] == 1
+    # the rerun commits nothing: no table has a new snapshot, and the aggregates were found up to date
+    assert {t: lake.snapshots(t) for t in lake.table_names()} == snapshots_before
+    assert len(tables) == 5 and second["aggregates"] == []
 
 
 def test_rerun_recomputes_aggregates_lost_by_a_failed_attempt(lake):
@@ -90,9 +96,8 @@ def test_rerun_recomputes_aggregates_lost_by_a_failed_attempt(lake):
                       [page_view(f"e-{i}", "2024-03-01T10:00:00Z", tti=10 * i) for i in range(4)])
     lake.run("w-1", [path])
     expected = lake.aggregate_rows("page_view_performance")
-    # an attempt that died after writing curated data but before the aggregates and the summary
-    for p in sorted(Path(lake.aggregates).rglob("*"), reverse=True):
-        p.unlink() if p.is_file() else p.rmdir()
+    # an attempt that died after the curated commit but before the aggregates and the summary
+    lake.spark.sql(f"DELETE FROM {lake.table('agg_page_view_performance')}")
     lake.summary_path("w-1").unlink()
 
     summary = lake.run("w-1", [path])
@@ -100,6 +105,7 @@ def test_rerun_recomputes_aggregates_lost_by_a_failed_attempt(lake):
     assert lake.aggregate_rows("page_view_performance") == expected
     assert expected[0]["view_count"] == 4
     assert summary["records_out"] == 4 and summary["records_new"] == 0
+    assert summary["aggregates"] == ["page_view_performance"]   # only the table that needed the repair
 
 
 def test_event_already_curated_by_an_earlier_window_is_not_written_again(lake):
@@ -118,7 +124,9 @@ def test_event_already_curated_by_an_earlier_window_is_not_written_again(lake):
     by_id = {r["event_id"]: r for r in rows}
     assert by_id["b"]["window_id"] == "w-1" and by_id["b"]["tti_ms"] == 1200.0   # the first curated copy stays
     assert by_id["c"]["window_id"] == "w-2" and by_id["d"]["dt"] == "2024-03-02"
-    # partitions the second window did not touch are left alone by the dynamic overwrite
+    # the second window appended to the table; what it did not touch is left alone
+    assert [s["operation"] for s in lake.snapshots("curated_page_view")] == ["append", "append"]
+    assert lake.snapshots("curated_page_view")[1]["summary"]["added-records"] == "2"
     assert [r["event_id"] for r in lake.curated_rows("sensor_reading")] == ["r"]
     assert summary["records_in"] == 3 and summary["records_out"] == 2
     assert summary["duplicates"] == 1 and summary["duplicates_already_curated"] == 1
@@ -137,7 +145,7 @@ def test_lookback_catches_a_duplicate_curated_on_the_neighbouring_day(lake):
     assert [(r["event_id"], r["dt"]) for r in lake.curated_rows("page_view")] == [("x", "2024-03-01")]
     assert summary["duplicates_already_curated"] == 1 and summary["records_out"] == 0
     assert summary["curated_partitions"] == []
-    assert not (Path(lake.curated) / "event_type=page_view" / "dt=2024-03-02").exists()
+    assert len(lake.snapshots("curated_page_view")) == 1          # the second window committed nothing
 
 
 def test_unknown_event_type_is_kept_with_its_payload_as_json(lake):
@@ -203,4 +211,48 @@ def test_empty_window_writes_a_zero_summary(lake, tmp_path):
         assert summary["window_id"] == "w-empty"
         assert (summary["records_in"], summary["records_out"], summary["duplicates"], summary["malformed"]) == (0, 0, 0, 0)
         assert summary["curated_partitions"] == [] and summary["aggregates"] == []
-    assert not Path(lake.curated).exists()
+    assert lake.table_names() == []                # nothing to curate: no table created, nothing committed
+
+
+def test_late_events_and_producer_retries_across_windows_are_curated_exactly_once(lake):
+    w1 = lake.write("page_view", "2024-03-01", "10", "s1",
+                    [page_view(f"a-{i}", f"2024-03-01T10:{i:02d}:00Z", tti=100 * (i + 1)) for i in range(5)])
+    lake.run("w-1", [w1])
+    # window 2: a late event of hour 10, two producer retries of window-1 events (one re-sent twice), new hour 11
+    late = page_view("late-1", "2024-03-01T10:59:00Z", tti=900)
+    retries = [page_view("a-1", "2024-03-01T10:01:00Z", tti=1), page_view("a-3", "2024-03-01T10:03:00Z", tti=1)]
+    w2 = lake.write("page_view", "2024-03-01", "11", "s2",
+                    [late, *retries, retries[0], page_view("b-1", "2024-03-01T11:05:00Z", tti=50)])
+    summary = lake.run("w-2", [w2])
+
+    rows = lake.curated_rows("page_view")
+    ids = [r["event_id"] for r in rows]
+    assert sorted(ids) == sorted(set(ids)) == ["a-0", "a-1", "a-2", "a-3", "a-4", "b-1", "late-1"]
+    assert {r["event_id"]: r["tti_ms"] for r in rows}["a-1"] == 200.0    # the first curated copy stays
+    assert (summary["records_new"], summary["duplicates_already_curated"], summary["duplicates_in_window"]) == (2, 2, 1)
+    assert_balanced(summary)
+    assert [s["summary"]["added-records"] for s in lake.snapshots("curated_page_view")] == ["5", "2"]
+    counts = {(r["dt"], r["hr"]): r["event_count"] for r in lake.aggregate_rows("event_counts_hourly")}
+    assert counts == {("2024-03-01", "10"): 6, ("2024-03-01", "11"): 1}    # hour 10 recomputed with the late event
+    hour10 = [r for r in lake.aggregate_rows("page_view_performance") if r["hr"] == "10"]
+    assert [r["view_count"] for r in hour10] == [6]
+
+
+def test_an_independent_reader_sees_every_curated_event_once(lake):
+    """pyiceberg (glue-job/tools/curated_event_ids.py), not Spark or the job's code, reads the tables the way
+    the demo's ledger does: through the Glue Data Catalog and S3."""
+    import os
+    import subprocess
+
+    w1 = lake.write("page_view", "2024-03-01", "10", "s1", [page_view("a", "2024-03-01T10:00:00Z"),
+                                                            page_view("b", "2024-03-01T10:30:00Z")])
+    lake.run("w-1", [w1, lake.write("sensor_reading", "2024-03-01", "10", "s1", [reading("r", "2024-03-01T10:00:00Z")])])
+    lake.run("w-2", [lake.write("page_view", "2024-03-01", "11", "s2", [page_view("b", "2024-03-01T10:30:00Z"),
+                                                                         page_view("c", "2024-03-01T11:00:00Z")])])
+    out = lake.root / "ids.txt"
+    env = dict(os.environ, AWS_ENDPOINT_URL=lake.endpoint)
+    printed = subprocess.run([os.environ["ICEBERG_READER_PYTHON"], str(Path(__file__).parents[1] / "tools" /
+                              "curated_event_ids.py"), lake.database, str(out)],
+                             env=env, check=True, capture_output=True, text=True).stdout
+    assert sorted(out.read_text().split()) == ["a", "b", "c", "r"]
+    assert printed.strip() == "4"

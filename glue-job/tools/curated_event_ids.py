@@ -1,31 +1,50 @@
-"""Lists every event_id in a curated Parquet table, one line per row, for Tributary's conservation checker.
+"""Lists every event_id in the curated Iceberg tables of a Glue Data Catalog database, one line per row, for
+Tributary's conservation checker.
 
-    python curated_event_ids.py CURATED_DIR OUTPUT_FILE
+    python curated_event_ids.py DATABASE OUTPUT_FILE
 
-Reads the table the way Athena or the next Glue run would (Spark, partition discovery, hidden files skipped) and
-deliberately not through tributary_glue: the checker must not trust the job's own code to judge the job.
-Prints the row count on stdout.
+Reads the tables the way any Iceberg reader outside the job would (Athena, DuckDB, ...): pyiceberg's GlueCatalog
+finds each `curated_*` table's current metadata, and its scan reads the data files on S3. Deliberately neither Spark
+nor tributary_glue: the checker must not trust the job's own code (or its engine) to judge the job. AWS_ENDPOINT_URL
+points it at an emulator; credentials and region come from the usual AWS variables. Prints the row count on stdout.
+Runs under .tools/iceberg-venv (glue-job/requirements-iceberg.txt).
 """
+import os
 import sys
 
-from pyspark.sql import SparkSession
+from pyiceberg.catalog import load_catalog
+
+
+def catalog():
+    props = {"type": "glue"}
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    props.update({"glue.region": region, "s3.region": region})
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        props.update({"glue.endpoint": endpoint, "s3.endpoint": endpoint, "s3.force-virtual-addressing": "false"})
+    for variable, keys in (("AWS_ACCESS_KEY_ID", ("glue.access-key-id", "s3.access-key-id")),
+                           ("AWS_SECRET_ACCESS_KEY", ("glue.secret-access-key", "s3.secret-access-key")),
+                           ("AWS_SESSION_TOKEN", ("glue.session-token", "s3.session-token"))):
+        if os.environ.get(variable):
+            props.update({key: os.environ[variable] for key in keys})
+    return load_catalog("tributary", **props)
 
 
 def main(argv):
     if len(argv) != 3:
         sys.exit(__doc__)
-    curated_dir, output = argv[1], argv[2]
-    spark = (SparkSession.builder.master("local[1]").appName("curated-event-ids")
-             .config("spark.ui.enabled", "false").getOrCreate())
-    spark.sparkContext.setLogLevel("ERROR")
-    try:
-        ids = [row.event_id for row in spark.read.parquet(curated_dir).select("event_id").collect()]
-    finally:
-        spark.stop()
+    database, output = argv[1], argv[2]
+    glue = catalog()
+    count = 0
     with open(output, "w", encoding="utf-8") as out:
-        for event_id in ids:
-            out.write(f"{event_id}\n")
-    print(len(ids))
+        for _, table in sorted(glue.list_tables(database)):
+            if not table.startswith("curated_"):
+                continue
+            ids = glue.load_table((database, table)).scan(selected_fields=("event_id",)).to_arrow()
+            for event_id in ids.column("event_id").to_pylist():
+                out.write(f"{event_id}\n")
+                count += 1
+    print(count)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,15 @@
-"""The curation job: processed JSON Lines of one window -> de-duplicated curated Parquet + aggregates + summary.
+"""The curation job: processed JSON Lines of one window -> de-duplicated curated Iceberg tables + aggregates + summary.
 
 Steps (see docs/glue-job.md for the why):
 1. read every non-blank line under the window's input paths; count lines that are not a usable event as
    `malformed` (logged with samples, skipped);
 2. de-duplicate by `event_id` inside the window: the survivor is the earliest `event_time_ms`, then the
    lexicographically smallest source file, then the smallest line text, so every rerun picks the same one;
-3. per event type, read the existing curated partitions (event_type, dt) the window touches (plus, optionally,
-   neighbouring days), drop events already curated, and when anything is new rewrite exactly those partitions
-   (existing rows + new rows) with Spark's dynamic partition overwrite;
-4. recompute the aggregates of the touched partitions from the curated data and overwrite their partitions;
+3. per event type, look the window's ids up in that type's Iceberg table (only the days the window touches and the
+   dedupe look-back: partition pruning), and `MERGE INTO ... WHEN NOT MATCHED THEN INSERT` the new events: one
+   atomic commit per table, nothing committed when nothing is new;
+4. recompute the aggregates of the (type, day, hour) groups the window touched from the curated tables and
+   replace exactly those partitions of the aggregate tables, one commit each, none when nothing changed;
 5. write the run summary last, so its presence means the whole run finished.
 """
 from __future__ import annotations
@@ -18,32 +19,26 @@ import json
 import logging
 import sys
 from dataclasses import dataclass
-from functools import reduce
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from . import runtime, schemas, storage
+from . import runtime, schemas, storage, tables
 
 LOG = logging.getLogger("tributary.glue")
 
-REQUIRED_ARGS = ("curated_path", "aggregates_path", "summary_uri")
-OPTIONAL_ARGS = ("window_id", "input_paths", "manifest_uri", "dedupe_lookback_days")
+REQUIRED_ARGS = ("curated_path", "aggregates_path", "summary_uri", "database")
+OPTIONAL_ARGS = ("window_id", "input_paths", "manifest_uri", "dedupe_lookback_days", "catalog")
 
 INPUT_GLOB = "*.{jsonl,jsonl.gz}"   # processed objects are *.jsonl.gz; plain *.jsonl is accepted too
 MAP_OF_TEXT = T.MapType(T.StringType(), T.StringType())
-MAX_RECORDS_PER_FILE = 1_000_000
 MALFORMED_SAMPLES = 5
 
 SPARK_SETTINGS = {
     "spark.sql.session.timeZone": "UTC",                      # dt / hr are UTC, as everywhere in Tributary
-    "spark.sql.sources.partitionOverwriteMode": "dynamic",    # overwrite only the partitions written
-    "spark.sql.parquet.compression.codec": "snappy",
-    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
-    "spark.sql.sources.partitionColumnTypeInference.enabled": "false",  # dt stays a string
     "spark.sql.ansi.enabled": "false",                        # bad values become null (counted), not errors
 }
 
@@ -59,7 +54,9 @@ class JobConfig:
     curated_path: str
     aggregates_path: str
     summary_uri: str
+    database: str
     dedupe_lookback_days: int = 0
+    catalog: str = tables.DEFAULT_CATALOG
 
 
 def _split_paths(value: str) -> List[str]:
@@ -100,48 +97,32 @@ def load_config(args: Mapping[str, str]) -> JobConfig:
     if lookback < 0:
         raise JobError("--dedupe_lookback_days must be >= 0")
     unique_paths = tuple(dict.fromkeys(paths))  # keep order, drop repeats
+    database = (args.get("database") or "").strip()
+    if not database:
+        raise JobError("--database (the Glue Data Catalog database of the curated tables) is required")
+    catalog = (args.get("catalog") or tables.DEFAULT_CATALOG).strip()
     return JobConfig(window_id, unique_paths, args["curated_path"], args["aggregates_path"],
-                     args["summary_uri"], lookback)
+                     args["summary_uri"], database, lookback, catalog)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def configure_spark(spark: SparkSession) -> None:
-    for key, value in SPARK_SETTINGS.items():
+def configure_spark(spark: SparkSession, catalog: str) -> None:
+    for key, value in {**SPARK_SETTINGS, **tables.SESSION_SETTINGS}.items():
         spark.conf.set(key, value)
-
-
-def partition_path(base: str, event_type: str, dt: str) -> str:
-    return f"{base.rstrip('/')}/event_type={event_type}/dt={dt}"
-
-
-def path_exists(spark: SparkSession, path: str) -> bool:
-    """Existence through Hadoop's FileSystem, so s3:// (on Glue), file:// and plain paths all work."""
-    jvm = spark.sparkContext._jvm
-    hpath = jvm.org.apache.hadoop.fs.Path(path)
-    return bool(hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(hpath))
+    if not tables.catalog_configured(spark, catalog):
+        raise JobError(f"Spark catalog {catalog!r} is not configured: the job needs the Iceberg catalog settings "
+                       f"(spark.sql.catalog.{catalog}=org.apache.iceberg.spark.SparkCatalog, ...) from the job's "
+                       f"--conf (infra/template.yaml) or the session")
 
 
 def _shift_day(dt: str, days: int) -> str:
     return (_dt.date.fromisoformat(dt) + _dt.timedelta(days=days)).isoformat()
 
 
-def write_partitions(df: DataFrame, base: str, partition_cols: Sequence[str], sort_cols: Sequence[str]) -> None:
-    """Dynamic partition overwrite: replaces exactly the partitions present in `df`, leaves the rest alone."""
-    spark = df.sparkSession
-    mode = spark.conf.get("spark.sql.sources.partitionOverwriteMode", "static").lower()
-    if mode != "dynamic":  # a static overwrite here would wipe the whole table: refuse
-        raise JobError(f"refusing to overwrite {base}: partitionOverwriteMode is {mode}, not dynamic")
-    (df.repartition(*partition_cols)
-       .sortWithinPartitions(*partition_cols, *sort_cols)
-       .write.mode("overwrite")
-       .option("partitionOverwriteMode", "dynamic")
-       .option("compression", "snappy")
-       .option("maxRecordsPerFile", MAX_RECORDS_PER_FILE)
-       .option("mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
-       .partitionBy(*partition_cols)
-       .parquet(base))
+def _sql_list(values: Sequence[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
 def _select_schema(df: DataFrame, schema: T.StructType) -> DataFrame:
@@ -223,115 +204,158 @@ def to_curated(events: DataFrame, event_type: str, window_id: str) -> DataFrame:
     return _select_schema(with_payload.select(*columns), schemas.curated_schema(event_type))
 
 
-def read_curated(spark: SparkSession, curated_path: str, schema: T.StructType, paths: Sequence[str]) -> DataFrame:
-    return spark.read.schema(schema).option("basePath", curated_path.rstrip("/")).parquet(*paths)
-
-
 # ---------------------------------------------------------------------------------------------- curating
 
 
+def curated_table(cfg: JobConfig, spark: SparkSession, event_type: str) -> str:
+    """The type's curated table (created when missing), fully qualified."""
+    table = tables.curated_table_name(event_type)
+    tables.ensure_table(spark, cfg.catalog, cfg.database, table, tables.curated_table_schema(event_type), ["dt"],
+                        f"{cfg.curated_path.rstrip('/')}/{event_type}", ["event_time_ms", "event_id"])
+    return tables.qualified(cfg.catalog, cfg.database, table)
+
+
 def curate_event_type(spark: SparkSession, cfg: JobConfig, events: DataFrame, event_type: str,
-                      dts: Sequence[str]) -> Dict[str, int]:
-    """Merges the window's surviving events of one type into curated output; returns counts by outcome:
-    `new` (written now), `rewritten` (already curated by an earlier attempt of this same window) and
-    `duplicate` (already curated by another window: dropped)."""
-    schema = schemas.curated_schema(event_type)
+                      dts: Sequence[str]) -> Tuple[Dict[str, int], List[Tuple[str, str]]]:
+    """Merges the window's surviving events of one type into the type's Iceberg table; returns counts by outcome:
+    `new` (committed now), `rewritten` (already curated by an earlier attempt of this same window) and
+    `duplicate` (already curated by another window: dropped, the first copy stays untouched), and the (dt, hr)
+    hours that hold the window's events in the table (new or rewritten)."""
+    name = curated_table(cfg, spark, event_type)
+    schema = tables.curated_table_schema(event_type)
     incoming = to_curated(events, event_type, cfg.window_id)
-    existing_paths = [p for p in (partition_path(cfg.curated_path, event_type, d) for d in dts)
-                      if path_exists(spark, p)]
-    neighbours = sorted({_shift_day(d, k) for d in dts for k in range(-cfg.dedupe_lookback_days,
-                                                                       cfg.dedupe_lookback_days + 1)} - set(dts))
-    lookback_paths = [p for p in (partition_path(cfg.curated_path, event_type, d) for d in neighbours)
-                      if path_exists(spark, p)]
-    existing = read_curated(spark, cfg.curated_path, schema, existing_paths) if existing_paths else None
-
-    known: List[DataFrame] = []
-    if existing is not None:
-        known.append(existing.select("event_id", "window_id"))
-    if lookback_paths:
-        known.append(read_curated(spark, cfg.curated_path, schema, lookback_paths).select("event_id", "window_id"))
-    if known:
-        ids = (reduce(DataFrame.unionByName, known)
-               .groupBy("event_id")
-               .agg(F.max(F.when(F.col("window_id") == cfg.window_id, 1).otherwise(0)).alias("_same_window")))
-        outcome = (F.when(F.col("_same_window").isNull(), "new")
-                    .when(F.col("_same_window") == 1, "rewritten").otherwise("duplicate"))
-        judged = incoming.join(ids, "event_id", "left").withColumn("_outcome", outcome)
-    else:
-        judged = incoming.withColumn("_outcome", F.lit("new"))
-
-    counts = {"new": 0, "rewritten": 0, "duplicate": 0}
-    counts.update({row["_outcome"]: row["count"] for row in judged.groupBy("_outcome").count().collect()})
-    LOG.info("%s: %d new, %d already curated by this window, %d already curated by other windows; "
-             "%d existing partition(s), %d neighbouring partition(s) checked", event_type, counts["new"],
-             counts["rewritten"], counts["duplicate"], len(existing_paths), len(lookback_paths))
-    if counts["new"]:
-        new_rows = _select_schema(judged.where(F.col("_outcome") == "new"), schema)
-        merged = new_rows if existing is None else existing.unionByName(new_rows)
-        write_partitions(merged, cfg.curated_path, ["event_type", "dt"], ["event_time_ms", "event_id"])
-    return counts
+    lookback = range(-cfg.dedupe_lookback_days, cfg.dedupe_lookback_days + 1)
+    days = sorted({_shift_day(d, k) for d in dts for k in lookback})
+    # Only the touched days (and the look-back) are read, and only two columns: dt is the partition column, so
+    # Iceberg plans just those partitions' files.
+    ids = (spark.table(name).where(F.col("dt").isin(days)).select("event_id", "window_id")
+           .groupBy("event_id")
+           .agg(F.max(F.when(F.col("window_id") == cfg.window_id, 1).otherwise(0)).alias("_same_window")))
+    outcome = (F.when(F.col("_same_window").isNull(), "new")
+                .when(F.col("_same_window") == 1, "rewritten").otherwise("duplicate"))
+    judged = incoming.join(ids, "event_id", "left").withColumn("_outcome", outcome).persist(
+        StorageLevel.MEMORY_AND_DISK)
+    try:
+        counts = {"new": 0, "rewritten": 0, "duplicate": 0}
+        hours: Set[Tuple[str, str]] = set()
+        for row in (judged.groupBy("_outcome", "dt", F.date_format("event_time", "HH").alias("hr")).count()
+                    .collect()):
+            counts[row["_outcome"]] += row["count"]
+            if row["_outcome"] != "duplicate":
+                hours.add((row["dt"], row["hr"]))
+        LOG.info("%s: %d new, %d already curated by this window, %d already curated by other windows; "
+                 "%d day partition(s) looked up", event_type, counts["new"], counts["rewritten"],
+                 counts["duplicate"], len(days))
+        if counts["new"]:
+            view = f"_tributary_new_{event_type}"
+            _select_schema(judged.where(F.col("_outcome") == "new"), schema).createOrReplaceTempView(view)
+            # The merge itself is the guard: an id already in the table (by any writer, in any of the looked-up
+            # days) is not inserted. Insert-only MERGE commits one append snapshot, atomically.
+            spark.sql(f"MERGE INTO {name} t USING {view} s "
+                      f"ON t.dt IN ({_sql_list(days)}) AND t.event_id = s.event_id "
+                      f"WHEN NOT MATCHED THEN INSERT *")
+            spark.catalog.dropTempView(view)
+    finally:
+        judged.unpersist()
+    return counts, sorted(hours)
 
 
 # ---------------------------------------------------------------------------------------------- aggregates
 
 
-def _aggregate_frames(spark: SparkSession, cfg: JobConfig, partitions: Dict[str, List[str]]) -> Dict[str, DataFrame]:
-    """Each aggregate over the complete curated partitions the window touched (not just the window's rows),
-    so overwriting their partitions is correct however often the window runs."""
-    def read(event_type: Optional[str], fields: Sequence[str]) -> Optional[DataFrame]:
-        types = [event_type] if event_type else sorted(partitions)
-        paths = [partition_path(cfg.curated_path, t, d) for t in types for d in partitions.get(t, [])]
-        if not paths:
+def _hour_filter(groups: Sequence[Tuple[str, str]]) -> Column:
+    """event_time inside one of the (dt, hr) hours: a range per hour, so Iceberg prunes files by column bounds."""
+    conditions = []
+    for dt, hr in groups:
+        start = _dt.datetime.fromisoformat(f"{dt}T{hr}:00:00")
+        end = start + _dt.timedelta(hours=1)
+        conditions.append((F.col("event_time") >= F.lit(start.isoformat(sep=" ")).cast("timestamp"))
+                          & (F.col("event_time") < F.lit(end.isoformat(sep=" ")).cast("timestamp")))
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined | condition
+    return combined
+
+
+def _aggregate_frames(spark: SparkSession, cfg: JobConfig,
+                      groups: Dict[str, List[Tuple[str, str]]]) -> Dict[str, DataFrame]:
+    """Each aggregate over the complete curated rows of the (type, day, hour) groups the window touched (not just
+    the window's rows), so replacing those partitions is correct however often the window runs."""
+    def read(event_type: str, fields: Sequence[str]) -> Optional[DataFrame]:
+        hours = groups.get(event_type)
+        if not hours:
             return None
-        full = schemas.curated_schema(event_type or "_any")
-        wanted = T.StructType([full[name] for name in list(fields) + ["event_type", "dt"]])
-        return read_curated(spark, cfg.curated_path, wanted, paths)
+        name = tables.qualified(cfg.catalog, cfg.database, tables.curated_table_name(event_type))
+        return (spark.table(name)
+                .where(F.col("dt").isin(sorted({d for d, _ in hours})) & _hour_filter(hours))
+                .select(*fields, "dt", F.date_format("event_time", "HH").alias("hr")))
 
     frames: Dict[str, DataFrame] = {}
-    everything = read(None, ["event_time"])
-    if everything is not None:
-        frames["event_counts_hourly"] = (everything
-            .groupBy("event_type", "dt", F.date_format("event_time", "HH").alias("hr"))
-            .agg(F.count(F.lit(1)).alias("event_count")))
+    counts = [read(t, ["event_time"]).withColumn("event_type", F.lit(t)) for t in sorted(groups)]
+    if counts:
+        everything = counts[0]
+        for frame in counts[1:]:
+            everything = everything.unionByName(frame)
+        frames["event_counts_hourly"] = (everything.groupBy("event_type", "dt", "hr")
+                                         .agg(F.count(F.lit(1)).alias("event_count")))
 
     page_views = read("page_view", ["page_url", "tti_ms", "ttar_ms"])
     if page_views is not None:
         frames["page_view_performance"] = (page_views
-            .groupBy("dt", "page_url")
+            .groupBy("dt", "hr", "page_url")
             .agg(F.count(F.lit(1)).alias("view_count"),
                  F.avg("tti_ms").alias("tti_avg_ms"),
                  F.percentile(F.col("tti_ms"), [0.5, 0.95]).alias("_tti"),
                  F.avg("ttar_ms").alias("ttar_avg_ms"),
                  F.percentile(F.col("ttar_ms"), [0.5, 0.95]).alias("_ttar"))
-            .select("dt", "page_url", "view_count", "tti_avg_ms",
+            .select("dt", "hr", "page_url", "view_count", "tti_avg_ms",
                     F.col("_tti")[0].alias("tti_p50_ms"), F.col("_tti")[1].alias("tti_p95_ms"), "ttar_avg_ms",
                     F.col("_ttar")[0].alias("ttar_p50_ms"), F.col("_ttar")[1].alias("ttar_p95_ms")))
 
     readings = read("sensor_reading", ["device_id", "metric", "value"])
     if readings is not None:
         frames["sensor_reading_stats"] = (readings
-            .groupBy("dt", "device_id", "metric")
+            .groupBy("dt", "hr", "device_id", "metric")
             .agg(F.count(F.lit(1)).alias("reading_count"), F.min("value").alias("value_min"),
                  F.max("value").alias("value_max"), F.avg("value").alias("value_avg")))
 
     payments = read("payment", ["amount", "currency", "status"])
     if payments is not None:
         frames["payment_totals"] = (payments
-            .groupBy("dt", "currency", "status")
+            .groupBy("dt", "hr", "currency", "status")
             .agg(F.count(F.lit(1)).alias("payment_count"),
                  F.sum("amount").cast(schemas.AMOUNT_TYPE).alias("total_amount"),
                  F.sum(F.when(F.col("amount").isNull(), 1).otherwise(0)).alias("invalid_amount_count")))
     return frames
 
 
-def write_aggregates(spark: SparkSession, cfg: JobConfig, partitions: Dict[str, List[str]]) -> List[str]:
+def aggregate_table(cfg: JobConfig, spark: SparkSession, name: str) -> str:
+    table = tables.aggregate_table_name(name)
+    schema, partition_cols = schemas.AGGREGATES[name]
+    tables.ensure_table(spark, cfg.catalog, cfg.database, table, tables.aggregate_table_schema(name),
+                        partition_cols, f"{cfg.aggregates_path.rstrip('/')}/{name}", [schema.fields[0].name])
+    return tables.qualified(cfg.catalog, cfg.database, table)
+
+
+def write_aggregates(spark: SparkSession, cfg: JobConfig, groups: Dict[str, List[Tuple[str, str]]]) -> List[str]:
+    """Replaces the touched partitions of each aggregate table in one commit (Iceberg's dynamic partition
+    overwrite), and commits nothing when the recomputed rows equal the stored ones (a rerun)."""
     written = []
-    for name, frame in _aggregate_frames(spark, cfg, partitions).items():
-        schema, partition_cols = schemas.AGGREGATES[name]
-        full = T.StructType(schema.fields + [T.StructField(c, T.StringType(), False) for c in partition_cols])
-        target = f"{cfg.aggregates_path.rstrip('/')}/{name}"
-        write_partitions(_select_schema(frame, full), target, partition_cols, [schema.fields[0].name])
-        written.append(name)
+    for name, frame in _aggregate_frames(spark, cfg, groups).items():
+        target = aggregate_table(cfg, spark, name)
+        _, partition_cols = schemas.AGGREGATES[name]
+        fresh = _select_schema(frame, tables.aggregate_table_schema(name)).persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            keys = fresh.select(*partition_cols).distinct()
+            stored = spark.table(target).join(F.broadcast(keys), list(partition_cols), "left_semi")
+            stored = _select_schema(stored, tables.aggregate_table_schema(name))
+            if fresh.exceptAll(stored).isEmpty() and stored.exceptAll(fresh).isEmpty():
+                LOG.info("%s: the touched partitions are up to date, nothing committed", name)
+            else:
+                fresh.writeTo(target).overwritePartitions()
+                written.append(name)
+        finally:
+            fresh.unpersist()
     return written
 
 
@@ -341,7 +365,7 @@ def write_aggregates(spark: SparkSession, cfg: JobConfig, partitions: Dict[str, 
 def run(spark: SparkSession, cfg: JobConfig) -> Dict[str, object]:
     """Runs one window end to end and returns (and writes) its summary."""
     started = _dt.datetime.now(_dt.timezone.utc)
-    configure_spark(spark)
+    configure_spark(spark, cfg.catalog)
     LOG.info("window %s: %d input path(s)", cfg.window_id, len(cfg.input_paths))
 
     classified = classify(read_lines(spark, cfg.input_paths)).persist(StorageLevel.MEMORY_AND_DISK)
@@ -360,26 +384,25 @@ def run(spark: SparkSession, cfg: JobConfig) -> Dict[str, object]:
                                               for r in samples))
 
         survivors = classified.where(~F.col("is_malformed") & (F.col("rank") == 1))
-        partitions: Dict[str, List[str]] = {}
+        days: Dict[str, Set[str]] = {}
         for row in survivors.select("event_type", "dt").distinct().collect():
-            partitions.setdefault(row["event_type"], []).append(row["dt"])
-        partitions = {t: sorted(d) for t, d in sorted(partitions.items())}
+            days.setdefault(row["event_type"], set()).add(row["dt"])
 
         outcome = {"new": 0, "rewritten": 0, "duplicate": 0}
-        for event_type, dts in partitions.items():
-            counts = curate_event_type(spark, cfg, survivors.where(F.col("event_type") == event_type),
-                                       event_type, dts)
+        hours: Dict[str, List[Tuple[str, str]]] = {}
+        for event_type in sorted(days):
+            counts, type_hours = curate_event_type(spark, cfg, survivors.where(F.col("event_type") == event_type),
+                                                   event_type, sorted(days[event_type]))
             for key in outcome:
                 outcome[key] += counts[key]
+            if type_hours:
+                hours[event_type] = type_hours
     finally:
         classified.unpersist()
 
-    # Partitions that hold the window's events (a partition whose every event was a duplicate of one curated
-    # in a neighbouring day was never created).
-    present = {t: [d for d in dts if path_exists(spark, partition_path(cfg.curated_path, t, d))]
-               for t, dts in partitions.items()}
-    present = {t: dts for t, dts in present.items() if dts}
-    aggregates = write_aggregates(spark, cfg, present) if present else []
+    # Always recomputed (nothing is committed when unchanged), so a rerun after an attempt that died between the
+    # curated merge and the aggregates repairs them.
+    aggregates = write_aggregates(spark, cfg, hours) if hours else []
 
     summary = {
         "window_id": cfg.window_id,
@@ -391,7 +414,7 @@ def run(spark: SparkSession, cfg: JobConfig) -> Dict[str, object]:
         "duplicates_already_curated": outcome["duplicate"],
         "malformed": malformed,
         "records_new": outcome["new"],
-        "curated_partitions": [f"event_type={t}/dt={d}" for t, dts in present.items() for d in dts],
+        "curated_partitions": sorted({f"event_type={t}/dt={d}" for t, hs in hours.items() for d, _ in hs}),
         "aggregates": aggregates,
         "input_paths": len(cfg.input_paths),
         "started_at": started.isoformat(timespec="seconds"),
@@ -413,7 +436,7 @@ def _configure_logging() -> None:
 
 def main(argv: Optional[Sequence[str]] = None, spark: Optional[SparkSession] = None) -> Dict[str, object]:
     """Entry point for Glue and spark-submit: `--window_id W --input_paths P[,P...] | --manifest_uri U
-    --curated_path C --aggregates_path A --summary_uri S [--dedupe_lookback_days N]`."""
+    --curated_path C --aggregates_path A --summary_uri S --database D [--catalog C] [--dedupe_lookback_days N]`."""
     _configure_logging()
     host = runtime.start(list(argv if argv is not None else sys.argv), REQUIRED_ARGS, OPTIONAL_ARGS, spark=spark)
     cfg = load_config(host.args)

@@ -110,14 +110,15 @@ def curated_schema(event_type: str, with_partitions: bool = True) -> T.StructTyp
     return T.StructType(fields)
 
 
-# Aggregate tables: name -> (schema without partition columns, partition columns).
+# Aggregate tables: name -> (schema without partition columns, partition columns). Every aggregate is per UTC hour
+# (`hr`, "HH"), so a window recomputes only the (type, day, hour) groups it touched; percentiles are exact per hour
+# (docs/glue-job.md "Aggregates").
 AGGREGATES = {
     "event_counts_hourly": (
         T.StructType([
-            T.StructField("hr", T.StringType(), False),
             T.StructField("event_count", T.LongType(), False),
         ]),
-        ["event_type", "dt"],
+        ["event_type", "dt", "hr"],
     ),
     "page_view_performance": (
         T.StructType([
@@ -130,7 +131,7 @@ AGGREGATES = {
             T.StructField("ttar_p50_ms", T.DoubleType(), True),
             T.StructField("ttar_p95_ms", T.DoubleType(), True),
         ]),
-        ["dt"],
+        ["dt", "hr"],
     ),
     "sensor_reading_stats": (
         T.StructType([
@@ -141,7 +142,7 @@ AGGREGATES = {
             T.StructField("value_max", T.DoubleType(), True),
             T.StructField("value_avg", T.DoubleType(), True),
         ]),
-        ["dt"],
+        ["dt", "hr"],
     ),
     "payment_totals": (
         T.StructType([
@@ -151,6 +152,6 @@ AGGREGATES = {
             T.StructField("total_amount", AMOUNT_TYPE, True),
             T.StructField("invalid_amount_count", T.LongType(), False),
         ]),
-        ["dt"],
+        ["dt", "hr"],
     ),
 }

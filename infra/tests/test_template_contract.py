@@ -455,14 +455,51 @@ def test_glue_job(template, contracts):
     assert props["ExecutionProperty"]["MaxConcurrentRuns"] == 1
     assert props["DefaultArguments"]["--job-bookmark-option"] == "job-bookmark-disable"
     assert ref_target(props["SecurityConfiguration"]) == "GlueSecurityConfiguration"
-    # Glue's own special parameters (--job-*, --enable-*, --TempDir, --extra-py-files) are not the job's contract.
+    # Glue's own special parameters (--job-*, --enable-*, --TempDir, --extra-py-files, --datalake-formats, --conf) are
+    # not the job's contract.
     custom = {k for k in props["DefaultArguments"]
-              if not k.startswith(("--job-", "--enable-", "--TempDir", "--extra-py-files"))}
+              if not k.startswith(("--job-", "--enable-", "--TempDir", "--extra-py-files", "--datalake-formats",
+                                   "--conf"))}
     assert custom <= set(contracts["glue_args"]), f"arguments not in docs/contracts.md: {custom - set(contracts['glue_args'])}"
     assert "s3://${CuratedBucket}/curated/" == props["DefaultArguments"]["--curated_path"]["Fn::Sub"]
     assert "s3://${CuratedBucket}/aggregates/" == props["DefaultArguments"]["--aggregates_path"]["Fn::Sub"]
     # The job imports tributary_glue; scripts/package-glue.sh --upload puts it where this points.
     assert "s3://${CuratedBucket}/glue/lib/tributary_glue.zip" == props["DefaultArguments"]["--extra-py-files"]["Fn::Sub"]
+    # Curated data in Iceberg tables of the template's database, through the catalog the job names (glue_catalog).
+    assert props["DefaultArguments"]["--datalake-formats"] == "iceberg"
+    assert ref_target(props["DefaultArguments"]["--database"]) == "GlueDatabaseName"
+    conf = props["DefaultArguments"]["--conf"]["Fn::Sub"].split(" --conf ")
+    assert "spark.sql.catalog.glue_catalog.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog" in conf
+    assert "spark.sql.catalog.glue_catalog.io-impl=org.apache.iceberg.aws.s3.S3FileIO" in conf
+    assert "spark.sql.iceberg.vectorization.enabled=false" in conf
+
+
+ICEBERG_TABLE_IDS = ["CuratedPageViewTable", "CuratedSensorReadingTable", "CuratedPaymentTable",
+                     "AggEventCountsHourlyTable", "AggPageViewPerformanceTable", "AggSensorReadingStatsTable",
+                     "AggPaymentTotalsTable"]
+
+
+@pytest.mark.parametrize("table_id", ICEBERG_TABLE_IDS)
+def test_iceberg_tables_live_where_the_job_writes_and_are_maintained(template, table_id):
+    props = template["Resources"][table_id]["Properties"]
+    assert props["OpenTableFormatInput"] == {"IcebergInput": {"MetadataOperation": "CREATE", "Version": "2"}}
+    table_input = props["TableInput"]
+    name = table_input["Name"]
+    location = table_input["StorageDescriptor"]["Location"]["Fn::Sub"]
+    if name.startswith("curated_"):
+        assert location == "s3://${CuratedBucket}/curated/" + name[len("curated_"):]
+        assert [k["Name"] for k in table_input["PartitionKeys"]] == ["dt"]
+    else:
+        assert name.startswith("agg_") and location == "s3://${CuratedBucket}/aggregates/" + name[len("agg_"):]
+        assert [k["Name"] for k in table_input["PartitionKeys"]][-2:] == ["dt", "hr"]
+    optimizers = {o["Properties"]["Type"]: o["Properties"] for _, o in resources_of_type(template, "AWS::Glue::TableOptimizer")
+                  if ref_target(o["Properties"]["TableName"]) == table_id}
+    expected = {"retention", "orphan_file_deletion"} | ({"compaction"} if name.startswith("curated_") else set())
+    assert set(optimizers) == expected
+    retention = optimizers["retention"]["TableOptimizerConfiguration"]["RetentionConfiguration"]["IcebergConfiguration"]
+    assert retention["SnapshotRetentionPeriodInDays"] == 7          # the documented time-travel window
+    for optimizer in optimizers.values():
+        assert ref_target(optimizer["TableOptimizerConfiguration"]["RoleArn"]) == "TableOptimizerRole"
 
 
 def test_glue_security_configuration_encrypts_everything(template):
@@ -503,7 +540,7 @@ def test_glue_failures_alarm(template):
     assert alarm["MetricName"] == "TriggeredRules" and ref_target(alarm["Dimensions"][0]["Value"]) == "GlueJobFailedRule"
 
 
-@pytest.mark.parametrize("table", ["RawEventsTable", "ProcessedEventsTable", "CuratedEventsTable"])
+@pytest.mark.parametrize("table", ["RawEventsTable", "ProcessedEventsTable"])
 def test_catalog_tables_use_partition_projection(template, table):
     table_input = template["Resources"][table]["Properties"]["TableInput"]
     params = table_input["Parameters"]

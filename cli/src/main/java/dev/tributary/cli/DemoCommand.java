@@ -16,7 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--skip-glue", description = "Stop after the transformer: the conservation check then follows "
-            + "every event to processed/ instead of to curated Parquet (faster; no PySpark needed).")
+            + "every event to processed/ instead of to the curated Iceberg tables (faster; no PySpark needed).")
     boolean skipGlue;
 
     // For fault-injection scenarios: e.g. AWS_ENDPOINT_URL=<fault proxy> puts a proxy between the functions and
@@ -174,10 +173,14 @@ final class DemoCommand implements Callable<Integer> {
             List<String> outputIds = processed.processedIds;
             String outputName = "processed";
             if (curated != null) {
-                err.println("ledger     listing curated event ids (Spark reads the curated Parquet)...");
+                err.println("ledger     listing curated event ids (pyiceberg reads the Iceberg tables via the catalog)...");
+                // The checker reads as the operator (the emulator's test credentials), not as the job's role.
+                Map<String, String> operator = Map.of("AWS_ENDPOINT_URL", emulator.endpoint().toString(),
+                        "AWS_REGION", emulator.region().id(), "AWS_ACCESS_KEY_ID", "test",
+                        "AWS_SECRET_ACCESS_KEY", "test");
                 outputIds = new LocalGlueRunner(s3, glue, Files.createTempDirectory("tributary-ledger"),
-                        SamTemplate.locate().getParent().getParent())
-                        .curatedEventIds(URI.create("s3://" + deployment.physicalId("CuratedBucket") + "/curated/"));
+                        SamTemplate.locate().getParent().getParent(), operator)
+                        .curatedEventIds(deployment.physicalId("GlueDatabase"));
                 outputName = "curated";
             }
             EventLedger.Counts ledgerCounts = ledger.reconcile(landed.quarantined, outputIds,

@@ -8,13 +8,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.JobRun;
@@ -23,12 +20,16 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Runs a Glue job run that the orchestrator started in the emulator for real, locally: emulators record
- * {@code StartJobRun} but execute nothing. It reads the run's arguments back with {@code GetJobRun}, copies the named
- * processed partitions out of the emulator's S3, runs {@code glue-job/curate_events.py} under the pinned local
- * PySpark (the Spark of Glue 5.0), and copies curated data, aggregates and the run summary back to the buckets the
- * arguments name, so everything downstream sees what a real run would have written.
+ * {@code StartJobRun} but execute nothing. It reads the run's arguments back with {@code GetJobRun} over the job's
+ * default arguments ({@code GetJob}: run arguments replace defaults, as in Glue), copies the named processed
+ * partitions out of the emulator's S3, and runs {@code glue-job/curate_events.py} under the pinned local PySpark (the
+ * Spark of Glue 5.0) with what Glue adds for the job's {@code --datalake-formats iceberg} and {@code --conf}: the
+ * Iceberg jars and the catalog settings. The job then commits to its Iceberg tables itself, through Iceberg's
+ * GlueCatalog and S3FileIO pointed at the emulator's IAM gate with a session of the job's role: the AWS code path,
+ * each call authorized as the template's {@code GlueJobRole}. The runner uploads only the run summary.
  *
- * <p>Needs {@code GLUE_PYTHON} and {@code SPARK_JAVA_HOME} (scripts/demo.sh sets both via lib.sh).
+ * <p>Needs {@code GLUE_PYTHON}, {@code SPARK_JAVA_HOME}, {@code TRIBUTARY_ICEBERG_JARS} and
+ * {@code ICEBERG_READER_PYTHON} (scripts/demo.sh sets them via lib.sh).
  */
 final class LocalGlueRunner {
     /** What a local run did. */
@@ -38,20 +39,28 @@ final class LocalGlueRunner {
     private final GlueClient glue;
     private final Path workDir;
     private final Path repository;
+    private final Map<String, String> awsEnvironment;
 
-    LocalGlueRunner(S3Client s3, GlueClient glue, Path workDir, Path repository) {
+    /**
+     * @param s3             client for the runner's own copies (inputs, summary), as the job's role
+     * @param awsEnvironment region, {@code AWS_ENDPOINT_URL} and credentials the job's process calls AWS with
+     */
+    LocalGlueRunner(S3Client s3, GlueClient glue, Path workDir, Path repository, Map<String, String> awsEnvironment) {
         this.s3 = s3;
         this.glue = glue;
         this.workDir = workDir;
         this.repository = repository;
+        this.awsEnvironment = Map.copyOf(awsEnvironment);
     }
 
     /** Whether the local Glue runtime is installed (scripts/demo.sh installs it). */
     static boolean available() {
         String python = System.getenv("GLUE_PYTHON");
         String java = System.getenv("SPARK_JAVA_HOME");
+        String reader = System.getenv("ICEBERG_READER_PYTHON");
         return python != null && Files.isExecutable(Path.of(python)) && java != null
-                && Files.isExecutable(Path.of(java, "bin", "java"));
+                && Files.isExecutable(Path.of(java, "bin", "java")) && System.getenv("TRIBUTARY_ICEBERG_JARS") != null
+                && reader != null && Files.isExecutable(Path.of(reader));
     }
 
     Outcome run(String jobName, String runId) {
@@ -59,13 +68,16 @@ final class LocalGlueRunner {
     }
 
     /**
-     * Runs the job; with {@code failMidway} the run dies after its first curated partition reached S3, before the
-     * rest, the aggregates and the summary: what a Glue worker lost mid-write leaves behind, for the retry to merge.
+     * Runs the job; with {@code failMidway} the run is reported failed after its table commits landed but before its
+     * summary: what a Glue worker lost between the job's last commit and its end leaves behind, for the retry to
+     * find (every event already curated by the same window: nothing committed twice).
      */
     Outcome run(String jobName, String runId, boolean failMidway) {
         long started = System.nanoTime();
         JobRun run = glue.getJobRun(b -> b.jobName(jobName).runId(runId)).jobRun();
-        Map<String, String> arguments = new LinkedHashMap<>(run.arguments());
+        Map<String, String> arguments = new LinkedHashMap<>(glue.getJob(b -> b.jobName(jobName)).job()
+                .defaultArguments());
+        arguments.putAll(run.arguments());
         List<String> inputs = new ArrayList<>();
         if (arguments.containsKey("--input_paths")) {
             inputs.addAll(List.of(arguments.get("--input_paths").split(",")));
@@ -79,12 +91,7 @@ final class LocalGlueRunner {
         for (String input : inputs) {
             localInputs.add(download(URI.create(input.strip()), runDir.resolve("in")).toUri().toString());
         }
-        URI curated = URI.create(arguments.get("--curated_path"));
-        URI aggregates = URI.create(arguments.get("--aggregates_path"));
         URI summary = URI.create(arguments.get("--summary_uri"));
-        // Curated data merges with what earlier windows wrote: start from the emulator's copy.
-        Path localCurated = download(curated, runDir.resolve("state"));
-        Path localAggregates = runDir.resolve("state").resolve(aggregates.getHost()).resolve(key(aggregates));
         Path localSummary = runDir.resolve("summary.json");
 
         List<String> command = new ArrayList<>(List.of(System.getenv("GLUE_PYTHON"),
@@ -92,23 +99,22 @@ final class LocalGlueRunner {
                 "--JOB_NAME", jobName,
                 "--window_id", arguments.getOrDefault("--window_id", runId),
                 "--input_paths", String.join(",", localInputs),
-                "--curated_path", localCurated.toUri().toString(),
-                "--aggregates_path", localAggregates.toUri().toString(),
+                "--curated_path", arguments.get("--curated_path"),
+                "--aggregates_path", arguments.get("--aggregates_path"),
+                "--database", arguments.get("--database"),
                 "--summary_uri", localSummary.toString()));
+        Map<String, String> environment = new LinkedHashMap<>(awsEnvironment);
+        environment.put("PYSPARK_SUBMIT_ARGS", GlueSparkSettings.submitArguments(arguments,
+                System.getenv("TRIBUTARY_ICEBERG_JARS"), awsEnvironment));
         Path log = runDir.resolve("spark.log");
-        int exit = exec(command, log);
+        int exit = exec(command, log, environment);
         boolean succeeded = exit == 0 && Files.exists(localSummary);
-        JsonNode summaryJson = null;
         if (succeeded && failMidway) {
-            Path firstPartition = firstPartition(localCurated);
-            mirror(firstPartition, URI.create(curated.toString().replaceAll("/?$", "/")
-                    + localCurated.relativize(firstPartition).toString().replace('\\', '/') + "/"));
             return new Outcome(false, null, (System.nanoTime() - started) / 1e9,
-                    "injected failure after writing " + localCurated.relativize(firstPartition));
+                    "injected failure after the run's table commits, before its summary");
         }
+        JsonNode summaryJson = null;
         if (succeeded) {
-            mirror(localCurated, curated);
-            mirror(localAggregates, aggregates);
             byte[] summaryBytes = readAll(localSummary);
             s3.putObject(b -> b.bucket(summary.getHost()).key(key(summary)), RequestBody.fromBytes(summaryBytes));
             summaryJson = parse(summaryBytes);
@@ -117,26 +123,20 @@ final class LocalGlueRunner {
     }
 
     /**
-     * Every {@code event_id} in the curated Parquet under {@code curated} ({@code s3://bucket/prefix/}), one entry
-     * per row, read by Spark outside the job's own code ({@code glue-job/tools/curated_event_ids.py}): the
-     * conservation checker's view of what was curated.
+     * Every {@code event_id} in the curated Iceberg tables of the catalog database {@code database}, one entry per
+     * row, read outside the job's code and engine ({@code glue-job/tools/curated_event_ids.py}: pyiceberg through
+     * the Glue Data Catalog and S3): the conservation checker's view of what was curated.
      */
-    List<String> curatedEventIds(URI curated) {
+    List<String> curatedEventIds(String database) {
         try {
             Path dir = Files.createTempDirectory(workDir, "curated-ids");
-            Path table = download(curated, dir.resolve("table"));
-            try (Stream<Path> files = Files.walk(table)) {
-                if (files.noneMatch(f -> f.getFileName().toString().endsWith(".parquet"))) {
-                    return List.of(); // Spark cannot infer the schema of an empty table
-                }
-            }
             Path ids = dir.resolve("event_ids.txt");
-            int exit = exec(List.of(System.getenv("GLUE_PYTHON"),
-                    repository.resolve("glue-job/tools/curated_event_ids.py").toString(),
-                    table.toString(), ids.toString()), dir.resolve("spark.log"));
+            int exit = exec(List.of(System.getenv("ICEBERG_READER_PYTHON"),
+                    repository.resolve("glue-job/tools/curated_event_ids.py").toString(), database, ids.toString()),
+                    dir.resolve("reader.log"), awsEnvironment);
             if (exit != 0) {
                 throw new IllegalStateException("listing curated event ids failed (exit " + exit + "), see "
-                        + dir.resolve("spark.log"));
+                        + dir.resolve("reader.log"));
             }
             return Files.readAllLines(ids);
         } catch (IOException e) {
@@ -144,22 +144,13 @@ final class LocalGlueRunner {
         }
     }
 
-    /** The first directory (in name order) that holds Parquet files: one partition of the table. */
-    private static Path firstPartition(Path table) {
-        try (Stream<Path> files = Files.walk(table)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).map(Path::getParent)
-                    .sorted().findFirst()
-                    .orElseThrow(() -> new IllegalStateException("the run wrote no curated partition"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private int exec(List<String> command, Path log) {
+    private int exec(List<String> command, Path log, Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(repository.resolve("glue-job").toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+        builder.environment().putAll(environment);
         String javaHome = System.getenv("SPARK_JAVA_HOME");
         builder.environment().put("JAVA_HOME", javaHome);
         builder.environment().put("PATH", javaHome + "/bin:" + System.getenv("PATH"));
@@ -199,38 +190,6 @@ final class LocalGlueRunner {
             throw new UncheckedIOException(e);
         }
         return target;
-    }
-
-    /**
-     * Copies a local directory tree to {@code s3://bucket/prefix} (skipping Spark's checksum and marker files), and
-     * deletes the objects in each uploaded directory that the tree no longer has: Spark's partition overwrite
-     * replaces a partition's part files with new names, and copying alone would leave the old ones beside them,
-     * every row of that partition twice.
-     */
-    void mirror(Path dir, URI target) {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        Map<String, Set<String>> keysByDirectory = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(".crc") || name.startsWith("_") || name.startsWith(".")) {
-                    continue;
-                }
-                String key = key(target) + dir.relativize(file).toString().replace('\\', '/');
-                s3.putObject(b -> b.bucket(target.getHost()).key(key), RequestBody.fromFile(file));
-                keysByDirectory.computeIfAbsent(key.substring(0, key.lastIndexOf('/') + 1), k -> new HashSet<>())
-                        .add(key);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        keysByDirectory.forEach((prefix, uploaded) -> s3.listObjectsV2Paginator(b -> b.bucket(target.getHost())
-                        .prefix(prefix).delimiter("/")).contents().stream()
-                .map(S3Object::key)
-                .filter(key -> !uploaded.contains(key))
-                .forEach(stale -> s3.deleteObject(b -> b.bucket(target.getHost()).key(stale))));
     }
 
     private JsonNode readJson(URI uri) {

@@ -101,7 +101,7 @@ final class PipelineStages {
     enum GlueFault {
         /** None. */
         NONE,
-        /** The first run writes one curated partition, then fails (no summary, state FAILED). */
+        /** The first run commits its tables, then fails before its summary (state FAILED). */
         RUN_FAILS_MIDWAY,
         /** The first run succeeds but its state-change event never arrives. */
         STATE_EVENT_LOST
@@ -128,7 +128,9 @@ final class PipelineStages {
         List<LocalGlueRunner.Outcome> outcomes = new ArrayList<>();
         // The runner reads the job's inputs and writes its outputs on the job's behalf: as the Glue job's role.
         S3Client jobRole = deployment.serviceRoleClients("GlueJobRole", "glue-job").s3();
-        LocalGlueRunner runner = new LocalGlueRunner(jobRole, glue, workDir, repository);
+        // The job's own process calls the Glue Data Catalog and S3 (Iceberg commits) as the role too.
+        LocalGlueRunner runner = new LocalGlueRunner(jobRole, glue, workDir, repository,
+                deployment.serviceRoleEnvironment("GlueJobRole", "glue-job-spark"));
         boolean faultPending = fault != GlueFault.NONE;
         for (int round = 0; round < 5; round++) {
             List<String> started = new ArrayList<>(runIds(job));

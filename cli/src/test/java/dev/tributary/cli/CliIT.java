@@ -79,7 +79,7 @@ class CliIT {
             long valid = Long.parseLong(run.output().replaceAll("(?s).*raw\\s+([0-9,]+) records.*", "$1")
                     .replace(",", ""));
             assertThat(run.output()).containsPattern("curated\\s+" + String.format("%,d", valid) + " records, Glue run \\S+ SUCCEEDED")
-                    .contains("curated/event_type=sensor_reading/", "aggregates/page_view_performance/");
+                    .contains("curated/sensor_reading/", "aggregates/page_view_performance/");
         }
     }
 

@@ -9,9 +9,10 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The Glue stage going wrong end to end, with the per-event ledger reading the curated Parquet afterwards: a run
- * that dies after writing one partition (the orchestrator retries the window; the job merges with what the dead
- * run left), and a run whose state-change event never arrives (the next tick reconciles it with GetJobRun).
+ * The Glue stage going wrong end to end, with the per-event ledger reading the curated Iceberg tables afterwards
+ * (pyiceberg): a run that dies after its table commits but before its summary (the orchestrator retries the window;
+ * the retry finds every event already curated by the same window and commits nothing twice), and a run whose
+ * state-change event never arrives (the next tick reconciles it with GetJobRun).
  * Needs the local Glue runtime, which scripts/test.sh installs (GLUE_PYTHON, SPARK_JAVA_HOME).
  */
 class GlueRecoveryIT {
@@ -20,9 +21,9 @@ class GlueRecoveryIT {
     void demo_whenTheFirstRunFailsMidWrite_theRetryCuratesEachEventOnce() {
         String output = demo("RUN_FAILS_MIDWAY");
 
-        assertThat(output).containsPattern("Glue run \\S+ FAILED \\(log: injected failure after writing event_type=");
-        // The retry rewrote the dead run's partition with new part files: the ledger (in demo()) finds each of its
-        // events once, so the dead run's files are gone, not beside the new ones.
+        assertThat(output).containsPattern("Glue run \\S+ FAILED \\(log: injected failure after the run's table "
+                + "commits, before its summary\\)");
+        // The retry met the dead run's commits: the ledger (in demo()) finds each event once, not twice.
         assertThat(output).containsPattern("Glue run \\S+ SUCCEEDED");
     }
 

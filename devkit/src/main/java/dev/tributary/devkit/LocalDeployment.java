@@ -63,6 +63,11 @@ public final class LocalDeployment {
         Map<String, String> parameters = new LinkedHashMap<>(template.parameterDefaults());
         parameters.putAll(overrides);
         parameters.put("NamePrefix", namePrefix);
+        if (template.parameterDefaults().containsKey("GlueDatabaseName") && !overrides.containsKey("GlueDatabaseName")) {
+            // One emulator serves many deployments: a catalog database of its own per deployment, as its buckets
+            // are its own through NamePrefix (the job's Iceberg tables are found by database and name).
+            parameters.put("GlueDatabaseName", namePrefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_"));
+        }
         parameters.put("AwsEndpointUrl", ""); // functions run in the runner's JVM, which sets the endpoint itself
         parameters.put("AWS::Region", emulator.region().id());
         parameters.put("AWS::AccountId", ACCOUNT);
@@ -196,6 +201,14 @@ public final class LocalDeployment {
             return;
         }
         try (GlueClient glue = clients.configure(GlueClient.builder()).build()) {
+            for (SamTemplate.Resource database : template.resources("AWS::Glue::Database")) {
+                // The catalog database the job's Iceberg tables are registered in. The tables themselves are not
+                // created here: Glue writes Iceberg metadata for OpenTableFormatInput, the emulator does not, so the
+                // job creates them on first use with the same definition (docs/glue-job.md "Running locally").
+                String name = String.valueOf(SamTemplate.map(props(database).get("DatabaseInput")).get("Name"));
+                glue.createDatabase(b -> b.databaseInput(d -> d.name(name)));
+                physicalIds.put(database.logicalId(), name);
+            }
             for (SamTemplate.Resource job : jobs) {
                 Map<String, Object> p = props(job);
                 String name = name(job);
@@ -312,6 +325,16 @@ public final class LocalDeployment {
      * runner that does that service's reads and writes on its behalf, so they are authorized as the role.
      */
     public AwsClientFactory serviceRoleClients(String roleLogicalId, String sessionName) {
+        return new AwsClientFactory(dev.tributary.common.aws.AwsSettings.fromEnv(
+                new dev.tributary.common.config.Env(serviceRoleEnvironment(roleLogicalId, sessionName))));
+    }
+
+    /**
+     * The AWS environment of a new session of a service role (region, {@code AWS_ENDPOINT_URL} = the IAM gate,
+     * the session's credentials), known to the gate: for a local runner that starts a process doing that service's
+     * calls (the Glue job under local Spark), so they are authorized as the role.
+     */
+    public Map<String, String> serviceRoleEnvironment(String roleLogicalId, String sessionName) {
         RolePrincipal session = TemplateRoles.session(roleLogicalId, arn(roleLogicalId),
                 resolvedProperties(roleLogicalId), sessionName, ACCOUNT);
         gate.register(session);
@@ -319,7 +342,7 @@ public final class LocalDeployment {
         Map<String, String> env = new LinkedHashMap<>(emulator.functionEnvironment());
         env.put("AWS_ENDPOINT_URL", gate.endpoint().toString());
         env.putAll(session.credentials().environment());
-        return new AwsClientFactory(dev.tributary.common.aws.AwsSettings.fromEnv(new dev.tributary.common.config.Env(env)));
+        return env;
     }
 
     /** The gate that authorizes this deployment's functions. */

@@ -246,14 +246,39 @@ public final class RequestActions {
         return "arn:aws:kinesis:" + region + ":" + account + ":stream/" + required(json, "StreamName", "Kinesis");
     }
 
-    /** Glue job operations on {@code arn:aws:glue:REGION:ACCOUNT:job/NAME} (Glue's resource ARNs). */
+    /**
+     * Glue job operations on {@code arn:aws:glue:REGION:ACCOUNT:job/NAME}, and the Data Catalog operations Iceberg's
+     * GlueCatalog makes. Glue's "Specifying AWS Glue resource ARNs": "GetTable requires permissions on the catalog,
+     * the database and the table" (likewise CreateTable, UpdateTable, DeleteTable); GetTables on the catalog, the
+     * database and every table in it ({@code table/DB/*}); GetDatabase on the catalog and the database.
+     */
     private List<IamAction> glue(String operation, JsonNode json) {
+        String catalog = "arn:aws:glue:" + region + ":" + account + ":catalog";
         return switch (operation) {
             case "StartJobRun", "GetJobRun", "GetJobRuns", "BatchStopJobRun", "GetJob" -> List.of(IamAction.direct(
                     "glue:" + operation,
                     "arn:aws:glue:" + region + ":" + account + ":job/" + required(json, "JobName", "Glue " + operation)));
+            case "GetDatabase" -> catalogActions(operation, catalog, required(json, "Name", "Glue " + operation), null);
+            case "GetTables" -> catalogActions(operation, catalog,
+                    required(json, "DatabaseName", "Glue " + operation), "*");
+            case "GetTable", "DeleteTable" -> catalogActions(operation, catalog,
+                    required(json, "DatabaseName", "Glue " + operation), required(json, "Name", "Glue " + operation));
+            case "CreateTable", "UpdateTable" -> catalogActions(operation, catalog,
+                    required(json, "DatabaseName", "Glue " + operation),
+                    required(json.path("TableInput"), "Name", "Glue " + operation + " TableInput"));
             default -> throw new UnmappedRequestException("no IAM mapping for Glue " + operation);
         };
+    }
+
+    private List<IamAction> catalogActions(String operation, String catalog, String database, String table) {
+        String prefix = catalog.substring(0, catalog.length() - "catalog".length());
+        List<IamAction> actions = new ArrayList<>();
+        actions.add(IamAction.direct("glue:" + operation, catalog));
+        actions.add(IamAction.direct("glue:" + operation, prefix + "database/" + database));
+        if (table != null) {
+            actions.add(IamAction.direct("glue:" + operation, prefix + "table/" + database + "/" + table));
+        }
+        return actions;
     }
 
     /** SSM parameters: {@code arn:aws:ssm:REGION:ACCOUNT:parameter/NAME} (the name's leading slash is the ARN's). */

@@ -68,6 +68,37 @@ class TemplatePermissionsIT {
     }
 
     @Nested
+    class IcebergCatalog {
+        private final String prefix = "arn:aws:glue:" + deployment.region() + ":123456789012:"; // LocalDeployment's account
+
+        @Test
+        void authorize_whenGlueJobCommitsItsOwnTables_isAllowedAndNothingElseInTheCatalog() {
+            RolePrincipal job = deployment.roleSession("GlueJobRole");
+            String database = deployment.physicalId("GlueDatabase");
+            for (String resource : new String[] {prefix + "catalog", prefix + "database/" + database,
+                    prefix + "table/" + database + "/curated_page_view"}) {
+                assertThat(allowed(job, "glue:UpdateTable", resource)).as(resource).isTrue();
+                assertThat(allowed(job, "glue:GetTable", resource)).as(resource).isTrue();
+                assertThat(allowed(job, "glue:CreateTable", resource)).as(resource).isTrue();
+                assertThat(allowed(job, "glue:DeleteTable", resource)).as(resource).isFalse();
+            }
+            assertThat(allowed(job, "glue:UpdateTable", prefix + "table/other_db/curated_page_view")).isFalse();
+            assertThat(allowed(job, "glue:CreateDatabase", prefix + "database/" + database)).isFalse();
+        }
+
+        @Test
+        void authorize_whenTableOptimizersRewriteTheTables_stayInsideTheCuratedAndAggregatePrefixes() {
+            RolePrincipal optimizer = deployment.roleSession("TableOptimizerRole");
+            assertThat(allowed(optimizer, "s3:PutObject", curated + "/curated/page_view/data/dt=2026-11-22/p.parquet"))
+                    .isTrue();
+            assertThat(allowed(optimizer, "s3:DeleteObject", curated + "/aggregates/payment_totals/metadata/m.json"))
+                    .isTrue();
+            assertThat(allowed(optimizer, "s3:PutObject", curated + "/glue/lib/tributary_glue.zip")).isFalse();
+            assertThat(allowed(optimizer, "s3:GetObject", processed + "/processed/a.jsonl.gz")).isFalse();
+        }
+    }
+
+    @Nested
     class DataBoundaries {
         @Test
         void authorize_whenFunctionsReachOutsideTheirStage_isDenied() {
