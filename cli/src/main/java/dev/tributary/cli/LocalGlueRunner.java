@@ -128,17 +128,29 @@ final class LocalGlueRunner {
      * the Glue Data Catalog and S3): the conservation checker's view of what was curated.
      */
     List<String> curatedEventIds(String database) {
+        return readCurated(database, "curated_event_ids.py");
+    }
+
+    /**
+     * Every distinct string value in the curated tables of {@code database} (columns and nested fields), each as a
+     * JSON string, read through the catalog by pyiceberg ({@code glue-job/tools/curated_values.py}).
+     */
+    List<String> curatedStrings(String database) {
+        return readCurated(database, "curated_values.py");
+    }
+
+    private List<String> readCurated(String database, String tool) {
         try {
-            Path dir = Files.createTempDirectory(workDir, "curated-ids");
-            Path ids = dir.resolve("event_ids.txt");
+            Path dir = Files.createTempDirectory(workDir, "curated-read");
+            Path lines = dir.resolve("lines.txt");
             int exit = exec(List.of(System.getenv("ICEBERG_READER_PYTHON"),
-                    repository.resolve("glue-job/tools/curated_event_ids.py").toString(), database, ids.toString()),
+                    repository.resolve("glue-job/tools/" + tool).toString(), database, lines.toString()),
                     dir.resolve("reader.log"), awsEnvironment);
             if (exit != 0) {
-                throw new IllegalStateException("listing curated event ids failed (exit " + exit + "), see "
-                        + dir.resolve("reader.log"));
+                throw new IllegalStateException("reading the curated tables (" + tool + ") failed (exit " + exit
+                        + "), see " + dir.resolve("reader.log"));
             }
-            return Files.readAllLines(ids);
+            return Files.readAllLines(lines);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

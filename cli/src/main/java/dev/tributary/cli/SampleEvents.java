@@ -44,11 +44,18 @@ final class SampleEvents {
         String id = new UUID(random.nextLong(), random.nextLong()).toString();
         String time = now.minusSeconds(random.nextInt(2 * 3600)).toString();
         return switch (random.nextInt(3)) {
+            // Personal data where real producers put it: ids, a user agent, an e-mail address in a query string (a
+            // sign-up link), a search engine's query in the referrer (docs/transformer.md, PII policy).
             case 0 -> envelope(id, "page_view", time, "{\"page_url\":\"https://shop.example.com"
-                    + PAGES[random.nextInt(PAGES.length)] + "?ref=" + random.nextInt(100) + "\",\"tti_ms\":"
+                    + PAGES[random.nextInt(PAGES.length)] + "?ref=" + random.nextInt(100)
+                    + (random.nextInt(5) == 0 ? "&email=shopper" + random.nextInt(5000) + "%40example.org" : "")
+                    + "\",\"tti_ms\":"
                     + (300 + random.nextInt(4000)) + ",\"ttar_ms\":" + (50 + random.nextInt(900))
                     + ",\"user_id\":\"u-" + random.nextInt(5000) + "\",\"session_id\":\"s-" + random.nextInt(100000)
-                    + "\",\"user_agent\":\"" + AGENTS[random.nextInt(AGENTS.length)] + "\"}");
+                    + "\",\"user_agent\":\"" + AGENTS[random.nextInt(AGENTS.length)] + "\""
+                    + (random.nextInt(3) == 0 ? ",\"referrer\":\"https://search.example.net/search?q=running+shoes+"
+                            + random.nextInt(50) + "&uid=r" + random.nextInt(90000) + "\"" : "")
+                    + "}");
             case 1 -> envelope(id, "sensor_reading", time, "{\"device_id\":\"sensor-" + random.nextInt(50)
                     + "\",\"metric\":\"" + METRICS[random.nextInt(METRICS.length)] + "\",\"value\":"
                     + (random.nextInt(10000) / 100.0 - 20) + ",\"unit\":\"si\",\"firmware\":\"2.4." + random.nextInt(9)
