@@ -162,7 +162,9 @@ use_emulator() {
 find_rie_in_tools() {
   local arch
   case "$(uname -m)" in aarch64|arm64) arch=arm64 ;; *) arch=x86_64 ;; esac
-  ls "$TOOLS_DIR"/infra*/lib/python3*/site-packages/samcli/local/rapid/aws-lambda-rie-"$arch" 2>/dev/null | head -1
+  # `|| true`: on a fresh clone nothing matches yet, and under `set -o pipefail` ls's failure would end the caller.
+  ls "$TOOLS_DIR"/infra*/lib/python3*/site-packages/samcli/local/rapid/aws-lambda-rie-"$arch" 2>/dev/null | head -1 \
+    || true
 }
 ensure_rie() {
   if [ -n "${AWS_LAMBDA_RIE:-}" ] && [ -x "$AWS_LAMBDA_RIE" ]; then
