@@ -1,0 +1,190 @@
+"""Scale benchmark of the curation job on Iceberg: W windows of one day through the real job, per window the
+bytes it wrote (new S3 objects under the tables), the bytes its Spark stages read and its seconds, then a linear fit
+of each against the window index.
+
+    python bench_iceberg.py --endpoint http://127.0.0.1:PORT [--windows 48] [--events 1500] [--seed 7]
+
+Run by scripts/bench-iceberg.sh (a moto server of its own, the Iceberg jars, local[2] Spark). Each window holds
+`--events` events of three types spread over its half hour of the day, plus 2% late events of earlier half hours
+and 1% producer retries of events an earlier window curated, like the issue's experiment.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+GLUE_JOB = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(GLUE_JOB))
+sys.path.insert(0, str(GLUE_JOB / "tests"))
+
+DAY = "2026-11-22"
+
+
+def fit(xs, ys):
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else 0.0
+    intercept = my - slope * mx
+    ss_tot = sum((y - my) ** 2 for y in ys)
+    ss_res = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys))
+    return intercept, slope, (1 - ss_res / ss_tot) if ss_tot else 1.0
+
+
+def _bytes(value) -> int:
+    """A Spark SQL metric value: a plain number, or a size with a unit ("total (min, med, max)\n1.2 MiB (...)")."""
+    text = str(value).strip()
+    if re.fullmatch(r"[0-9]+", text):
+        return int(text)
+    match = re.search(r"([0-9.]+)\s*(B|KiB|MiB|GiB)", text)
+    if not match:
+        return 0
+    return int(float(match.group(1)) * {"B": 1, "KiB": 1024, "MiB": 1024 ** 2, "GiB": 1024 ** 3}[match.group(2)])
+
+
+def make_event(rng, event_id, when):
+    kind = rng.choice(["page_view", "sensor_reading", "payment"])
+    payload = {
+        "page_view": lambda: {"page_url": f"https://shop.example/p/{rng.randint(1, 40)}", "tti_ms": rng.randint(80, 6000),
+                              "ttar_ms": rng.randint(5, 900)},
+        "sensor_reading": lambda: {"device_id": f"dev-{rng.randint(1, 30)}", "metric": "temperature",
+                                   "value": round(rng.uniform(-20, 40), 2)},
+        "payment": lambda: {"transaction_id": event_id, "amount": f"{rng.randint(1, 50000) / 100:.2f}",
+                            "currency": rng.choice(["EUR", "USD"]), "status": "captured"},
+    }[kind]()
+    ms = int(time.mktime(time.strptime(when, "%Y-%m-%dT%H:%M:%S")) * 1000)
+    return {"event_id": event_id, "event_type": kind, "event_time": when + "Z", "event_time_ms": ms,
+            "source": "bench", "schema_version": 1, "payload": payload}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--endpoint", required=True)
+    parser.add_argument("--windows", type=int, default=48)
+    parser.add_argument("--events", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--budget-minutes", type=float, default=0,
+                        help="stop after the window that crosses this many minutes and fit what ran (0: no limit)")
+    args = parser.parse_args(argv)
+
+    import boto3
+    from pyspark.sql import SparkSession
+
+    from conftest import BUCKET, REGION, iceberg_settings
+    from tributary_glue import job
+
+    os.environ.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_REGION=REGION)
+    s3 = boto3.client("s3", endpoint_url=args.endpoint, region_name=REGION)
+    glue = boto3.client("glue", endpoint_url=args.endpoint, region_name=REGION)
+    try:
+        s3.create_bucket(Bucket=BUCKET)
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    database = "bench_" + uuid.uuid4().hex[:8]
+    glue.create_database(DatabaseInput={"Name": database})
+    builder = SparkSession.builder.master("local[2]").appName("bench-iceberg")
+    for key, value in {**iceberg_settings(args.endpoint), "spark.sql.shuffle.partitions": "2",
+                       # the UI's REST API serves the SQL metrics bytes read are taken from
+                       "spark.ui.enabled": "true", "spark.ui.port": "0", "spark.driver.memory": "2g",
+                       "spark.sql.session.timeZone": "UTC"}.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    api = f"{spark.sparkContext.uiWebUrl}/api/v1/applications/{spark.sparkContext.applicationId}"
+
+    def object_sizes():
+        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=database + "/")
+        return {o["Key"]: o["Size"] for page in pages for o in page.get("Contents", [])}
+
+    def table_bytes_planned():
+        """Per SQL execution, the bytes of the Iceberg data files its scans planned (Iceberg's `total file size`
+        scan metric "total data file size (bytes)", an upper bound of what was read: only the projected columns' pages are fetched)."""
+        with urllib.request.urlopen(f"{api}/sql?details=true&length=100000") as response:
+            executions = json.load(response)
+        planned = {}
+        for execution in executions:
+            total = 0
+            for node in execution.get("nodes", []):
+                for metric in node.get("metrics", []):
+                    if "total data file size" in metric.get("name", "").lower():
+                        total += _bytes(metric.get("value", "0"))
+            planned[execution["id"]] = total
+        return planned
+
+    rng = random.Random(args.seed)
+    work = Path(tempfile.mkdtemp(prefix="bench-iceberg-"))
+    curated_ids, rows, total_events = [], [], 0
+    step_minutes = 24 * 60 // args.windows
+    print(f"bench: {args.windows} windows of {args.events} events, database {database}", flush=True)
+    bench_started = time.monotonic()
+    for w in range(args.windows):
+        if args.budget_minutes and time.monotonic() - bench_started > args.budget_minutes * 60:
+            print(f"budget of {args.budget_minutes} min used: stopping after {w} of {args.windows} windows", flush=True)
+            break
+        start = w * step_minutes
+        events = []
+        for i in range(args.events):
+            minute = start + rng.randrange(step_minutes)
+            if w and rng.random() < 0.02:            # late: an earlier part of the day
+                minute = rng.randrange(start)
+            when = f"{DAY}T{minute // 60:02d}:{minute % 60:02d}:{rng.randrange(60):02d}"
+            events.append(make_event(rng, f"w{w}-{i}", when))
+        retries = [dict(e) for e in rng.sample(curated_ids, min(len(curated_ids), args.events // 100))]
+        prefix = work / "processed" / f"w{w}"
+        prefix.mkdir(parents=True)
+        with gzip.open(prefix / "part.jsonl.gz", "wt", encoding="utf-8") as out:
+            for record in events + retries:
+                out.write(json.dumps(record) + "\n")
+        before_objects, before_planned = object_sizes(), table_bytes_planned()
+        started = time.monotonic()
+        summary = job.main(["bench", "--window_id", f"w-{w:03d}", "--input_paths", str(prefix),
+                            "--curated_path", f"s3://{BUCKET}/{database}/curated",
+                            "--aggregates_path", f"s3://{BUCKET}/{database}/aggregates",
+                            "--database", database, "--summary_uri", str(work / f"summary-{w}.json")], spark=spark)
+        seconds = time.monotonic() - started
+        after_objects, after_planned = object_sizes(), table_bytes_planned()
+        written = sum(size for key, size in after_objects.items() if key not in before_objects)
+        read = sum(b for eid, b in after_planned.items() if eid not in before_planned)
+        assert summary["records_new"] == len(events) and summary["duplicates_already_curated"] == len(retries), summary
+        curated_ids += events
+        total_events += len(events)
+        rows.append((w, written, read, seconds))
+        print(f"window {w:3d}: wrote {written / 1e6:8.3f} MB, read {read / 1e6:8.3f} MB, {seconds:6.1f} s, "
+              f"+{summary['records_new']} new, {summary['duplicates_already_curated']} retries dropped", flush=True)
+
+    counted = spark.sql(f"SELECT count(*) n, count(DISTINCT event_id) d FROM (SELECT event_id FROM "
+                        f"glue_catalog.{database}.curated_page_view UNION ALL SELECT event_id FROM "
+                        f"glue_catalog.{database}.curated_sensor_reading UNION ALL SELECT event_id FROM "
+                        f"glue_catalog.{database}.curated_payment)").first()
+    assert counted["n"] == counted["d"] == total_events, (counted, total_events)
+    xs = [r[0] for r in rows]
+    print(f"\nexactly once: {counted['n']:,} rows = {total_events:,} distinct events")
+    for label, index, unit, scale in (("bytes written", 1, "MB", 1e6), ("bytes read", 2, "MB", 1e6),
+                                      ("seconds", 3, "s", 1.0)):
+        ys = [r[index] / scale for r in rows]
+        # window 0 also creates the seven tables: the fit is over the steady state, windows 1..W-1
+        intercept, slope, r2 = fit(xs[1:], ys[1:]) if len(xs) > 2 else fit(xs, ys)
+        ratio = slope / intercept * 100 if intercept else float("nan")
+        print(f"{label:14s} per window = {intercept:.3f} {unit} + {slope:.4f} {unit} x window  "
+              f"(slope {ratio:+.2f}% of intercept, r2 {r2:.3f}); first {ys[0]:.3f}, last {ys[-1]:.3f} "
+              f"(last/second {ys[-1] / ys[1] if len(ys) > 1 and ys[1] else float('nan'):.2f})")
+    final = sum(object_sizes().values())
+    new_bytes = sum(r[1] for r in rows)
+    data = sum(s for k, s in object_sizes().items() if "/data/" in k and "/curated/" in k)
+    print(f"write amplification (all bytes written / curated data bytes): {new_bytes / data:.2f}; "
+          f"stored {final / 1e6:.1f} MB")
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main()
