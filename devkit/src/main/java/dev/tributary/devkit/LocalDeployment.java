@@ -279,10 +279,21 @@ public final class LocalDeployment {
                 SamTemplate.map(props(template.resource(functionLogicalId)).get("Environment")).get("Variables"));
         Map<String, String> env = new LinkedHashMap<>();
         environment.forEach((k, v) -> env.put(k, String.valueOf(v)));
-        env.putAll(emulator.functionEnvironment());
-        env.put("AWS_ENDPOINT_URL", gate.endpoint().toString());
-        env.putAll(session(functionLogicalId).credentials().environment());
+        env.putAll(sessionEnvironment(session(functionLogicalId)));
         return env;
+    }
+
+    /** What Lambda (or Glue) gives a process running as {@code session}: the region, the gate, the credentials. */
+    private Map<String, String> sessionEnvironment(RolePrincipal session) {
+        Map<String, String> env = new LinkedHashMap<>(emulator.functionEnvironment());
+        env.put("AWS_ENDPOINT_URL", gate.endpoint().toString());
+        env.putAll(session.credentials().environment());
+        return env;
+    }
+
+    private static AwsClientFactory clientsFor(Map<String, String> environment) {
+        return new AwsClientFactory(dev.tributary.common.aws.AwsSettings.fromEnv(
+                new dev.tributary.common.config.Env(environment)));
     }
 
     /**
@@ -290,8 +301,7 @@ public final class LocalDeployment {
      * the function's behalf (reading the Kinesis stream, sending on-failure records).
      */
     public AwsClientFactory functionClients(String functionLogicalId) {
-        return new AwsClientFactory(dev.tributary.common.aws.AwsSettings.fromEnv(
-                new dev.tributary.common.config.Env(functionEnvironment(functionLogicalId))));
+        return clientsFor(functionEnvironment(functionLogicalId));
     }
 
     /** The session a function runs as: its template role and credentials. */
@@ -325,8 +335,7 @@ public final class LocalDeployment {
      * runner that does that service's reads and writes on its behalf, so they are authorized as the role.
      */
     public AwsClientFactory serviceRoleClients(String roleLogicalId, String sessionName) {
-        return new AwsClientFactory(dev.tributary.common.aws.AwsSettings.fromEnv(
-                new dev.tributary.common.config.Env(serviceRoleEnvironment(roleLogicalId, sessionName))));
+        return clientsFor(serviceRoleEnvironment(roleLogicalId, sessionName));
     }
 
     /**
@@ -339,10 +348,7 @@ public final class LocalDeployment {
                 resolvedProperties(roleLogicalId), sessionName, ACCOUNT);
         gate.register(session);
         serviceSessions.add(session);
-        Map<String, String> env = new LinkedHashMap<>(emulator.functionEnvironment());
-        env.put("AWS_ENDPOINT_URL", gate.endpoint().toString());
-        env.putAll(session.credentials().environment());
-        return env;
+        return sessionEnvironment(session);
     }
 
     /** The gate that authorizes this deployment's functions. */
