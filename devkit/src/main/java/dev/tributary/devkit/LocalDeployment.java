@@ -378,7 +378,8 @@ public final class LocalDeployment {
                 return new KinesisEventSourceSimulator.Settings(
                         Integer.parseInt(String.valueOf(p.getOrDefault("BatchSize", "100"))),
                         Integer.parseInt(String.valueOf(p.getOrDefault("MaximumRetryAttempts", "-1"))),
-                        Boolean.parseBoolean(String.valueOf(p.getOrDefault("BisectBatchOnFunctionError", "false"))));
+                        Boolean.parseBoolean(String.valueOf(p.getOrDefault("BisectBatchOnFunctionError", "false"))),
+                        Integer.parseInt(String.valueOf(p.getOrDefault("MaximumRecordAgeInSeconds", "-1"))));
             }
         }
         throw new IllegalArgumentException(functionLogicalId + " has no Kinesis event source in the template");
