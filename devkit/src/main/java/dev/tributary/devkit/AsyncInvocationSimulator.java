@@ -153,6 +153,8 @@ public final class AsyncInvocationSimulator {
             // maximum age."
             if (Duration.between(queued, clock.instant().plus(waited))
                     .compareTo(Duration.ofSeconds(settings.maximumEventAgeSeconds())) > 0) {
+                // The guide's example shows only RetriesExhausted; EventAgeExceeded is the name Lambda gives an age
+                // discard, not quoted from the guide.
                 return new Outcome(attempt, "EventAgeExceeded", lastError);
             }
             try {

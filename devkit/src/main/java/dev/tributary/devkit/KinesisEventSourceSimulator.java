@@ -26,7 +26,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * Feeds a handler from a Kinesis stream the way Lambda's event source mapping does, for tests and the local demo.
  * Each rule quotes the sentence of the Lambda developer guide it implements; unless another page is named, the page
- * is "Using AWS Lambda with Amazon Kinesis" (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html).
+ * is "Using AWS Lambda with Amazon Kinesis" (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), quoted
+ * as published in awsdocs/aws-lambda-developer-guide (the live guide has since moved the error handling sentences to
+ * "Retain discarded batch records for a Kinesis Data Streams event source in Lambda", kinesis-on-failure-destination,
+ * in the same words); "CreateEventSourceMapping" is the Lambda API reference.
  *
  * <p>Not modelled: {@code ParallelizationFactor} (one batch per shard at a time is one of the schedules Lambda may
  * run: "Lambda still ensures in-order processing at the shard level"), batching windows and the 6 MB payload limit.
@@ -238,6 +241,8 @@ public final class KinesisEventSourceSimulator {
             expired++;
         }
         if (expired > 0) {
+            // The guide's example shows only the condition RetryAttemptsExhausted; RecordAgeExceeded is the name
+            // Lambda gives an age discard, not quoted from the guide.
             giveUp(records.subList(0, expired), attempt.invokes(), streamArn, shardId, queueUrl, counters,
                     "RecordAgeExceeded");
         }
