@@ -2,8 +2,6 @@ package dev.tributary.devkit;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tributary.common.json.Json;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.HashSet;
-import java.util.UUID;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -287,8 +284,7 @@ public final class KinesisEventSourceSimulator {
     /**
      * Records the discarded range and sends Lambda's invocation record for it. "To retain a record of discarded
      * batches, configure a failed-event destination. Lambda sends a document to the destination queue or topic with
-     * details about the batch." The shape is the guide's "Example invocation record"; "The actual records aren't
-     * included".
+     * details about the batch." ({@link KinesisInvocationRecord})
      */
     private void giveUp(List<Record> slice, int invokes, String streamArn, String shardId, String queueUrl,
             Counters counters, String condition) {
@@ -297,29 +293,9 @@ public final class KinesisEventSourceSimulator {
         if (queueUrl == null || sqs.isEmpty()) {
             return;
         }
-        ObjectNode message = Json.mapper().createObjectNode();
-        message.putObject("requestContext")
-                .put("requestId", UUID.randomUUID().toString())
-                .put("functionArn", "arn:aws:lambda:" + region.id() + ":123456789012:function:kinesis-processor")
-                .put("condition", condition)
-                .put("approximateInvokeCount", invokes);
-        ObjectNode responseContext = message.putObject("responseContext")
-                .put("statusCode", 200)
-                .put("executedVersion", "$LATEST");
-        if (invokes > 0) {
-            responseContext.put("functionError", "Unhandled");
-        }
-        message.put("version", "1.0");
-        message.put("timestamp", clock.instant().toString());
-        message.putObject("KinesisBatchInfo")
-                .put("shardId", shardId)
-                .put("startSequenceNumber", slice.getFirst().sequenceNumber())
-                .put("endSequenceNumber", slice.getLast().sequenceNumber())
-                .put("approximateArrivalOfFirstRecord", slice.getFirst().approximateArrivalTimestamp().toString())
-                .put("approximateArrivalOfLastRecord", slice.getLast().approximateArrivalTimestamp().toString())
-                .put("batchSize", slice.size())
-                .put("streamArn", streamArn);
-        sqs.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(message.toString()));
+        String message = KinesisInvocationRecord.json(region, condition, invokes, clock.instant(), shardId,
+                streamArn, slice);
+        sqs.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(message));
     }
 
     private static final class Counters {
