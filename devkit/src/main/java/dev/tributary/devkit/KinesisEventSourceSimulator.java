@@ -2,34 +2,34 @@ package dev.tributary.devkit;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import dev.tributary.common.json.Json;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Feeds a handler from a Kinesis stream the way Lambda's event source mapping does, for tests and the local demo.
+ * Each rule quotes the sentence of the Lambda developer guide it implements; unless another page is named, the page
+ * is "Using AWS Lambda with Amazon Kinesis" (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), quoted
+ * as published in awsdocs/aws-lambda-developer-guide (the live guide has since moved the error handling sentences to
+ * "Retain discarded batch records for a Kinesis Data Streams event source in Lambda", kinesis-on-failure-destination,
+ * in the same words); "CreateEventSourceMapping" is the Lambda API reference.
  *
- * <ul>
- *   <li>Reads each shard in order and delivers batches of at most {@code batchSize} records.</li>
- *   <li>A response with a batch item failure (ReportBatchItemFailures): the identifier must be a sequence number of
- *       the batch (otherwise Lambda fails the whole batch; so does this, loudly), and the rest of the batch, from
- *       that record on, is retried.</li>
- *   <li>An exception (function error): with bisection on, the batch is split in two and each half retried.</li>
- *   <li>After {@code maxRetryAttempts} retries the batch goes to the on-failure destination (an SQS queue, with the
- *       message shape Lambda uses) and the shard moves on.</li>
- * </ul>
+ * <p>Not modelled: {@code ParallelizationFactor} (one batch per shard at a time is one of the schedules Lambda may
+ * run: "Lambda still ensures in-order processing at the shard level"), batching windows and the 6 MB payload limit.
  */
 public final class KinesisEventSourceSimulator {
 
@@ -39,8 +39,19 @@ public final class KinesisEventSourceSimulator {
         StreamsEventResponse handle(KinesisEvent event) throws Exception;
     }
 
-    /** The event source mapping's settings. */
-    public record Settings(int batchSize, int maxRetryAttempts, boolean bisectOnFunctionError) {
+    /**
+     * The event source mapping's settings, as the template declares them ({@link LocalDeployment#kinesisSettings}).
+     *
+     * @param maxRetryAttempts    -1 for infinite, as in Lambda
+     * @param maxRecordAgeSeconds -1 for infinite, as in Lambda
+     */
+    public record Settings(int batchSize, int maxRetryAttempts, boolean bisectOnFunctionError,
+            int maxRecordAgeSeconds) {
+        /** Settings without a maximum record age (-1, infinite). */
+        public Settings(int batchSize, int maxRetryAttempts, boolean bisectOnFunctionError) {
+            this(batchSize, maxRetryAttempts, bisectOnFunctionError, -1);
+        }
+
         /** Lambda's defaults for a Tributary stream: 100 records, 3 retries, bisect on. */
         public static Settings defaults() {
             return new Settings(100, 3, true);
@@ -50,20 +61,22 @@ public final class KinesisEventSourceSimulator {
     /**
      * What a drain did.
      *
-     * @param invocations handler calls
-     * @param records     records read from the stream
+     * @param invocations     handler calls
+     * @param records         records read from the stream
      * @param partialFailures responses that reported a batch item failure
      * @param functionErrors  invocations that threw
-     * @param bisections  batches split in two
-     * @param sentToOnFailure batches given up on (sent to the on-failure destination)
+     * @param bisections      batches split in two
+     * @param sentToOnFailure record ranges given up on ({@code shard:first..last}), sent to the on-failure destination
+     * @param throttledReads  GetRecords calls Kinesis throttled, retried after a pause
      */
     public record Report(int invocations, int records, int partialFailures, int functionErrors, int bisections,
-            List<String> sentToOnFailure) {}
+            List<String> sentToOnFailure, int throttledReads) {}
 
-    private final KinesisClient kinesis;
+    private final KinesisShardReader reader;
     private final Optional<SqsClient> sqs;
     private final Region region;
     private final Settings settings;
+    private final Clock clock;
 
     /**
      * @param kinesis reads the stream
@@ -72,163 +85,217 @@ public final class KinesisEventSourceSimulator {
      */
     public KinesisEventSourceSimulator(KinesisClient kinesis, Optional<SqsClient> sqs, Region region,
             Settings settings) {
-        this.kinesis = kinesis;
+        this(kinesis, sqs, region, settings, Clock.systemUTC());
+    }
+
+    /** @param clock decides records' ages ({@code MaximumRecordAgeInSeconds}) */
+    public KinesisEventSourceSimulator(KinesisClient kinesis, Optional<SqsClient> sqs, Region region,
+            Settings settings, Clock clock) {
+        if (settings.maxRetryAttempts() < 0 && settings.maxRecordAgeSeconds() < 0) {
+            // "With the default settings, this means that a bad record can block processing on the affected shard
+            // for up to one week." A simulator cannot wait a week: one of the two limits must be finite.
+            throw new IllegalArgumentException("MaximumRetryAttempts and MaximumRecordAgeInSeconds are both -1"
+                    + " (infinite): a failing batch would be retried until the stream's retention expires");
+        }
+        this.reader = new KinesisShardReader(kinesis);
         this.sqs = sqs;
         this.region = region;
         this.settings = settings;
+        this.clock = clock;
     }
 
     /**
-     * Delivers everything currently in the stream to {@code handler}, shard by shard.
+     * Delivers everything currently in the stream to {@code handler}, shard by shard, parents before children.
      *
      * @param onFailureQueueUrl the on-failure destination, or null
      */
     public Report drain(String streamName, String streamArn, Handler handler, String onFailureQueueUrl) {
         Counters counters = new Counters();
-        for (Shard shard : kinesis.listShards(b -> b.streamName(streamName)).shards()) {
-            List<Record> records = readShard(streamName, streamArn, shard.shardId());
-            counters.records += records.size();
-            int next = 0;
-            while (next < records.size()) {
-                int end = Math.min(records.size(), next + settings.batchSize());
-                next = deliver(records, next, end, 0, streamArn, shard.shardId(), handler, onFailureQueueUrl,
-                        counters);
+        Map<String, String> checkpoints = new HashMap<>();
+        Map<String, Boolean> ended = new HashMap<>();
+        // Shards are listed again after each round: a split or merge during the drain creates children that are
+        // read once their parents have ended.
+        for (boolean progress = true; progress; ) {
+            progress = false;
+            List<Shard> shards = reader.shards(streamName);
+            Set<String> listed = new HashSet<>();
+            shards.forEach(shard -> listed.add(shard.shardId()));
+            for (Shard shard : KinesisShardReader.parentsFirst(shards)) {
+                // A parent no longer listed (past the retention period) holds nothing left to read.
+                if (ended.getOrDefault(shard.shardId(), false) || KinesisShardReader.parents(shard).stream()
+                        .anyMatch(parent -> listed.contains(parent) && !ended.getOrDefault(parent, false))) {
+                    continue;
+                }
+                KinesisShardReader.Read read = reader.read(streamName, streamArn, shard,
+                        checkpoints.get(shard.shardId()));
+                counters.throttledReads += read.throttled();
+                List<Record> records = read.records();
+                counters.records += records.size();
+                // "Lambda reads records in batches and invokes your function to process records from the batch.
+                // Each batch contains records from a single shard/data stream."
+                for (int next = 0; next < records.size(); ) {
+                    int end = Math.min(records.size(), next + settings.batchSize());
+                    deliver(records.subList(next, end), streamArn, shard.shardId(), handler, onFailureQueueUrl,
+                            counters);
+                    next = end;
+                }
+                if (!records.isEmpty()) {
+                    checkpoints.put(shard.shardId(), records.getLast().sequenceNumber());
+                    progress = true;
+                }
+                if (read.ended()) {
+                    ended.put(shard.shardId(), true);
+                    progress = true;
+                }
             }
         }
         return new Report(counters.invocations, counters.records, counters.partialFailures, counters.functionErrors,
-                counters.bisections, List.copyOf(counters.onFailure));
+                counters.bisections, List.copyOf(counters.onFailure), counters.throttledReads);
     }
 
-    /**
-     * Delivers {@code records[from, to)} until it succeeds or is given up on; returns the index after the last
-     * record the shard's checkpoint has passed.
-     */
-    private int deliver(List<Record> records, int from, int to, int attempt, String streamArn, String shardId,
-            Handler handler, String onFailureQueueUrl, Counters counters) {
-        Deque<int[]> pending = new ArrayDeque<>();
-        pending.push(new int[] {from, to, attempt});
-        int checkpoint = from;
+    /** One pending invocation: records of the batch, retries used, invocations that included them. */
+    private record Attempt(List<Record> records, int retries, int invokes) {}
+
+    /** Delivers one batch until every record in it has succeeded or gone to the on-failure destination. */
+    private void deliver(List<Record> batch, String streamArn, String shardId, Handler handler,
+            String onFailureQueueUrl, Counters counters) {
+        Deque<Attempt> pending = new ArrayDeque<>();
+        pending.push(new Attempt(batch, 0, 0));
         while (!pending.isEmpty()) {
-            int[] batch = pending.pop();
-            int start = batch[0];
-            int stop = batch[1];
-            int tries = batch[2];
-            List<Record> slice = records.subList(start, stop);
+            Attempt attempt = pending.pop();
+            List<Record> slice = withoutExpired(attempt, streamArn, shardId, onFailureQueueUrl, counters);
+            if (slice.isEmpty()) {
+                continue;
+            }
+            int invokes = attempt.invokes() + 1;
             counters.invocations++;
             StreamsEventResponse response;
             try {
+                // "Lambda reads records from the data stream and invokes your function synchronously with an event
+                // that contains stream records."
                 response = handler.handle(LambdaEvents.kinesisEvent(streamArn, shardId, region, slice));
             } catch (Exception e) {
                 counters.functionErrors++;
-                if (tries >= settings.maxRetryAttempts()) {
-                    giveUp(slice, streamArn, shardId, onFailureQueueUrl, counters, "RetryAttemptsExhausted");
-                    checkpoint = stop;
-                    continue;
-                }
                 if (settings.bisectOnFunctionError() && slice.size() > 1) {
+                    // "For function errors, you can also configure the event source mapping to split a failed batch
+                    // into two batches. [...] Splitting a batch does not count towards the retry quota."
                     counters.bisections++;
-                    int middle = start + slice.size() / 2;
-                    pending.push(new int[] {middle, stop, tries + 1});
-                    pending.push(new int[] {start, middle, tries + 1});
+                    int middle = slice.size() / 2;
+                    pending.push(new Attempt(slice.subList(middle, slice.size()), attempt.retries(), invokes));
+                    pending.push(new Attempt(slice.subList(0, middle), attempt.retries(), invokes));
                 } else {
-                    pending.push(new int[] {start, stop, tries + 1});
+                    retryOrGiveUp(pending, slice, attempt.retries(), invokes, streamArn, shardId, onFailureQueueUrl,
+                            counters);
                 }
                 continue;
             }
-            Optional<String> failed = firstFailure(response);
-            if (failed.isEmpty()) {
-                checkpoint = stop;
-                continue;
+            Optional<Integer> failedAt = firstFailure(response, slice);
+            if (failedAt.isEmpty()) {
+                continue; // "Lambda treats a batch as a complete success if you return [...] An empty batchItemFailure list"
             }
             counters.partialFailures++;
-            int failedIndex = indexOf(slice, failed.get());
-            if (failedIndex < 0) {
-                throw new IllegalStateException("handler reported item failure '" + failed.get()
-                        + "', which is not a sequence number of the batch; Lambda would fail the whole batch");
-            }
-            int retryFrom = start + failedIndex;
-            if (tries >= settings.maxRetryAttempts()) {
-                giveUp(records.subList(retryFrom, stop), streamArn, shardId, onFailureQueueUrl, counters,
-                        "RetryAttemptsExhausted");
-                checkpoint = stop;
-                continue;
-            }
-            // "The batch is bisected at the returned sequence number and Lambda retries only the remaining
-            // records": the retry is the rest of this batch, never records of a half still waiting its turn.
-            pending.push(new int[] {retryFrom, stop, tries + 1});
+            // "When a partial batch success response is received and both BisectBatchOnFunctionError and
+            // ReportBatchItemFailures are turned on, the batch is bisected at the returned sequence number and Lambda
+            // retries only the remaining records": the retry is the rest of this batch, never records of a half
+            // still waiting its turn.
+            retryOrGiveUp(pending, slice.subList(failedAt.get(), slice.size()), attempt.retries(), invokes, streamArn,
+                    shardId, onFailureQueueUrl, counters);
         }
-        return Math.max(checkpoint, to);
     }
 
-    private static Optional<String> firstFailure(StreamsEventResponse response) {
-        if (response == null || response.getBatchItemFailures() == null) {
+    private void retryOrGiveUp(Deque<Attempt> pending, List<Record> records, int retries, int invokes,
+            String streamArn, String shardId, String queueUrl, Counters counters) {
+        // "If the function receives the records but returns an error, Lambda retries until the records in the batch
+        // expire, exceed the maximum age, or reach the configured retry quota." CreateEventSourceMapping,
+        // MaximumRetryAttempts: "When set to infinite (-1), failed records are retried until the record expires."
+        if (settings.maxRetryAttempts() >= 0 && retries >= settings.maxRetryAttempts()) {
+            // "If the error handling measures fail, Lambda discards the records and continues processing batches
+            // from the stream."
+            giveUp(records, invokes, streamArn, shardId, queueUrl, counters, "RetryAttemptsExhausted");
+        } else {
+            pending.push(new Attempt(records, retries + 1, invokes));
+        }
+    }
+
+    /**
+     * Sends the records of {@code attempt} that are older than {@code MaximumRecordAgeInSeconds} to the on-failure
+     * destination and returns the rest. CreateEventSourceMapping: "MaximumRecordAgeInSeconds – Discard records older
+     * than the specified age." "When Lambda discards a batch of records that's too old or has exhausted all retries,
+     * Lambda sends details about the batch to the queue or topic." Within a shard records arrive in order, so the
+     * expired ones are a prefix of the batch.
+     */
+    private List<Record> withoutExpired(Attempt attempt, String streamArn, String shardId, String queueUrl,
+            Counters counters) {
+        List<Record> records = attempt.records();
+        if (settings.maxRecordAgeSeconds() < 0) {
+            return records;
+        }
+        Duration limit = Duration.ofSeconds(settings.maxRecordAgeSeconds());
+        int expired = 0;
+        while (expired < records.size()
+                && Duration.between(records.get(expired).approximateArrivalTimestamp(), clock.instant())
+                        .compareTo(limit) > 0) {
+            expired++;
+        }
+        if (expired > 0) {
+            // The guide's example shows only the condition RetryAttemptsExhausted; RecordAgeExceeded is the name
+            // Lambda gives an age discard, not quoted from the guide.
+            giveUp(records.subList(0, expired), attempt.invokes(), streamArn, shardId, queueUrl, counters,
+                    "RecordAgeExceeded");
+        }
+        return records.subList(expired, records.size());
+    }
+
+    /**
+     * The index in {@code slice} to retry from, or empty when the batch succeeded. "If the batchItemFailures array
+     * contains multiple items, Lambda uses the record with the lowest sequence number as the checkpoint. Lambda then
+     * retries all records starting from that checkpoint." An identifier that names no record of the batch fails it
+     * whole: "Lambda treats a batch as a complete failure if you return any of the following: An empty string
+     * itemIdentifier, A null itemIdentifier, An itemIdentifier with a bad key name".
+     */
+    private static Optional<Integer> firstFailure(StreamsEventResponse response, List<Record> slice) {
+        if (response == null || response.getBatchItemFailures() == null
+                || response.getBatchItemFailures().isEmpty()) {
             return Optional.empty();
         }
-        return response.getBatchItemFailures().stream()
-                .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
-                .findFirst();
+        int lowest = Integer.MAX_VALUE;
+        for (StreamsEventResponse.BatchItemFailure failure : response.getBatchItemFailures()) {
+            int index = indexOf(slice, failure.getItemIdentifier());
+            if (index < 0) {
+                return Optional.of(0);
+            }
+            lowest = Math.min(lowest, index);
+        }
+        return Optional.of(lowest);
     }
 
     private static int indexOf(List<Record> slice, String sequenceNumber) {
+        if (sequenceNumber == null || sequenceNumber.isEmpty()) {
+            return -1;
+        }
         for (int i = 0; i < slice.size(); i++) {
-            if (slice.get(i).sequenceNumber().equals(sequenceNumber)) {
+            if (new BigInteger(slice.get(i).sequenceNumber()).equals(new BigInteger(sequenceNumber))) {
                 return i;
             }
         }
         return -1;
     }
 
-    private void giveUp(List<Record> slice, String streamArn, String shardId, String queueUrl, Counters counters,
-            String condition) {
-        String range = shardId + ":" + slice.getFirst().sequenceNumber() + ".." + slice.getLast().sequenceNumber();
-        counters.onFailure.add(range);
+    /**
+     * Records the discarded range and sends Lambda's invocation record for it. "To retain a record of discarded
+     * batches, configure a failed-event destination. Lambda sends a document to the destination queue or topic with
+     * details about the batch." ({@link KinesisInvocationRecord})
+     */
+    private void giveUp(List<Record> slice, int invokes, String streamArn, String shardId, String queueUrl,
+            Counters counters, String condition) {
+        counters.onFailure.add(shardId + ":" + slice.getFirst().sequenceNumber() + ".."
+                + slice.getLast().sequenceNumber());
         if (queueUrl == null || sqs.isEmpty()) {
             return;
         }
-        ObjectNode message = Json.mapper().createObjectNode();
-        message.putObject("requestContext")
-                .put("requestId", java.util.UUID.randomUUID().toString())
-                .put("functionArn", "arn:aws:lambda:" + region.id() + ":123456789012:function:kinesis-processor")
-                .put("condition", condition)
-                .put("approximateInvokeCount", settings.maxRetryAttempts() + 1);
-        message.putObject("responseContext")
-                .put("statusCode", 200)
-                .put("executedVersion", "$LATEST")
-                .put("functionError", "Unhandled");
-        message.put("version", "1.0");
-        message.put("timestamp", Instant.now().toString());
-        message.putObject("KinesisBatchInfo")
-                .put("shardId", shardId)
-                .put("startSequenceNumber", slice.getFirst().sequenceNumber())
-                .put("endSequenceNumber", slice.getLast().sequenceNumber())
-                .put("approximateArrivalOfFirstRecord", slice.getFirst().approximateArrivalTimestamp().toString())
-                .put("approximateArrivalOfLastRecord", slice.getLast().approximateArrivalTimestamp().toString())
-                .put("batchSize", slice.size())
-                .put("streamArn", streamArn);
-        sqs.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(message.toString()));
-    }
-
-    private List<Record> readShard(String streamName, String streamArn, String shardId) {
-        String iterator = kinesis.getShardIterator(b -> b.streamName(streamName)
-                        .shardId(shardId)
-                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-                .shardIterator();
-        List<Record> records = new ArrayList<>();
-        for (int emptyReads = 0; iterator != null && emptyReads < 2; ) {
-            String current = iterator;
-            // The stream's ARN goes along so the call can be authorized against the function's role (its iterator
-            // alone names no resource): Lambda reads the stream with the execution role's permissions.
-            GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(current).streamARN(streamArn)
-                    .limit(1000));
-            records.addAll(response.records());
-            emptyReads = response.records().isEmpty() ? emptyReads + 1 : 0;
-            iterator = response.nextShardIterator();
-            if (response.millisBehindLatest() != null && response.millisBehindLatest() == 0
-                    && response.records().isEmpty()) {
-                break;
-            }
-        }
-        return records;
+        String message = KinesisInvocationRecord.json(region, condition, invokes, clock.instant(), shardId,
+                streamArn, slice);
+        sqs.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(message));
     }
 
     private static final class Counters {
@@ -237,6 +304,7 @@ public final class KinesisEventSourceSimulator {
         int partialFailures;
         int functionErrors;
         int bisections;
+        int throttledReads;
         final List<String> onFailure = new ArrayList<>();
     }
 }

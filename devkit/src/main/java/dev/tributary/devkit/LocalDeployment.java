@@ -378,10 +378,21 @@ public final class LocalDeployment {
                 return new KinesisEventSourceSimulator.Settings(
                         Integer.parseInt(String.valueOf(p.getOrDefault("BatchSize", "100"))),
                         Integer.parseInt(String.valueOf(p.getOrDefault("MaximumRetryAttempts", "-1"))),
-                        Boolean.parseBoolean(String.valueOf(p.getOrDefault("BisectBatchOnFunctionError", "false"))));
+                        Boolean.parseBoolean(String.valueOf(p.getOrDefault("BisectBatchOnFunctionError", "false"))),
+                        Integer.parseInt(String.valueOf(p.getOrDefault("MaximumRecordAgeInSeconds", "-1"))));
             }
         }
         throw new IllegalArgumentException(functionLogicalId + " has no Kinesis event source in the template");
+    }
+
+    /** The asynchronous invocation settings ({@code EventInvokeConfig}) of a function, as the simulator's settings. */
+    public AsyncInvocationSimulator.Settings asyncSettings(String functionLogicalId) {
+        Map<String, Object> config = SamTemplate.map(props(template.resource(functionLogicalId))
+                .getOrDefault("EventInvokeConfig", Map.of()));
+        // Lambda's defaults when the template sets none: 2 retries, 6 hours.
+        return new AsyncInvocationSimulator.Settings(
+                Integer.parseInt(String.valueOf(config.getOrDefault("MaximumRetryAttempts", "2"))),
+                Integer.parseInt(String.valueOf(config.getOrDefault("MaximumEventAgeInSeconds", "21600"))));
     }
 
     private Map<String, Object> props(SamTemplate.Resource resource) {
