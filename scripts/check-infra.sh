@@ -4,17 +4,20 @@
 #
 #   scripts/check-infra.sh               1. sam validate --lint + cfn-lint   2. checkov   3. template contract tests
 #   scripts/check-infra.sh --with-build  also 4. sam build + every Handler resolves in the built jars (needs the
-#                                        Maven-built jars: run ./mvnw verify first; a missing module FAILS)
+#                                        Maven-built jars and layer zip: run ./mvnw verify first; a missing one FAILS)
+#   scripts/check-infra.sh --reproducible also 5. the packages build byte-identical twice (scripts/check-reproducible.sh)
 #
 # Every check runs even when an earlier one failed; the exit status is non-zero if any failed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 WITH_BUILD=0
+REPRODUCIBLE=0
 for arg in "$@"; do
   case "$arg" in
     --with-build) WITH_BUILD=1 ;;
-    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --reproducible) REPRODUCIBLE=1 ;;
+    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -106,6 +109,18 @@ if [ "$WITH_BUILD" = 1 ]; then
   fi
 else
   record SKIP "sam build + handler check" "run with --with-build after ./mvnw verify"
+fi
+
+# ---------------------------------------------------------------- 5. reproducible packages (opt-in)
+if [ "$REPRODUCIBLE" = 1 ]; then
+  echo "==> 5. reproducible packages (two builds, SHA-256 compared)"
+  if "$TRIBUTARY_ROOT/scripts/check-reproducible.sh"; then
+    record PASS "reproducible packages" "3 function jars + layer zip identical across two builds"
+  else
+    record FAIL "reproducible packages" "see the messages above"
+  fi
+else
+  record SKIP "reproducible packages" "run with --reproducible"
 fi
 
 echo

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.common.json.Json;
 import dev.tributary.devkit.AwsEmulator;
+import dev.tributary.devkit.LambdaLayers;
 import dev.tributary.devkit.LambdaRuntimeFiles;
 import dev.tributary.devkit.PipelineResources;
 import dev.tributary.devkit.RuntimeInterfaceEmulator;
@@ -36,8 +37,13 @@ import java.util.stream.Stream;
  * <p>Variants run interleaved (run 1 of each, run 2 of each, ...) so drift on a shared machine spreads over all.
  * After the timed runs, one more run per variant logs class loading and counts the classes loaded by then.
  *
+ * <p>The processor runs as deployed: its own jar, then the common layer's {@code java/lib} jars (the template's
+ * {@code CommonLayer}, extracted by devkit's {@link LambdaLayers} as Lambda extracts it to {@code /opt}). With
+ * {@code --baseline-jar} (a self-contained shaded jar of the processor built before the layer existed), the
+ * {@code processor-fat} variants run it alone, so the layer's cost or gain is a same-run ratio.
+ *
  * <pre>ColdStartHarness --runs 20 --function-jar kinesis-processor/target/kinesis-processor.jar --out FILE
- *     [--variants processor,trivial]</pre>
+ *     [--layer-zip layer/target/common-layer.zip] [--baseline-jar FAT.jar] [--variants processor,trivial]</pre>
  */
 public final class ColdStartHarness {
     /** The memory of the measured function (the processor's MemorySize in the template). */
@@ -49,6 +55,8 @@ public final class ColdStartHarness {
     static final List<String> BASE_FLAGS = List.of(RuntimeInterfaceEmulator.heapFlag(MEMORY_MB), "-XX:+UseSerialGC",
             "-Xshare:auto", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED");
     static final String TIER1 = "-XX:TieredStopAtLevel=1";
+    /** The template's logical id of the measured function (whose layers are put on the class path). */
+    static final String PROCESSOR_FUNCTION = "KinesisProcessorFunction";
 
     record Variant(String name, String handler, List<String> classpath, List<String> flags) {}
 
@@ -72,19 +80,33 @@ public final class ColdStartHarness {
         // A trivial function's own jar: the events library and the Joda-Time it needs to be deserialised.
         List<String> events = matching(ownClasspath, "aws-lambda-java-events", "joda-time");
         List<String> crt = matching(ownClasspath, "aws-crt-client", "/crt/aws-crt/");
-        String function = functionJar.toAbsolutePath().toString();
+        Path templatePath = SamTemplate.locate();
+        Path layerZip = options.containsKey("layer-zip") ? Path.of(options.get("layer-zip"))
+                : LambdaLayers.contentZips(SamTemplate.load(templatePath), templatePath, PROCESSOR_FUNCTION).getFirst();
+        // The function's code, then /opt/java/lib: the class path Lambda gives a function with the template's layer.
+        List<String> function = concat(List.of(functionJar.toAbsolutePath().toString()),
+                LambdaLayers.javaLibraries(layerZip).stream().map(Path::toString).toList());
+        Path baselineJar = options.containsKey("baseline-jar") ? Path.of(options.get("baseline-jar")) : null;
 
         List<Variant> all = List.of(
                 new Variant("trivial", TrivialHandler.class.getName(), concat(runtime, benchmarkClasses, events), List.of()),
-                new Variant("processor", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, List.of(function)), List.of()),
+                new Variant("processor", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, function), List.of()),
                 new Variant("processor-crt", "dev.tributary.processor.CrtKinesisProcessorHandler",
-                        concat(runtime, List.of(function), benchmarkClasses, crt), List.of()),
+                        concat(runtime, function, benchmarkClasses, crt), List.of()),
                 new Variant("processor-primed-at-init", "dev.tributary.processor.PrimedAtInitKinesisProcessorHandler",
-                        concat(runtime, List.of(function), benchmarkClasses), List.of()),
+                        concat(runtime, function, benchmarkClasses), List.of()),
                 new Variant("trivial-tier1", TrivialHandler.class.getName(), concat(runtime, benchmarkClasses, events), List.of(TIER1)),
-                new Variant("processor-tier1", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, List.of(function)), List.of(TIER1)),
+                new Variant("processor-tier1", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, function), List.of(TIER1)),
                 new Variant("processor-primed-at-init-tier1", "dev.tributary.processor.PrimedAtInitKinesisProcessorHandler",
-                        concat(runtime, List.of(function), benchmarkClasses), List.of(TIER1)));
+                        concat(runtime, function, benchmarkClasses), List.of(TIER1)));
+        if (baselineJar != null) {
+            List<String> fat = List.of(baselineJar.toAbsolutePath().toString());
+            all = new ArrayList<>(all);
+            all.add(new Variant("processor-fat", "dev.tributary.processor.KinesisProcessorHandler",
+                    concat(runtime, fat), List.of()));
+            all.add(new Variant("processor-fat-tier1", "dev.tributary.processor.KinesisProcessorHandler",
+                    concat(runtime, fat), List.of(TIER1)));
+        }
         List<String> chosen = List.of(options.getOrDefault("variants",
                 String.join(",", all.stream().map(Variant::name).toList())).split(","));
         List<Variant> variants = all.stream().filter(v -> chosen.contains(v.name())).toList();
@@ -124,7 +146,7 @@ public final class ColdStartHarness {
                 classesLoaded.put(variant.name(), (int) lines.filter(line -> line.contains(" source: ")).count());
             }
         }
-        write(out, runs, variants, timings, classesLoaded, functionJar);
+        write(out, runs, variants, timings, classesLoaded, functionJar, layerZip, baselineJar);
         System.out.println("cold starts written to " + out);
     }
 
@@ -160,13 +182,17 @@ public final class ColdStartHarness {
     }
 
     private static void write(Path out, int runs, List<Variant> variants, Map<String, List<Invocation>> timings,
-            Map<String, Integer> classesLoaded, Path functionJar) throws IOException {
+            Map<String, Integer> classesLoaded, Path functionJar, Path layerZip, Path baselineJar) throws IOException {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("runs", runs);
         root.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         root.put("base_flags", String.join(" ", BASE_FLAGS));
         root.put("runtime_api", "AWS Lambda Runtime Interface Emulator (the SAM CLI's aws-lambda-rie)");
         root.put("function_jar_bytes", Files.size(functionJar));
+        root.put("layer_zip_bytes", Files.size(layerZip));
+        if (baselineJar != null) {
+            root.put("baseline_jar_bytes", Files.size(baselineJar));
+        }
         ObjectNode byVariant = root.putObject("variants");
         for (Variant variant : variants) {
             ObjectNode node = byVariant.putObject(variant.name());
