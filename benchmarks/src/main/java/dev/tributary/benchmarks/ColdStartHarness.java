@@ -190,6 +190,9 @@ public final class ColdStartHarness {
         List<String> flags = new ArrayList<>(BASE_FLAGS);
         flags.addAll(variant.flags());
         flags.addAll(extraFlags);
+        if (flags.stream().anyMatch(flag -> flag.startsWith("-XX:AOTCache"))) {
+            flags.remove("-Xshare:auto"); // the JVM refuses any -Xshare option next to the AOT cache ones (it is implied)
+        }
         var launch = new RuntimeInterfaceEmulator.Launch(rie, Path.of(System.getProperty("java.home"), "bin", "java"),
                 variant.classpath().stream().map(Path::of).toList(), variant.handler(), "tributary-cold-start",
                 MEMORY_MB, 120, environment, flags);
