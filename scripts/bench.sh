@@ -5,6 +5,7 @@
 #   scripts/bench.sh --report-only   rewrite docs/performance.md from the last results in benchmarks/target/bench/
 #
 #   COLD_START_RUNS=20  fresh processes per cold-start variant
+#   COLD_START_BASELINE_JAR=FAT.jar  also time a self-contained processor jar (no layer) in the same run
 #   JMH_ARGS=...        extra JMH options (e.g. "-wi 2 -i 3" for a quicker, noisier run)
 #
 # Every figure is a ratio to a floor measured in the same run, so a slower or busier machine moves the absolute
@@ -21,7 +22,7 @@ if [ "${1:-}" != "--report-only" ]; then
   ./mvnw -B -q -pl benchmarks -am install -DskipTests
   ./mvnw -B -q -pl benchmarks dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
   # Copies, so a concurrent build cannot swap a jar under a run.
-  cp kinesis-processor/target/kinesis-processor.jar "$OUT/"
+  cp kinesis-processor/target/kinesis-processor.jar layer/target/common-layer.zip "$OUT/"
   for module in s3-transformer glue-orchestrator; do
     [ -f "$module/target/$module.jar" ] && cp "$module/target/$module.jar" "$OUT/"
   done
@@ -45,7 +46,8 @@ if [ "${1:-}" != "--report-only" ]; then
   trap '[ -n "$started_emulator" ] && scripts/emulator.sh stop >/dev/null 2>&1 || true' EXIT
   ensure_rie   # the real Lambda Runtime Interface Emulator (from the SAM CLI wheel) the harness runs functions under
   "$JAVA_HOME/bin/java" -cp "$CLASSPATH_FOR_BENCH" dev.tributary.benchmarks.ColdStartHarness \
-    --runs "${COLD_START_RUNS:-20}" --function-jar "$OUT/kinesis-processor.jar" --out "$OUT/cold-start.json" \
+    --runs "${COLD_START_RUNS:-20}" --function-jar "$OUT/kinesis-processor.jar" \
+    --layer-zip "$OUT/common-layer.zip" ${COLD_START_BASELINE_JAR:+--baseline-jar "$COLD_START_BASELINE_JAR"} --out "$OUT/cold-start.json" \
     | tee "$OUT/cold-start.log" >&2
   "$JAVA_HOME/bin/java" -cp "$CLASSPATH_FOR_BENCH" dev.tributary.benchmarks.BatchFacts > "$OUT/facts.json"
   {

@@ -4,17 +4,20 @@
 #
 #   scripts/check-infra.sh               1. sam validate --lint + cfn-lint   2. checkov   3. template contract tests
 #   scripts/check-infra.sh --with-build  also 4. sam build + every Handler resolves in the built jars (needs the
-#                                        Maven-built jars: run ./mvnw verify first; a missing module FAILS)
+#                                        Maven-built jars and layer zip: run ./mvnw verify first; a missing one FAILS)
+#   scripts/check-infra.sh --reproducible also 5. the packages build byte-identical twice (scripts/check-reproducible.sh)
 #
 # Every check runs even when an earlier one failed; the exit status is non-zero if any failed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 WITH_BUILD=0
+REPRODUCIBLE=0
 for arg in "$@"; do
   case "$arg" in
     --with-build) WITH_BUILD=1 ;;
-    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --reproducible) REPRODUCIBLE=1 ;;
+    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -99,13 +102,25 @@ if [ "$WITH_BUILD" = 1 ]; then
     (cd "$INFRA_DIR" && "$SAM_VENV/bin/sam" build --template-file template.yaml --build-dir "$build_dir") || build_ok=0
     if [ "$build_ok" = 1 ] && "$SAM_VENV/bin/python" "$INFRA_DIR/tools/check_handlers.py" "$build_dir/template.yaml" \
          --javap "$JAVA_HOME/bin/javap"; then
-      record PASS "sam build + handler check" "every Handler is a public method in its jar"
+      record PASS "sam build + handler check" "every Handler is a public method in its jar; layers are java/lib zips sharing no class with a jar"
     else
       record FAIL "sam build + handler check" "see the messages above"
     fi
   fi
 else
   record SKIP "sam build + handler check" "run with --with-build after ./mvnw verify"
+fi
+
+# ---------------------------------------------------------------- 5. reproducible packages (opt-in)
+if [ "$REPRODUCIBLE" = 1 ]; then
+  echo "==> 5. reproducible packages (two builds, SHA-256 compared)"
+  if "$TRIBUTARY_ROOT/scripts/check-reproducible.sh"; then
+    record PASS "reproducible packages" "3 function jars + layer zip identical across two builds"
+  else
+    record FAIL "reproducible packages" "see the messages above"
+  fi
+else
+  record SKIP "reproducible packages" "run with --reproducible"
 fi
 
 echo

@@ -220,6 +220,37 @@ def test_function_handler_and_code_match_contracts(template, contracts, function
     assert function.get("Metadata", {}).get("SkipBuild") is True, "the jar is built by Maven, not by sam build"
 
 
+LAYER = "AWS::Serverless::LayerVersion"
+
+
+def test_common_layer_is_a_java25_arm64_layer_built_by_maven(template, transformed):
+    """common-layer is a real Lambda layer: java/lib/*.jar (Lambda puts /opt/java/lib on a Java function's class path),
+    for the runtime and architecture every function uses, from the zip layer/pom.xml builds."""
+    layers = list(resources_of_type(template, LAYER))
+    assert [i for i, _ in layers] == ["CommonLayer"]
+    props = layers[0][1]["Properties"]
+    assert props["ContentUri"] == "../layer/target/common-layer.zip"
+    assert props["CompatibleRuntimes"] == ["java25"]
+    assert props["CompatibleArchitectures"] == ["arm64"]
+    assert "BuildMethod" not in layers[0][1].get("Metadata", {}), "the zip is built by Maven; sam build copies it"
+    assert [i for i, _ in resources_of_type(transformed, "AWS::Lambda::LayerVersion")], "SAM makes no layer version"
+
+
+@pytest.mark.parametrize("function_id", FUNCTION_IDS)
+def test_function_uses_the_common_layer(template, transformed, function_id):
+    """Each function's own jar holds only what it alone needs; the rest is on its class path from the layer."""
+    props = template["Resources"][function_id]["Properties"]
+    assert props.get("Layers") == [{"Ref": "CommonLayer"}]
+    function = template["Resources"][function_id]
+    runtime = function["Properties"]["Runtime"]
+    arch = function["Properties"]["Architectures"][0]
+    layer = template["Resources"]["CommonLayer"]["Properties"]
+    assert runtime in layer["CompatibleRuntimes"] and arch in layer["CompatibleArchitectures"]
+    lambda_function = dict(resources_of_type(transformed, "AWS::Lambda::Function"))[function_id]
+    assert len(lambda_function["Properties"]["Layers"]) == 1
+    assert referenced_ids(lambda_function["Properties"]["Layers"][0]), "the function refers to the template's layer"
+
+
 def test_every_contract_function_is_deployed(template, contracts):
     assert sorted(module_of(f) for _, f in functions(template)) == sorted(contracts["functions"])
 

@@ -55,7 +55,8 @@ def load_template(path: Path = TEMPLATE_PATH) -> Dict[str, Any]:
 
 def sam_transform(template: Dict[str, Any], region: str = "us-east-1") -> Dict[str, Any]:
     """The CloudFormation template SAM produces, computed offline (no AWS calls): local CodeUris are replaced by a
-    fake S3 location as `sam validate` does, and no managed policy names need resolving."""
+    fake S3 location as `sam validate` does (functions' CodeUri and layers' ContentUri), and no managed policy names
+    need resolving."""
     from boto3.session import Session
     from samtranslator.parser import parser
     from samtranslator.translator.translator import Translator
@@ -64,6 +65,8 @@ def sam_transform(template: Dict[str, Any], region: str = "us-east-1") -> Dict[s
     for resource in sam_template.get("Resources", {}).values():
         if resource.get("Type") == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = "s3://bucket/key"
+        elif resource.get("Type") == "AWS::Serverless::LayerVersion":
+            resource["Properties"]["ContentUri"] = "s3://bucket/layer-key"
     session = Session(region_name=region, aws_access_key_id="test", aws_secret_access_key="test")
     translator = Translator(managed_policy_map=None, sam_parser=parser.Parser(), plugins=[], boto_session=session)
     return translator.translate(sam_template=sam_template, parameter_values={}, get_managed_policy_map=lambda: {})

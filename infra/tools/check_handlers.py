@@ -6,11 +6,14 @@ For each AWS::Serverless::Function (or AWS::Lambda::Function) of the built templ
 points at, or the build folder .aws-sam/build/<Function>/) must exist, contain the handler class, and the class -
 or a superclass inside the same code - must declare a public method of the handler's name (javap, JDK 25, since
 the classes are compiled for Java 25). A function whose module folder does not exist yet, or whose jar was not
-built, FAILS: nothing passes silently. Exit status 1 when any function fails.
+built, FAILS: nothing passes silently. Each layer a function names (a Ref to an AWS::Serverless::LayerVersion of
+the template) must be a zip with jars under java/lib/ (what Lambda's Java runtimes put on the class path from
+/opt/java/lib). Exit status 1 when any function fails.
 """
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import subprocess
 import sys
@@ -95,7 +98,38 @@ def check_function(built_template: Path, logical_id: str, properties: dict, java
         raise CheckFailure(f"{class_file} is not in {code}")
     declaring = declares_public_method(javap, classpath, names, class_name, method)
     where = "" if declaring == class_name else f" (declared in {declaring})"
-    return f"{handler} found in {code.name}{where}"
+    return f"{handler} found in {code.name}{where}{check_layers(built_template, properties, names)}"
+
+
+def check_layers(built_template: Path, properties: dict, function_names: List[str]) -> str:
+    """Each layer of the function is a local zip with java/lib/*.jar, and no class is both in the function's own
+    code and in a layer (a package holds only what its function alone needs); returns a note naming the layers."""
+    own_classes = {n for n in function_names if n.endswith(".class") and not n.startswith("META-INF/")}
+    resources = load_template(built_template).get("Resources", {})
+    notes = []
+    for layer in properties.get("Layers", []):
+        ref = layer.get("Ref") if isinstance(layer, dict) else None
+        resource = resources.get(ref, {}) if ref else {}
+        if resource.get("Type") != "AWS::Serverless::LayerVersion":
+            raise CheckFailure(f"layer {layer!r} is not a Ref to an AWS::Serverless::LayerVersion of the template")
+        content = resource["Properties"].get("ContentUri")
+        if not isinstance(content, str):
+            raise CheckFailure(f"layer {ref} ContentUri is {content!r}, not a local path")
+        zip_path = (built_template.parent / content).resolve()
+        if not zip_path.is_file():
+            raise CheckFailure(f"layer {ref}: {zip_path} not found: build it first (./mvnw verify)")
+        with zipfile.ZipFile(zip_path) as archive:
+            jars = [n for n in archive.namelist() if n.startswith("java/lib/") and n.endswith(".jar")]
+            if not jars:
+                raise CheckFailure(f"layer {ref}: {zip_path.name} has no java/lib/*.jar")
+            for jar in jars:
+                with zipfile.ZipFile(io.BytesIO(archive.read(jar))) as library:
+                    both = sorted(own_classes.intersection(library.namelist()))
+                if both:
+                    raise CheckFailure(f"{len(both)} classes are both in the function's code and in layer {ref}'s "
+                                       f"{jar} (e.g. {both[0]}): exclude that artifact from the function's package")
+        notes.append(f"{ref} ({len(jars)} jars in java/lib)")
+    return f", layers: {', '.join(notes)}" if notes else ""
 
 
 def main() -> int:

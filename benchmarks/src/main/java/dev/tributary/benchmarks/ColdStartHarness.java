@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.common.json.Json;
 import dev.tributary.devkit.AwsEmulator;
+import dev.tributary.devkit.LambdaLayers;
 import dev.tributary.devkit.LambdaRuntimeFiles;
 import dev.tributary.devkit.PipelineResources;
 import dev.tributary.devkit.RuntimeInterfaceEmulator;
@@ -36,8 +37,13 @@ import java.util.stream.Stream;
  * <p>Variants run interleaved (run 1 of each, run 2 of each, ...) so drift on a shared machine spreads over all.
  * After the timed runs, one more run per variant logs class loading and counts the classes loaded by then.
  *
+ * <p>The processor runs as deployed: its own jar, then the common layer's {@code java/lib} jars (the template's
+ * {@code CommonLayer}, extracted by devkit's {@link LambdaLayers} as Lambda extracts it to {@code /opt}). With
+ * {@code --baseline-jar} (a self-contained shaded jar of the processor built before the layer existed), the
+ * {@code processor-fat} variants run it alone, so the layer's cost or gain is a same-run ratio.
+ *
  * <pre>ColdStartHarness --runs 20 --function-jar kinesis-processor/target/kinesis-processor.jar --out FILE
- *     [--variants processor,trivial]</pre>
+ *     [--layer-zip layer/target/common-layer.zip] [--baseline-jar FAT.jar] [--variants processor,trivial]</pre>
  */
 public final class ColdStartHarness {
     /** The memory of the measured function (the processor's MemorySize in the template). */
@@ -49,6 +55,8 @@ public final class ColdStartHarness {
     static final List<String> BASE_FLAGS = List.of(RuntimeInterfaceEmulator.heapFlag(MEMORY_MB), "-XX:+UseSerialGC",
             "-Xshare:auto", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED");
     static final String TIER1 = "-XX:TieredStopAtLevel=1";
+    /** The template's logical id of the measured function (whose layers are put on the class path). */
+    static final String PROCESSOR_FUNCTION = "KinesisProcessorFunction";
 
     record Variant(String name, String handler, List<String> classpath, List<String> flags) {}
 
@@ -72,19 +80,37 @@ public final class ColdStartHarness {
         // A trivial function's own jar: the events library and the Joda-Time it needs to be deserialised.
         List<String> events = matching(ownClasspath, "aws-lambda-java-events", "joda-time");
         List<String> crt = matching(ownClasspath, "aws-crt-client", "/crt/aws-crt/");
-        String function = functionJar.toAbsolutePath().toString();
+        Path templatePath = SamTemplate.locate();
+        Path layerZip = options.containsKey("layer-zip") ? Path.of(options.get("layer-zip"))
+                : LambdaLayers.contentZips(SamTemplate.load(templatePath), templatePath, PROCESSOR_FUNCTION).getFirst();
+        // The function's code, then /opt/java/lib: the class path Lambda gives a function with the template's layer.
+        List<String> function = concat(List.of(functionJar.toAbsolutePath().toString()),
+                LambdaLayers.javaLibraries(layerZip).stream().map(Path::toString).toList());
+        Path baselineJar = options.containsKey("baseline-jar") ? Path.of(options.get("baseline-jar")) : null;
 
         List<Variant> all = List.of(
                 new Variant("trivial", TrivialHandler.class.getName(), concat(runtime, benchmarkClasses, events), List.of()),
-                new Variant("processor", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, List.of(function)), List.of()),
+                new Variant("processor", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, function), List.of()),
                 new Variant("processor-crt", "dev.tributary.processor.CrtKinesisProcessorHandler",
-                        concat(runtime, List.of(function), benchmarkClasses, crt), List.of()),
+                        concat(runtime, function, benchmarkClasses, crt), List.of()),
                 new Variant("processor-primed-at-init", "dev.tributary.processor.PrimedAtInitKinesisProcessorHandler",
-                        concat(runtime, List.of(function), benchmarkClasses), List.of()),
+                        concat(runtime, function, benchmarkClasses), List.of()),
                 new Variant("trivial-tier1", TrivialHandler.class.getName(), concat(runtime, benchmarkClasses, events), List.of(TIER1)),
-                new Variant("processor-tier1", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, List.of(function)), List.of(TIER1)),
+                new Variant("processor-tier1", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, function), List.of(TIER1)),
                 new Variant("processor-primed-at-init-tier1", "dev.tributary.processor.PrimedAtInitKinesisProcessorHandler",
-                        concat(runtime, List.of(function), benchmarkClasses), List.of(TIER1)));
+                        concat(runtime, function, benchmarkClasses), List.of(TIER1)));
+        // An AOT cache (JEP 483/514/515, Java 25): one training invocation writes it at exit, the timed runs load it.
+        Path aotCache = logs.resolve("processor.aot").toAbsolutePath();
+        all = new ArrayList<>(all);
+        all.add(new Variant("processor-aot-tier1", "dev.tributary.processor.KinesisProcessorHandler",
+                concat(runtime, function), List.of(TIER1, "-XX:AOTCache=" + aotCache)));
+        if (baselineJar != null) {
+            List<String> fat = List.of(baselineJar.toAbsolutePath().toString());
+            all.add(new Variant("processor-fat", "dev.tributary.processor.KinesisProcessorHandler",
+                    concat(runtime, fat), List.of()));
+            all.add(new Variant("processor-fat-tier1", "dev.tributary.processor.KinesisProcessorHandler",
+                    concat(runtime, fat), List.of(TIER1)));
+        }
         List<String> chosen = List.of(options.getOrDefault("variants",
                 String.join(",", all.stream().map(Variant::name).toList())).split(","));
         List<Variant> variants = all.stream().filter(v -> chosen.contains(v.name())).toList();
@@ -101,14 +127,28 @@ public final class ColdStartHarness {
         environment.putAll(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
                 "AWS_DEFAULT_REGION", emulator.region().id()));
 
+        if (chosen.contains("processor-aot-tier1")) {
+            Files.deleteIfExists(aotCache);
+            Variant aot = variants.stream().filter(v -> v.name().equals("processor-aot-tier1")).findFirst().orElseThrow();
+            Variant training = new Variant("processor-aot-training", aot.handler(), aot.classpath(), List.of(TIER1));
+            byte[] event = new BenchmarkBatch(100, "shardId-aot-training", 0).eventJson();
+            invoke(rie, training, environment, event, List.of("-XX:AOTCacheOutput=" + aotCache), logs, true);
+            if (!Files.isRegularFile(aotCache)) {
+                throw new IllegalStateException("the training run wrote no AOT cache " + aotCache
+                        + "; see " + logs.resolve("processor-aot-training.log"));
+            }
+            System.out.printf("AOT cache %s: %,d bytes%n", aotCache, Files.size(aotCache));
+        }
         Map<String, List<Invocation>> timings = new LinkedHashMap<>();
         Map<String, Integer> classesLoaded = new LinkedHashMap<>();
+        Map<String, Double> handlerLoadedAt = new LinkedHashMap<>();
+        Map<String, Integer> classesBeforeHandler = new LinkedHashMap<>();
         int sequence = 0;
         for (int run = 0; run < runs; run++) {
             for (Variant variant : variants) {
                 // A new shard name per run: every run writes new objects, none meets an earlier one's.
                 byte[] event = new BenchmarkBatch(100, String.format("shardId-%012d", ++sequence), run).eventJson();
-                Invocation invocation = invoke(rie, variant, environment, event, List.of(), logs);
+                Invocation invocation = invoke(rie, variant, environment, event, List.of(), logs, false);
                 timings.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(invocation);
                 System.out.printf("%-32s run %2d: %6.0f ms to first response (init %5.0f ms, first event %5.0f ms,"
                                 + " max memory %d MB)%n", variant.name(), run + 1, invocation.totalMillis(),
@@ -119,12 +159,23 @@ public final class ColdStartHarness {
             Path classLog = logs.resolve(variant.name() + ".classes.log");
             Files.deleteIfExists(classLog);
             byte[] event = new BenchmarkBatch(100, String.format("shardId-%012d", ++sequence), 7).eventJson();
-            invoke(rie, variant, environment, event, List.of("-Xlog:class+load=info:file=" + classLog), logs);
+            invoke(rie, variant, environment, event, List.of("-Xlog:class+load=info:file=" + classLog), logs, false);
+            List<String> loaded;
             try (Stream<String> lines = Files.lines(classLog)) {
-                classesLoaded.put(variant.name(), (int) lines.filter(line -> line.contains(" source: ")).count());
+                loaded = lines.filter(line -> line.contains(" source: ")).toList();
             }
+            classesLoaded.put(variant.name(), loaded.size());
+            // The split of the init: the JVM and the runtime client are up when the handler's class is loaded
+            // (uptime decoration of -Xlog), the rest of the init is the handler's constructor (clients, schemas).
+            String handlerClass = variant.handler().split("::")[0];
+            loaded.stream().filter(line -> line.contains("] " + handlerClass + " source: ")).findFirst()
+                    .map(line -> Double.parseDouble(line.substring(1, line.indexOf("s]"))) * 1000)
+                    .ifPresent(ms -> handlerLoadedAt.put(variant.name(), ms));
+            classesBeforeHandler.put(variant.name(), (int) loaded.stream()
+                    .takeWhile(line -> !line.contains("] " + handlerClass + " source: ")).count());
         }
-        write(out, runs, variants, timings, classesLoaded, functionJar);
+        write(out, runs, variants, timings, classesLoaded, functionJar, layerZip, baselineJar, handlerLoadedAt,
+                classesBeforeHandler);
         System.out.println("cold starts written to " + out);
     }
 
@@ -135,10 +186,13 @@ public final class ColdStartHarness {
     record Invocation(double totalMillis, double initMillis, double firstEventMillis, long maxMemoryMb) {}
 
     private static Invocation invoke(Path rie, Variant variant, Map<String, String> environment, byte[] event,
-            List<String> extraFlags, Path logs) throws IOException {
+            List<String> extraFlags, Path logs, boolean exitNormally) throws IOException {
         List<String> flags = new ArrayList<>(BASE_FLAGS);
         flags.addAll(variant.flags());
         flags.addAll(extraFlags);
+        if (flags.stream().anyMatch(flag -> flag.startsWith("-XX:AOTCache"))) {
+            flags.remove("-Xshare:auto"); // the JVM refuses any -Xshare option next to the AOT cache ones (it is implied)
+        }
         var launch = new RuntimeInterfaceEmulator.Launch(rie, Path.of(System.getProperty("java.home"), "bin", "java"),
                 variant.classpath().stream().map(Path::of).toList(), variant.handler(), "tributary-cold-start",
                 MEMORY_MB, 120, environment, flags);
@@ -154,25 +208,37 @@ public final class ColdStartHarness {
                         + invocation.httpStatus() + "): " + invocation.body());
             }
             sink.println(invocation.reportLine());
+            if (exitNormally && !emulator.stopRuntime(java.time.Duration.ofMinutes(5))) {
+                throw new IllegalStateException(variant.name() + ": the runtime did not exit within 5 minutes");
+            }
             return new Invocation(invocation.sinceStartNanos() / 1e6, invocation.initMillis().orElse(Double.NaN),
                     invocation.durationMillis(), invocation.maxMemoryMb());
         }
     }
 
     private static void write(Path out, int runs, List<Variant> variants, Map<String, List<Invocation>> timings,
-            Map<String, Integer> classesLoaded, Path functionJar) throws IOException {
+            Map<String, Integer> classesLoaded, Path functionJar, Path layerZip, Path baselineJar,
+            Map<String, Double> handlerLoadedAt, Map<String, Integer> classesBeforeHandler) throws IOException {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("runs", runs);
         root.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         root.put("base_flags", String.join(" ", BASE_FLAGS));
         root.put("runtime_api", "AWS Lambda Runtime Interface Emulator (the SAM CLI's aws-lambda-rie)");
         root.put("function_jar_bytes", Files.size(functionJar));
+        root.put("layer_zip_bytes", Files.size(layerZip));
+        if (baselineJar != null) {
+            root.put("baseline_jar_bytes", Files.size(baselineJar));
+        }
         ObjectNode byVariant = root.putObject("variants");
         for (Variant variant : variants) {
             ObjectNode node = byVariant.putObject(variant.name());
             node.put("handler", variant.handler());
             node.put("flags", String.join(" ", variant.flags()));
             node.put("classes_loaded", classesLoaded.get(variant.name()));
+            node.put("classes_before_handler", classesBeforeHandler.get(variant.name()));
+            if (handlerLoadedAt.containsKey(variant.name())) {
+                node.put("handler_class_loaded_at_ms", handlerLoadedAt.get(variant.name()));
+            }
             ArrayNode total = node.putArray("total_ms");
             ArrayNode init = node.putArray("init_ms");
             ArrayNode first = node.putArray("first_event_ms");

@@ -19,7 +19,7 @@ class ColdStartHarnessIT {
     Path dir;
 
     @Test
-    void main_whenOneRunOfTrivialAndProcessor_recordsInitFirstEventAndMemoryFromTheRealEmulator() throws Exception {
+    void main_whenOneRunOfTrivialAndProcessorWithItsLayer_recordsInitFirstEventAndMemoryFromTheRealEmulator() throws Exception {
         Path out = dir.resolve("cold-start.json");
         Path jar = Path.of("../kinesis-processor/target/kinesis-processor.jar");
         assertThat(jar).as("the processor's shaded jar (the reactor builds it before benchmarks)").isRegularFile();
@@ -39,6 +39,13 @@ class ColdStartHarnessIT {
         assertThat(total).isGreaterThanOrEqualTo(init + first);
         assertThat(processor.path("max_memory_mb").get(0).asLong()).isBetween(32L, 1024L);
         assertThat(processor.path("classes_loaded").asInt()).isPositive();
+        // As deployed: the function's jar holds none of common-layer; its classes come from the layer's java/lib.
+        assertThat(Json.mapper().readTree(out.toFile()).path("layer_zip_bytes").asLong()).isPositive();
+        assertThat(Files.readAllLines(dir.resolve("cold-start-logs/processor.classes.log")))
+                .filteredOn(line -> line.contains(" dev.tributary.common.") && line.contains(" source: file:"))
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains("tributary-layers", "/java/lib/common-layer-"));
+        assertThat(processor.path("handler_class_loaded_at_ms").asDouble()).isPositive();
         assertThat(Files.readString(dir.resolve("cold-start-logs/processor.log")))
                 .contains("START RequestId:", "\"message\":\"batch processed\"", "REPORT RequestId:");
     }

@@ -1,6 +1,7 @@
 package dev.tributary.cli;
 
 import dev.tributary.devkit.AwsEmulator;
+import dev.tributary.devkit.LambdaLayers;
 import dev.tributary.devkit.LambdaRuntimeFiles;
 import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.devkit.RuntimeInterfaceEmulator;
@@ -96,8 +97,10 @@ final class InvokeCommand implements Callable<Integer> {
             throw new IllegalStateException("no " + spec.jar() + " (the template's CodeUri); build it: "
                     + "./mvnw -DskipTests package");
         }
+        // Lambda's order: the function's own code, then each layer's /opt/java/lib, then the runtime's own jars.
         List<Path> classpath = new ArrayList<>();
         classpath.add(spec.jar());
+        classpath.addAll(LambdaLayers.classpath(spec.layers()));
         classpath.addAll(LambdaRuntimeFiles.runtimeClasspath(runtimeDirectory()));
 
         List<String> flags = new ArrayList<>(RuntimeInterfaceEmulator.lambdaJvmFlags(spec.memoryMb()));

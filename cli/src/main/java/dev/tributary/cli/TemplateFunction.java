@@ -2,6 +2,7 @@ package dev.tributary.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.json.Json;
+import dev.tributary.devkit.LambdaLayers;
 import dev.tributary.devkit.SamTemplate;
 import dev.tributary.devkit.TemplateResolver;
 import java.io.IOException;
@@ -15,14 +16,15 @@ import java.util.Map;
 
 /**
  * One {@code AWS::Serverless::Function} of the SAM template, read the way {@code sam local invoke} reads it: handler,
- * code (the shaded jar {@code CodeUri} names, relative to the template), memory, timeout and environment.
+ * code (the shaded jar {@code CodeUri} names, relative to the template), its layers' content zips ({@code Layers},
+ * each a {@code !Ref} to a LayerVersion of the template), memory, timeout and environment.
  *
  * @param functionName  the physical name ({@code FunctionName}), for {@code AWS_LAMBDA_FUNCTION_NAME}
  * @param environment   the function's variables: the template's, then the {@code --env-vars} file's (see
  *                      {@link #withEnvVars}); what the runtime process is given, plus what {@link InvokeCommand} adds
  * @param ignoredEnvVars variables of the {@code --env-vars} file the template does not declare (SAM ignores them too)
  */
-record TemplateFunction(String logicalId, String functionName, String handler, Path jar, int memoryMb,
+record TemplateFunction(String logicalId, String functionName, String handler, Path jar, List<Path> layers, int memoryMb,
         int timeoutSeconds, Map<String, String> environment, List<String> ignoredEnvVars) {
     /** SAM's defaults when a function (and Globals) sets none. */
     static final int DEFAULT_MEMORY_MB = 128;
@@ -69,6 +71,7 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
                 String.valueOf(resolver.string(p.getOrDefault("FunctionName", logicalId))),
                 handler,
                 templatePath.toAbsolutePath().getParent().resolve(codeUri).normalize(),
+                LambdaLayers.contentZips(template, templatePath, logicalId),
                 Integer.parseInt(String.valueOf(resolver.string(p.getOrDefault("MemorySize", DEFAULT_MEMORY_MB)))),
                 Integer.parseInt(String.valueOf(resolver.string(p.getOrDefault("Timeout", DEFAULT_TIMEOUT_SECONDS)))),
                 environment, List.of());
@@ -79,7 +82,7 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
         Map<String, String> merged = new LinkedHashMap<>();
         environment.keySet().forEach(k -> merged.put(k, null));
         merged.putAll(replacement);
-        return new TemplateFunction(logicalId, functionName, handler, jar, memoryMb, timeoutSeconds, merged,
+        return new TemplateFunction(logicalId, functionName, handler, jar, layers, memoryMb, timeoutSeconds, merged,
                 ignoredEnvVars);
     }
 
@@ -121,7 +124,7 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
                 }
             });
         }
-        return new TemplateFunction(logicalId, functionName, handler, jar, memoryMb, timeoutSeconds, merged, ignored);
+        return new TemplateFunction(logicalId, functionName, handler, jar, layers, memoryMb, timeoutSeconds, merged, ignored);
     }
 
     /** The variables with a value (a declared variable without one is not set, as in Lambda). */

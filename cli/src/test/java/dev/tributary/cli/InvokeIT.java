@@ -215,11 +215,13 @@ class InvokeIT {
     class Timeout {
         @Test
         void invoke_whenFunctionOutlivesItsTimeout_exitsNonZeroSayingSo() throws IOException {
-            // The template with the processor's Timeout at 1 s (CodeUri made absolute for the copy's location) and
+            // The template with the processor's Timeout at 1 s (CodeUri and the layer's ContentUri made absolute for
+            // the copy's location) and
             // an endpoint that accepts connections and never answers: the S3 call outlives the timeout.
             Path root = SamTemplate.locate().toAbsolutePath().getParent().getParent();
             String template = Files.readString(SamTemplate.locate())
                     .replace("CodeUri: ../", "CodeUri: " + root + "/")
+                    .replace("ContentUri: ../", "ContentUri: " + root + "/")
                     .replace("      Timeout: 60\n      Role: !GetAtt KinesisProcessorRole.Arn",
                             "      Timeout: 1\n      Role: !GetAtt KinesisProcessorRole.Arn");
             assertThat(template).contains("Timeout: 1\n");

@@ -24,6 +24,8 @@ class TemplateFunctionTest {
             assertThat(f.handler()).isEqualTo("dev.tributary.processor.KinesisProcessorHandler::handleRequest");
             assertThat(f.jar()).isEqualTo(TEMPLATE.toAbsolutePath().getParent().getParent()
                     .resolve("kinesis-processor/target/kinesis-processor.jar"));
+            assertThat(f.layers()).containsExactly(TEMPLATE.toAbsolutePath().getParent().getParent()
+                    .resolve("layer/target/common-layer.zip"));
             assertThat(f.memoryMb()).isEqualTo(1024);
             assertThat(f.timeoutSeconds()).isEqualTo(60);
             assertThat(f.functionName()).isEqualTo("tributary-kinesis-processor");

@@ -311,6 +311,30 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * Asks the runtime process (the emulator's children) to exit normally (SIGTERM, which runs the JVM's exit path)
+     * and waits up to {@code timeout} for it: a JVM that writes something at exit, such as an AOT cache
+     * ({@code -XX:AOTCacheOutput}), needs that; {@link #close} kills it outright.
+     *
+     * @return whether every runtime process exited in time
+     */
+    public boolean stopRuntime(Duration timeout) {
+        List<ProcessHandle> children = process.descendants().toList();
+        children.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The emulator process (to wait for, or to time). */
     public Process process() {
         return process;
