@@ -320,7 +320,7 @@ final class RedriveCommand {
                     }
                     String messageJob = body.path("job_name").asText();
                     Map<String, String> arguments = new java.util.TreeMap<>();
-                    body.path("glue_arguments").fields().forEachRemaining(f -> arguments.put(f.getKey(), f.getValue().asText()));
+                    body.path("glue_arguments").properties().forEach(f -> arguments.put(f.getKey(), f.getValue().asText()));
                     java.util.List<String> problems = new java.util.ArrayList<>(
                             GlueRunArguments.violations(arguments, job, curatedBucket, processedBucket));
                     if (!job.equals(messageJob)) {
