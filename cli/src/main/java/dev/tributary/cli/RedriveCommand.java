@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
 import dev.tributary.common.lambda.OnFailureRecord;
+import dev.tributary.orchestrator.GlueDeadLetter;
 import dev.tributary.orchestrator.GlueRunArguments;
 import dev.tributary.devkit.LambdaEvents;
 import dev.tributary.processor.KinesisProcessorHandler;
@@ -314,15 +315,14 @@ final class RedriveCommand {
                 }
                 String curatedBucket = curatedPath.substring("s3://".length(), curatedPath.length() - "/curated/".length());
                 for (Message message : receiveAll(sqs, queue, execute, maxMessages)) {
-                    JsonNode body = Json.mapper().readTree(message.body());
-                    if (!"glue_window".equals(body.path("kind").asText())) {
+                    Optional<GlueDeadLetter> letter = GlueDeadLetter.parse(Json.mapper().readTree(message.body()));
+                    if (letter.isEmpty()) {
                         skipped++;
                         System.out.printf("  skip   %s (not a window)%n", message.messageId());
                         continue;
                     }
-                    String messageJob = body.path("job_name").asText();
-                    Map<String, String> arguments = new java.util.TreeMap<>();
-                    body.path("glue_arguments").properties().forEach(f -> arguments.put(f.getKey(), f.getValue().asText()));
+                    String messageJob = letter.get().jobName();
+                    Map<String, String> arguments = new java.util.TreeMap<>(letter.get().glueArguments());
                     java.util.List<String> problems = new java.util.ArrayList<>(
                             GlueRunArguments.violations(arguments, job, curatedBucket, processedBucket));
                     if (!job.equals(messageJob)) {
@@ -331,20 +331,20 @@ final class RedriveCommand {
                     if (!problems.isEmpty()) {
                         refused++;
                         System.out.printf("  refuse %s (window %s): %s%n", message.messageId(),
-                                body.path("window_id").asText(), String.join("; ", problems));
+                                letter.get().windowId(), String.join("; ", problems));
                         continue;
                     }
                     if (!execute) {
                         System.out.printf("  would  rerun window %s of %s (%d attempts, last %s: %s) with%n",
-                                body.path("window_id").asText(), job, body.path("attempts").asInt(),
-                                body.path("last_run_state").asText(), body.path("last_run_message").asText());
+                                letter.get().windowId(), job, letter.get().attempts(), letter.get().lastRunState(),
+                                letter.get().lastRunMessage());
                         arguments.forEach((k, v) -> System.out.printf("           %-18s %s%n", k, v));
                         continue;
                     }
                     String runId = glue.startJobRun(b -> b.jobName(job).arguments(arguments)).jobRunId();
                     sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
                     started++;
-                    System.out.printf("  done   window %s: run %s started%n", body.path("window_id").asText(), runId);
+                    System.out.printf("  done   window %s: run %s started%n", letter.get().windowId(), runId);
                 }
             }
             System.out.printf("%nredrive glue %s: %d runs started, %d refused, %d messages skipped%s%n",
