@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = "Runs Tributary locally against the AWS emulator (AWS_ENDPOINT_URL; scripts/demo.sh starts moto): creates the SAM template's stream, buckets, tables and queues (infra/template.yaml), produces sample events of every type (about 1% invalid; a quarter of them KPL-aggregated), feeds them to the kinesis-processor the way Lambda's event source mapping does, and prints what landed. Exits 1 if any record is unaccounted for.")
+        description = "Runs Tributary locally against the AWS emulator (AWS_ENDPOINT_URL; scripts/demo.sh starts moto): creates the SAM template's stream, buckets, tables and queues (infra/template.yaml), produces sample events of every type (about 1%% invalid; a quarter of them KPL-aggregated), feeds them to the kinesis-processor the way Lambda's event source mapping does, and prints what landed. Exits 1 if any record is unaccounted for.")
 final class DemoCommand implements Callable<Integer> {
     private static final String PROCESSOR = "KinesisProcessorFunction";
 

@@ -1,8 +1,14 @@
 package dev.tributary.cli;
 
-import dev.tributary.common.metadata.MetadataAttributes;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.common.layout.ObjectKeys;
+import dev.tributary.common.metadata.DynamoDbMetadataStore;
+import dev.tributary.orchestrator.Checkpoint;
+import dev.tributary.orchestrator.CheckpointStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,6 +18,7 @@ import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.JobRun;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** {@code tributary inspect}: metadata of one object, or the health of the pipeline. */
@@ -23,10 +30,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 final class InspectCommand {
 
     @Command(name = "object", mixinStandardHelpOptions = true,
-            description = "Prints the metadata item of a raw object (its S3 key), or says there is none.")
+            description = "Prints the metadata item of a raw object (its S3 key), or says there is none (exit 1).")
     static final class ObjectCommand implements Callable<Integer> {
         @Mixin
         AwsOptions aws = new AwsOptions();
+
+        @Mixin
+        OutputOptions output = new OutputOptions();
 
         @Option(names = "--metadata-table", defaultValue = "${env:METADATA_TABLE}", required = true,
                 description = "Metadata table (default: METADATA_TABLE).")
@@ -38,30 +48,36 @@ final class InspectCommand {
 
         @Override
         public Integer call() {
-            // Items are keyed by the raw key; a processed object has the same partition and name under processed/.
-            String rawKey = key.startsWith(dev.tributary.common.layout.ObjectKeys.PROCESSED_PREFIX)
-                    ? dev.tributary.common.layout.ObjectKeys.RAW_PREFIX
-                            + key.substring(dev.tributary.common.layout.ObjectKeys.PROCESSED_PREFIX.length())
-                    : key;
+            String rawKey = ObjectKeys.rawFor(key);
             try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {
-                Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table)
-                        .key(Map.of(MetadataAttributes.OBJECT_KEY, AttributeValue.fromS(rawKey)))
-                        .consistentRead(true)).item();
-                if (item == null || item.isEmpty()) {
+                Optional<Map<String, AttributeValue>> item = new DynamoDbMetadataStore(dynamoDb, table).find(rawKey);
+                if (output.json()) {
+                    ObjectNode json = OutputOptions.object();
+                    json.put("key", key);
+                    json.put("raw_key", rawKey);
+                    json.put("table", table);
+                    json.put("found", item.isPresent());
+                    item.ifPresent(i -> json.set("item", attributes(i)));
+                    OutputOptions.print(json);
+                } else if (item.isEmpty()) {
                     System.out.println("no metadata for " + key + " in " + table);
-                    return 1;
+                } else {
+                    new TreeMap<>(item.get()).forEach((name, value) ->
+                            System.out.printf("  %-20s %s%n", name, render(value)));
                 }
-                new TreeMap<>(item).forEach((name, value) -> System.out.printf("  %-20s %s%n", name, render(value)));
-                return 0;
+                return item.isPresent() ? TributaryCli.EXIT_OK : TributaryCli.EXIT_FINDING;
             }
         }
     }
 
     @Command(name = "health", mixinStandardHelpOptions = true,
-            description = "Counts metadata items per status (a scan: fine for an operator, not for a dashboard), dead-letter queue depths (exit code 2 when anything waits there), quarantine notices (reported, not a failure: invalid input is expected at some rate), and the Glue job's checkpoint item.")
+            description = "Counts metadata items per status (a scan: fine for an operator, not for a dashboard), dead-letter queue depths (exit code 1 when anything waits there), quarantine notices (reported, not a failure: invalid input is expected at some rate), and the Glue job's checkpoint item.")
     static final class HealthCommand implements Callable<Integer> {
         @Mixin
         AwsOptions aws = new AwsOptions();
+
+        @Mixin
+        OutputOptions output = new OutputOptions();
 
         @Option(names = "--metadata-table", defaultValue = "${env:METADATA_TABLE}", required = true,
                 description = "Metadata table (default: METADATA_TABLE).")
@@ -85,67 +101,117 @@ final class InspectCommand {
         public Integer call() {
             try (DynamoDbClient dynamoDb = aws.clients().dynamoDb();
                     SqsClient sqs = aws.clients().configure(SqsClient.builder()).build()) {
-                Map<String, Long> counts = new TreeMap<>();
-                dynamoDb.scanPaginator(b -> b.tableName(table)
-                                .projectionExpression("#s")
-                                .expressionAttributeNames(Map.of("#s", MetadataAttributes.STATUS)))
-                        .items()
-                        .forEach(item -> counts.merge(item.containsKey(MetadataAttributes.STATUS)
-                                ? item.get(MetadataAttributes.STATUS).s() : "(none)", 1L, Long::sum));
-                System.out.println("objects by status (" + table + ")");
-                if (counts.isEmpty()) {
-                    System.out.println("  (no objects)");
-                }
-                counts.forEach((status, n) -> System.out.printf("  %-12s %,10d%n", status, n));
-                int deadLetters = 0;
-                if (!queues.isEmpty()) {
-                    System.out.println("dead-letter queues");
-                }
+                Map<String, Long> counts = new DynamoDbMetadataStore(dynamoDb, table).countByStatus();
+                List<QueueDepth> deadLetterQueues = new ArrayList<>();
                 for (String queue : queues) {
-                    deadLetters += printDepth(sqs, queue);
+                    deadLetterQueues.add(QueueDepth.of(sqs, queue));
                 }
-                if (quarantineQueue != null && !quarantineQueue.isBlank()) {
-                    // Not added to the exit code: quarantine is data that was invalid, already in failed/.
-                    System.out.println("quarantine notices (invalid records in failed/; not dead letters)");
-                    printDepth(sqs, quarantineQueue);
-                }
-                if (checkpointTable != null && job != null) {
-                    Map<String, AttributeValue> checkpoint = dynamoDb.getItem(b -> b.tableName(checkpointTable)
-                            .key(Map.of("job_name", AttributeValue.fromS(job))).consistentRead(true)).item();
-                    System.out.println("checkpoint of " + job);
-                    if (checkpoint == null || checkpoint.isEmpty()) {
-                        System.out.println("  (none yet)");
-                    } else {
-                        new TreeMap<>(checkpoint).forEach((name, value) ->
-                                System.out.printf("  %-20s %s%n", name, render(value)));
-                        AttributeValue runId = checkpoint.get("run_id");
-                        if (runId != null && runId.s() != null) {
-                            try (GlueClient glue = aws.clients().configure(GlueClient.builder()).build()) {
-                                var run = glue.getJobRun(b -> b.jobName(job).runId(runId.s())).jobRun();
-                                System.out.printf("in-flight Glue run %s: %s, started %s%s%n", run.id(),
-                                        run.jobRunStateAsString(), run.startedOn(),
-                                        run.errorMessage() == null ? "" : " (" + run.errorMessage() + ")");
-                            }
-                        } else {
-                            System.out.println("no Glue run in flight");
-                        }
+                long deadLetters = deadLetterQueues.stream().mapToLong(QueueDepth::waiting).sum();
+                // Not added to the exit code: quarantine is data that was invalid, already in failed/.
+                Optional<QueueDepth> quarantine = Optional.ofNullable(quarantineQueue).filter(q -> !q.isBlank())
+                        .map(q -> QueueDepth.of(sqs, q));
+                boolean checkpointAsked = checkpointTable != null && !checkpointTable.isBlank() && job != null;
+                Optional<Checkpoint> checkpoint = checkpointAsked
+                        ? new CheckpointStore(dynamoDb, checkpointTable).read(job) : Optional.empty();
+                Optional<JobRun> run = checkpoint.flatMap(Checkpoint::runId).map(this::jobRun);
+                if (output.json()) {
+                    ObjectNode json = OutputOptions.object();
+                    json.put("metadata_table", table);
+                    ObjectNode byStatus = json.putObject("objects_by_status");
+                    counts.forEach(byStatus::put);
+                    var queuesJson = json.putArray("dead_letter_queues");
+                    deadLetterQueues.forEach(q -> queuesJson.add(q.json()));
+                    json.put("dead_letters_waiting", deadLetters);
+                    quarantine.ifPresentOrElse(q -> json.set("quarantine_queue", q.json()),
+                            () -> json.putNull("quarantine_queue"));
+                    if (checkpointAsked) {
+                        json.put("job", job);
+                        checkpoint.ifPresentOrElse(c -> json.set("checkpoint", attributes(c.item())),
+                                () -> json.putNull("checkpoint"));
+                        run.ifPresentOrElse(r -> json.putObject("glue_run").put("id", r.id())
+                                        .put("state", r.jobRunStateAsString())
+                                        .put("started_on", String.valueOf(r.startedOn()))
+                                        .put("error_message", r.errorMessage()),
+                                () -> json.putNull("glue_run"));
                     }
+                    OutputOptions.print(json);
+                } else {
+                    printText(counts, deadLetterQueues, quarantine, checkpointAsked, checkpoint, run);
                 }
-                return deadLetters == 0 ? 0 : 2;
+                return deadLetters == 0 ? TributaryCli.EXIT_OK : TributaryCli.EXIT_FINDING;
             }
+        }
+
+        private JobRun jobRun(String runId) {
+            try (GlueClient glue = aws.clients().configure(GlueClient.builder()).build()) {
+                return glue.getJobRun(b -> b.jobName(job).runId(runId)).jobRun();
+            }
+        }
+
+        private void printText(Map<String, Long> counts, List<QueueDepth> deadLetterQueues,
+                Optional<QueueDepth> quarantine, boolean checkpointAsked, Optional<Checkpoint> checkpoint,
+                Optional<JobRun> run) {
+            System.out.println("objects by status (" + table + ")");
+            if (counts.isEmpty()) {
+                System.out.println("  (no objects)");
+            }
+            counts.forEach((status, n) -> System.out.printf("  %-12s %,10d%n", status, n));
+            if (!deadLetterQueues.isEmpty()) {
+                System.out.println("dead-letter queues");
+            }
+            deadLetterQueues.forEach(QueueDepth::print);
+            quarantine.ifPresent(q -> {
+                System.out.println("quarantine notices (invalid records in failed/; not dead letters)");
+                q.print();
+            });
+            if (!checkpointAsked) {
+                return;
+            }
+            System.out.println("checkpoint of " + job);
+            if (checkpoint.isEmpty()) {
+                System.out.println("  (none yet)");
+                return;
+            }
+            new TreeMap<>(checkpoint.get().item()).forEach((name, value) ->
+                    System.out.printf("  %-20s %s%n", name, render(value)));
+            run.ifPresentOrElse(r -> System.out.printf("in-flight Glue run %s: %s, started %s%s%n", r.id(),
+                            r.jobRunStateAsString(), r.startedOn(),
+                            r.errorMessage() == null ? "" : " (" + r.errorMessage() + ")"),
+                    () -> System.out.println("no Glue run in flight"));
         }
     }
 
-    /** Prints a queue's depth; returns its visible messages. */
-    private static int printDepth(SqsClient sqs, String queue) {
-        Map<String, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queue)
-                        .attributeNamesWithStrings("ApproximateNumberOfMessages",
-                                "ApproximateNumberOfMessagesNotVisible"))
-                .attributesAsStrings();
-        int visible = Integer.parseInt(attributes.getOrDefault("ApproximateNumberOfMessages", "0"));
-        System.out.printf("  %-70s %,6d waiting, %s in flight%n", queue, visible,
-                attributes.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0"));
-        return visible;
+    /** A queue's approximate depth. */
+    record QueueDepth(String url, long waiting, long inFlight) {
+        static QueueDepth of(SqsClient sqs, String queue) {
+            Map<String, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queue)
+                            .attributeNamesWithStrings("ApproximateNumberOfMessages",
+                                    "ApproximateNumberOfMessagesNotVisible"))
+                    .attributesAsStrings();
+            return new QueueDepth(queue, Long.parseLong(attributes.getOrDefault("ApproximateNumberOfMessages", "0")),
+                    Long.parseLong(attributes.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0")));
+        }
+
+        void print() {
+            System.out.printf("  %-70s %,6d waiting, %d in flight%n", url, waiting, inFlight);
+        }
+
+        ObjectNode json() {
+            return OutputOptions.object().put("url", url).put("waiting", waiting).put("in_flight", inFlight);
+        }
+    }
+
+    /** An item's attributes as JSON: strings and numbers as their text, booleans as booleans. */
+    static ObjectNode attributes(Map<String, AttributeValue> item) {
+        ObjectNode json = OutputOptions.object();
+        new TreeMap<>(item).forEach((name, value) -> {
+            if (value.bool() != null) {
+                json.put(name, value.bool());
+            } else {
+                json.put(name, render(value));
+            }
+        });
+        return json;
     }
 
     static String render(AttributeValue value) {

@@ -44,8 +44,9 @@ final class ProduceCommand implements Callable<Integer> {
         @Option(names = {"-n", "--count"}, description = "Events to send (default: 10000 unless --duration).")
         Long count;
 
-        @Option(names = {"-d", "--duration"}, description = "How long to send, e.g. 60s, 5m (ISO-8601 PT1M also works).")
-        String duration;
+        @Option(names = {"-d", "--duration"}, converter = DurationConverter.class,
+                description = "How long to send, e.g. 60s, 5m, 1h (ISO-8601 PT1M also works).")
+        Duration duration;
     }
 
     @Option(names = {"-f", "--file"}, description = "JSON Lines file to send, one event per line (default: generated events).")
@@ -69,45 +70,80 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--kpl-max-bytes", defaultValue = "51200", description = "Largest aggregate in bytes, the KPL's AggregationMaxSize (default: ${DEFAULT-VALUE}).")
     int kplMaxBytes;
 
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
     private final PrintStream err = System.err;
 
     @Override
     public Integer call() throws IOException {
         if (rate <= 0) {
-            throw new IllegalArgumentException("--rate must be positive");
+            throw new IllegalArgumentException("--rate must be positive, not " + rate);
         }
-        Duration duration = limit.duration == null ? null : parseDuration(limit.duration);
+        if (kplShare != null && !kplAggregate) {
+            throw new IllegalArgumentException("--kpl-share needs --kpl-aggregate");
+        }
+        if (file != null && !Files.isReadable(file)) {
+            throw new IllegalArgumentException("cannot read --file " + file);
+        }
+        Duration duration = limit.duration;
         long count = limit.count != null ? limit.count : duration == null ? 10_000 : Long.MAX_VALUE;
         try (KinesisClient kinesis = aws.clients().configure(KinesisClient.builder()).build();
                 Stream<String> lines = file == null ? null : Files.lines(file, StandardCharsets.UTF_8)) {
             Iterator<String> source = lines != null
                     ? lines.filter(line -> !line.isBlank()).iterator()
                     : generated(new SampleEvents(seed, invalidShare, Instant.now()));
-            if (kplShare != null && !kplAggregate) {
-                throw new IllegalArgumentException("--kpl-share needs --kpl-aggregate");
-            }
             double share = kplAggregate ? (kplShare == null ? 1.0 : kplShare) : 0;
             Producer producer = new Producer(kinesis, stream,
                     new StreamProducer.Settings(share, kplMaxBytes, maxAttempts, seed));
             Summary summary = producer.run(source, count, duration, rate,
                     new ProgressBar(err, "produce", count == Long.MAX_VALUE ? (long) rate * duration.toSeconds() : count));
-            System.out.println(summary.render());
-            return summary.failed == 0 ? 0 : 1;
+            if (output.json()) {
+                OutputOptions.print(summary.json(stream));
+            } else {
+                System.out.println(summary.render());
+            }
+            return summary.failed == 0 ? TributaryCli.EXIT_OK : TributaryCli.EXIT_FINDING;
         }
     }
 
     static Duration parseDuration(String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (t.startsWith("pt")) {
-            return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+        IllegalArgumentException bad = new IllegalArgumentException(
+                "not a duration: '" + text + "' (use 30s, 5m, 1h or ISO-8601 PT1M)");
+        Duration parsed;
+        try {
+            if (t.startsWith("pt")) {
+                parsed = Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+            } else if (!t.matches("[0-9]{1,9}[smh]?")) {
+                throw bad;
+            } else {
+                long amount = Long.parseLong(t.replaceAll("[a-z]+$", ""));
+                parsed = switch (t.replaceAll("^[0-9]+", "")) {
+                    case "", "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
+                };
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            throw bad;
         }
-        long amount = Long.parseLong(t.replaceAll("[a-z]+$", ""));
-        return switch (t.replaceAll("^[0-9]+", "")) {
-            case "", "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> throw new IllegalArgumentException("not a duration: " + text + " (use 30s, 5m, 1h)");
-        };
+        if (parsed.isZero() || parsed.isNegative()) {
+            throw new IllegalArgumentException("--duration must be positive: '" + text + "'");
+        }
+        return parsed;
+    }
+
+    /** Lets picocli report a bad {@code --duration} as a usage error naming the option. */
+    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return parseDuration(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     private static Iterator<String> generated(SampleEvents events) {
@@ -134,6 +170,22 @@ final class ProduceCommand implements Callable<Integer> {
         long aggregates;
         long aggregated;
         double seconds;
+
+        /** The summary as JSON; the fields are listed in README ("The tributary command"). */
+        com.fasterxml.jackson.databind.node.ObjectNode json(String stream) {
+            var json = OutputOptions.object();
+            json.put("stream", stream);
+            json.put("sent", sent);
+            json.put("retried", retried);
+            json.put("failed", failed);
+            json.put("put_records_calls", batches);
+            json.put("kinesis_records", kinesisRecords);
+            json.put("kpl_aggregates", aggregates);
+            json.put("kpl_aggregated_events", aggregated);
+            json.put("seconds", Math.round(seconds * 1000) / 1000.0);
+            json.put("events_per_second", Math.round(sent / Math.max(seconds, 1e-3)));
+            return json;
+        }
 
         String render() {
             return String.format("%nproduce: %,d sent, %,d retried, %,d failed in %,d PutRecords calls; %.1f s, %,.0f events/s achieved%s",

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
+import dev.tributary.common.lambda.OnFailureRecord;
+import dev.tributary.orchestrator.GlueDeadLetter;
 import dev.tributary.orchestrator.GlueRunArguments;
 import dev.tributary.devkit.LambdaEvents;
 import dev.tributary.processor.KinesisProcessorHandler;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -88,23 +91,23 @@ final class RedriveCommand {
                 KinesisProcessorHandler handler = execute ? new KinesisProcessorHandler(new Env(env)) : null;
                 for (Message message : receiveAll(sqs, queue, execute, maxMessages)) {
                     JsonNode body = Json.mapper().readTree(message.body());
-                    JsonNode info = body.get("KinesisBatchInfo");
-                    if (info == null) {
+                    Optional<OnFailureRecord.KinesisBatch> batch = OnFailureRecord.kinesisBatch(body);
+                    if (batch.isEmpty()) {
                         others++;
                         System.out.printf("  skip   %s (%s)%n", body.path("kind").asText("unknown message"),
                                 body.path("key").asText(message.messageId()));
                         continue;
                     }
                     batches++;
-                    String shard = info.get("shardId").asText();
-                    String start = info.get("startSequenceNumber").asText();
-                    String end = info.get("endSequenceNumber").asText();
-                    String streamArn = info.get("streamArn").asText();
-                    List<Record> range = read(kinesis, streamArn, shard, start, end);
+                    String shard = batch.get().shardId();
+                    String start = batch.get().startSequenceNumber();
+                    String end = batch.get().endSequenceNumber();
+                    String streamArn = batch.get().streamArn();
+                    List<Record> range = read(kinesis, batch.get());
                     records += range.size();
                     if (!execute) {
                         System.out.printf("  would  reprocess %s %s..%s: %d records (batch of %s)%n", shard, start, end,
-                                range.size(), info.path("batchSize").asText("?"));
+                                range.size(), batch.get().batchSize().map(String::valueOf).orElse("?"));
                         continue;
                     }
                     if (reprocess(handler, streamArn, shard, region, range)) {
@@ -120,16 +123,16 @@ final class RedriveCommand {
             System.out.printf("%nredrive %s: %d Lambda failure records (%d stream records), %d other messages skipped"
                     + "%s%n", execute ? "executed" : "dry run", batches, records, others,
                     execute ? String.format("; %d redriven, %d failed", redriven, failed) : "; pass --execute to act");
-            return failed == 0 ? 0 : 1;
+            return failed == 0 ? TributaryCli.EXIT_OK : TributaryCli.EXIT_FINDING;
         }
 
-        /** The records of {@code shard} from {@code start} through {@code end}, re-read from the stream. */
-        static List<Record> read(KinesisClient kinesis, String streamArn, String shard, String start, String end) {
-            BigInteger last = new BigInteger(end);
+        /** The records of the batch's shard from its first through its last sequence number, re-read from the stream. */
+        static List<Record> read(KinesisClient kinesis, OnFailureRecord.KinesisBatch batch) {
+            BigInteger last = new BigInteger(batch.endSequenceNumber());
             // By name, not ARN: emulators (moto) ignore the StreamARN parameter.
-            String stream = streamArn.substring(streamArn.indexOf(":stream/") + ":stream/".length());
-            String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard)
-                    .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).startingSequenceNumber(start))
+            String iterator = kinesis.getShardIterator(b -> b.streamName(batch.streamName()).shardId(batch.shardId())
+                    .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                    .startingSequenceNumber(batch.startSequenceNumber()))
                     .shardIterator();
             List<Record> records = new ArrayList<>();
             while (iterator != null) {
@@ -242,12 +245,12 @@ final class RedriveCommand {
                 for (Message message : receiveAll(sqs, queue, execute, maxMessages)) {
                     looked++;
                     JsonNode body = Json.mapper().readTree(message.body());
-                    JsonNode event = body.has("requestPayload") ? body.get("requestPayload") : body;
+                    JsonNode event = OnFailureRecord.asyncEvent(body);
                     List<String> keys = new ArrayList<>();
                     event.path("Records").forEach(r -> keys.add(r.path("s3").path("object").path("key").asText()));
                     if (!execute) {
                         System.out.printf("  would  transform %s (%s)%n", keys,
-                                body.path("responsePayload").path("errorMessage").asText("no error recorded"));
+                                OnFailureRecord.asyncError(body).orElse("no error recorded"));
                         continue;
                     }
                     try {
@@ -264,7 +267,7 @@ final class RedriveCommand {
             }
             System.out.printf("%nredrive transformer %s: %d messages%s%n", execute ? "executed" : "dry run", looked,
                     execute ? String.format("; %d redriven, %d failed", redriven, failed) : "; pass --execute to act");
-            return failed == 0 ? 0 : 1;
+            return failed == 0 ? TributaryCli.EXIT_OK : TributaryCli.EXIT_FINDING;
         }
     }
 
@@ -312,15 +315,14 @@ final class RedriveCommand {
                 }
                 String curatedBucket = curatedPath.substring("s3://".length(), curatedPath.length() - "/curated/".length());
                 for (Message message : receiveAll(sqs, queue, execute, maxMessages)) {
-                    JsonNode body = Json.mapper().readTree(message.body());
-                    if (!"glue_window".equals(body.path("kind").asText())) {
+                    Optional<GlueDeadLetter> letter = GlueDeadLetter.parse(Json.mapper().readTree(message.body()));
+                    if (letter.isEmpty()) {
                         skipped++;
                         System.out.printf("  skip   %s (not a window)%n", message.messageId());
                         continue;
                     }
-                    String messageJob = body.path("job_name").asText();
-                    Map<String, String> arguments = new java.util.TreeMap<>();
-                    body.path("glue_arguments").fields().forEachRemaining(f -> arguments.put(f.getKey(), f.getValue().asText()));
+                    String messageJob = letter.get().jobName();
+                    Map<String, String> arguments = new java.util.TreeMap<>(letter.get().glueArguments());
                     java.util.List<String> problems = new java.util.ArrayList<>(
                             GlueRunArguments.violations(arguments, job, curatedBucket, processedBucket));
                     if (!job.equals(messageJob)) {
@@ -329,25 +331,25 @@ final class RedriveCommand {
                     if (!problems.isEmpty()) {
                         refused++;
                         System.out.printf("  refuse %s (window %s): %s%n", message.messageId(),
-                                body.path("window_id").asText(), String.join("; ", problems));
+                                letter.get().windowId(), String.join("; ", problems));
                         continue;
                     }
                     if (!execute) {
                         System.out.printf("  would  rerun window %s of %s (%d attempts, last %s: %s) with%n",
-                                body.path("window_id").asText(), job, body.path("attempts").asInt(),
-                                body.path("last_run_state").asText(), body.path("last_run_message").asText());
+                                letter.get().windowId(), job, letter.get().attempts(), letter.get().lastRunState(),
+                                letter.get().lastRunMessage());
                         arguments.forEach((k, v) -> System.out.printf("           %-18s %s%n", k, v));
                         continue;
                     }
                     String runId = glue.startJobRun(b -> b.jobName(job).arguments(arguments)).jobRunId();
                     sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
                     started++;
-                    System.out.printf("  done   window %s: run %s started%n", body.path("window_id").asText(), runId);
+                    System.out.printf("  done   window %s: run %s started%n", letter.get().windowId(), runId);
                 }
             }
             System.out.printf("%nredrive glue %s: %d runs started, %d refused, %d messages skipped%s%n",
                     execute ? "executed" : "dry run", started, refused, skipped, execute ? "" : "; pass --execute to act");
-            return refused == 0 ? 0 : 1;
+            return refused == 0 ? TributaryCli.EXIT_OK : TributaryCli.EXIT_FINDING;
         }
     }
 }

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  */
 public final class GlueOrchestrator {
     /** Message attribute {@code kind} of the dead-letter notices this function sends. */
-    public static final String DEAD_LETTER_KIND = "glue_window";
+    public static final String DEAD_LETTER_KIND = GlueDeadLetter.KIND;
 
     private static final Set<JobRunState> FAILED_STATES = Set.of(
             JobRunState.FAILED, JobRunState.TIMEOUT, JobRunState.STOPPED, JobRunState.ERROR, JobRunState.EXPIRED);
@@ -314,24 +314,11 @@ public final class GlueOrchestrator {
 
     private void deadLetter(Checkpoint checkpoint, Window window, String runId, JobRunState state, String message,
             Instant now) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("kind", DEAD_LETTER_KIND);
-        body.put("job_name", config.glueJobName());
-        body.put("window_id", window.id());
-        body.put("window_start", window.start().toString());
-        body.put("window_end", window.end().toString());
-        body.put("objects", window.objects());
-        body.put("partitions", checkpoint.windowPartitions());
-        body.put("attempts", checkpoint.attempts());
-        body.put("last_run_id", runId);
-        body.put("last_run_state", state.toString());
-        body.put("last_run_message", message);
-        body.put("glue_arguments", checkpoint.runArguments());
-        body.put("rerun", "aws glue start-job-run --job-name " + config.glueJobName()
-                + " --arguments file://glue_arguments.json");
-        body.put("dead_lettered_at", now.toString());
+        GlueDeadLetter letter = new GlueDeadLetter(config.glueJobName(), window.id(), window.start().toString(),
+                window.end().toString(), window.objects(), checkpoint.windowPartitions(), checkpoint.attempts(), runId,
+                state.toString(), message, checkpoint.runArguments(), now.toString());
         sqs.sendMessage(b -> b.queueUrl(config.deadLetterQueueUrl())
-                .messageBody(Json.mapper().valueToTree(body).toString())
+                .messageBody(letter.toJson().toString())
                 .messageAttributes(Map.of(
                         "kind", MessageAttributeValue.builder().dataType("String").stringValue(DEAD_LETTER_KIND).build(),
                         "window_id", MessageAttributeValue.builder().dataType("String").stringValue(window.id()).build())));

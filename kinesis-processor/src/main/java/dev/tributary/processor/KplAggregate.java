@@ -89,6 +89,7 @@ final class KplAggregate {
 
     /** Why an aggregate whose MD5 matched is still unreadable. */
     private static final class MalformedException extends Exception {
+        private static final long serialVersionUID = 1L;
         MalformedException(String message) {
             super(message, null, false, false);
         }

@@ -47,6 +47,7 @@ final class S3PartitionWriter implements PartitionWriter {
     }
 
     @Override
+    @SuppressWarnings("try") // lines.close() inside the try: the gzip trailer must be written before its size is read
     public Receipt writeRaw(Partition partition, List<ValidRecord> records) throws IOException {
         StreamPosition first = records.getFirst().record().position();
         String key = ObjectKeys.raw(partition, first);

@@ -12,6 +12,7 @@ import java.io.InputStream;
 final class LineReader {
     /** A line longer than the limit. */
     static final class LineTooLongException extends IOException {
+        private static final long serialVersionUID = 1L;
         LineTooLongException(String message) {
             super(message);
         }

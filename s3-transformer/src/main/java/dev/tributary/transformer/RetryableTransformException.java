@@ -6,6 +6,7 @@ package dev.tributary.transformer;
  * Lambda (or SQS) delivers the event again; the object's metadata is left as it was.
  */
 public final class RetryableTransformException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     public RetryableTransformException(String message) {
         super(message);
     }

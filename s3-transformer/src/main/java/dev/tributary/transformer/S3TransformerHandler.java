@@ -195,6 +195,7 @@ public final class S3TransformerHandler implements RequestStreamHandler {
 
     /** The invocation failed for at least one object; the message lists them. Lambda retries, then dead-letters. */
     public static final class TransformInvocationException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         public TransformInvocationException(String message) {
             super(message);
         }

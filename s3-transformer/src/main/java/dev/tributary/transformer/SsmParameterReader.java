@@ -115,6 +115,7 @@ final class SsmParameterReader {
     }
 
     private static final class RetryableCall extends IOException {
+        private static final long serialVersionUID = 1L;
         RetryableCall(String message) {
             super(message);
         }

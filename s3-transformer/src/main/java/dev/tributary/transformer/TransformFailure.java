@@ -6,6 +6,7 @@ package dev.tributary.transformer;
  * {@code FAILED} with {@link #reason()} and the invocation fails, so the event ends in the dead-letter queue.
  */
 public final class TransformFailure extends Exception {
+    private static final long serialVersionUID = 1L;
     private final String reason;
 
     /**

@@ -52,6 +52,14 @@ public final class ObjectKeys {
         return PROCESSED_PREFIX + key.partition().path() + "/" + key.name() + JSONL_GZ;
     }
 
+    /**
+     * The raw key a metadata item is keyed by: {@code key} itself for a raw key, the raw object's key (same partition
+     * and name under {@code raw/}) for a processed key.
+     */
+    public static String rawFor(String key) {
+        return key.startsWith(PROCESSED_PREFIX) ? RAW_PREFIX + key.substring(PROCESSED_PREFIX.length()) : key;
+    }
+
     /** Parses a raw or processed key; empty for anything else. */
     public static Optional<DataKey> parse(String key) {
         Matcher m = DATA_KEY.matcher(key);

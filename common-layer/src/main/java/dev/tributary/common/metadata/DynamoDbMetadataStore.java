@@ -92,6 +92,21 @@ public final class DynamoDbMetadataStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
+    /**
+     * How many items have each {@code status} ({@code (none)} for an item without one): a scan of the whole table,
+     * for an operator's occasional look, not for a dashboard.
+     */
+    public Map<String, Long> countByStatus() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        dynamoDb.scanPaginator(b -> b.tableName(tableName)
+                        .projectionExpression("#s")
+                        .expressionAttributeNames(Map.of("#s", STATUS)))
+                .items()
+                .forEach(item -> counts.merge(item.containsKey(STATUS) ? item.get(STATUS).s() : "(none)", 1L,
+                        Long::sum));
+        return counts;
+    }
+
     /** What {@link #tryAcquireLease} found. */
     public sealed interface LeaseAttempt {
         /** The lease is ours; {@code item} is the item after the update (consistent). */

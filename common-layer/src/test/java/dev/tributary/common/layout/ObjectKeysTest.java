@@ -87,4 +87,12 @@ class ObjectKeysTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not a valid shard id");
     }
+
+    @Test
+    void rawFor_whenProcessedKey_givesTheRawObjectsKeyAndLeavesARawKeyAlone() {
+        String raw = "raw/event_type=page_view/dt=2024-03-01/hr=07/events.shardId-000000000000.4955.jsonl.gz";
+
+        assertThat(ObjectKeys.rawFor(ObjectKeys.processedFor(raw))).isEqualTo(raw);
+        assertThat(ObjectKeys.rawFor(raw)).isEqualTo(raw);
+    }
 }

@@ -181,7 +181,7 @@ public final class RequestActions {
             case "TransactWriteItems" -> {
                 List<IamAction> actions = new ArrayList<>();
                 for (JsonNode item : json.path("TransactItems")) {
-                    item.fields().forEachRemaining(e -> actions.add(IamAction.direct("dynamodb:" + switch (e.getKey()) {
+                    item.properties().forEach(e -> actions.add(IamAction.direct("dynamodb:" + switch (e.getKey()) {
                         case "Put" -> "PutItem";
                         case "Update" -> "UpdateItem";
                         case "Delete" -> "DeleteItem";

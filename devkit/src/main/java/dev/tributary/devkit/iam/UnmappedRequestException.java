@@ -6,6 +6,7 @@ package dev.tributary.devkit.iam;
  * permission to the template), not a silent pass.
  */
 public final class UnmappedRequestException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     public UnmappedRequestException(String message) {
         super(message);
     }

@@ -111,7 +111,7 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
             root = Json.mapper().readTree(json);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new ConfigurationException(origin + " is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new ConfigurationException(origin + " is not valid JSON: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
@@ -122,7 +122,7 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
         JsonNode tables = root.path("reference_data");
         if (!tables.isMissingNode()) {
             requireObject(tables, origin + ".reference_data");
-            for (Iterator<Map.Entry<String, JsonNode>> it = tables.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = tables.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> table = it.next();
                 String where = origin + ".reference_data." + table.getKey();
                 if (!table.getValue().isTextual()) {
@@ -138,7 +138,7 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
         JsonNode perType = root.path("event_types");
         if (!perType.isMissingNode()) {
             requireObject(perType, origin + ".event_types");
-            for (Iterator<Map.Entry<String, JsonNode>> it = perType.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = perType.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> type = it.next();
                 if (!EventDecoder.EVENT_TYPE_PATTERN.matcher(type.getKey()).matches()) {
                     throw new ConfigurationException(origin + ".event_types: '" + type.getKey()
@@ -160,7 +160,7 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
             JsonNode value = node.get("url_fields");
             requireObject(value, where + ".url_fields");
             Map<String, String> parsed = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 parsed.put(path(entry.getKey(), where + ".url_fields"),
                         outputName(entry.getValue(), where + ".url_fields." + entry.getKey()));

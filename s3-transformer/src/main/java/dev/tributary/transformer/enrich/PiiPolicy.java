@@ -254,7 +254,7 @@ public record PiiPolicy(List<String> hash, List<String> drop, Map<String, Intege
             throw new ConfigurationException(where + " must be a JSON object");
         }
         List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
-        node.fields().forEachRemaining(entries::add);
+        node.properties().forEach(entries::add);
         return entries;
     }
 

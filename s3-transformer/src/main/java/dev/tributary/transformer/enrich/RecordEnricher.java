@@ -182,7 +182,7 @@ public final class RecordEnricher {
             if (!errors.isEmpty()) {
                 out.set(ENRICHMENT_ERRORS, errors);
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = event.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = event.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 if (!ENVELOPE.contains(field.getKey()) && !out.has(field.getKey())) {
                     out.set(field.getKey(), field.getValue());

@@ -38,6 +38,7 @@ public final class ReferenceData {
 
     /** A table could not be read or parsed; not the record's fault, so the invocation should be retried. */
     public static final class LoadException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         public LoadException(String message, Throwable cause) {
             super(message, cause);
         }
@@ -112,7 +113,7 @@ public final class ReferenceData {
             throw new IOException("a JSON reference table must be an object of key -> row");
         }
         Map<String, ObjectNode> rows = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> row = it.next();
             if (!row.getValue().isObject()) {
                 throw new IOException("row '" + row.getKey() + "' is not an object");
