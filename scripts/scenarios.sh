@@ -29,7 +29,7 @@ done
 select_jdk
 ensure_glue_env
 ensure_iceberg_env
-[ -n "${AWS_ENDPOINT_URL:-}" ] || use_emulator
+use_emulator  # AWS_ENDPOINT_URL when set, else moto; and the IAM gate's evaluator either way
 
 rows="$(mktemp -d)"
 trap 'rm -rf "$rows"' EXIT
