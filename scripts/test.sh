@@ -5,7 +5,8 @@
 #      moto server, installed into .tools/ and started on a free 127.0.0.1 port by scripts/emulator.sh,
 #      unless AWS_ENDPOINT_URL already points at one (e.g. a LocalStack you run yourself); every function runs as
 #      its template role behind devkit's IAM gate, whose policy evaluator (npm) installs into .tools/ too.
-#   2. Time-bounded fuzzing of the decoders (scripts/fuzz.sh, FUZZ_SECONDS each, default 30).
+#   2. Time-bounded fuzzing of the decoders (scripts/fuzz.sh, FUZZ_SECONDS each, default 30: half with a fixed
+#      seed, half with a rotating one it prints with the command that replays it).
 #   3. The Glue job's pytest suite under local pyspark (scripts/test-glue-job.sh).
 #   4. The SAM template checks (scripts/check-infra.sh).
 #   5. The soak: SOAK_EVENTS (default 100,000) through the processor and the transformer, heap and threads flat

@@ -72,6 +72,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for the sample events (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--event-time", defaultValue = SampleEvents.FIXED_BASE_TEXT, description = "Base time of the sample "
+            + "events (ISO-8601, or \"now\" for the wall clock); valid events fall in the two hours before it. A fixed "
+            + "base makes a seed reproduce every event byte for byte (default: ${DEFAULT-VALUE}).")
+    String eventTime;
+
     @Option(names = "--skip-glue", description = "Stop after the transformer: the conservation check then follows "
             + "every event to processed/ instead of to the curated Iceberg tables (faster; no PySpark needed).")
     boolean skipGlue;
@@ -120,7 +125,8 @@ final class DemoCommand implements Callable<Integer> {
                 KinesisClient roleKinesis = deployment.functionClients(PROCESSOR).configure(KinesisClient.builder())
                         .build();
                 SqsClient roleSqs = deployment.functionClients(PROCESSOR).configure(SqsClient.builder()).build()) {
-            List<SampleEvents.Sample> samples = new SampleEvents(seed, invalidShare, Instant.now()).next(events);
+            List<SampleEvents.Sample> samples = new SampleEvents(seed, invalidShare,
+                    "now".equals(eventTime) ? Instant.now() : Instant.parse(eventTime)).next(events);
             EventLedger ledger = produce(kinesis, streamName, samples);
 
             PipelineStages stages = new PipelineStages(deployment, s3, sqs, dynamoDb, glue, ssm, functionEnv);

@@ -8,9 +8,22 @@ import java.util.UUID;
 
 /**
  * Realistic sample events of every example type, with a share deliberately invalid (each of a different kind),
- * reproducible from a seed.
+ * reproducible from a seed and a base time: the same seed and base give the same bytes on every run.
  */
 final class SampleEvents {
+    /**
+     * The demo's and the tests' default base time, so that a seed fixes every event's bytes (and so every raw
+     * partition). Valid events fall in the two hours before it. Nothing downstream needs recent event times: the
+     * processor bounds only how far in the future an event may be, Lambda's record age counts from the arrival in
+     * the stream, the orchestrator's windows and the buckets' lifecycle rules count processing and creation time.
+     */
+    static final String FIXED_BASE_TEXT = "2026-11-22T04:00:00Z";
+    static final Instant FIXED_BASE = Instant.parse(FIXED_BASE_TEXT);
+    /**
+     * The time of the deliberately too-far-future event. Fixed, and far enough ahead that it stays past any
+     * arrival time plus {@code MAX_FUTURE_SKEW_SECONDS}, whatever base time a run uses.
+     */
+    static final Instant FAR_FUTURE = Instant.parse("2999-01-01T00:00:00Z");
     private static final String[] PAGES = {"/", "/search", "/product/42", "/cart", "/checkout", "/account"};
     private static final String[] AGENTS = {
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
@@ -77,7 +90,7 @@ final class SampleEvents {
             case 2 -> envelope(id, "page_view", "last tuesday", "{\"page_url\":\"https://a.example/\",\"tti_ms\":1,\"ttar_ms\":1}");
             case 3 -> envelope(id, "../../etc", time, "{}");
             case 4 -> envelope(id, "payment", time, "{\"transaction_id\":\"t\",\"amount\":12.5,\"currency\":\"eur\",\"status\":\"ok\"}");
-            default -> envelope(id, "sensor_reading", now.plusSeconds(30 * 86400).toString(),
+            default -> envelope(id, "sensor_reading", FAR_FUTURE.toString(),
                     "{\"device_id\":\"d\",\"metric\":\"temperature\",\"value\":1}");
         };
         return new Sample(json, false);

@@ -11,7 +11,6 @@ import dev.tributary.devkit.PipelineResources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -196,7 +195,7 @@ class CliIT {
     @Test
     void redrive_whenLambdaGaveUpOnABatch_dryRunChangesNothingAndExecuteLandsEveryRecord() {
         PipelineResources resources = PipelineResources.deploy(emulator, "cli-redrive", 1);
-        List<SampleEvents.Sample> samples = new SampleEvents(5, 0, Instant.now()).next(120);
+        List<SampleEvents.Sample> samples = new SampleEvents(5, 0, SampleEvents.FIXED_BASE).next(120);
         try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
                 SqsClient sqs = clients.configure(SqsClient.builder()).build();
                 S3Client s3 = clients.s3()) {
@@ -250,7 +249,7 @@ class CliIT {
     void redrive_whenTransformerAndGlueDeadLettersWait_rerunsThem() throws Exception {
         LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator,
                 "cli-rd-" + java.util.UUID.randomUUID().toString().substring(0, 6), java.util.Map.of("ShardCount", "1"));
-        List<SampleEvents.Sample> samples = new SampleEvents(9, 0, Instant.now()).next(60);
+        List<SampleEvents.Sample> samples = new SampleEvents(9, 0, SampleEvents.FIXED_BASE).next(60);
         String transformerDlq = deployment.physicalId("TransformerDeadLetterQueue");
         try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
                 SqsClient sqs = clients.configure(SqsClient.builder()).build();

@@ -13,15 +13,12 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * A loopback HTTP proxy in front of the emulator that breaks chosen requests the way AWS and the network do: a
@@ -30,8 +27,9 @@ import java.util.regex.Pattern;
  *
  * <p>Point the code under test at {@link #endpoint()} through {@code AWS_ENDPOINT_URL}: nothing in it changes, and the
  * faults go through the SDK's real error parsing, retry policy, backoff and socket timeouts, which an interceptor
- * throwing exceptions would skip. Faults are chosen per request ({@link Request}: method, path, {@code X-Amz-Target})
- * on a deterministic {@link Schedule}, so a scenario is reproducible and can say how many faults it injected.
+ * throwing exceptions would skip. Which request meets which fault is the fault language's business
+ * ({@link FaultRules}, {@link FaultSchedule}: a pure function of the seed and the request), so a scenario is
+ * reproducible and can say how many faults it injected; this class only moves bytes.
  *
  * <p>It speaks just enough HTTP/1.1 to find request boundaries (head, then a {@code Content-Length} or chunked body);
  * responses are copied through byte for byte. It answers {@code Expect: 100-continue} itself. Plain HTTP only, which
@@ -39,7 +37,6 @@ import java.util.regex.Pattern;
  */
 public final class FaultProxy implements AutoCloseable {
     private static final int MAX_HEAD = 64 * 1024;
-    private static final Pattern DYNAMODB = Pattern.compile("^DynamoDB_\\d+\\.");
 
     /** What happens to a request a rule fires on. */
     public enum Action {
@@ -127,58 +124,36 @@ public final class FaultProxy implements AutoCloseable {
         Response check(Request request, byte[] body);
     }
 
-    /** Which of a rule's matching requests (numbered from 0) it fires on. */
-    @FunctionalInterface
-    public interface Schedule {
-        boolean fires(long matchIndex);
-
-        /** {@code burst} consecutive requests out of every {@code period}, starting with the {@code offset}-th. */
-        static Schedule bursts(int burst, int period, int offset) {
-            return index -> index >= offset && (index - offset) % period < burst;
-        }
-
-        /** The first {@code count} matching requests (an outage that ends). */
-        static Schedule first(int count) {
-            return index -> index < count;
-        }
-
-        /** Every matching request (an outage that does not end while the rule is in place). */
-        static Schedule always() {
-            return index -> true;
-        }
-    }
-
-    private record Rule(String name, Predicate<Request> matches, Response response, Schedule schedule,
-            boolean perTarget, AtomicLong matched, Map<String, AtomicLong> matchedPerTarget, AtomicLong fired) {
-        long nextIndex(Request request) {
-            return perTarget
-                    ? matchedPerTarget.computeIfAbsent(request.method() + " " + request.path(), k -> new AtomicLong())
-                            .getAndIncrement()
-                    : matched.getAndIncrement();
-        }
-    }
-
     private final URI upstream;
     private final ServerSocket server;
-    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final FaultRules rules;
     private final Map<Socket, Boolean> open = new ConcurrentHashMap<>();
     private final AtomicLong forwarded = new AtomicLong();
     private volatile Gate gate = (request, body) -> null;
     private volatile boolean closed;
 
-    private FaultProxy(URI upstream) throws IOException {
+    private FaultProxy(URI upstream, long seed) throws IOException {
         this.upstream = upstream;
+        this.rules = new FaultRules(seed);
         this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("fault-proxy-accept").start(this::accept);
     }
 
-    /** Starts a proxy on a free loopback port in front of {@code upstream} (an {@code http://host:port} emulator). */
+    /** Starts a proxy with seed 0 (see {@link #start(URI, long)}). */
     public static FaultProxy start(URI upstream) {
+        return start(upstream, 0);
+    }
+
+    /**
+     * Starts a proxy on a free loopback port in front of {@code upstream} (an {@code http://host:port} emulator);
+     * {@code seed} is what its rules' schedules decide from ({@link FaultSchedule}).
+     */
+    public static FaultProxy start(URI upstream, long seed) {
         if (!"http".equals(upstream.getScheme())) {
             throw new IllegalArgumentException("the fault proxy speaks plain HTTP only, not " + upstream);
         }
         try {
-            return new FaultProxy(upstream);
+            return new FaultProxy(upstream, seed);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a loopback port for the fault proxy", e);
         }
@@ -190,22 +165,11 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
-     * Adds a rule: requests that {@code matches} accepts are counted, and those the schedule picks get
-     * {@code response}. Rules are tried in the order they were added; the first that fires wins.
+     * Adds a rule ({@link FaultRules#add}): requests that {@code matches} accepts get {@code response} when the
+     * schedule fires for them. Rules are tried in the order they were added; the first that fires wins.
      */
-    public FaultProxy inject(String name, Predicate<Request> matches, Response response, Schedule schedule) {
-        rules.add(new Rule(name, matches, response, schedule, false, new AtomicLong(), Map.of(), new AtomicLong()));
-        return this;
-    }
-
-    /**
-     * Like {@link #inject}, but the schedule counts each target (method and path: one S3 object, say) on its own:
-     * {@code Schedule.first(4)} fails the first four requests for every object, whatever other requests run in
-     * parallel, so a fault that must outlast the SDK's attempts at one call does so deterministically.
-     */
-    public FaultProxy injectPerTarget(String name, Predicate<Request> matches, Response response, Schedule schedule) {
-        rules.add(new Rule(name, matches, response, schedule, true, new AtomicLong(), new ConcurrentHashMap<>(),
-                new AtomicLong()));
+    public FaultProxy inject(String name, Predicate<Request> matches, Response response, FaultSchedule schedule) {
+        rules.add(name, matches, response, schedule);
         return this;
     }
 
@@ -222,9 +186,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Faults injected so far, per rule name. */
     public Map<String, Long> injected() {
-        Map<String, Long> counts = new TreeMap<>();
-        rules.forEach(rule -> counts.merge(rule.name(), rule.fired().get(), Long::sum));
-        return counts;
+        return rules.injected();
     }
 
     /** Faults injected so far by all rules. */
@@ -235,30 +197,6 @@ public final class FaultProxy implements AutoCloseable {
     /** Requests passed through to the emulator (including those whose answer was dropped). */
     public long forwarded() {
         return forwarded.get();
-    }
-
-    /** Matches S3 object writes ({@code PUT}, not a copy) whose key matches {@code keyRegex}. */
-    public static Predicate<Request> s3Put(String keyRegex) {
-        Pattern key = Pattern.compile(keyRegex);
-        return request -> request.method().equals("PUT") && !request.headers().containsKey("x-amz-copy-source")
-                && key.matcher(request.s3Key()).matches();
-    }
-
-    /** Matches S3 reads ({@code GET} of an object) whose key matches {@code keyRegex}. */
-    public static Predicate<Request> s3Get(String keyRegex) {
-        Pattern key = Pattern.compile(keyRegex);
-        return request -> request.method().equals("GET") && !request.s3Key().isEmpty()
-                && key.matcher(request.s3Key()).matches();
-    }
-
-    /** Matches JSON-protocol calls whose {@code X-Amz-Target} starts with {@code prefix}, e.g. "AmazonSQS.". */
-    public static Predicate<Request> target(String prefix) {
-        return request -> request.target().startsWith(prefix);
-    }
-
-    /** Matches one DynamoDB operation, e.g. "UpdateItem", whatever the API version in the target. */
-    public static Predicate<Request> dynamoDb(String operation) {
-        return request -> DYNAMODB.matcher(request.target()).find() && request.target().endsWith("." + operation);
     }
 
     @Override
@@ -308,7 +246,7 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 byte[] body = readBody(in, request);
                 Response refused = gate.check(request, body);
-                Response fault = refused != null ? refused : decide(request);
+                Response fault = refused != null ? refused : rules.decide(request, body);
                 if (fault != null && fault.action() != Action.DROP_RESPONSE) {
                     switch (fault.action()) {
                         case ANSWER -> answer(toClient, fault);
@@ -343,16 +281,6 @@ public final class FaultProxy implements AutoCloseable {
                 quietlyClose(service);
             }
         }
-    }
-
-    private Response decide(Request request) {
-        for (Rule rule : rules) {
-            if (rule.matches().test(request) && rule.schedule().fires(rule.nextIndex(request))) {
-                rule.fired().incrementAndGet();
-                return rule.response();
-            }
-        }
-        return null;
     }
 
     private static void answer(OutputStream toClient, Response response) throws IOException {

@@ -58,8 +58,8 @@ class FaultProxyIT {
 
     @Test
     void s3Put_whenSlowDownShorterThanTheSdksAttempts_succeedsAfterRetries() {
-        proxy.inject("slowdown", FaultProxy.s3Put("raw/.*"), FaultProxy.Response.s3SlowDown(),
-                FaultProxy.Schedule.first(2));
+        proxy.inject("slowdown", FaultRules.s3Put("raw/.*"), FaultProxy.Response.s3SlowDown(),
+                FaultSchedule.firstAttempts(2));
 
         try (S3Client s3 = throughProxy.s3()) {
             s3.putObject(b -> b.bucket(bucket).key("raw/a.json"), RequestBody.fromString("{\"a\":1}"));
@@ -71,8 +71,8 @@ class FaultProxyIT {
 
     @Test
     void s3Put_whenScheduledPerTarget_eachObjectMeetsItsOwnFaults() {
-        proxy.injectPerTarget("slowdown", FaultProxy.s3Put("raw/.*"), FaultProxy.Response.s3SlowDown(),
-                FaultProxy.Schedule.first(2));
+        proxy.inject("slowdown", FaultRules.s3Put("raw/.*"), FaultProxy.Response.s3SlowDown(),
+                FaultSchedule.firstAttempts(2));
 
         try (S3Client s3 = throughProxy.s3()) {
             s3.putObject(b -> b.bucket(bucket).key("raw/x.json"), RequestBody.fromString("x"));
@@ -84,8 +84,8 @@ class FaultProxyIT {
 
     @Test
     void s3Put_whenSlowDownOutlastsTheSdksAttempts_throwsS3ExceptionWithTheCode() {
-        proxy.inject("slowdown", FaultProxy.s3Put("raw/.*"), FaultProxy.Response.s3SlowDown(),
-                FaultProxy.Schedule.always());
+        proxy.inject("slowdown", FaultRules.s3Put("raw/.*"), FaultProxy.Response.s3SlowDown(),
+                FaultSchedule.always());
 
         try (S3Client s3 = throughProxy.s3()) {
             assertThatThrownBy(() -> s3.putObject(b -> b.bucket(bucket).key("raw/b.json"), RequestBody.fromString("b")))
@@ -101,8 +101,8 @@ class FaultProxyIT {
 
     @Test
     void s3Put_whenAnswerDropped_theWriteHappenedButTheCallerTimedOut() {
-        proxy.inject("lost-answer", FaultProxy.s3Put("raw/.*"), FaultProxy.Response.dropAfterForwarding(),
-                FaultProxy.Schedule.always());
+        proxy.inject("lost-answer", FaultRules.s3Put("raw/.*"), FaultProxy.Response.dropAfterForwarding(),
+                FaultSchedule.always());
 
         try (S3Client s3 = throughProxy.s3()) {
             assertThatThrownBy(() -> s3.putObject(b -> b.bucket(bucket).key("raw/c.json"), RequestBody.fromString("c")))
@@ -123,8 +123,8 @@ class FaultProxyIT {
                             .attributeType(ScalarAttributeType.S).build())
                     .keySchema(KeySchemaElement.builder().attributeName("k").keyType(KeyType.HASH).build()));
         }
-        proxy.inject("throttle", FaultProxy.dynamoDb("UpdateItem"), FaultProxy.Response.dynamoDbThrottling(),
-                FaultProxy.Schedule.always());
+        proxy.inject("throttle", FaultRules.dynamoDb("UpdateItem"), FaultProxy.Response.dynamoDbThrottling(),
+                FaultSchedule.always());
 
         try (DynamoDbClient dynamoDb = throughProxy.dynamoDb()) {
             assertThatThrownBy(() -> dynamoDb.updateItem(b -> b.tableName(table)
@@ -145,8 +145,8 @@ class FaultProxyIT {
         try (SqsClient sqs = direct.configure(SqsClient.builder()).build()) {
             queue = sqs.createQueue(b -> b.queueName(bucket + "-q")).queueUrl();
         }
-        proxy.inject("sqs-down", FaultProxy.target("AmazonSQS."), FaultProxy.Response.reset(),
-                FaultProxy.Schedule.always());
+        proxy.inject("sqs-down", FaultRules.target("AmazonSQS."), FaultProxy.Response.reset(),
+                FaultSchedule.always());
 
         try (SqsClient sqs = throughProxy.configure(SqsClient.builder()).build()) {
             assertThatThrownBy(() -> sqs.sendMessage(b -> b.queueUrl(queue).messageBody("m")))
