@@ -8,6 +8,7 @@ source scripts/lib.sh
 select_jdk
 ensure_glue_env   # the Glue job's local runtime (PySpark 3.5 on a JDK 17), for the demo's Glue stage
 ensure_iceberg_env  # Iceberg jars for the job, pyiceberg for the ledger
+ensure_query_env    # pyiceberg + DuckDB for `tributary query`
 
 use_emulator
 

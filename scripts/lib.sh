@@ -35,7 +35,14 @@ select_jdk() {
 ensure_venv() {
   local name="$1" requirements="$2" venv="$TOOLS_DIR/$1" stamp
   stamp="$venv/.requirements.sha256"
-  local want; want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+  local want included
+  # A file pulled in with "-r other.txt" (relative to the requirements file, as pip reads it) is part of the stamp.
+  included="$(sed -n 's/^-r[[:space:]]*//p' "$requirements" | while read -r f; do echo "$(dirname "$requirements")/$f"; done)"
+  if [ -n "$included" ]; then
+    want="$(cat "$requirements" $included | sha256sum | cut -d' ' -f1)"
+  else
+    want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+  fi
   if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
     return 0
   fi
@@ -108,6 +115,13 @@ ensure_iceberg_env() {
   export TRIBUTARY_ICEBERG_JARS
   ensure_venv iceberg-venv "$TRIBUTARY_ROOT/glue-job/requirements-iceberg.txt"
   export ICEBERG_READER_PYTHON="$TOOLS_DIR/iceberg-venv/bin/python"
+}
+
+# The Python tool behind `tributary query` (glue-job/tools/query.py: pyiceberg through the Glue Data Catalog + DuckDB,
+# glue-job/requirements-query.txt) in .tools/query-venv; exports TRIBUTARY_QUERY_PYTHON, which the CLI runs it with.
+ensure_query_env() {
+  ensure_venv query-venv "$TRIBUTARY_ROOT/glue-job/requirements-query.txt"
+  export TRIBUTARY_QUERY_PYTHON="$TOOLS_DIR/query-venv/bin/python"
 }
 
 # moto's server for the Glue job's tests (the same pinned moto as scripts/emulator.sh); exports TRIBUTARY_MOTO_SERVER.

@@ -21,6 +21,7 @@ select_jdk
 ensure_glue_env   # the Glue job's local runtime (PySpark 3.5 on a JDK 17), for the demo's Glue stage
 ensure_rie        # the Lambda Runtime Interface Emulator (from the SAM CLI wheel), for InvokeIT
 ensure_iceberg_env  # Iceberg jars for the job, pyiceberg for the ledger
+ensure_query_env    # pyiceberg + DuckDB for `tributary query`
 
 use_emulator
 echo "==> AWS emulator: $AWS_ENDPOINT_URL"

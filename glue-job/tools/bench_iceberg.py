@@ -75,13 +75,20 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--budget-minutes", type=float, default=0,
                         help="stop after the window that crosses this many minutes and fit what ran (0: no limit)")
+    parser.add_argument("--property", action="append", default=[], metavar="KEY=VALUE",
+                        help="override one of tributary_glue.tables.TABLE_PROPERTIES for this run (repeatable), to "
+                             "compare table settings on the same events (same --seed)")
     args = parser.parse_args(argv)
 
     import boto3
     from pyspark.sql import SparkSession
 
     from conftest import BUCKET, REGION, iceberg_settings
-    from tributary_glue import job
+    from tributary_glue import job, tables
+
+    for override in args.property:
+        key, _, value = override.partition("=")
+        tables.TABLE_PROPERTIES[key.strip()] = value.strip()
 
     os.environ.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_REGION=REGION)
     s3 = boto3.client("s3", endpoint_url=args.endpoint, region_name=REGION)
@@ -125,7 +132,8 @@ def main(argv=None):
     work = Path(tempfile.mkdtemp(prefix="bench-iceberg-"))
     curated_ids, rows, total_events = [], [], 0
     step_minutes = 24 * 60 // args.windows
-    print(f"bench: {args.windows} windows of {args.events} events, database {database}", flush=True)
+    print(f"bench: {args.windows} windows of {args.events} events, database {database}, table properties "
+          f"{json.dumps(tables.TABLE_PROPERTIES, sort_keys=True)}", flush=True)
     bench_started = time.monotonic()
     for w in range(args.windows):
         if args.budget_minutes and time.monotonic() - bench_started > args.budget_minutes * 60:
@@ -183,6 +191,14 @@ def main(argv=None):
     data = sum(s for k, s in object_sizes().items() if "/data/" in k and "/curated/" in k)
     print(f"write amplification (all bytes written / curated data bytes): {new_bytes / data:.2f}; "
           f"stored {final / 1e6:.1f} MB")
+    kinds = {}
+    for key, size in object_sizes().items():
+        area = "curated" if "/curated/" in key else "aggregates"
+        name = key.rsplit("/", 1)[-1]
+        kind = ("data" if "/data/" in key else "metadata.json" if name.endswith("metadata.json")
+                else "manifest list" if name.startswith("snap-") else "manifest")
+        kinds[f"{area} {kind}"] = kinds.get(f"{area} {kind}", 0) + size
+    print("stored by kind: " + ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(kinds.items())))
     spark.stop()
 
 

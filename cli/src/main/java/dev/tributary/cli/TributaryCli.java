@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         version = "tributary 0.1.0",
         description = "Tributary: an event-driven data pipeline for AWS (Kinesis -> Lambda -> S3 -> Glue).",
         subcommands = {DemoCommand.class, ProduceCommand.class, RedriveCommand.class, InspectCommand.class,
-            InvokeCommand.class, CommandLine.HelpCommand.class})
+            InvokeCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
 public final class TributaryCli {
     static final int EXIT_OK = 0;
     static final int EXIT_FINDING = 1;
