@@ -393,11 +393,12 @@ class KinesisEventSourceSimulatorIT {
                             new AwsSettings(emulator.region(), Optional.of(proxy.endpoint()), Duration.ofSeconds(5)),
                             StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                             .configure(KinesisClient.builder()).build()) {
-                proxy.inject("getrecords-throttled", FaultProxy.target("Kinesis_20131202.GetRecords"),
+                // GetRecords names no key FaultCalls knows, so every call is the same target: its first 6 attempts fail.
+                proxy.inject("getrecords-throttled", FaultRules.target("Kinesis_20131202.GetRecords"),
                         new FaultProxy.Response(FaultProxy.Action.ANSWER, 400, "application/x-amz-json-1.1",
                                 "{\"__type\":\"ProvisionedThroughputExceededException\",\"message\":\"Rate exceeded"
                                         + " for shard shardId-000000000000 in stream " + name + "\"}"),
-                        FaultProxy.Schedule.first(6));
+                        FaultSchedule.firstAttempts(6));
                 Recorder handler = Recorder.succeeding();
 
                 var report = new KinesisEventSourceSimulator(throttled, Optional.of(sqs), emulator.region(),
