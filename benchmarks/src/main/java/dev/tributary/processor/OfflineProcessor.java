@@ -51,7 +51,8 @@ public final class OfflineProcessor implements AutoCloseable {
     public static KinesisProcessorConfig config(int gzipLevel) {
         return new KinesisProcessorConfig("tributary-raw-123456789012", "tributary-metadata",
                 "https://sqs.us-east-1.amazonaws.com/123456789012/tributary-quarantine",
-                KinesisProcessorConfig.KINESIS_MAX_RECORD_BYTES, Duration.ofDays(1), 8, gzipLevel);
+                KinesisProcessorConfig.KINESIS_MAX_RECORD_BYTES, Duration.ofDays(1), 8, gzipLevel,
+                Duration.ofDays(90));
     }
 
     public StreamsEventResponse handle(KinesisEvent event) {

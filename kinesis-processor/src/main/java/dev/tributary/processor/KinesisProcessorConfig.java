@@ -16,6 +16,10 @@ import java.time.Duration;
  *                           ahead of the record's arrival
  * @param writeConcurrency   {@code WRITE_CONCURRENCY} (default 8): partitions written in parallel per batch
  * @param gzipLevel          {@code GZIP_LEVEL} (default 6)
+ * @param metadataRetention  how long a metadata item lives ({@code expires_at}, the table's TTL): as long as the
+ *                           longer-lived of the objects it indexes, the larger of {@code RAW_RETENTION_DAYS} (default
+ *                           30) and {@code PROCESSED_RETENTION_DAYS} (default 90), the template's bucket lifecycle
+ *                           parameters
  */
 public record KinesisProcessorConfig(
         String rawBucket,
@@ -24,7 +28,8 @@ public record KinesisProcessorConfig(
         long maxRecordBytes,
         Duration maxFutureSkew,
         int writeConcurrency,
-        int gzipLevel) {
+        int gzipLevel,
+        Duration metadataRetention) {
 
     /** Kinesis' own limit on a record's data. */
     public static final long KINESIS_MAX_RECORD_BYTES = 1024 * 1024;
@@ -47,6 +52,8 @@ public record KinesisProcessorConfig(
                 env.positiveLong("MAX_RECORD_BYTES", KINESIS_MAX_RECORD_BYTES),
                 env.seconds("MAX_FUTURE_SKEW_SECONDS", Duration.ofDays(1)),
                 (int) Math.min(64, env.positiveLong("WRITE_CONCURRENCY", 8)),
-                (int) gzipLevel);
+                (int) gzipLevel,
+                Duration.ofDays(Math.max(env.positiveLong("RAW_RETENTION_DAYS", 30),
+                        env.positiveLong("PROCESSED_RETENTION_DAYS", 90))));
     }
 }

@@ -13,6 +13,7 @@ import dev.tributary.common.metadata.DynamoDbMetadataStore;
 import dev.tributary.common.metadata.RawObjectMetadata;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,7 @@ final class S3PartitionWriter implements PartitionWriter {
             uncompressed = lines.uncompressedBytes();
         }
         PutOutcome outcome = objects.putIdempotent(config.rawBucket(), key, body, RAW_CONTENT_TYPE);
+        Instant now = clock.instant();
         metadata.recordRawObject(new RawObjectMetadata(
                 key,
                 config.rawBucket(),
@@ -72,7 +74,7 @@ final class S3PartitionWriter implements PartitionWriter {
                 records.size(),
                 body.length(),
                 uncompressed,
-                body.sha256Base64()), clock.instant());
+                body.sha256Base64()), now, now.plus(config.metadataRetention()));
         return new Receipt(key, outcome, body.length());
     }
 

@@ -23,6 +23,16 @@ class KinesisProcessorConfigTest {
         assertThat(config.maxRecordBytes()).isEqualTo(1024 * 1024);
         assertThat(config.maxFutureSkew()).isEqualTo(Duration.ofDays(1));
         assertThat(config.gzipLevel()).isEqualTo(6);
+        assertThat(config.metadataRetention()).isEqualTo(Duration.ofDays(90));
+    }
+
+    @Test
+    void fromEnv_whenRawObjectsOutliveProcessedOnes_metadataLivesAsLongAsTheRawObjects() {
+        Map<String, String> env = new HashMap<>(COMPLETE);
+        env.put("RAW_RETENTION_DAYS", "120");
+        env.put("PROCESSED_RETENTION_DAYS", "30");
+
+        assertThat(KinesisProcessorConfig.fromEnv(new Env(env)).metadataRetention()).isEqualTo(Duration.ofDays(120));
     }
 
     @ParameterizedTest

@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.io.S3ObjectStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -86,6 +88,13 @@ class KinesisProcessorIT {
                 .isEqualTo(new S3ObjectStore(bed.s3).storedChecksum(bed.resources.rawBucket(), pageViews));
         assertThat(Long.parseLong(item.get("bytes").n())).isEqualTo(bed.s3.headObject(b -> b
                 .bucket(bed.resources.rawBucket()).key(pageViews)).contentLength());
+        // The table's TTL attribute: the item outlives the longer-lived of the raw and processed objects it indexes,
+        // both retentions read from the template's parameters (RawRetentionDays, ProcessedRetentionDays).
+        long retentionDays = Math.max(
+                Long.parseLong(bed.resources.deployment().parameter("RawRetentionDays")),
+                Long.parseLong(bed.resources.deployment().parameter("ProcessedRetentionDays")));
+        assertThat(Long.parseLong(item.get("expires_at").n())).isEqualTo(
+                Instant.parse(item.get("created_at").s()).plus(Duration.ofDays(retentionDays)).getEpochSecond());
 
         Map<String, List<JsonNode>> failed = bed.failedObjects();
         assertThat(failed).hasSize(1);

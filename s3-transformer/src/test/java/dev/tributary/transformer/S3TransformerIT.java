@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Enumeration;
@@ -251,7 +252,8 @@ class S3TransformerIT {
         new DynamoDbMetadataStore(bed.dynamoDb, bed.resources.metadataTable()).recordRawObject(new RawObjectMetadata(
                 rawKey, bed.resources.rawBucket(), bed.resources.streamName(), "shardId-000000000000",
                 String.format("4959%052d", 1), String.format("4959%052d", records), parsed.partition(), records,
-                body.length, body.length * 4L, buffer.sha256Base64()), Instant.now());
+                body.length, body.length * 4L, buffer.sha256Base64()), Instant.now(),
+                Instant.now().plus(Duration.ofDays(90)));
     }
 
     static String fixture(String name) throws Exception {

@@ -16,6 +16,7 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -63,7 +64,7 @@ class TransformerBoundedHeapIT {
         new DynamoDbMetadataStore(bed.dynamoDb, bed.resources.metadataTable()).recordRawObject(new RawObjectMetadata(
                 rawKey, bed.resources.rawBucket(), bed.resources.streamName(), "shardId-000000000000", first,
                 String.format("4959%052d", raw.records()), partition, raw.records(), raw.bytes(), 0, raw.sha256()),
-                Instant.now());
+                Instant.now(), Instant.now().plus(Duration.ofDays(90)));
         String event = bed.objectNotifications(1).getFirst().body();
         S3TransformerHandler handler = bed.transformer(
                 // A raw object 100 MiB long cannot come from the processor (6 MiB at most), so this streaming test

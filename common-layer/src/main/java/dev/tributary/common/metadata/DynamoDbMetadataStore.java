@@ -45,9 +45,11 @@ public final class DynamoDbMetadataStore {
     /**
      * Records a raw object the kinesis-processor wrote, unless an item with the same checksum exists.
      *
-     * @param now the write time, for {@code created_at} (first write only) and {@code updated_at}
+     * @param now       the write time, for {@code created_at} (first write only) and {@code updated_at}
+     * @param expiresAt when DynamoDB's TTL may delete the item ({@code expires_at}, epoch seconds): after the objects
+     *                  it indexes have expired, so no redrive or late notification finds a raw object without its item
      */
-    public RecordOutcome recordRawObject(RawObjectMetadata object, Instant now) {
+    public RecordOutcome recordRawObject(RawObjectMetadata object, Instant now, Instant expiresAt) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder update = new StringBuilder("SET ");
@@ -65,6 +67,7 @@ public final class DynamoDbMetadataStore {
         set(update, names, values, CHECKSUM_SHA256, s(object.checksumSha256()));
         set(update, names, values, STATUS, s(ObjectStatus.WRITTEN.name()));
         set(update, names, values, UPDATED_AT, s(now.toString()));
+        set(update, names, values, EXPIRES_AT, n(expiresAt.getEpochSecond()));
         names.put("#created", CREATED_AT);
         names.put("#key", OBJECT_KEY);
         values.put(":created", s(now.toString()));

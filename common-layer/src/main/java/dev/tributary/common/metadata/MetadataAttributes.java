@@ -37,6 +37,11 @@ public final class MetadataAttributes {
     public static final String LEASE_OWNER = "lease_owner";
     /** When that lease expires, epoch milliseconds (N). */
     public static final String LEASE_EXPIRES_AT = "lease_expires_at";
+    /**
+     * When DynamoDB may delete the item, epoch seconds (N): the table's TTL attribute (infra/template.yaml
+     * {@code TimeToLiveSpecification}). Set once, when the processor records the raw object.
+     */
+    public static final String EXPIRES_AT = "expires_at";
 
     private MetadataAttributes() {}
 }
