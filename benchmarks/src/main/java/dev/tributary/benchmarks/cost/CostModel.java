@@ -33,10 +33,14 @@ public final class CostModel {
     /** The Glue job's cost per run: {@code fixedSeconds + records × coreSecondsPerRecord / vCPUs} on its workers. */
     public record GlueFit(double fixedSeconds, double coreSecondsPerRecord, String basis) {}
 
-    /** Everything the run counted. */
+    /**
+     * Everything the run counted. {@code eventsPerInvocation}: the processor's batch at a TiB of 1 KiB events, the
+     * template's BatchSize or what fits Lambda's 6 MB payload, whichever is smaller: per-batch and per-object
+     * counters (calls, objects, transformer invocations, log lines) scale by batches, CPU time by events.
+     */
     public record Run(long events, long eventBytes, FunctionRun processor, FunctionRun transformer,
             FunctionRun orchestrator, Map<String, Long> glueCalls, long rawBytes, long processedBytes,
-            long curatedBytes, long metadataItems, long metadataBytes, int eventTypes) {}
+            long curatedBytes, long metadataItems, long metadataBytes, int eventTypes, double eventsPerInvocation) {}
 
     /** The deployment's schedule and Glue capacity (from the template). */
     public record Schedule(double ticksPerMonth, double glueRunsPerMonth, int glueWorkers, double dpuPerWorker,
@@ -64,12 +68,14 @@ public final class CostModel {
 
     public static Bill bill(Run run, Schedule schedule, GlueFit glue) {
         double perEvent = (double) EVENTS_PER_TIB / run.events();
+        double perBatch = EVENTS_PER_TIB / run.eventsPerInvocation() / run.processor().invocations();
         List<Line> lines = new ArrayList<>();
-        function(lines, "processor", run.processor(), perEvent, "per event × " + fmt(perEvent), run);
-        function(lines, "transformer", run.transformer(), perEvent, "per event × " + fmt(perEvent), run);
+        String how = "time per event × " + fmt(perEvent) + ", calls per batch × " + fmt(perBatch);
+        function(lines, "processor", run.processor(), perEvent, perBatch, how, run);
+        function(lines, "transformer", run.transformer(), perEvent, perBatch, how, run);
         double orchestratorInvocations = schedule.ticksPerMonth() + schedule.glueRunsPerMonth();
         double perInvocation = orchestratorInvocations / run.orchestrator().invocations();
-        function(lines, "orchestrator", run.orchestrator(), perInvocation,
+        function(lines, "orchestrator", run.orchestrator(), perInvocation, perInvocation,
                 "per invocation × " + fmt(orchestratorInvocations) + " a month", run);
 
         // Glue: each scheduled run curates its share of the TiB; billed per second on every worker, 1 minute minimum.
@@ -85,8 +91,8 @@ public final class CostModel {
         // commits) come once per run.
         long gets = run.glueCalls().getOrDefault("s3:GetObject", 0L);
         long puts = run.glueCalls().getOrDefault("s3:PutObject", 0L) + run.glueCalls().getOrDefault("s3:ListBucket", 0L);
-        double glueS3 = gets * perEvent * Prices.S3_GET_CLASS + puts * schedule.glueRunsPerMonth() * Prices.S3_PUT_CLASS;
-        lines.add(new Line("glue", "S3 requests of the job", fmt(gets) + " GET × " + fmt(perEvent) + " + "
+        double glueS3 = gets * perBatch * Prices.S3_GET_CLASS + puts * schedule.glueRunsPerMonth() * Prices.S3_PUT_CLASS;
+        lines.add(new Line("glue", "S3 requests of the job", fmt(gets) + " GET × " + fmt(perBatch) + " + "
                 + fmt(puts) + " PUT/LIST × " + fmt(schedule.glueRunsPerMonth()) + " runs", glueS3));
 
         double perByte = (double) (1L << 40) / run.eventBytes();
@@ -95,18 +101,19 @@ public final class CostModel {
                 fmt((run.rawBytes() + run.processedBytes() + run.curatedBytes())) + " B × " + fmt(perByte)
                         + " (run's event bytes → 1 TiB) = " + fmt(storedGb) + " GB × $" + Prices.S3_GB_MONTH,
                 storedGb * Prices.S3_GB_MONTH));
-        double metadataGb = run.metadataBytes() * perEvent / GB;
+        double metadataGb = run.metadataBytes() * perBatch / GB;
         lines.add(new Line("storage", "DynamoDB metadata items (+ the GSI, projection ALL), one month",
-                "2 × " + fmt(run.metadataBytes()) + " B × " + fmt(perEvent) + " = " + fmt(2 * metadataGb)
+                "2 × " + fmt(run.metadataBytes()) + " B × " + fmt(perBatch) + " = " + fmt(2 * metadataGb)
                         + " GB × $" + Prices.DYNAMODB_GB_MONTH, 2 * metadataGb * Prices.DYNAMODB_GB_MONTH));
 
         long objects = run.processor().count("s3:PutObject");
-        double objectsPerTib = objects * perEvent;
+        double objectsPerTib = objects * perBatch;
         return new Bill(lines, firehose(run, perByte), objectsPerTib);
     }
 
-    private static void function(List<Line> lines, String stage, FunctionRun f, double scale, String how, Run run) {
-        double gbs = f.handlerMs() / 1000 * f.memoryMb() / 1024 * scale;
+    private static void function(List<Line> lines, String stage, FunctionRun f, double timeScale, double scale,
+            String how, Run run) {
+        double gbs = f.handlerMs() / 1000 * f.memoryMb() / 1024 * timeScale;
         double invocations = f.invocations() * scale;
         lines.add(new Line(stage, "Lambda", fmt(f.handlerMs() / f.invocations()) + " ms × " + f.memoryMb() + " MB × "
                 + fmt(invocations) + " invocations = " + fmt(gbs) + " GB-s; " + how,
@@ -117,11 +124,13 @@ public final class CostModel {
             lines.add(new Line(stage, "S3 requests", fmt(puts * scale) + " PUT/LIST + " + fmt(gets * scale)
                     + " GET/HEAD", scale * (puts * Prices.S3_PUT_CLASS + gets * Prices.S3_GET_CLASS)));
         }
-        // An item of at most 1 KB costs one write unit; the transformer's PROCESSED update also writes the GSI.
+        // An item of at most 1 KB costs one write unit.
         double unitsPerWrite = Math.max(1, Math.ceil((double) run.metadataBytes() / Math.max(1, run.metadataItems())
                 / 1024));
         long writes = f.count("dynamodb:PutItem") + f.count("dynamodb:UpdateItem") + f.count("dynamodb:DeleteItem");
-        long gsiWrites = stage.equals("transformer") ? f.count("dynamodb:UpdateItem") : 0;
+        // processed_hour (the GSI's key) is set by the one update that marks an object PROCESSED: one GSI write per
+        // processed object, i.e. per object the transformer writes.
+        long gsiWrites = stage.equals("transformer") ? f.count("s3:PutObject") : 0;
         long reads = f.count("dynamodb:GetItem") + f.count("dynamodb:Query") + f.count("dynamodb:Scan");
         if (writes + reads > 0) {
             lines.add(new Line(stage, "DynamoDB", fmt((writes + gsiWrites) * unitsPerWrite * scale) + " WRU ("
@@ -156,7 +165,7 @@ public final class CostModel {
 
     /** KMS requests through S3 per TiB if the buckets had no Bucket Key: one per object written or read. */
     public static double kmsWithoutBucketKey(Run run, Schedule schedule) {
-        double perEvent = (double) EVENTS_PER_TIB / run.events();
+        double perEvent = EVENTS_PER_TIB / run.eventsPerInvocation() / run.processor().invocations();
         long calls = 0;
         for (FunctionRun f : List.of(run.processor(), run.transformer())) {
             calls += f.countPrefix("kms:") - kmsViaQueues(f);

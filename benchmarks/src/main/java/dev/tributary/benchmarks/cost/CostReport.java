@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * is the run whose counters are scaled; the Glue runs of all files fit the job's seconds against its records.
  */
 public final class CostReport {
+    /** The most ~1 KiB events one 6 MB invocation payload holds (LargestBatchTest measures it: 3,078). */
+    static final int KIB_EVENTS_PER_6MB = 3078;
     private static final Pattern RATE = Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours)\\)");
 
     private CostReport() {}
@@ -33,14 +35,27 @@ public final class CostReport {
         }
         SamTemplate template = SamTemplate.load(SamTemplate.locate());
         Map<String, String> parameters = template.parameterDefaults();
-        CostModel.Run run = run(runs.getFirst(), template);
+        JsonNode withGlue = runs.stream().filter(r -> r.path("glue.records_in").asLong() > 0).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no run with a Glue stage among the counters"));
+        CostModel.Run run = run(runs.getFirst(), withGlue, template);
         CostModel.Schedule schedule = schedule(parameters);
         CostModel.GlueFit fit = glueFit(runs);
         CostModel.Bill bill = CostModel.bill(run, schedule, fit);
         System.out.print(markdown(bill, run, schedule, runs.getFirst(), parameters));
     }
 
-    static CostModel.Run run(JsonNode counters, SamTemplate template) {
+    /**
+     * The first run's counters; the Glue job's calls and the curated bytes from {@code withGlue} (the same run, or
+     * one with a Glue stage), scaled to the first run: calls by raw objects, bytes by event bytes.
+     */
+    static CostModel.Run run(JsonNode counters, JsonNode withGlue, SamTemplate template) {
+        double objects = counters.path("calls").path("KinesisProcessorFunction").path("s3:PutObject").asDouble();
+        double glueObjects = withGlue.path("calls").path("KinesisProcessorFunction").path("s3:PutObject").asDouble();
+        double byObjects = objects / glueObjects;
+        double byBytes = counters.path("event_bytes").asDouble() / withGlue.path("event_bytes").asDouble();
+        Map<String, Long> glueCalls = new TreeMap<>();
+        callsOf(withGlue.path("calls").path("glue-job-spark"), withGlue.path("calls").path("glue-job"))
+                .forEach((action, count) -> glueCalls.put(action, Math.round(count * byObjects)));
         JsonNode calls = counters.path("calls");
         long types = 0;
         for (var field : (Iterable<Map.Entry<String, JsonNode>>) counters::fields) {
@@ -52,10 +67,15 @@ public final class CostReport {
                 function(counters, template, "KinesisProcessorFunction"),
                 function(counters, template, "S3TransformerFunction"),
                 function(counters, template, "GlueOrchestratorFunction"),
-                callsOf(calls.path("glue-job-spark"), calls.path("glue-job")),
-                prefixBytes(counters, "s3.raw."), prefixBytes(counters, "s3.processed."),
-                prefixBytes(counters, "s3.curated."), counters.path("metadata.items").asLong(),
-                counters.path("metadata.bytes").asLong(), (int) Math.max(3, types));
+                glueCalls, prefixBytes(counters, "s3.raw."), prefixBytes(counters, "s3.processed."),
+                Math.round(prefixBytes(withGlue, "s3.curated.") * byBytes), counters.path("metadata.items").asLong(),
+                counters.path("metadata.bytes").asLong(), (int) Math.max(3, types),
+                Math.min(batchSize(counters, template), KIB_EVENTS_PER_6MB));
+    }
+
+    private static int batchSize(JsonNode counters, SamTemplate template) {
+        return counters.has("batch_size") ? counters.path("batch_size").asInt()
+                : Integer.parseInt(template.parameterDefaults().get("KinesisBatchSize"));
     }
 
     private static CostModel.FunctionRun function(JsonNode counters, SamTemplate template, String name) {

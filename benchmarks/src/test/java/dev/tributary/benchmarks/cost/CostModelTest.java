@@ -21,8 +21,9 @@ class CostModelTest {
                 "dynamodb:UpdateItem", 6L, "sqs:ReceiveMessage", 9L));
         var orchestrator = new CostModel.FunctionRun(2, 1000, 0, 512, Map.of());
         // event bytes 1 GiB: stored bytes are multiplied by 1,024 to reach a TiB
+        // 524,288 events per batch at a TiB: 2,048 batches, 1,024 times the run's 2: calls scale by 1,024 too
         return new CostModel.Run(EVENTS, 1L << 30, processor, transformer, orchestrator, Map.of(), MIB, MIB, MIB, 6,
-                600, 3);
+                600, 3, CostModel.EVENTS_PER_TIB / 2048.0);
     }
 
     private static final CostModel.Schedule SCHEDULE = new CostModel.Schedule(2880, 2880, 2, 1, 4);
@@ -49,7 +50,8 @@ class CostModelTest {
         void bill_whenTransformerUpdatesMetadata_paysTheGsiWriteToo() {
             CostModel.Bill bill = CostModel.bill(run(), SCHEDULE, new CostModel.GlueFit(30, 0.0001, "test"));
             // Lambda: 0.6 s × 2 GB × 1,024 = 1,228.8 GB-s = 0.01638408 + 6,144 requests = 0.0012288
-            // S3: 6,144 PUT × 0.000005 + 6,144 GET × 0.0000004 = 0.0331776; DynamoDB: 12,288 WRU = 0.00768
+            // S3: 6,144 PUT × 0.000005 + 6,144 GET × 0.0000004 = 0.0331776
+            // DynamoDB: 6,144 updates + 6,144 GSI writes (one per processed object) = 12,288 WRU = 0.00768
             // SQS receives are the harness's, not billed.
             assertThat(bill.stage("transformer")).isCloseTo(0.05847048, within(1e-7));
             assertThat(bill.tributary()).noneMatch(l -> l.stage().equals("transformer") && l.item().equals("SQS"));
@@ -79,6 +81,22 @@ class CostModelTest {
             assertThat(line(bill, "storage", "S3 Standard, one month of raw + processed + curated"))
                     .isCloseTo(0.069, within(1e-9));
         }
+    }
+
+    @Test
+    void bill_whenBatchesAreLargerAtATib_scalesCallsByBatchesAndTimeByEvents() {
+        CostModel.Run small = run();
+        // twice the events per batch: half the batches, so half the calls; the same CPU time per event
+        CostModel.Run larger = new CostModel.Run(small.events(), small.eventBytes(), small.processor(),
+                small.transformer(), small.orchestrator(), Map.of(), MIB, MIB, MIB, 6, 600, 3,
+                CostModel.EVENTS_PER_TIB / 1024.0);
+        var glue = new CostModel.GlueFit(30, 0.0001, "test");
+        assertThat(line(CostModel.bill(larger, SCHEDULE, glue), "processor", "S3 requests")).isCloseTo(0.03072 / 2,
+                within(1e-9));
+        assertThat(CostModel.bill(larger, SCHEDULE, glue).objectsPerTib()).isEqualTo(3072);
+        // Lambda: GB-s unchanged (0.0273068), requests halved (0.0002048)
+        assertThat(line(CostModel.bill(larger, SCHEDULE, glue), "processor", "Lambda")).isCloseTo(0.0275116,
+                within(1e-7));
     }
 
     @Test
