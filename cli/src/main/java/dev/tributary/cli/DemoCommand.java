@@ -234,9 +234,11 @@ final class DemoCommand implements Callable<Integer> {
         counters.put("metadata.items", table.itemCount());
         counters.put("metadata.bytes", table.tableSizeBytes());
         if (curated != null) {
+            // The runs that succeeded: a failed run's seconds say nothing about the job's throughput.
+            var succeeded = curated.outcomes().stream().filter(LocalGlueRunner.Outcome::succeeded).toList();
             counters.put("glue.runs", curated.outcomes().size());
-            counters.put("glue.seconds", curated.outcomes().stream().mapToDouble(LocalGlueRunner.Outcome::seconds).sum());
-            counters.put("glue.records_in", curated.outcomes().stream()
+            counters.put("glue.seconds", succeeded.stream().mapToDouble(LocalGlueRunner.Outcome::seconds).sum());
+            counters.put("glue.records_in", succeeded.stream()
                     .mapToLong(o -> o.summary() == null ? 0 : o.summary().path("records_in").asLong()).sum());
         }
         counters.write(costCounters, deployment.iamGate().calls());

@@ -54,7 +54,7 @@ public final class CostReport {
         double byObjects = objects / glueObjects;
         double byBytes = counters.path("event_bytes").asDouble() / withGlue.path("event_bytes").asDouble();
         Map<String, Long> glueCalls = new TreeMap<>();
-        callsOf(withGlue.path("calls").path("glue-job-spark"), withGlue.path("calls").path("glue-job"))
+        callsOf(withGlue.path("calls").path("GlueJobRole"))
                 .forEach((action, count) -> glueCalls.put(action, Math.round(count * byObjects)));
         JsonNode calls = counters.path("calls");
         long types = 0;
@@ -66,7 +66,9 @@ public final class CostReport {
         return new CostModel.Run(counters.path("events").asLong(), counters.path("event_bytes").asLong(),
                 function(counters, template, "KinesisProcessorFunction"),
                 function(counters, template, "S3TransformerFunction"),
-                function(counters, template, "GlueOrchestratorFunction"),
+                // A run without the Glue stage never ticks the orchestrator: its counters come from the Glue run.
+                function(counters.path("functions").has("GlueOrchestratorFunction") ? counters : withGlue, template,
+                        "GlueOrchestratorFunction"),
                 glueCalls, prefixBytes(counters, "s3.raw."), prefixBytes(counters, "s3.processed."),
                 Math.round(prefixBytes(withGlue, "s3.curated.") * byBytes), counters.path("metadata.items").asLong(),
                 counters.path("metadata.bytes").asLong(), (int) Math.max(3, types),
