@@ -3,6 +3,11 @@
 #
 #   scripts/bench.sh                 everything: build, JMH throughput + allocation, cold starts, sizes, report
 #   scripts/bench.sh --report-only   rewrite docs/performance.md from the last results in benchmarks/target/bench/
+#   scripts/bench.sh --cost          the whole bill per TiB: one demo run with cost counters (10,000 events through
+#                                    processor, transformer and Glue; 15-40 minutes on a loaded 2-core machine),
+#                                    then CostReport prints the table (benchmarks/target/bench/cost.md, which the
+#                                    report puts into docs/performance.md)
+#   COST_EVENTS=10000 COST_BATCH_SIZE=  events of the cost run; a batch size other than the template's default
 #
 #   COLD_START_RUNS=20  fresh processes per cold-start variant
 #   COLD_START_BASELINE_JAR=FAT.jar  also time a self-contained processor jar (no layer) in the same run
@@ -17,6 +22,19 @@ cd "$TRIBUTARY_ROOT"
 select_jdk
 
 OUT="benchmarks/target/bench"
+if [ "${1:-}" = "--cost" ]; then
+  mkdir -p "$OUT"
+  ensure_glue_env; ensure_iceberg_env; use_emulator
+  ./mvnw -B -q -ntp -pl cli,benchmarks -am package -DskipTests
+  ./mvnw -B -q -pl benchmarks dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
+  # Event times within a minute of now: a steady stream's batch covers seconds, so one hour partition per type.
+  "$JAVA_HOME/bin/java" -jar cli/target/tributary-cli.jar demo --events "${COST_EVENTS:-10000}" --event-time-spread 60 \
+    ${COST_BATCH_SIZE:+--batch-size "$COST_BATCH_SIZE"} --cost-counters "$OUT/cost-counters.json" >&2
+  "$JAVA_HOME/bin/java" -cp "$PWD/benchmarks/target/classes:$(cat "$OUT/classpath.txt")" \
+    dev.tributary.benchmarks.cost.CostReport "$OUT/cost-counters.json" | tee "$OUT/cost.md"
+  [ -f "$OUT/jmh.json" ] && python3 scripts/bench_report.py "$OUT" docs/performance.md && echo "wrote docs/performance.md" >&2
+  exit 0
+fi
 if [ "${1:-}" != "--report-only" ]; then
   mkdir -p "$OUT"
   ./mvnw -B -q -pl benchmarks -am install -DskipTests

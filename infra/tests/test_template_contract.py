@@ -129,6 +129,20 @@ def test_kinesis_event_source_mappings(template, transformed, check):
                 assert key in props, f"{name}: {key} not set"
 
 
+def test_processor_batching_defaults_are_the_cost_models(template):
+    """Largest batches Lambda delivers, a 60 s window (processed/ within two minutes), one batch per shard at a time:
+    the figures docs/infra.md and docs/performance.md derive (objects per TiB); LargestBatchTest shows the processor
+    handles the largest such batch within its memory and timeout."""
+    params = template["Parameters"]
+    assert params["KinesisBatchSize"]["Default"] == 10000
+    assert params["KinesisMaxBatchingWindowSeconds"]["Default"] == 60
+    assert params["KinesisParallelizationFactor"]["Default"] == 1
+    props = template["Resources"]["KinesisProcessorFunction"]["Properties"]["Events"]["Stream"]["Properties"]
+    assert ref_target(props["BatchSize"]) == "KinesisBatchSize"
+    assert ref_target(props["MaximumBatchingWindowInSeconds"]) == "KinesisMaxBatchingWindowSeconds"
+    assert ref_target(props["ParallelizationFactor"]) == "KinesisParallelizationFactor"
+
+
 def test_processor_quarantine_notices_do_not_share_the_dead_letter_queue(template):
     """Invalid input is expected at some rate: its notices on the on-failure queue would keep that alarm always on."""
     props = template["Resources"]["KinesisProcessorFunction"]["Properties"]

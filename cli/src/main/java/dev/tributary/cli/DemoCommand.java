@@ -91,6 +91,16 @@ final class DemoCommand implements Callable<Integer> {
             description = "NONE, RUN_FAILS_MIDWAY or STATE_EVENT_LOST.")
     PipelineStages.GlueFault glueFault;
 
+    // For the cost model (scripts/bench.sh --cost): what the run did that AWS bills, as JSON (CostCounters).
+    // Two hours by default, so the demo shows several hour partitions; the cost run uses a minute: a steady stream's
+    // batch covers seconds of event time, so it spans one hour partition per type (rarely two).
+    @Option(names = "--event-time-spread", hidden = true, defaultValue = "7200",
+            description = "Valid events' times lie in this many seconds before now (default: ${DEFAULT-VALUE}).")
+    int eventTimeSpread;
+
+    @Option(names = "--cost-counters", hidden = true, description = "Write the run's billable counters to this file.")
+    Path costCounters;
+
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
     private long kinesisRecords;
@@ -126,10 +136,12 @@ final class DemoCommand implements Callable<Integer> {
                         .build();
                 SqsClient roleSqs = deployment.functionClients(PROCESSOR).configure(SqsClient.builder()).build()) {
             List<SampleEvents.Sample> samples = new SampleEvents(seed, invalidShare,
-                    "now".equals(eventTime) ? Instant.now() : Instant.parse(eventTime)).next(events);
+                    "now".equals(eventTime) ? Instant.now() : Instant.parse(eventTime), eventTimeSpread).next(events);
             EventLedger ledger = produce(kinesis, streamName, samples);
 
-            PipelineStages stages = new PipelineStages(deployment, s3, sqs, dynamoDb, glue, ssm, functionEnv);
+            CostCounters counters = new CostCounters();
+            PipelineStages stages = new PipelineStages(deployment, s3, sqs, dynamoDb, glue, ssm, functionEnv)
+                    .meter(counters);
             Map<String, String> env = stages.functionEnvironment(PROCESSOR);
             ProgressBar processing = new ProgressBar(err, "process", kinesisRecords);
             AtomicLong delivered = new AtomicLong();
@@ -139,10 +151,10 @@ final class DemoCommand implements Callable<Integer> {
             KinesisEventSourceSimulator.Report report;
             // The handlers log one JSON line per invocation to stdout, as in Lambda; here the summary speaks instead.
             try {
-                System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+                System.setOut(counters.logSink());
                 KinesisProcessorHandler handler = new KinesisProcessorHandler(new Env(env));
                 report = esm.drain(streamName, deployment.arn("EventStream"), event -> {
-                    var response = handler.handleRequest(event, null);
+                    var response = counters.invoke(PROCESSOR, () -> handler.handleRequest(event, null));
                     processing.update(Math.min(kinesisRecords, delivered.addAndGet(event.getRecords().size())));
                     return response;
                 }, deadLetterQueue);
@@ -155,7 +167,7 @@ final class DemoCommand implements Callable<Integer> {
             Queues queues = new Queues(countMessages(sqs, deployment.physicalId("QuarantineQueue")),
                     countMessages(sqs, deadLetterQueue), report.sentToOnFailure().size());
 
-            System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+            System.setOut(counters.logSink());
             PipelineStages.TransformReport transformed;
             PipelineStages.GlueReport curated = null;
             try {
@@ -202,10 +214,41 @@ final class DemoCommand implements Callable<Integer> {
                     + " failed/ objects but no quarantine notice");
             // Every call a function's role did not allow is a defect of the template or the code, whatever it cost.
             deployment.denials().forEach(denial -> verdict.problems.add(denial.toString()));
+            if (costCounters != null) {
+                writeCostCounters(counters, deployment, s3, dynamoDb, samples.size(), expectedInvalid,
+                        samples.stream().mapToLong(sample -> sample.json().getBytes(StandardCharsets.UTF_8).length)
+                                .sum(), settings, curated);
+            }
             printSummary(deployment, settings, landed, report, queues, transformed, processed, metadata, curated,
                     curatedFiles, verdict, seconds);
             return verdict.problems.isEmpty() ? 0 : 1;
         }
+    }
+
+    private void writeCostCounters(CostCounters counters, LocalDeployment deployment, S3Client s3,
+            DynamoDbClient dynamoDb, long events, long invalid, long eventBytes,
+            KinesisEventSourceSimulator.Settings settings, PipelineStages.GlueReport curated) throws IOException {
+        counters.put("events", events);
+        counters.put("invalid_events", invalid);
+        counters.put("event_bytes", eventBytes);
+        counters.put("kinesis_records", kinesisRecords);
+        counters.put("batch_size", settings.batchSize());
+        counters.inventory(s3, "raw", deployment.physicalId("RawBucket"));
+        counters.inventory(s3, "processed", deployment.physicalId("ProcessedBucket"));
+        counters.inventory(s3, "curated", deployment.physicalId("CuratedBucket"));
+        var table = dynamoDb.describeTable(b -> b.tableName(deployment.physicalId("MetadataTable"))).table();
+        counters.put("metadata.items", table.itemCount());
+        counters.put("metadata.bytes", table.tableSizeBytes());
+        if (curated != null) {
+            // The runs that succeeded: a failed run's seconds say nothing about the job's throughput.
+            var succeeded = curated.outcomes().stream().filter(LocalGlueRunner.Outcome::succeeded).toList();
+            counters.put("glue.runs", curated.outcomes().size());
+            counters.put("glue.seconds", succeeded.stream().mapToDouble(LocalGlueRunner.Outcome::seconds).sum());
+            counters.put("glue.records_in", succeeded.stream()
+                    .mapToLong(o -> o.summary() == null ? 0 : o.summary().path("records_in").asLong()).sum());
+        }
+        counters.write(costCounters, deployment.iamGate().calls());
+        err.println("cost counters written to " + costCounters);
     }
 
     /**

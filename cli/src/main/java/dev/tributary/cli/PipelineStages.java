@@ -50,6 +50,7 @@ final class PipelineStages {
     private final GlueClient glue;
     private final SsmClient ssm;
     private final Map<String, String> functionOverrides;
+    private CostCounters meter = new CostCounters();
 
     /**
      * @param functionOverrides environment variables set on every function over the template's (e.g. an
@@ -64,6 +65,12 @@ final class PipelineStages {
         this.dynamoDb = dynamoDb;
         this.glue = glue;
         this.ssm = ssm;
+    }
+
+    /** Counts the functions' invocations, time and log bytes, and the Glue runs, in {@code counters}. */
+    PipelineStages meter(CostCounters counters) {
+        this.meter = counters;
+        return this;
     }
 
     /**
@@ -88,8 +95,9 @@ final class PipelineStages {
                 .build()) {
             AsyncInvocationSimulator.Report report = new AsyncInvocationSimulator(sqs, transformerRole,
                     deployment.region()).deliver(queue,
-                    event -> transformer.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-                            new ByteArrayOutputStream(), null),
+                    event -> meter.invokeChecked(TRANSFORMER, () -> transformer.handleRequest(
+                            new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+                            new ByteArrayOutputStream(), null)),
                     retriesAllowed, deployment.physicalId("TransformerDeadLetterQueue"), "s3-transformer", true,
                     delivered -> progress.update(Math.min(expectedObjects, delivered)));
             return new TransformReport(report.notifications(), report.invocations(), report.retries(),
@@ -123,7 +131,8 @@ final class PipelineStages {
         List<Object> tickOutcomes = new ArrayList<>();
         Set<String> known = runIds(job);
         sleepSeconds(settleSeconds); // the window ends SETTLE_SECONDS before now: let the last object settle
-        tickOutcomes.add(orchestrator.handleRequest(scheduledEvent(), null).get("outcomes"));
+        tickOutcomes.add(meter.invoke(ORCHESTRATOR, () -> orchestrator.handleRequest(scheduledEvent(), null))
+                .get("outcomes"));
         List<String> allRuns = new ArrayList<>();
         List<LocalGlueRunner.Outcome> outcomes = new ArrayList<>();
         // The runner reads the job's inputs and writes its outputs on the job's behalf: as the Glue job's role.
@@ -148,13 +157,15 @@ final class PipelineStages {
                 if (faultPending && fault == GlueFault.STATE_EVENT_LOST) {
                     tickOutcomes.add("state-change event of " + runId + " lost");
                 } else {
-                    tickOutcomes.add(orchestrator.handleRequest(stateChange(job, runId,
-                            outcome.succeeded() ? "SUCCEEDED" : "FAILED"), null).get("outcomes"));
+                    String state = outcome.succeeded() ? "SUCCEEDED" : "FAILED";
+                    tickOutcomes.add(meter.invoke(ORCHESTRATOR,
+                            () -> orchestrator.handleRequest(stateChange(job, runId, state), null)).get("outcomes"));
                 }
                 faultPending = false;
             }
             // The next scheduled tick: starts the retry of a failed window, or reconciles a run whose event was lost.
-            tickOutcomes.add(orchestrator.handleRequest(scheduledEvent(), null).get("outcomes"));
+            tickOutcomes.add(meter.invoke(ORCHESTRATOR, () -> orchestrator.handleRequest(scheduledEvent(), null))
+                    .get("outcomes"));
         }
         jobRole.close();
         return new GlueReport(allRuns, outcomes, tickOutcomes);

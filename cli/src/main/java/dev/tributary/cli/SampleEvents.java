@@ -38,11 +38,18 @@ final class SampleEvents {
     private final SplittableRandom random;
     private final double invalidShare;
     private final Instant now;
+    private final int spreadSeconds;
 
     SampleEvents(long seed, double invalidShare, Instant now) {
+        this(seed, invalidShare, now, 2 * 3600);
+    }
+
+    /** @param spreadSeconds valid events' times lie in the {@code spreadSeconds} before {@code now} */
+    SampleEvents(long seed, double invalidShare, Instant now, int spreadSeconds) {
         this.random = new SplittableRandom(seed);
         this.invalidShare = invalidShare;
         this.now = now;
+        this.spreadSeconds = spreadSeconds;
     }
 
     List<Sample> next(int count) {
@@ -55,7 +62,7 @@ final class SampleEvents {
 
     private String valid() {
         String id = new UUID(random.nextLong(), random.nextLong()).toString();
-        String time = now.minusSeconds(random.nextInt(2 * 3600)).toString();
+        String time = now.minusSeconds(random.nextInt(spreadSeconds)).toString();
         return switch (random.nextInt(3)) {
             // Personal data where real producers put it: ids, a user agent, an e-mail address in a query string (a
             // sign-up link), a search engine's query in the referrer (docs/transformer.md, PII policy).

@@ -50,6 +50,7 @@ public final class IamGate implements FaultProxy.Gate, AutoCloseable {
     private final Map<String, IamPolicyEvaluator.Verdict> decisions = new ConcurrentHashMap<>();
     private final List<Denial> denials = new CopyOnWriteArrayList<>();
     private final AtomicLong evaluated = new AtomicLong();
+    private final Map<String, java.util.concurrent.atomic.LongAdder> calls = new ConcurrentHashMap<>();
     private final String account;
 
     private IamGate(URI upstream, String account) {
@@ -135,6 +136,12 @@ public final class IamGate implements FaultProxy.Gate, AutoCloseable {
             System.err.println(denial);
             return refuse(request, "AccessDenied", e.getMessage());
         }
+        // Counted before the verdict: a refused call is still a request the service bills (the cost model's counters).
+        for (IamAction action : actions) {
+            String via = action.viaService().isEmpty() ? "" : " via " + action.viaService().split("\\.")[0];
+            calls.computeIfAbsent(principal.function() + "\t" + action.action() + via,
+                    k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
         for (IamAction action : actions) {
             IamPolicyEvaluator.Verdict verdict = authorize(principal, action);
             if (verdict.decision() != IamPolicyEvaluator.Decision.ALLOWED) {
@@ -193,6 +200,18 @@ public final class IamGate implements FaultProxy.Gate, AutoCloseable {
 
     private static String jsonString(String text) {
         return dev.tributary.common.json.Json.mapper().getNodeFactory().textNode(text).toString();
+    }
+
+    /**
+     * Every call a function (or service-role session) made through the gate so far, by {@code function TAB action}:
+     * the API action itself ({@code s3:PutObject}) and what the service does on the caller's behalf
+     * ({@code kms:GenerateDataKey via s3} for a write to an SSE-KMS bucket). The counters of a local run the cost model
+     * scales ({@code tributary demo --cost-counters}).
+     */
+    public Map<String, Long> calls() {
+        Map<String, Long> snapshot = new java.util.TreeMap<>();
+        calls.forEach((k, v) -> snapshot.put(k, v.sum()));
+        return snapshot;
     }
 
     /** Denials of {@code principals}' sessions only (one deployment's functions). */
