@@ -1,0 +1,321 @@
+package dev.tributary.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.common.aws.AwsClientFactory;
+import dev.tributary.common.config.Env;
+import dev.tributary.common.json.Json;
+import dev.tributary.devkit.AwsEmulator;
+import dev.tributary.devkit.KinesisEventSourceSimulator;
+import dev.tributary.devkit.KplAggregator;
+import dev.tributary.devkit.LocalDeployment;
+import dev.tributary.devkit.SamTemplate;
+import dev.tributary.devkit.StreamProducer;
+import dev.tributary.devkit.ledger.RecordLedger;
+import dev.tributary.processor.KinesisProcessorHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * One demo run: deploy the template, produce, process, transform, curate; then, the faults stopped, redrive every
+ * dead-letter queue with {@code tributary redrive … --execute}; then follow every record with the ledger. Progress
+ * goes to {@code err}; the functions' own log lines go nowhere (in Lambda they would go to CloudWatch Logs).
+ */
+final class DemoRun {
+    static final String PROCESSOR = "KinesisProcessorFunction";
+
+    /** The demo's options. */
+    record Options(int events, double invalidShare, double kplShare, int shards, Integer batchSize,
+            Path templatePath, long seed, boolean skipGlue, Map<String, String> functionEnv,
+            PipelineStages.GlueFault glueFault) {}
+
+    /** What the producer put on the stream. */
+    record Produced(long kinesisRecords, long aggregates, long aggregatedRecords) {}
+
+    /** What the recovery redrove: messages found on each dead-letter queue, and the redrive commands' exit codes. */
+    record Recovery(int processorMessages, int transformerMessages, int orchestratorMessages, List<Integer> exits) {
+        boolean needed() {
+            return processorMessages + transformerMessages + orchestratorMessages > 0;
+        }
+    }
+
+    /** Everything the report shows and the verdict judges. */
+    record Result(LocalDeployment deployment, KinesisEventSourceSimulator.Settings settings, Produced produced,
+            BucketInventory raw, KinesisEventSourceSimulator.Report processing, int quarantineNotices,
+            int givenUpBatches, PipelineStages.TransformReport transformed, Recovery recovery,
+            BucketInventory processed, Map<String, Long> metadata, PipelineStages.GlueReport glue,
+            String glueSkipped, BucketInventory curatedFiles, RecordLedger.Counts ledger, String outputName,
+            List<String> problems, double seconds) {}
+
+    private final Options options;
+    private final Runnable stopFaults;
+    private final PrintStream err;
+    private final PrintStream functionLogs = new PrintStream(OutputStream.nullOutputStream());
+
+    /**
+     * @param stopFaults called before the recovery, for faults injected from outside the run (an in-process test's
+     *                   fault plan); faults given as {@code --function-env} stop by themselves there
+     */
+    DemoRun(Options options, Runnable stopFaults, PrintStream err) {
+        this.options = options;
+        this.stopFaults = stopFaults;
+        this.err = err;
+    }
+
+    Result run() throws IOException {
+        long started = System.nanoTime();
+        AwsEmulator emulator = AwsEmulator.get();
+        AwsClientFactory clients = emulator.clients();
+        err.println("Tributary demo: " + emulator.description());
+        SamTemplate template = SamTemplate.load(options.templatePath() != null ? options.templatePath()
+                : SamTemplate.locate());
+        LocalDeployment deployment = LocalDeployment.deploy(template, emulator, "demo-"
+                + UUID.randomUUID().toString().substring(0, 8), Map.of("ShardCount", Integer.toString(options.shards())));
+        deployment.notes().forEach(note -> err.println("note: " + note));
+        String streamName = deployment.physicalId("EventStream");
+        String processorQueue = deployment.physicalId("ProcessorDeadLetterQueue");
+        KinesisEventSourceSimulator.Settings fromTemplate = deployment.kinesisSettings(PROCESSOR);
+        KinesisEventSourceSimulator.Settings settings = options.batchSize() == null ? fromTemplate
+                : new KinesisEventSourceSimulator.Settings(options.batchSize(), fromTemplate.maxRetryAttempts(),
+                        fromTemplate.bisectOnFunctionError());
+        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
+                S3Client s3 = clients.s3();
+                SqsClient sqs = clients.configure(SqsClient.builder()).build();
+                DynamoDbClient dynamoDb = clients.dynamoDb();
+                GlueClient glue = clients.configure(GlueClient.builder()).build();
+                SsmClient ssm = clients.configure(SsmClient.builder()).build();
+                // Lambda reads the stream and sends on-failure records with the processor's execution role.
+                KinesisClient roleKinesis = deployment.functionClients(PROCESSOR).configure(KinesisClient.builder())
+                        .build();
+                SqsClient roleSqs = deployment.functionClients(PROCESSOR).configure(SqsClient.builder()).build()) {
+            List<SampleEvents.Sample> samples = new SampleEvents(options.seed(), options.invalidShare(),
+                    Instant.now()).next(options.events());
+            RecordLedger ledger = new RecordLedger();
+            Produced produced = produce(kinesis, streamName, samples, ledger);
+
+            PipelineStages stages = new PipelineStages(deployment, s3, sqs, dynamoDb, glue, ssm,
+                    options.functionEnv(), functionLogs);
+            ProgressBar processing = new ProgressBar(err, "process", produced.kinesisRecords());
+            AtomicLong delivered = new AtomicLong();
+            KinesisProcessorHandler handler = new KinesisProcessorHandler(
+                    new Env(stages.functionEnvironment(PROCESSOR)), functionLogs);
+            KinesisEventSourceSimulator.Report report = new KinesisEventSourceSimulator(roleKinesis,
+                    Optional.of(roleSqs), emulator.region(), settings).drain(streamName,
+                    deployment.arn("EventStream"), event -> {
+                        var response = handler.handleRequest(event, null);
+                        processing.update(Math.min(produced.kinesisRecords(),
+                                delivered.addAndGet(event.getRecords().size())));
+                        return response;
+                    }, processorQueue);
+            processing.update(produced.kinesisRecords());
+            long rawObjects = BucketInventory.read(s3, deployment.physicalId("RawBucket"), null, false).rawObjects;
+            PipelineStages.TransformReport transformed = stages.transform(
+                    new ProgressBar(err, "transform", rawObjects), rawObjects);
+            String glueSkipped = options.skipGlue() ? "--skip-glue"
+                    : LocalGlueRunner.available() ? null : "GLUE_PYTHON/SPARK_JAVA_HOME not set";
+            List<PipelineStages.GlueReport> glueReports = new ArrayList<>();
+            if (glueSkipped == null) {
+                err.println("glue       running the curation job locally (PySpark 3.5, the Spark of Glue 5.0)...");
+                glueReports.add(stages.orchestrate(Files.createTempDirectory("tributary-glue"), repository(), 1,
+                        options.glueFault()));
+            } else {
+                err.println("glue       skipped (" + glueSkipped + "): events are followed to processed/");
+            }
+            Recovery recovery = recover(deployment, stages, sqs, glueSkipped == null, glueReports);
+
+            RecordLedger.Places places = new RecordLedger.Places();
+            BucketInventory raw = BucketInventory.read(s3, deployment.physicalId("RawBucket"), places, false);
+            BucketInventory processed = BucketInventory.read(s3, deployment.physicalId("ProcessedBucket"), places,
+                    glueSkipped != null);
+            BucketInventory curatedFiles = BucketInventory.read(s3, deployment.physicalId("CuratedBucket"), null,
+                    false);
+            if (glueSkipped == null) {
+                err.println("ledger     reading the curated rows (pyiceberg reads the Iceberg tables via the catalog)...");
+                // The checker reads as the operator (the emulator's test credentials), not as the job's role.
+                Map<String, String> operator = Map.of("AWS_ENDPOINT_URL", emulator.endpoint().toString(),
+                        "AWS_REGION", emulator.region().id(), "AWS_ACCESS_KEY_ID", "test",
+                        "AWS_SECRET_ACCESS_KEY", "test");
+                for (String row : new LocalGlueRunner(s3, glue, Files.createTempDirectory("tributary-ledger"),
+                        repository(), operator).curatedRows(deployment.physicalId("GlueDatabase"))) {
+                    places.output(Json.mapper().readTree(row));
+                }
+            }
+            deadLetters(sqs, s3, processorQueue, deployment.physicalId("TransformerDeadLetterQueue"), places);
+            RecordLedger.Counts counts = ledger.reconcile(places);
+
+            Map<String, Long> metadata = stages.metadataCounts();
+            PipelineStages.GlueReport glueReport = glueSkipped != null ? null : merged(glueReports);
+            int notices = countMessages(sqs, deployment.physicalId("QuarantineQueue"));
+            long deadLeft = countMessages(sqs, processorQueue)
+                    + countMessages(sqs, deployment.physicalId("TransformerDeadLetterQueue"))
+                    + countMessages(sqs, deployment.physicalId("OrchestratorDeadLetterQueue"));
+            long expectedInvalid = samples.stream().filter(s -> !s.valid()).count();
+            List<String> problems = ConservationVerdict.problems(new ConservationVerdict.Facts(options.events(),
+                    expectedInvalid, raw.rawRecords, raw.rawObjects, raw.failedRecords, raw.failedObjects,
+                    processed.dataRecords, metadata, glueRuns(glueReport), options.skipGlue(),
+                    options.glueFault() == PipelineStages.GlueFault.RUN_FAILS_MIDWAY ? 1 : 0, counts, notices,
+                    deadLeft, deployment.denials().stream().map(Object::toString).toList()));
+            return new Result(deployment, settings, produced, raw, report, notices, report.sentToOnFailure().size(),
+                    transformed, recovery, processed, metadata, glueReport, glueSkipped, curatedFiles, counts,
+                    glueSkipped == null ? "curated" : "processed", problems, (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /**
+     * The faults stopped, runs {@code tributary redrive … --execute} for each dead-letter queue that holds anything,
+     * then the stages after it again: the redriven batches' raw objects notify the transformer, and the objects
+     * processed since the first Glue run form a new window.
+     */
+    private Recovery recover(LocalDeployment deployment, PipelineStages stages, SqsClient sqs, boolean glueRuns,
+            List<PipelineStages.GlueReport> glueReports) throws IOException {
+        String processorQueue = deployment.physicalId("ProcessorDeadLetterQueue");
+        String transformerQueue = deployment.physicalId("TransformerDeadLetterQueue");
+        String orchestratorQueue = deployment.physicalId("OrchestratorDeadLetterQueue");
+        Recovery found = new Recovery(countMessages(sqs, processorQueue), countMessages(sqs, transformerQueue),
+                countMessages(sqs, orchestratorQueue), List.of());
+        if (!found.needed()) {
+            return found;
+        }
+        stopFaults.run();
+        stages.dropOverrides();
+        err.println("recover    faults stopped; redriving " + found.processorMessages() + " + "
+                + found.transformerMessages() + " + " + found.orchestratorMessages() + " dead-letter messages");
+        List<String> aws = List.of("--endpoint-url", AwsEmulator.get().endpoint().toString(), "--region",
+                deployment.region());
+        List<Integer> exits = new ArrayList<>();
+        if (found.processorMessages() > 0) {
+            exits.add(redrive(aws, "kinesis", "--queue", processorQueue, "--raw-bucket",
+                    deployment.physicalId("RawBucket"), "--metadata-table", deployment.physicalId("MetadataTable"),
+                    "--quarantine-queue", deployment.physicalId("QuarantineQueue")));
+            stages.transform(new ProgressBar(err, "transform", 1), 1); // the redriven batches' new raw objects
+        }
+        if (countMessages(sqs, transformerQueue) > 0) {
+            List<String> args = new ArrayList<>(List.of("transformer", "--queue", transformerQueue));
+            stages.functionEnvironment(PipelineStages.TRANSFORMER).forEach((name, value) -> {
+                args.add("--function-env");
+                args.add(name + "=" + value);
+            });
+            exits.add(redrive(aws, args.toArray(String[]::new)));
+        }
+        if (found.orchestratorMessages() > 0) {
+            exits.add(redrive(aws, "glue", "--queue", orchestratorQueue, "--job",
+                    deployment.physicalId("CurationJob"), "--processed-bucket",
+                    deployment.physicalId("ProcessedBucket")));
+        }
+        if (glueRuns) {
+            glueReports.add(stages.orchestrate(Files.createTempDirectory("tributary-glue"), repository(), 1,
+                    PipelineStages.GlueFault.NONE));
+        }
+        return new Recovery(found.processorMessages(), found.transformerMessages(), found.orchestratorMessages(),
+                List.copyOf(exits));
+    }
+
+    private int redrive(List<String> aws, String... args) {
+        List<String> command = new ArrayList<>(List.of("redrive"));
+        command.addAll(List.of(args));
+        command.add("--execute");
+        command.addAll(aws);
+        err.println("recover    tributary " + String.join(" ", command.subList(0, 2)) + " … --execute");
+        return new CommandLine(new TributaryCli()).execute(command.toArray(String[]::new));
+    }
+
+    /**
+     * Puts the samples on the stream through {@link StreamProducer} (a share of them KPL-aggregated) and enters
+     * each user record the stream accepted in the ledger.
+     */
+    private Produced produce(KinesisClient kinesis, String stream, List<SampleEvents.Sample> samples,
+            RecordLedger ledger) {
+        ProgressBar bar = new ProgressBar(err, "produce", samples.size());
+        StreamProducer producer = new StreamProducer(kinesis, stream,
+                new StreamProducer.Settings(options.kplShare(), KplAggregator.DEFAULT_MAX_BYTES, 8, options.seed()));
+        for (int start = 0; start < samples.size(); start += 500) {
+            List<KplAggregator.UserRecord> records = new ArrayList<>();
+            for (int i = start; i < Math.min(samples.size(), start + 500); i++) {
+                records.add(new KplAggregator.UserRecord(Integer.toString(i),
+                        samples.get(i).json().getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.send(records, accepted -> ledger.accepted(new RecordLedger.Position(accepted.shardId(),
+                    accepted.sequenceNumber(), accepted.subSequenceNumber()), accepted.data()));
+            bar.update(Math.min(samples.size(), start + 500));
+        }
+        if (producer.tally().failed > 0) {
+            throw new IllegalStateException(producer.tally().failed + " records were refused by the stream");
+        }
+        return new Produced(producer.tally().kinesisRecords, producer.tally().aggregates,
+                producer.tally().aggregatedUserRecords);
+    }
+
+    /**
+     * What still waits on the dead-letter queues (read without consuming): the Kinesis batches Lambda gave up on,
+     * and the lines of the raw objects the transformer gave up on.
+     */
+    private static void deadLetters(SqsClient sqs, S3Client s3, String processorQueue, String transformerQueue,
+            RecordLedger.Places places) throws IOException {
+        for (var message : RedriveCommand.receiveAll(sqs, processorQueue, false, 100_000)) {
+            JsonNode info = Json.mapper().readTree(message.body()).get("KinesisBatchInfo");
+            if (info != null) { // Lambda's on-failure records; quarantine notices have their own queue
+                places.deadLetteredBatch(info.path("shardId").asText(), info.path("startSequenceNumber").asText(),
+                        info.path("endSequenceNumber").asText());
+            }
+        }
+        for (var message : RedriveCommand.receiveAll(sqs, transformerQueue, false, 100_000)) {
+            JsonNode body = Json.mapper().readTree(message.body());
+            JsonNode event = body.has("requestPayload") ? body.get("requestPayload") : body;
+            for (JsonNode record : event.path("Records")) {
+                String bucket = record.path("s3").path("bucket").path("name").asText();
+                String key = java.net.URLDecoder.decode(record.path("s3").path("object").path("key").asText(),
+                        StandardCharsets.UTF_8);
+                byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+                BucketInventory.forEachRawLine(key.endsWith(".gz") ? BucketInventory.gunzip(bytes) : bytes,
+                        places::deadLetteredRawLine);
+            }
+        }
+    }
+
+    private static PipelineStages.GlueReport merged(List<PipelineStages.GlueReport> reports) {
+        List<String> runs = new ArrayList<>();
+        List<LocalGlueRunner.Outcome> outcomes = new ArrayList<>();
+        List<Object> ticks = new ArrayList<>();
+        for (PipelineStages.GlueReport report : reports) {
+            runs.addAll(report.runs());
+            outcomes.addAll(report.outcomes());
+            ticks.addAll(report.tickOutcomes());
+        }
+        return new PipelineStages.GlueReport(runs, outcomes, ticks);
+    }
+
+    private static List<ConservationVerdict.GlueRun> glueRuns(PipelineStages.GlueReport report) {
+        return report == null ? null : report.outcomes().stream().map(o -> new ConservationVerdict.GlueRun(
+                o.succeeded(), o.summary() == null ? 0 : o.summary().path("records_in").asLong(),
+                o.summary() == null ? 0 : o.summary().path("records_out").asLong())).toList();
+    }
+
+    private static Path repository() {
+        return SamTemplate.locate().getParent().getParent();
+    }
+
+    static int countMessages(SqsClient sqs, String queueUrl) {
+        String count = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                        .attributeNamesWithStrings("ApproximateNumberOfMessages"))
+                .attributesAsStrings()
+                .get("ApproximateNumberOfMessages");
+        return count == null ? 0 : Integer.parseInt(count);
+    }
+}
