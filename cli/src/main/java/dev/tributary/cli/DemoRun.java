@@ -125,7 +125,8 @@ final class DemoRun {
                         return response;
                     }, processorQueue);
             processing.update(produced.kinesisRecords());
-            long rawObjects = BucketInventory.read(s3, deployment.physicalId("RawBucket"), null, false).rawObjects;
+            long rawObjects = s3.listObjectsV2Paginator(b -> b.bucket(deployment.physicalId("RawBucket"))
+                    .prefix(dev.tributary.common.layout.ObjectKeys.RAW_PREFIX)).contents().stream().count();
             PipelineStages.TransformReport transformed = stages.transform(
                     new ProgressBar(err, "transform", rawObjects), rawObjects);
             String glueSkipped = options.skipGlue() ? "--skip-glue"
