@@ -17,7 +17,7 @@ import sys
 from pyiceberg.catalog import load_catalog
 
 
-LEDGER_FIELDS = ("event_id", "event_type", "event_time_ms", "source", "schema_version", "payload_json")
+LEDGER_FIELDS = ("event_id", "event_time_ms", "source", "schema_version", "payload_json")
 
 
 def catalog():
@@ -45,9 +45,12 @@ def main(argv):
         for _, table in sorted(glue.list_tables(database)):
             if not table.startswith("curated_"):
                 continue
+            # one table per event type: the type is the table's name, not a column
+            event_type = table[len("curated_"):]
             rows = glue.load_table((database, table)).scan(selected_fields=LEDGER_FIELDS).to_arrow()
             for row in rows.to_pylist():
-                out.write(json.dumps({field: row[field] for field in LEDGER_FIELDS}, ensure_ascii=False) + "\n")
+                line = {"event_type": event_type, **{field: row[field] for field in LEDGER_FIELDS}}
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
                 count += 1
     print(count)
 
