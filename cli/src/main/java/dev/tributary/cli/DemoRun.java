@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -49,17 +48,10 @@ final class DemoRun {
     /** What the producer put on the stream. */
     record Produced(long kinesisRecords, long aggregates, long aggregatedRecords) {}
 
-    /** What the recovery redrove: messages found on each dead-letter queue, and the redrive commands' exit codes. */
-    record Recovery(int processorMessages, int transformerMessages, int orchestratorMessages, List<Integer> exits) {
-        boolean needed() {
-            return processorMessages + transformerMessages + orchestratorMessages > 0;
-        }
-    }
-
     /** Everything the report shows and the verdict judges. */
     record Result(LocalDeployment deployment, KinesisEventSourceSimulator.Settings settings, Produced produced,
             BucketInventory raw, KinesisEventSourceSimulator.Report processing, int quarantineNotices,
-            int givenUpBatches, PipelineStages.TransformReport transformed, Recovery recovery,
+            int givenUpBatches, PipelineStages.TransformReport transformed, DemoRecovery.Recovery recovery,
             BucketInventory processed, Map<String, Long> metadata, PipelineStages.GlueReport glue,
             String glueSkipped, BucketInventory curatedFiles, RecordLedger.Counts ledger, String outputName,
             List<String> problems, double seconds) {}
@@ -139,7 +131,8 @@ final class DemoRun {
             } else {
                 err.println("glue       skipped (" + glueSkipped + "): events are followed to processed/");
             }
-            Recovery recovery = recover(deployment, stages, sqs, glueSkipped == null, glueReports);
+            DemoRecovery.Recovery recovery = new DemoRecovery(deployment, stages, sqs, stopFaults, err)
+                    .run(glueSkipped == null, glueReports);
 
             RecordLedger.Places places = new RecordLedger.Places();
             BucketInventory raw = BucketInventory.read(s3, deployment.physicalId("RawBucket"), places, false);
@@ -177,64 +170,6 @@ final class DemoRun {
                     transformed, recovery, processed, metadata, glueReport, glueSkipped, curatedFiles, counts,
                     glueSkipped == null ? "curated" : "processed", problems, (System.nanoTime() - started) / 1e9);
         }
-    }
-
-    /**
-     * The faults stopped, runs {@code tributary redrive … --execute} for each dead-letter queue that holds anything,
-     * then the stages after it again: the redriven batches' raw objects notify the transformer, and the objects
-     * processed since the first Glue run form a new window.
-     */
-    private Recovery recover(LocalDeployment deployment, PipelineStages stages, SqsClient sqs, boolean glueRuns,
-            List<PipelineStages.GlueReport> glueReports) throws IOException {
-        String processorQueue = deployment.physicalId("ProcessorDeadLetterQueue");
-        String transformerQueue = deployment.physicalId("TransformerDeadLetterQueue");
-        String orchestratorQueue = deployment.physicalId("OrchestratorDeadLetterQueue");
-        Recovery found = new Recovery(countMessages(sqs, processorQueue), countMessages(sqs, transformerQueue),
-                countMessages(sqs, orchestratorQueue), List.of());
-        if (!found.needed()) {
-            return found;
-        }
-        stopFaults.run();
-        stages.dropOverrides();
-        err.println("recover    faults stopped; redriving " + found.processorMessages() + " + "
-                + found.transformerMessages() + " + " + found.orchestratorMessages() + " dead-letter messages");
-        List<String> aws = List.of("--endpoint-url", AwsEmulator.get().endpoint().toString(), "--region",
-                deployment.region());
-        List<Integer> exits = new ArrayList<>();
-        if (found.processorMessages() > 0) {
-            exits.add(redrive(aws, "kinesis", "--queue", processorQueue, "--raw-bucket",
-                    deployment.physicalId("RawBucket"), "--metadata-table", deployment.physicalId("MetadataTable"),
-                    "--quarantine-queue", deployment.physicalId("QuarantineQueue")));
-            stages.transform(new ProgressBar(err, "transform", 1), 1); // the redriven batches' new raw objects
-        }
-        if (countMessages(sqs, transformerQueue) > 0) {
-            List<String> args = new ArrayList<>(List.of("transformer", "--queue", transformerQueue));
-            stages.functionEnvironment(PipelineStages.TRANSFORMER).forEach((name, value) -> {
-                args.add("--function-env");
-                args.add(name + "=" + value);
-            });
-            exits.add(redrive(aws, args.toArray(String[]::new)));
-        }
-        if (found.orchestratorMessages() > 0) {
-            exits.add(redrive(aws, "glue", "--queue", orchestratorQueue, "--job",
-                    deployment.physicalId("CurationJob"), "--processed-bucket",
-                    deployment.physicalId("ProcessedBucket")));
-        }
-        if (glueRuns) {
-            glueReports.add(stages.orchestrate(Files.createTempDirectory("tributary-glue"), repository(), 1,
-                    PipelineStages.GlueFault.NONE));
-        }
-        return new Recovery(found.processorMessages(), found.transformerMessages(), found.orchestratorMessages(),
-                List.copyOf(exits));
-    }
-
-    private int redrive(List<String> aws, String... args) {
-        List<String> command = new ArrayList<>(List.of("redrive"));
-        command.addAll(List.of(args));
-        command.add("--execute");
-        command.addAll(aws);
-        err.println("recover    tributary " + String.join(" ", command.subList(0, 2)) + " … --execute");
-        return new CommandLine(new TributaryCli()).execute(command.toArray(String[]::new));
     }
 
     /**
@@ -308,7 +243,7 @@ final class DemoRun {
                 o.summary() == null ? 0 : o.summary().path("records_out").asLong())).toList();
     }
 
-    private static Path repository() {
+    static Path repository() {
         return SamTemplate.locate().getParent().getParent();
     }
 
