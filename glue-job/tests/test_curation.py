@@ -239,7 +239,7 @@ def test_late_events_and_producer_retries_across_windows_are_curated_exactly_onc
 
 
 def test_an_independent_reader_sees_every_curated_event_once(lake):
-    """pyiceberg (glue-job/tools/curated_event_ids.py), not Spark or the job's code, reads the tables the way
+    """pyiceberg (glue-job/tools/curated_rows.py), not Spark or the job's code, reads the tables the way
     the demo's ledger does: through the Glue Data Catalog and S3."""
     import os
     import subprocess
@@ -252,7 +252,12 @@ def test_an_independent_reader_sees_every_curated_event_once(lake):
     out = lake.root / "ids.txt"
     env = dict(os.environ, AWS_ENDPOINT_URL=lake.endpoint)
     printed = subprocess.run([os.environ["ICEBERG_READER_PYTHON"], str(Path(__file__).parents[1] / "tools" /
-                              "curated_event_ids.py"), lake.database, str(out)],
+                              "curated_rows.py"), lake.database, str(out)],
                              env=env, check=True, capture_output=True, text=True).stdout
-    assert sorted(out.read_text().split()) == ["a", "b", "c", "r"]
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted(row["event_id"] for row in rows) == ["a", "b", "c", "r"]
+    # what the conservation ledger compares: the envelope and the payload as received, per row
+    row = next(row for row in rows if row["event_id"] == "r")
+    assert row["event_type"] == "sensor_reading" and isinstance(row["event_time_ms"], int)
+    assert json.loads(row["payload_json"]) == json.loads(json.dumps(reading("r", "2024-03-01T10:00:00Z")["payload"]))
     assert printed.strip() == "4"

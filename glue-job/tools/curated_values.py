@@ -4,13 +4,13 @@ output (cli CliIT, PersonalDataScan).
 
     python curated_values.py DATABASE OUTPUT_FILE
 
-Reads like curated_event_ids.py (pyiceberg through the catalog, not the job's code or engine). Prints the number of
+Reads like curated_rows.py (pyiceberg through the catalog, not the job's code or engine). Prints the number of
 distinct strings on stdout. Runs under .tools/iceberg-venv (glue-job/requirements-iceberg.txt).
 """
 import json
 import sys
 
-from curated_event_ids import catalog
+from curated_rows import catalog
 
 
 def strings(value, found):

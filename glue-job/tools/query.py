@@ -10,7 +10,7 @@ iceberg extension would read the files directly, but DuckDB downloads extensions
 machines cannot reach its extension site. Only the tables the query names are scanned (whole, without the query's
 filters: fine for the demo's and an operator's local data, not for a production day; there, Athena).
 
-Reads like curated_event_ids.py (AWS_ENDPOINT_URL points it at an emulator; credentials and region from the usual
+Reads like curated_rows.py (AWS_ENDPOINT_URL points it at an emulator; credentials and region from the usual
 AWS variables). Output: an aligned text table (default), CSV with a header, or one JSON object per row. Exit code 2
 with a one-line message for a query error (unknown table, SQL syntax); 1 for anything else.
 Runs under .tools/query-venv (glue-job/requirements-query.txt).
@@ -28,7 +28,7 @@ from typing import List, Sequence
 
 import duckdb
 
-from curated_event_ids import catalog
+from curated_rows import catalog
 
 TABLE_PREFIXES = ("curated_", "agg_")
 

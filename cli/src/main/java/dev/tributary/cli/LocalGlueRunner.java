@@ -123,12 +123,13 @@ final class LocalGlueRunner {
     }
 
     /**
-     * Every {@code event_id} in the curated Iceberg tables of the catalog database {@code database}, one entry per
-     * row, read outside the job's code and engine ({@code glue-job/tools/curated_event_ids.py}: pyiceberg through
-     * the Glue Data Catalog and S3): the conservation checker's view of what was curated.
+     * Every row of the curated Iceberg tables of the catalog database {@code database}, one JSON object per row
+     * with the fields the conservation ledger compares ({@code event_id}, {@code event_type}, {@code event_time_ms},
+     * {@code source}, {@code schema_version}, {@code payload_json}), read outside the job's code and engine
+     * ({@code glue-job/tools/curated_rows.py}: pyiceberg through the Glue Data Catalog and S3).
      */
-    List<String> curatedEventIds(String database) {
-        return readCurated(database, "curated_event_ids.py");
+    List<String> curatedRows(String database) {
+        return readCurated(database, "curated_rows.py");
     }
 
     /**

@@ -49,16 +49,20 @@ final class PipelineStages {
     private final DynamoDbClient dynamoDb;
     private final GlueClient glue;
     private final SsmClient ssm;
-    private final Map<String, String> functionOverrides;
+    private Map<String, String> functionOverrides;
+    private final java.io.PrintStream functionLogs;
+    private boolean piiKeySeeded;
     private CostCounters meter = new CostCounters();
 
     /**
      * @param functionOverrides environment variables set on every function over the template's (e.g. an
      *                          {@code AWS_ENDPOINT_URL} that routes the functions' calls through a fault proxy)
+     * @param functionLogs      where the hosted functions' log lines go (Lambda's would go to CloudWatch Logs)
      */
     PipelineStages(LocalDeployment deployment, S3Client s3, SqsClient sqs, DynamoDbClient dynamoDb, GlueClient glue,
-            SsmClient ssm, Map<String, String> functionOverrides) {
+            SsmClient ssm, Map<String, String> functionOverrides, java.io.PrintStream functionLogs) {
         this.functionOverrides = Map.copyOf(functionOverrides);
+        this.functionLogs = functionLogs;
         this.deployment = deployment;
         this.s3 = s3;
         this.sqs = sqs;
@@ -81,13 +85,14 @@ final class PipelineStages {
     TransformReport transform(ProgressBar progress, long expectedObjects) {
         Map<String, String> env = functionEnvironment(TRANSFORMER);
         String parameter = env.get("PII_HMAC_KEY_PARAMETER");
-        if (parameter != null) { // the same path as in AWS: the key lives in an SSM SecureString
+        if (parameter != null && !piiKeySeeded) { // the same path as in AWS: the key lives in an SSM SecureString
+            piiKeySeeded = true;
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             ssm.putParameter(b -> b.name(parameter).type("SecureString").overwrite(true)
                     .value(Base64.getEncoder().encodeToString(key)));
         }
-        S3TransformerHandler transformer = new S3TransformerHandler(new Env(env));
+        S3TransformerHandler transformer = new S3TransformerHandler(new Env(env), functionLogs);
         String queue = deployment.notificationQueueUrl("RawBucket")
                 .orElseThrow(() -> new IllegalStateException("the template gives the raw bucket no notification"));
         int retriesAllowed = Integer.parseInt(deployment.parameter("AsyncMaxRetryAttempts"));
@@ -126,7 +131,7 @@ final class PipelineStages {
     GlueReport orchestrate(Path workDir, Path repository, int settleSeconds, GlueFault fault) {
         Map<String, String> env = functionEnvironment(ORCHESTRATOR);
         env.put("SETTLE_SECONDS", Integer.toString(settleSeconds));
-        GlueOrchestratorHandler orchestrator = new GlueOrchestratorHandler(new Env(env));
+        GlueOrchestratorHandler orchestrator = new GlueOrchestratorHandler(new Env(env), functionLogs);
         String job = deployment.physicalId("CurationJob");
         List<Object> tickOutcomes = new ArrayList<>();
         Set<String> known = runIds(job);
@@ -169,6 +174,14 @@ final class PipelineStages {
         }
         jobRole.close();
         return new GlueReport(allRuns, outcomes, tickOutcomes);
+    }
+
+    /**
+     * The faults stop: from now on the functions run with the template's environment alone (the recovery after a
+     * fault scenario, e.g. without the fault proxy in {@code AWS_ENDPOINT_URL}).
+     */
+    void dropOverrides() {
+        functionOverrides = Map.of();
     }
 
     /** A function's environment: the template's, pointed at the emulator, with the overrides on top. */

@@ -34,13 +34,18 @@ public final class GlueOrchestratorHandler implements RequestHandler<Map<String,
 
     /** Configuration and clients from {@code env}: for local runners hosting the handler in their own JVM. */
     public GlueOrchestratorHandler(Env env) {
-        this(OrchestratorConfig.fromEnv(env), new AwsClientFactory(AwsSettings.fromEnv(env)));
+        this(env, System.out);
     }
 
-    private GlueOrchestratorHandler(OrchestratorConfig config, AwsClientFactory clients) {
+    /** As {@link #GlueOrchestratorHandler(Env)}, logging to {@code logs} instead of standard output. */
+    public GlueOrchestratorHandler(Env env, java.io.PrintStream logs) {
+        this(OrchestratorConfig.fromEnv(env), new AwsClientFactory(AwsSettings.fromEnv(env)), logs);
+    }
+
+    private GlueOrchestratorHandler(OrchestratorConfig config, AwsClientFactory clients, java.io.PrintStream logs) {
         this(config, clients.dynamoDb(), clients.configure(GlueClient.builder()).build(), clients.s3(),
                 clients.configure(SqsClient.builder()).build(), Clock.systemUTC(),
-                new StructuredLogger("glue-orchestrator"));
+                new StructuredLogger("glue-orchestrator", logs, Clock.systemUTC()));
     }
 
     /** Tests and local runners pass their own clients. */

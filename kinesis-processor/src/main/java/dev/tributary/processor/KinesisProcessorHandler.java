@@ -55,15 +55,20 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
      * demo) that host the handler in their own JVM.
      */
     public KinesisProcessorHandler(Env env) {
-        this(KinesisProcessorConfig.fromEnv(env), new AwsClientFactory(AwsSettings.fromEnv(env)));
+        this(env, System.out);
+    }
+
+    /** As {@link #KinesisProcessorHandler(Env)}, logging to {@code logs} instead of standard output. */
+    public KinesisProcessorHandler(Env env, PrintStream logs) {
+        this(KinesisProcessorConfig.fromEnv(env), new AwsClientFactory(AwsSettings.fromEnv(env)), logs);
         // SnapStart calls beforeCheckpoint once, when the version is published; the runtime keeps this handler
         // (and so the registration, which the context may hold weakly) for the life of the process.
         Core.getGlobalContext().register(this);
     }
 
-    private KinesisProcessorHandler(KinesisProcessorConfig config, AwsClientFactory clients) {
+    private KinesisProcessorHandler(KinesisProcessorConfig config, AwsClientFactory clients, PrintStream logs) {
         this(config, clients.s3(), clients.dynamoDb(), clients.configure(SqsClient.builder()).build(),
-                Clock.systemUTC(), new StructuredLogger("kinesis-processor"));
+                Clock.systemUTC(), new StructuredLogger("kinesis-processor", logs, Clock.systemUTC()));
     }
 
     /** Tests and local runners pass their own clients. */

@@ -63,15 +63,21 @@ public final class S3TransformerHandler implements RequestStreamHandler {
 
     /** Configuration and clients from {@code env}: for local runners hosting the handler in their own JVM. */
     public S3TransformerHandler(Env env) {
-        this(TransformerConfig.fromEnv(env), new AwsClientFactory(AwsSettings.fromEnv(env)));
+        this(env, System.out);
     }
 
-    private S3TransformerHandler(TransformerConfig config, AwsClientFactory clients) {
+    /** As {@link #S3TransformerHandler(Env)}, logging to {@code logs} instead of standard output. */
+    public S3TransformerHandler(Env env, java.io.PrintStream logs) {
+        this(TransformerConfig.fromEnv(env), new AwsClientFactory(AwsSettings.fromEnv(env)), logs);
+    }
+
+    private S3TransformerHandler(TransformerConfig config, AwsClientFactory clients, java.io.PrintStream logs) {
         this(config, clients.s3(), clients.dynamoDb(), new PiiKeys(config,
                         new SsmParameterReader(UrlConnectionHttpClient.create(),
                                 DefaultCredentialsProvider.builder().build(), clients.settings().region(),
                                 clients.settings().endpoint())::read),
-                new EventSchemas(), Clock.systemUTC(), new StructuredLogger("s3-transformer"), ObjectTransformerSleeper.REAL);
+                new EventSchemas(), Clock.systemUTC(), new StructuredLogger("s3-transformer", logs, Clock.systemUTC()),
+                ObjectTransformerSleeper.REAL);
     }
 
     /** Tests and local runners pass their own clients. */

@@ -58,7 +58,7 @@ public final class CostReport {
                 .forEach((action, count) -> glueCalls.put(action, Math.round(count * byObjects)));
         JsonNode calls = counters.path("calls");
         long types = 0;
-        for (var field : (Iterable<Map.Entry<String, JsonNode>>) counters::fields) {
+        for (var field : counters.properties()) {
             if (field.getKey().startsWith("event_type.")) {
                 types++;
             }
@@ -91,14 +91,14 @@ public final class CostReport {
     private static Map<String, Long> callsOf(JsonNode... nodes) {
         Map<String, Long> calls = new TreeMap<>();
         for (JsonNode node : nodes) {
-            node.fields().forEachRemaining(e -> calls.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            node.properties().forEach(e -> calls.merge(e.getKey(), e.getValue().asLong(), Long::sum));
         }
         return calls;
     }
 
     private static long prefixBytes(JsonNode counters, String prefix) {
         long bytes = 0;
-        for (var field : (Iterable<Map.Entry<String, JsonNode>>) counters::fields) {
+        for (var field : counters.properties()) {
             if (field.getKey().startsWith(prefix) && field.getKey().endsWith(".bytes")) {
                 bytes += field.getValue().asLong();
             }

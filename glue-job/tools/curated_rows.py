@@ -1,7 +1,8 @@
-"""Lists every event_id in the curated Iceberg tables of a Glue Data Catalog database, one line per row, for
-Tributary's conservation checker.
+"""Lists every row of the curated Iceberg tables of a Glue Data Catalog database, one JSON line per row with the
+fields Tributary's conservation ledger compares (event_id, event_type, event_time_ms, source, schema_version and
+payload_json, the payload as the job received it), so the ledger checks each row's content, not just its id.
 
-    python curated_event_ids.py DATABASE OUTPUT_FILE
+    python curated_rows.py DATABASE OUTPUT_FILE
 
 Reads the tables the way any Iceberg reader outside the job would (Athena, DuckDB, ...): pyiceberg's GlueCatalog
 finds each `curated_*` table's current metadata, and its scan reads the data files on S3. Deliberately neither Spark
@@ -9,10 +10,14 @@ nor tributary_glue: the checker must not trust the job's own code (or its engine
 points it at an emulator; credentials and region come from the usual AWS variables. Prints the row count on stdout.
 Runs under .tools/iceberg-venv (glue-job/requirements-iceberg.txt).
 """
+import json
 import os
 import sys
 
 from pyiceberg.catalog import load_catalog
+
+
+LEDGER_FIELDS = ("event_id", "event_time_ms", "source", "schema_version", "payload_json")
 
 
 def catalog():
@@ -40,9 +45,12 @@ def main(argv):
         for _, table in sorted(glue.list_tables(database)):
             if not table.startswith("curated_"):
                 continue
-            ids = glue.load_table((database, table)).scan(selected_fields=("event_id",)).to_arrow()
-            for event_id in ids.column("event_id").to_pylist():
-                out.write(f"{event_id}\n")
+            # one table per event type: the type is the table's name, not a column
+            event_type = table[len("curated_"):]
+            rows = glue.load_table((database, table)).scan(selected_fields=LEDGER_FIELDS).to_arrow()
+            for row in rows.to_pylist():
+                line = {"event_type": event_type, **{field: row[field] for field in LEDGER_FIELDS}}
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
                 count += 1
     print(count)
 
