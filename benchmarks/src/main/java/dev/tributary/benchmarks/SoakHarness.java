@@ -10,12 +10,12 @@ import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.devkit.AsyncInvocationSimulator;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
-import dev.tributary.devkit.KplAggregator;
+import dev.tributary.toolkit.KplAggregator;
 import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.devkit.MetadataTally;
 import dev.tributary.devkit.PipelineResources;
-import dev.tributary.devkit.SamTemplate;
-import dev.tributary.devkit.StreamProducer;
+import dev.tributary.toolkit.SamTemplate;
+import dev.tributary.toolkit.StreamProducer;
 import dev.tributary.processor.KinesisProcessorHandler;
 import dev.tributary.transformer.S3TransformerHandler;
 import java.io.ByteArrayInputStream;
@@ -270,7 +270,7 @@ public final class SoakHarness {
     }
 
     /**
-     * Puts a round's events through devkit's {@link StreamProducer} (partition keys spread them over the shards; a
+     * Puts a round's events through toolkit's {@link StreamProducer} (partition keys spread them over the shards; a
      * share comes from KPL-aggregating producers) and returns how many Kinesis records the stream accepted.
      */
     private long produce(KinesisClient kinesis, String stream, List<SampleEvents.Sample> batch, long offset) {

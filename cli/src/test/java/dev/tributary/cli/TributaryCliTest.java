@@ -160,7 +160,7 @@ class TributaryCliTest {
     class Help {
         @ParameterizedTest
         @ValueSource(strings = {"", "produce", "redrive", "redrive kinesis", "redrive transformer", "redrive glue",
-            "inspect", "inspect object", "inspect health", "invoke", "demo", "completion"})
+            "inspect", "inspect object", "inspect health", "query", "completion"})
         void help_whenAsked_printsUsageWithoutPicocliWarnings(String command) {
             String[] args = (command + " --help").trim().split(" ");
 
@@ -169,6 +169,14 @@ class TributaryCliTest {
             assertThat(run.code()).isZero();
             assertThat(run.err()).isEmpty();
             assertThat(run.out()).contains("Usage: tributary").doesNotContain("picocli WARN");
+        }
+
+        @Test
+        void help_whenAsked_listsTheOperatorCommandsOnly() {
+            Run run = run("--help");
+
+            assertThat(run.out()).contains("produce", "redrive", "inspect", "query", "completion")
+                    .doesNotContain("demo", "invoke");
         }
 
         @Test
