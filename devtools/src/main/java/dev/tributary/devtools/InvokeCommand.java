@@ -76,7 +76,7 @@ final class InvokeCommand implements Callable<Integer> {
 
     private int run(PrintStream err) throws IOException {
         Path templatePath = template != null ? template : SamTemplate.locate();
-        // The project this command was built in (cli/target/..): where its tools are, whichever template it runs.
+        // The project this command was built in (devtools/target/..): where its tools are, whichever template it runs.
         Path projectRoot = runtimeDirectory().getParent().getParent().getParent();
         byte[] payload = readEvent();
         String region = System.getenv().getOrDefault("AWS_REGION", "").isBlank()
@@ -177,13 +177,13 @@ final class InvokeCommand implements Callable<Integer> {
         return bytes;
     }
 
-    /** {@code lambda-runtime/} next to the cli jar (or to target/classes): the cli build copies the RIC there. */
+    /** {@code lambda-runtime/} next to the dev tools' jar (or to target/classes): the devtools build copies the RIC there. */
     static Path runtimeDirectory() {
         try {
             Path codeSource = Path.of(InvokeCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return codeSource.toAbsolutePath().getParent().resolve("lambda-runtime");
         } catch (URISyntaxException e) {
-            throw new IllegalStateException("cannot locate the cli's own jar", e);
+            throw new IllegalStateException("cannot locate the dev tools' own jar", e);
         }
     }
 
