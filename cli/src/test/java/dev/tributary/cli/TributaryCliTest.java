@@ -83,6 +83,16 @@ class TributaryCliTest {
             assertThat(run.out()).isEmpty();
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"demo", "invoke"})
+        void execute_whenADevToolIsAsked_namesTheDevToolsJar(String command) {
+            Run run = run(command, "--events", "10");
+
+            assertThat(run.code()).isEqualTo(TributaryCli.EXIT_USAGE);
+            assertThat(run.errLines()).as(run.err()).hasSize(1);
+            assertThat(run.err()).contains("'" + command + "'", "java -jar devtools/target/tributary-dev.jar " + command);
+        }
+
         @Test
         void execute_whenDurationIsBad_namesTheOptionAndTheAcceptedForms() {
             Run run = run("produce", "--stream", "s", "--duration", "5x");
