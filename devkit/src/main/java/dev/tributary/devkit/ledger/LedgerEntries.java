@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * What the ledger keeps per accepted record, in primitive arrays: the shard (an index into a table of the few shard
  * ids seen), the sequence number as an unsigned 192-bit number (three longs; a Kinesis sequence number is 56 decimal
- * digits, under 2¹⁸⁷), the sub-sequence number, and the two 128-bit digests. About 69 bytes a record, against
+ * digits, under 2¹⁸⁷), the sub-sequence number, and the two 128-bit digests. About 65 bytes a record, against
  * ~150-200 for the same facts as objects (a {@link Position} with its sequence-number string, two {@link Digest}s and
  * three list slots).
  *
