@@ -12,7 +12,9 @@ import java.util.List;
  * least-squares slope over the second half of the run (round 1 is always left out: class loading, JIT, caches
  * filling), and its growth from the first round after warm-up to the last. Platform threads, virtual threads, file
  * descriptors and sockets at the end are compared with their count after round 1, when every pool, client and
- * keep-alive connection a warm container holds exists already.
+ * keep-alive connection a warm container holds exists already. The harness's own per-record ledger is allocated in
+ * full before round 1 ({@link RecordLedger#preallocated}), so it is the same in every sample and the limits below
+ * measure the handlers alone.
  */
 public final class SoakVerdict {
     private static final double MB = 1024.0 * 1024.0;
