@@ -32,11 +32,11 @@ final class SoakPipeline {
     private final int plantedLeakBytes;
     /** What {@code --plant-leak} keeps: proof that the verdict catches a leak of that size. */
     private final List<byte[]> planted = new ArrayList<>();
-    long invocations;
-    long givenUp;
-    long notified;
-    long retries;
-    long deadLettered;
+    private long invocations;
+    private long givenUp;
+    private long notified;
+    private long retries;
+    private long deadLettered;
 
     /** The queues: the processor's on-failure destination, the raw bucket's notifications, the transformer's DLQ. */
     record Queues(String processorDlq, String notifications, String transformerDlq, int asyncRetries) {}
@@ -92,6 +92,31 @@ final class SoakPipeline {
         retries += report.retries();
         deadLettered += report.deadLettered();
         return report.notifications();
+    }
+
+    /** Processor invocations so far. */
+    long invocations() {
+        return invocations;
+    }
+
+    /** Kinesis batches the event source mapping gave up on (sent to the on-failure destination). */
+    long givenUp() {
+        return givenUp;
+    }
+
+    /** S3 notifications delivered to the transformer. */
+    long notified() {
+        return notified;
+    }
+
+    /** Asynchronous retries of the transformer. */
+    long retries() {
+        return retries;
+    }
+
+    /** Notifications the transformer's retries gave up on (sent to its dead-letter queue). */
+    long deadLettered() {
+        return deadLettered;
     }
 
     /** Bytes kept on purpose by {@code --plant-leak}. */

@@ -53,8 +53,8 @@ final class SoakReport {
         out.println();
         SoakPipeline pipeline = run.pipeline();
         out.printf("  events          %,12d in %d rounds (%,d invocations of the processor, %,d notifications to the "
-                + "transformer, %d retries, %d late)%n", counts.produced(), samples.size(), pipeline.invocations,
-                pipeline.notified, pipeline.retries, run.late());
+                + "transformer, %d retries, %d late)%n", counts.produced(), samples.size(), pipeline.invocations(),
+                pipeline.notified(), pipeline.retries(), run.late());
         out.printf("  KPL             %12s  %,d events in %,d aggregated Kinesis records (%.1f per aggregate)%n", "",
                 run.aggregatedRecords(), run.aggregates(),
                 run.aggregates() == 0 ? 0 : run.aggregatedRecords() / (double) run.aggregates());
@@ -76,7 +76,7 @@ final class SoakReport {
         out.printf("                  %12s  metadata %s; transformer read %,d; processed %,d records in %,d objects; "
                 + "%d batches given up, %d dead-lettered%n", "", statuses(run.metadata()),
                 run.metadata().getOrDefault("records_in", 0L), run.processed().processedLines(),
-                run.processed().processedObjects(), pipeline.givenUp, pipeline.deadLettered);
+                run.processed().processedObjects(), pipeline.givenUp(), pipeline.deadLettered());
         RecordLedger.Counts ledger = counts.ledger();
         out.printf("  ledger          %12s  in %,d = processed %,d + failed %,d + dead-lettered %,d + lost %,d; "
                 + "duplicated %,d, unknown %,d (by content; %.1f MB preallocated before round 1, constant in every "
