@@ -33,4 +33,4 @@ ensure_rie
 use_emulator
 echo "==> $class in module $module (upstream modules rebuilt), emulator $AWS_ENDPOINT_URL"
 ./mvnw -B -ntp -pl "$module" -am verify -Dit.test="$class" -Dtest=NONE \
-  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false "$@"
+  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false -Dit.excludedGroups= "$@"

@@ -5,7 +5,8 @@
 #   scripts/soak.sh [EVENTS] [OPTIONS]   EVENTS default 100000, in rounds of 5000 (--round M)
 #   scripts/soak.sh 20000 --plant-leak 100   keeps 100 bytes per event on purpose: the verdict must FAIL
 #
-# Exits 1 when the heap is not flat, threads/descriptors/sockets accumulate, or any event is unaccounted for
+# Exits 1 when the heap is not flat, threads/descriptors/sockets accumulate, or any record is lost, duplicated or
+# unknown by content (the per-record ledger, preallocated before round 1 so it adds nothing to the heap slope)
 # (benchmarks/src/main/java/dev/tributary/benchmarks/SoakHarness.java, SoakVerdict.java). Uses AWS_ENDPOINT_URL if
 # set, else moto (reused when running; stopped afterwards only if this run started it). 100,000 events take about
 # 4-6 minutes on 2 cores, mostly in the emulator.
@@ -17,7 +18,7 @@ select_jdk
 
 EVENTS=100000
 case "${1:-}" in
-  -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   '') ;;
   -*) ;;
   *[!0-9]*) echo "usage: scripts/soak.sh [EVENTS] [--round M] [--plant-leak BYTES]" >&2; exit 2 ;;

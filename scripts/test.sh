@@ -12,10 +12,20 @@
 #   5. The soak: SOAK_EVENTS (default 100,000) through the processor and the transformer, heap and threads flat
 #      (scripts/soak.sh; about 3 minutes).
 #
+# CI (.ci/run) runs this bounded set, about 40 minutes on a loaded 2-core machine. `scripts/test.sh --long` adds the
+# tests tagged "long" (JUnit @Tag("long"), pytest -m long): QueryIT (`tributary query` over a demo's curated tables)
+# and the Glue job's migration test, several minutes each.
+#
 # Needs only a JDK 25 (and the JDK 17 Spark needs), Python 3, Node.js 18+ and access to the package registries;
 # everything else installs itself.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+long=false
+case "${1:-}" in
+  --long) long=true ;;
+  "") ;;
+  *) echo "usage: scripts/test.sh [--long]" >&2; exit 2 ;;
+esac
 source scripts/lib.sh
 select_jdk
 ensure_glue_env   # the Glue job's local runtime (PySpark 3.5 on a JDK 17), for the demo's Glue stage
@@ -27,14 +37,14 @@ use_emulator
 echo "==> AWS emulator: $AWS_ENDPOINT_URL"
 
 echo "==> Java: unit and integration tests"
-./mvnw -B -ntp verify
+if $long; then ./mvnw -B -ntp verify -Dit.excludedGroups=; else ./mvnw -B -ntp verify; fi
 
 echo "==> Fuzzing: time-bounded Jazzer runs from the committed corpora"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
 if [ -x scripts/test-glue-job.sh ] || [ -f scripts/test-glue-job.sh ]; then
   echo "==> Glue job: pytest under local pyspark"
-  bash scripts/test-glue-job.sh
+  if $long; then bash scripts/test-glue-job.sh -m ""; else bash scripts/test-glue-job.sh; fi
 fi
 
 if [ -f scripts/check-infra.sh ]; then

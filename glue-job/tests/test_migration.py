@@ -7,6 +7,8 @@ import json
 from collections import Counter
 from decimal import Decimal
 
+import pytest
+
 from conftest import event, iso_to_ms
 from tributary_glue import migrate, schemas
 
@@ -45,6 +47,8 @@ def content(row, *more):
     return tuple(json.dumps(row[c], sort_keys=True, default=_plain) for c in CONTENT + more)
 
 
+# Several Spark jobs (old layout, a window, two migrations): outside CI's bounded run, in scripts/test.sh --long.
+@pytest.mark.long
 def test_old_parquet_layout_migrates_every_row_exactly_once_and_a_rerun_commits_nothing(lake, tmp_path):
     spark = lake.spark
     page = lambda i, when, tti: old_row("page_view", f"pv-{i}", when, {"page_url": "/p", "tti_ms": tti},

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.common.json.Json;
+import dev.tributary.devkit.ledger.RecordLedger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The soak's verdict: slope arithmetic, leak bounds and the conservation counts, without an emulator. */
+/** The soak's verdict: slope arithmetic, leak bounds and the per-record conservation ledger, without an emulator. */
 class SoakVerdictTest {
     private static final long MB = 1024 * 1024;
     private static final SoakVerdict.Limits LIMITS = SoakVerdict.Limits.defaults();
@@ -145,22 +149,84 @@ class SoakVerdictTest {
     }
 
     @Test
-    void problems_whenRecordsLostOrObjectsUnprocessed_namesEachDisagreement() {
-        SoakVerdict.Counts counts = new SoakVerdict.Counts(100_000, 1_000, 2_000, 98_990, 1_000, 98_980, 1_999, 1,
-                98_990, 0, 1);
+    void problems_whenOneRecordLostAndAnotherDuplicated_failsThoughTotalsBalance() {
+        RecordLedger ledger = new RecordLedger();
+        String[] events = {event("e-1", 1), event("e-2", 2), event("e-3", 3)};
+        for (int i = 0; i < events.length; i++) {
+            ledger.accepted(new RecordLedger.Position("s/shard-0", Integer.toString(i + 1),
+                    RecordLedger.NOT_AGGREGATED), events[i].getBytes(StandardCharsets.UTF_8));
+        }
+        // e-2 never arrives, e-1 arrives twice: three rows for three events, as the totals wanted.
+        RecordLedger.Places places = new RecordLedger.Places().output(processed(events[0]))
+                .output(processed(events[0])).output(processed(events[2]));
 
-        assertThat(counts.problems()).containsExactly(
-                "raw 98990 + quarantined 1000 = 99990, produced 100000",
-                "1999 of 2000 raw objects PROCESSED, 1 in another status",
-                "processed 98980 records, raw 98990",
-                "1 notifications dead-lettered by the transformer");
+        RecordLedger.Counts reconciled = ledger.reconcile(places);
+        SoakVerdict.Counts counts = new SoakVerdict.Counts(3, 0, reconciled, 1, 1, 0);
+
+        assertThat(reconciled.output() + reconciled.lost() + reconciled.duplicated()).isEqualTo(3);
+        assertThat(counts.problems()).contains("1 records lost (in no place, by content)", "1 records duplicated",
+                "e.g. lost: s/shard-0 #2");
+        assertThat(SoakVerdict.judge(run(20, round -> 40 * MB, 0), counts, LIMITS).passed()).isFalse();
     }
 
     @Test
-    void problems_whenBatchesGivenUp_reportsThem() {
-        SoakVerdict.Counts counts = new SoakVerdict.Counts(10, 0, 1, 10, 0, 10, 1, 0, 10, 2, 0);
+    void problems_whenOutputCorrupted_countsLostAndUnknown() {
+        RecordLedger ledger = new RecordLedger();
+        String sent = event("e-1", 1);
+        ledger.accepted(new RecordLedger.Position("s/shard-0", "1", RecordLedger.NOT_AGGREGATED),
+                sent.getBytes(StandardCharsets.UTF_8));
+        ObjectNode damaged = processed(sent);
+        ((ObjectNode) damaged.get("payload")).put("value", 99.5);
 
-        assertThat(counts.problems()).containsExactly("2 Kinesis batches given up on");
+        SoakVerdict.Counts counts = new SoakVerdict.Counts(1, 0,
+                ledger.reconcile(new RecordLedger.Places().output(damaged)), 1, 1, 0);
+
+        assertThat(counts.problems()).contains("1 records lost (in no place, by content)",
+                "1 rows or lines no accepted record has (corrupted, truncated, relabelled or never produced)");
+    }
+
+    @Test
+    void problems_whenValidRecordsQuarantinedOrObjectsUnprocessed_namesEachDisagreement() {
+        SoakVerdict.Counts counts = new SoakVerdict.Counts(100_000, 1_000,
+                new RecordLedger.Counts(100_000, 98_990, 1_010, 0, 0, 0, 0, 0, List.of()), 2_000, 1_999, 1);
+
+        assertThat(counts.problems()).containsExactly("quarantined 1010 records, generated invalid 1000",
+                "1999 of 2000 raw objects PROCESSED, 1 in another status");
+    }
+
+    @Test
+    void problems_whenRecordsDeadLettered_reportsThem() {
+        SoakVerdict.Counts counts = new SoakVerdict.Counts(10, 0,
+                new RecordLedger.Counts(10, 8, 0, 2, 0, 0, 0, 0, List.of()), 1, 1, 0);
+
+        assertThat(counts.problems()).containsExactly("2 records wait on a dead-letter queue");
+    }
+
+    @Test
+    void problems_whenLedgerHoldsFewerRecordsThanProduced_saysSo() {
+        SoakVerdict.Counts counts = new SoakVerdict.Counts(10, 0,
+                new RecordLedger.Counts(9, 9, 0, 0, 0, 0, 0, 0, List.of()), 1, 1, 0);
+
+        assertThat(counts.problems()).containsExactly("the ledger holds 9 accepted records, 10 events were produced");
+    }
+
+    /** A sensor reading (a type without a PII policy: the transformer keeps its payload as sent). */
+    private static String event(String id, int second) {
+        return "{\"event_id\":\"" + id + "\",\"event_type\":\"sensor_reading\",\"event_time\":\"2026-11-22T10:15:0"
+                + second + "Z\",\"source\":\"soak\",\"schema_version\":1,\"payload\":{\"device_id\":\"d-1\","
+                + "\"metric\":\"temperature\",\"value\":21.5}}";
+    }
+
+    /** The transformer's documented output line for {@code sent} (docs/transformer.md, "Output record"). */
+    private static ObjectNode processed(String sent) {
+        try {
+            ObjectNode line = (ObjectNode) Json.mapper().readTree(sent);
+            line.put("event_time_ms", java.time.Instant.parse(line.remove("event_time").asText()).toEpochMilli());
+            line.put("ingest_lag_ms", 1200);
+            return line;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** {@code rounds} rounds of 5,000 events, heap from {@code heap}, threads drifting by {@code threadDrift}. */
@@ -177,8 +243,7 @@ class SoakVerdictTest {
 
     private static SoakVerdict.Counts balanced(long produced) {
         long invalid = produced / 100;
-        long raw = produced - invalid;
-        return new SoakVerdict.Counts(produced, invalid, produced / 50, raw, invalid, raw, produced / 50, 0, raw, 0,
-                0);
+        return new SoakVerdict.Counts(produced, invalid, new RecordLedger.Counts(produced, produced - invalid,
+                invalid, 0, 0, 0, 0, 0, List.of()), produced / 50, produced / 50, 0);
     }
 }

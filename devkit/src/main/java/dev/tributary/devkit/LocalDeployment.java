@@ -106,10 +106,8 @@ public final class LocalDeployment {
             }
             for (SamTemplate.Resource stream : template.resources("AWS::Kinesis::Stream")) {
                 String name = name(stream);
-                int shards = Integer.parseInt(resolver.string(Map.of("Ref", "ShardCount")));
-                kinesis.createStream(b -> b.streamName(name).shardCount(shards));
                 physicalIds.put(stream.logicalId(), name);
-                arns.put(stream.logicalId(), PipelineResources.awaitActive(kinesis, name));
+                arns.put(stream.logicalId(), createStream(kinesis, name));
             }
             for (SamTemplate.Resource table : template.resources("AWS::DynamoDB::Table")) {
                 createTable(dynamoDb, table);
@@ -125,6 +123,31 @@ public final class LocalDeployment {
         sessions = TemplateRoles.register(template, gate, this::resolvedProperties, this::arn,
                 url -> "arn:aws:sqs:" + region() + ":" + ACCOUNT + ":" + url.substring(url.lastIndexOf('/') + 1),
                 ACCOUNT);
+    }
+
+    private String createStream(KinesisClient kinesis, String name) {
+        int shards = Integer.parseInt(resolver.string(Map.of("Ref", "ShardCount")));
+        kinesis.createStream(b -> b.streamName(name).shardCount(shards));
+        return PipelineResources.awaitActive(kinesis, name);
+    }
+
+    /** A further instance of a template stream: its name and ARN. */
+    public record StreamInstance(String name, String arn) {}
+
+    /**
+     * Creates a further instance of the template stream {@code logicalId}, named {@code <its name>-<suffix>}, with
+     * the template's shard count, and waits until it is active: for a run that needs fresh shards (the soak takes
+     * one per round, as an emulator's shards slow down as they fill). The function roles' grants name the template's
+     * own stream, so read an instance with the operator's clients; delete it when drained.
+     */
+    public StreamInstance deployStreamInstance(String logicalId, String suffix) {
+        if (template.resources("AWS::Kinesis::Stream").stream().noneMatch(r -> r.logicalId().equals(logicalId))) {
+            throw new IllegalArgumentException(logicalId + " is no Kinesis stream of the template");
+        }
+        String name = physicalId(logicalId) + "-" + suffix;
+        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build()) {
+            return new StreamInstance(name, createStream(kinesis, name));
+        }
     }
 
     private void createTable(DynamoDbClient dynamoDb, SamTemplate.Resource table) {

@@ -54,6 +54,26 @@ class LocalDeploymentIT {
         }
     }
 
+    @Test
+    void deployStreamInstance_whenTemplateStream_createsAnActiveStreamWithTheTemplatesShards() {
+        AwsEmulator emulator = AwsEmulator.get();
+        String prefix = "ld-" + UUID.randomUUID().toString().substring(0, 6);
+        LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator, prefix,
+                Map.of("ShardCount", "3"));
+
+        LocalDeployment.StreamInstance instance = deployment.deployStreamInstance("EventStream", "r1");
+
+        assertThat(instance.name()).isEqualTo(deployment.physicalId("EventStream") + "-r1");
+        try (KinesisClient kinesis = new AwsClientFactoryHolder(emulator).kinesis()) {
+            var description = kinesis.describeStream(b -> b.streamName(instance.name())).streamDescription();
+            assertThat(description.streamARN()).isEqualTo(instance.arn());
+            assertThat(description.shards()).hasSize(3);
+            kinesis.deleteStream(b -> b.streamName(instance.name()));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> deployment.deployStreamInstance("RawBucket", "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no Kinesis stream");
+    }
+
     /** Clients for the emulator. */
     private record AwsClientFactoryHolder(AwsEmulator emulator) {
         DynamoDbClient dynamoDb() {

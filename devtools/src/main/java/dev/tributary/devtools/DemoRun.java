@@ -1,8 +1,6 @@
 package dev.tributary.devtools;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.cli.ProgressBar;
-import dev.tributary.cli.RedriveCommand;
 import dev.tributary.cli.SampleEvents;
 import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.config.Env;
@@ -13,6 +11,7 @@ import dev.tributary.toolkit.KplAggregator;
 import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.toolkit.SamTemplate;
 import dev.tributary.toolkit.StreamProducer;
+import dev.tributary.devkit.ledger.PlacesReader;
 import dev.tributary.devkit.ledger.RecordLedger;
 import dev.tributary.processor.KinesisProcessorHandler;
 import java.io.IOException;
@@ -156,7 +155,9 @@ final class DemoRun {
                     places.output(Json.mapper().readTree(row));
                 }
             }
-            deadLetters(sqs, s3, processorQueue, deployment.physicalId("TransformerDeadLetterQueue"), places);
+            // What still waits on the dead-letter queues, read without consuming (a redrive still finds it).
+            new PlacesReader(false).readDeadLetters(sqs, s3, processorQueue,
+                    deployment.physicalId("TransformerDeadLetterQueue"), places);
             RecordLedger.Counts counts = ledger.reconcile(places);
 
             Map<String, Long> metadata = stages.metadataCounts();
@@ -231,33 +232,6 @@ final class DemoRun {
         }
         return new Produced(producer.tally().kinesisRecords, producer.tally().aggregates,
                 producer.tally().aggregatedUserRecords);
-    }
-
-    /**
-     * What still waits on the dead-letter queues (read without consuming): the Kinesis batches Lambda gave up on,
-     * and the lines of the raw objects the transformer gave up on.
-     */
-    private static void deadLetters(SqsClient sqs, S3Client s3, String processorQueue, String transformerQueue,
-            RecordLedger.Places places) throws IOException {
-        for (var message : RedriveCommand.receiveAll(sqs, processorQueue, false, 100_000)) {
-            JsonNode info = Json.mapper().readTree(message.body()).get("KinesisBatchInfo");
-            if (info != null) { // Lambda's on-failure records; quarantine notices have their own queue
-                places.deadLetteredBatch(info.path("shardId").asText(), info.path("startSequenceNumber").asText(),
-                        info.path("endSequenceNumber").asText());
-            }
-        }
-        for (var message : RedriveCommand.receiveAll(sqs, transformerQueue, false, 100_000)) {
-            JsonNode body = Json.mapper().readTree(message.body());
-            JsonNode event = body.has("requestPayload") ? body.get("requestPayload") : body;
-            for (JsonNode record : event.path("Records")) {
-                String bucket = record.path("s3").path("bucket").path("name").asText();
-                String key = java.net.URLDecoder.decode(record.path("s3").path("object").path("key").asText(),
-                        StandardCharsets.UTF_8);
-                byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
-                BucketInventory.forEachRawLine(key.endsWith(".gz") ? BucketInventory.gunzip(bytes) : bytes,
-                        places::deadLetteredRawLine);
-            }
-        }
     }
 
     private static PipelineStages.GlueReport merged(List<PipelineStages.GlueReport> reports) {

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -29,6 +30,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@code tributary query} over the tables the demo's Glue run curated, checked against counts the test takes itself
  * from the processed objects in S3 (neither the job's code nor the query tool's reader).
  */
+// A demo with its Glue run of its own (about 3 minutes): outside CI's bounded run, in scripts/test.sh --long.
+@Tag("long")
 class QueryIT {
     private final AwsEmulator emulator = AwsEmulator.get();
 

@@ -34,9 +34,25 @@ public final class RecordLedger {
     public static final String KPL_CORRUPT = "kpl_corrupt";
 
     private final ExpectedContent expected = new ExpectedContent();
-    private final List<Position> positions = new ArrayList<>();
-    private final List<Digest> bytes = new ArrayList<>();
-    private final List<Digest> contents = new ArrayList<>();
+    private final LedgerEntries entries;
+
+    /** A ledger whose storage grows with the records accepted. */
+    public RecordLedger() {
+        this(LedgerEntries.growable());
+    }
+
+    private RecordLedger(LedgerEntries entries) {
+        this.entries = entries;
+    }
+
+    /**
+     * A ledger whose storage for {@code records} user records is allocated now and never grows (a further record is
+     * refused): for a run that measures its own heap, where the ledger must be a constant, not a slope. Its size is
+     * {@link #footprintBytes()}.
+     */
+    public static RecordLedger preallocated(int records) {
+        return new RecordLedger(LedgerEntries.preallocated(records));
+    }
 
     /** Where the stream put a user record. */
     public record Position(String shardId, String sequenceNumber, int subSequenceNumber) {
@@ -47,13 +63,20 @@ public final class RecordLedger {
 
     /** Records one user record the stream accepted, with the bytes the producer sent. */
     public synchronized void accepted(Position position, byte[] data) {
-        positions.add(position);
-        bytes.add(Digest.of(data));
-        contents.add(expected.ofSent(data));
+        entries.add(position, Digest.of(data), expected.ofSent(data));
     }
 
     public synchronized int size() {
-        return positions.size();
+        return entries.size();
+    }
+
+    /**
+     * Bytes of the arrays that hold the records (their capacity: all of it for a {@linkplain #preallocated
+     * preallocated} ledger), ~{@value LedgerEntries#BYTES_PER_RECORD} per record; the records themselves are not
+     * kept.
+     */
+    public synchronized long footprintBytes() {
+        return entries.footprintBytes();
     }
 
     /** Where records ended, as read back from the pipeline: fill it, then {@link #reconcile(Places)}. */
@@ -126,7 +149,16 @@ public final class RecordLedger {
 
     /** Follows every accepted record to {@code places}. */
     public synchronized Counts reconcile(Places places) {
-        int n = positions.size();
+        int n = entries.size();
+        // Rebuilt once here from the compact storage: reconciling runs after any measurement, and may allocate.
+        List<Position> positions = new ArrayList<>(n);
+        List<Digest> bytes = new ArrayList<>(n);
+        List<Digest> contents = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            positions.add(entries.position(i));
+            bytes.add(entries.bytes(i));
+            contents.add(entries.content(i));
+        }
         int[] inFailed = new int[n];
         Map<Digest, Integer> claimants = new HashMap<>();
         Map<Position, Map<Digest, Integer>> unclaimedQuarantine = new HashMap<>();

@@ -272,6 +272,78 @@ class RecordLedgerTest {
         }
     }
 
+    @Nested
+    class CompactStorage {
+        /** A real Kinesis sequence number: 56 decimal digits, beyond a long. */
+        private static final String AWS_SEQUENCE = "49590338271490256608559692538361571095921575989136588898";
+
+        @Test
+        void preallocated_whenRecordsAccepted_footprintDoesNotGrow() {
+            RecordLedger compact = RecordLedger.preallocated(1000);
+            long before = compact.footprintBytes();
+
+            for (int i = 0; i < 1000; i++) {
+                compact.accepted(new Position("shard-0", Integer.toString(i + 1), RecordLedger.NOT_AGGREGATED),
+                        bytes(SENSOR.replace("s-1", "s-" + i)));
+            }
+
+            assertThat(compact.footprintBytes()).isEqualTo(before).isLessThanOrEqualTo(1000L * 70);
+            assertThat(compact.size()).isEqualTo(1000);
+        }
+
+        @Test
+        void preallocated_whenOneRecordMoreThanSized_refusesIt() {
+            RecordLedger compact = RecordLedger.preallocated(1);
+            compact.accepted(PV, bytes(PAGE_VIEW));
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> compact.accepted(PAY, bytes(PAYMENT)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("preallocated for 1 records");
+        }
+
+        @Test
+        void reconcile_whenAwsLengthSequenceNumbers_matchesLabelsAndRanges() {
+            RecordLedger compact = RecordLedger.preallocated(2);
+            Position quarantined = new Position("shardId-000000000001", AWS_SEQUENCE, RecordLedger.NOT_AGGREGATED);
+            String next = new java.math.BigInteger(AWS_SEQUENCE).add(java.math.BigInteger.TWO).toString();
+            compact.accepted(quarantined, bytes(INVALID));
+            compact.accepted(new Position("shardId-000000000001", next, 3), bytes(PAYMENT));
+
+            Counts counts = compact.reconcile(new Places().quarantined(quarantined, "invalid_json", bytes(INVALID))
+                    .deadLetteredBatch("shardId-000000000001", next, next));
+
+            assertThat(counts).extracting(Counts::failed, Counts::deadLettered, Counts::lost, Counts::unknown)
+                    .containsExactly(1L, 1L, 0L, 0L);
+        }
+
+        @Test
+        void reconcile_whenSequenceNumberNotCanonical_keepsItsText() {
+            RecordLedger odd = new RecordLedger();
+            Position leadingZero = new Position("shard-0", "007", RecordLedger.NOT_AGGREGATED);
+            odd.accepted(leadingZero, bytes(INVALID));
+
+            Counts counts = odd.reconcile(new Places().quarantined(leadingZero, "invalid_json", bytes(INVALID)));
+
+            assertThat(counts).extracting(Counts::failed, Counts::unknown).containsExactly(1L, 0L);
+        }
+
+        @Test
+        void growable_whenMoreRecordsThanInitialArrays_keepsEveryOne() {
+            RecordLedger grown = new RecordLedger();
+            Places places = new Places();
+            for (int i = 0; i < 3000; i++) {
+                String event = SENSOR.replace("s-1", "s-" + i);
+                grown.accepted(new Position("shard-" + (i % 3), Integer.toString(i), RecordLedger.NOT_AGGREGATED),
+                        bytes(event));
+                places.output(processed(event));
+            }
+
+            Counts counts = grown.reconcile(places);
+
+            assertThat(counts).extracting(Counts::in, Counts::output, Counts::lost, Counts::unknown)
+                    .containsExactly(3000L, 3000L, 0L, 0L);
+        }
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
