@@ -49,9 +49,10 @@ mkdir -p "$TOOLS_DIR/fuzz/crashes"
 status=0
 for entry in "${targets[@]}"; do
   IFS=: read -r module target corpus <<<"$entry"
-  ./mvnw -B -q -ntp -pl "$module" -am test-compile -DskipTests >/dev/null
-  ./mvnw -B -q -ntp -pl "$module" dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$TOOLS_DIR/fuzz/$module.classpath" >/dev/null
+  # One reactor run: the module's upstream modules resolve to their freshly compiled classes, never to ~/.m2 (where a
+  # clean machine has none of them). Each module writes the file in reactor order; the target module, last, wins.
+  ./mvnw -B -q -ntp -pl "$module" -am test-compile dependency:build-classpath -DskipTests \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$TOOLS_DIR/fuzz/$module.classpath" >/dev/null
   for step in "${plan[@]}"; do
     IFS=: read -r run_seed run_seconds <<<"$step"
     # A fresh working directory: the run starts from the committed corpus alone, so its seed reproduces it.
