@@ -26,10 +26,10 @@ if [ "${1:-}" = "--cost" ]; then
   mkdir -p "$OUT"
   ensure_glue_env; ensure_iceberg_env; use_emulator
   # One reactor run, so the class path names this build's modules, not copies in ~/.m2 (a clean machine has none).
-  ./mvnw -B -q -ntp -pl cli,benchmarks -am package dependency:build-classpath -DskipTests \
+  ./mvnw -B -q -ntp -pl devtools,benchmarks -am package dependency:build-classpath -DskipTests \
     -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
   # Event times within a minute of now: a steady stream's batch covers seconds, so one hour partition per type.
-  "$JAVA_HOME/bin/java" -jar cli/target/tributary-cli.jar demo --events "${COST_EVENTS:-10000}" --event-time now \
+  "$JAVA_HOME/bin/java" -jar devtools/target/tributary-dev.jar demo --events "${COST_EVENTS:-10000}" --event-time now \
     --event-time-spread 60 \
     ${COST_BATCH_SIZE:+--batch-size "$COST_BATCH_SIZE"} --cost-counters "$OUT/cost-counters.json" >&2
   "$JAVA_HOME/bin/java" -cp "$PWD/benchmarks/target/classes:$(cat "$OUT/classpath.txt")" \

@@ -34,7 +34,7 @@ use_emulator  # AWS_ENDPOINT_URL when set, else moto; and the IAM gate's evaluat
 rows="$(mktemp -d)"
 trap 'rm -rf "$rows"' EXIT
 echo "==> scenario ITs with seed $seed"
-./mvnw -B -ntp -pl cli -am verify -Dit.test='PipelineFaultIT,NetworkFaultIT' -Dtest=NONE \
+./mvnw -B -ntp -pl devtools -am verify -Dit.test='PipelineFaultIT,NetworkFaultIT' -Dtest=NONE \
   -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dtributary.scenario.seed="$seed" -Dtributary.scenario.rows="$rows"
 

@@ -8,7 +8,7 @@ import dev.tributary.devkit.LambdaLayers;
 import dev.tributary.devkit.LambdaRuntimeFiles;
 import dev.tributary.devkit.PipelineResources;
 import dev.tributary.devkit.RuntimeInterfaceEmulator;
-import dev.tributary.devkit.SamTemplate;
+import dev.tributary.toolkit.SamTemplate;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;

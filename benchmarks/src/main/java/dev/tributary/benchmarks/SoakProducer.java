@@ -1,7 +1,7 @@
 package dev.tributary.benchmarks;
 
-import dev.tributary.devkit.KplAggregator;
-import dev.tributary.devkit.StreamProducer;
+import dev.tributary.toolkit.KplAggregator;
+import dev.tributary.toolkit.StreamProducer;
 import dev.tributary.devkit.ledger.PlacesReader;
 import dev.tributary.devkit.ledger.RecordLedger;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.tributary.common.aws.OfflineHttpClient;
-import dev.tributary.devkit.LambdaEvents;
+import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.processor.OfflineProcessor;
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;

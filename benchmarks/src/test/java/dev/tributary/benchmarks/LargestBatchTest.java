@@ -2,7 +2,7 @@ package dev.tributary.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tributary.devkit.SamTemplate;
+import dev.tributary.toolkit.SamTemplate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.aws.AwsSettings;
 import dev.tributary.common.config.ConfigurationException;
 import dev.tributary.common.config.Env;
+import dev.tributary.toolkit.EmulatorProtocols;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -30,7 +31,7 @@ final class AwsOptions {
             throw new ConfigurationException("no region: pass --region or set AWS_REGION");
         }
         if (!env.getOrDefault("AWS_ENDPOINT_URL", "").isBlank()) {
-            dev.tributary.devkit.AwsEmulator.useEmulatorProtocols();
+            EmulatorProtocols.use();
         }
         return env;
     }

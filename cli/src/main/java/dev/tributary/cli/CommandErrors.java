@@ -23,6 +23,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 final class CommandErrors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
 
+    private static final List<String> DEV_TOOLS = List.of("demo", "invoke");
+
     /** A one-line diagnosis and its exit code. */
     record Diagnosis(int exitCode, String message) {}
 
@@ -31,7 +33,7 @@ final class CommandErrors implements CommandLine.IExecutionExceptionHandler, Com
         CommandLine command = ex.getCommandLine();
         PrintWriter err = command.getErr();
         err.println(command.getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage())
-                + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
+                + devToolHint(ex).orElse(" (see '" + command.getCommandSpec().qualifiedName() + " --help')"));
         if (java.util.Arrays.asList(args).contains(TributaryCli.DEBUG)) {
             ex.printStackTrace(err);
         }
@@ -147,6 +149,16 @@ final class CommandErrors implements CommandLine.IExecutionExceptionHandler, Com
             }
         }
         return false;
+    }
+
+    /** {@code demo} and {@code invoke} asked of the operator jar: say which jar has them. */
+    private static Optional<String> devToolHint(ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && unmatched.getCommandLine().getParent() == null
+                && unmatched.getUnmatched().stream().findFirst().filter(DEV_TOOLS::contains).isPresent()) {
+            return Optional.of(" (hint: demo and invoke run on the local emulator and are in the dev tools' jar: "
+                    + "java -jar devtools/target/tributary-dev.jar " + unmatched.getUnmatched().getFirst() + ")");
+        }
+        return Optional.empty();
     }
 
     /** The first line of a message, so that a multi-line SDK or picocli message stays one line. */

@@ -1,7 +1,7 @@
 package dev.tributary.cli;
 
-import dev.tributary.devkit.KplAggregator.UserRecord;
-import dev.tributary.devkit.StreamProducer;
+import dev.tributary.toolkit.KplAggregator.UserRecord;
+import dev.tributary.toolkit.StreamProducer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -196,7 +196,7 @@ final class ProduceCommand implements Callable<Integer> {
         }
     }
 
-    /** Sends records through devkit's {@link StreamProducer}, 500 user records at a time, paced to a rate. */
+    /** Sends records through toolkit's {@link StreamProducer}, 500 user records at a time, paced to a rate. */
     static final class Producer {
         private final StreamProducer stream;
         private long partitionKey;

@@ -3,7 +3,7 @@ package dev.tributary.cli;
 import java.io.PrintStream;
 
 /** A one-line progress bar on standard error, redrawn in place; plain lines when not on a terminal. */
-final class ProgressBar {
+public final class ProgressBar {
     private static final int WIDTH = 30;
     private final PrintStream out;
     private final String label;
@@ -12,13 +12,13 @@ final class ProgressBar {
     private final long started = System.nanoTime();
     private int lastPercent = -1;
 
-    ProgressBar(PrintStream out, String label, long total) {
+    public ProgressBar(PrintStream out, String label, long total) {
         this.out = out;
         this.label = label;
         this.total = Math.max(1, total);
     }
 
-    void update(long done) {
+    public void update(long done) {
         int percent = (int) (100 * done / total);
         if (percent == lastPercent || (!terminal && percent % 25 != 0 && done != total)) {
             return;

@@ -1,6 +1,6 @@
 package dev.tributary.cli;
 
-import dev.tributary.devkit.SamTemplate;
+import dev.tributary.toolkit.SamTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +28,8 @@ import picocli.CommandLine.Parameters;
                 + "through the Glue Data Catalog; e.g. tributary query \"SELECT page_url, max(tti_p95_ms) FROM "
                 + "agg_page_view_performance GROUP BY 1 ORDER BY 2 DESC LIMIT 5\". Exit code 2 for an error in "
                 + "the query.")
-final class QueryCommand implements Callable<Integer> {
-    static final String PYTHON_VARIABLE = "TRIBUTARY_QUERY_PYTHON";
+public final class QueryCommand implements Callable<Integer> {
+    public static final String PYTHON_VARIABLE = "TRIBUTARY_QUERY_PYTHON";
     private static final String TOOL = "glue-job/tools/query.py";
 
     @Mixin

@@ -7,7 +7,7 @@ import dev.tributary.common.json.Json;
 import dev.tributary.common.lambda.OnFailureRecord;
 import dev.tributary.orchestrator.GlueDeadLetter;
 import dev.tributary.orchestrator.GlueRunArguments;
-import dev.tributary.devkit.LambdaEvents;
+import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.processor.KinesisProcessorHandler;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
         description = "Reprocesses what landed on a dead-letter queue. Dry run unless --execute.",
         subcommands = {RedriveCommand.KinesisRedrive.class, RedriveCommand.TransformerRedrive.class,
             RedriveCommand.GlueRedrive.class})
-final class RedriveCommand {
+public final class RedriveCommand {
 
     @Command(name = "kinesis", mixinStandardHelpOptions = true,
             description = "Reads the kinesis-processor's on-failure destination (each of Lambda's messages names a shard and a sequence range), re-reads those records from the stream (before the stream's retention drops them) and runs the kinesis-processor on them in this process, with the same configuration as the function. Object names are deterministic, so a redrive rewrites the same objects instead of adding duplicates. Quarantine notices have their own queue (QUARANTINE_QUEUE_URL); any other message found here is listed, not redriven.")
@@ -179,7 +179,7 @@ final class RedriveCommand {
      * end. Receiving with visibility timeout 0 instead would let the queue hand back the same ten messages on
      * every call, and a queue of 18 would look like 10.
      */
-    static List<Message> receiveAll(SqsClient sqs, String queue, boolean execute, int max) {
+    public static List<Message> receiveAll(SqsClient sqs, String queue, boolean execute, int max) {
         List<Message> all = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         while (all.size() < max) {

@@ -10,20 +10,20 @@ import java.util.UUID;
  * Realistic sample events of every example type, with a share deliberately invalid (each of a different kind),
  * reproducible from a seed and a base time: the same seed and base give the same bytes on every run.
  */
-final class SampleEvents {
+public final class SampleEvents {
     /**
      * The demo's and the tests' default base time, so that a seed fixes every event's bytes (and so every raw
      * partition). Valid events fall in the two hours before it. Nothing downstream needs recent event times: the
      * processor bounds only how far in the future an event may be, Lambda's record age counts from the arrival in
      * the stream, the orchestrator's windows and the buckets' lifecycle rules count processing and creation time.
      */
-    static final String FIXED_BASE_TEXT = "2026-11-22T04:00:00Z";
-    static final Instant FIXED_BASE = Instant.parse(FIXED_BASE_TEXT);
+    public static final String FIXED_BASE_TEXT = "2026-11-22T04:00:00Z";
+    public static final Instant FIXED_BASE = Instant.parse(FIXED_BASE_TEXT);
     /**
      * The time of the deliberately too-far-future event. Fixed, and far enough ahead that it stays past any
      * arrival time plus {@code MAX_FUTURE_SKEW_SECONDS}, whatever base time a run uses.
      */
-    static final Instant FAR_FUTURE = Instant.parse("2999-01-01T00:00:00Z");
+    public static final Instant FAR_FUTURE = Instant.parse("2999-01-01T00:00:00Z");
     private static final String[] PAGES = {"/", "/search", "/product/42", "/cart", "/checkout", "/account"};
     private static final String[] AGENTS = {
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
@@ -33,26 +33,26 @@ final class SampleEvents {
     private static final String[] CURRENCIES = {"EUR", "USD", "GBP"};
 
     /** One generated record: its bytes and whether it is meant to be valid. */
-    record Sample(String json, boolean valid) {}
+    public record Sample(String json, boolean valid) {}
 
     private final SplittableRandom random;
     private final double invalidShare;
     private final Instant now;
     private final int spreadSeconds;
 
-    SampleEvents(long seed, double invalidShare, Instant now) {
+    public SampleEvents(long seed, double invalidShare, Instant now) {
         this(seed, invalidShare, now, 2 * 3600);
     }
 
     /** @param spreadSeconds valid events' times lie in the {@code spreadSeconds} before {@code now} */
-    SampleEvents(long seed, double invalidShare, Instant now, int spreadSeconds) {
+    public SampleEvents(long seed, double invalidShare, Instant now, int spreadSeconds) {
         this.random = new SplittableRandom(seed);
         this.invalidShare = invalidShare;
         this.now = now;
         this.spreadSeconds = spreadSeconds;
     }
 
-    List<Sample> next(int count) {
+    public List<Sample> next(int count) {
         List<Sample> samples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             samples.add(random.nextDouble() < invalidShare ? invalid() : new Sample(valid(), true));

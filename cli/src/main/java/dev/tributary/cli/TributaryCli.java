@@ -10,32 +10,43 @@ import picocli.CommandLine.Command;
  * records or messages that failed); {@value #EXIT_USAGE} usage error (unknown or missing option, bad value, missing
  * configuration); {@value #EXIT_AWS} AWS error (endpoint unreachable, resource not found, access denied);
  * {@value #EXIT_INTERNAL} internal error (a bug: rerun with {@code --debug}).
+ *
+ * <p>This jar holds the operator commands only, for real AWS: the local demo and {@code invoke} (emulator,
+ * Testcontainers, fault hooks) are in the devtools module's {@code tributary-dev.jar}, which adds them through
+ * {@link #commandLine(Object...)} (OperatorJarIT checks that none of that code is in this jar).
  */
 @Command(
         name = "tributary",
         mixinStandardHelpOptions = true,
         version = "tributary 0.1.0",
         description = "Tributary: an event-driven data pipeline for AWS (Kinesis -> Lambda -> S3 -> Glue).",
-        subcommands = {DemoCommand.class, ProduceCommand.class, RedriveCommand.class, InspectCommand.class,
-            InvokeCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ProduceCommand.class, RedriveCommand.class, InspectCommand.class, QueryCommand.class})
 public final class TributaryCli {
-    static final int EXIT_OK = 0;
-    static final int EXIT_FINDING = 1;
-    static final int EXIT_USAGE = 2;
-    static final int EXIT_AWS = 3;
-    static final int EXIT_INTERNAL = 4;
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FINDING = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_AWS = 3;
+    public static final int EXIT_INTERNAL = 4;
     static final String DEBUG = "--debug";
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with the error handling and exit codes above, and the completion script generator. */
-    static CommandLine commandLine() {
+    /**
+     * The command line with the error handling and exit codes above, {@code help}, and the completion script
+     * generator; {@code extraCommands} (picocli {@code @Command} objects) join the operator commands, as the dev
+     * tools' {@code demo} and {@code invoke} do.
+     */
+    public static CommandLine commandLine(Object... extraCommands) {
         CommandErrors errors = new CommandErrors();
-        CommandLine commandLine = new CommandLine(new TributaryCli())
-                .setExecutionExceptionHandler(errors)
-                .setParameterExceptionHandler(errors);
+        CommandLine commandLine = new CommandLine(new TributaryCli());
+        for (Object command : extraCommands) {
+            commandLine.addSubcommand(command);
+        }
+        commandLine.addSubcommand("help", new CommandLine.HelpCommand());
+        // Set after the subcommands are added: picocli hands the handlers down to the subcommands present.
+        commandLine.setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
         commandLine.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         CommandLine completion = commandLine.getSubcommands().get("completion");
         completion.getCommandSpec().usageMessage().hidden(false).description(

@@ -7,7 +7,7 @@ import dev.tributary.cli.TributaryCliTest.Run;
 import dev.tributary.common.json.Json;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.LocalDeployment;
-import dev.tributary.devkit.SamTemplate;
+import dev.tributary.toolkit.SamTemplate;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Nested;

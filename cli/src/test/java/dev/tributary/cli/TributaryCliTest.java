@@ -83,6 +83,16 @@ class TributaryCliTest {
             assertThat(run.out()).isEmpty();
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"demo", "invoke"})
+        void execute_whenADevToolIsAsked_namesTheDevToolsJar(String command) {
+            Run run = run(command, "--events", "10");
+
+            assertThat(run.code()).isEqualTo(TributaryCli.EXIT_USAGE);
+            assertThat(run.errLines()).as(run.err()).hasSize(1);
+            assertThat(run.err()).contains("'" + command + "'", "java -jar devtools/target/tributary-dev.jar " + command);
+        }
+
         @Test
         void execute_whenDurationIsBad_namesTheOptionAndTheAcceptedForms() {
             Run run = run("produce", "--stream", "s", "--duration", "5x");
@@ -160,7 +170,7 @@ class TributaryCliTest {
     class Help {
         @ParameterizedTest
         @ValueSource(strings = {"", "produce", "redrive", "redrive kinesis", "redrive transformer", "redrive glue",
-            "inspect", "inspect object", "inspect health", "invoke", "demo", "completion"})
+            "inspect", "inspect object", "inspect health", "query", "completion"})
         void help_whenAsked_printsUsageWithoutPicocliWarnings(String command) {
             String[] args = (command + " --help").trim().split(" ");
 
@@ -169,6 +179,14 @@ class TributaryCliTest {
             assertThat(run.code()).isZero();
             assertThat(run.err()).isEmpty();
             assertThat(run.out()).contains("Usage: tributary").doesNotContain("picocli WARN");
+        }
+
+        @Test
+        void help_whenAsked_listsTheOperatorCommandsOnly() {
+            Run run = run("--help");
+
+            assertThat(run.out()).contains("produce", "redrive", "inspect", "query", "completion")
+                    .doesNotContain("demo", "invoke");
         }
 
         @Test

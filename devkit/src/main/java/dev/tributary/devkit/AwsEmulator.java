@@ -2,6 +2,7 @@ package dev.tributary.devkit;
 
 import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.aws.AwsSettings;
+import dev.tributary.toolkit.EmulatorProtocols;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -32,12 +33,9 @@ public final class AwsEmulator {
         useEmulatorProtocols();
     }
 
-    /**
-     * Makes SDK clients speak what emulators understand: the SDK talks CBOR to Kinesis by default, moto only JSON.
-     * Call before building clients for an emulator.
-     */
+    /** Makes SDK clients speak what emulators understand ({@link EmulatorProtocols}). */
     public static void useEmulatorProtocols() {
-        System.setProperty("aws.cborEnabled", "false");
+        EmulatorProtocols.use();
     }
 
     private final URI endpoint;

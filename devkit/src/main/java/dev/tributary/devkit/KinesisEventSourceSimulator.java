@@ -2,6 +2,7 @@ package dev.tributary.devkit;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.tributary.toolkit.LambdaEvents;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;

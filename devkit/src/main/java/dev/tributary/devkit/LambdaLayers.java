@@ -1,5 +1,6 @@
 package dev.tributary.devkit;
 
+import dev.tributary.toolkit.SamTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

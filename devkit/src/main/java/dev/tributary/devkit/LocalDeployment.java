@@ -4,6 +4,7 @@ import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.devkit.iam.IamGate;
 import dev.tributary.devkit.iam.RolePrincipal;
 import dev.tributary.devkit.iam.TemplateRoles;
+import dev.tributary.toolkit.SamTemplate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.tributary.devkit;
 
+import dev.tributary.toolkit.SamTemplate;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;

@@ -1,5 +1,6 @@
 package dev.tributary.devkit;
 
+import dev.tributary.toolkit.SamTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.json.Json;
+import dev.tributary.toolkit.SamTemplate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

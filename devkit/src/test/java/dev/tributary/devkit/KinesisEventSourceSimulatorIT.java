@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.aws.AwsSettings;
 import dev.tributary.common.json.Json;
+import dev.tributary.toolkit.SamTemplate;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -2,6 +2,7 @@ package dev.tributary.devkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tributary.toolkit.SamTemplate;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

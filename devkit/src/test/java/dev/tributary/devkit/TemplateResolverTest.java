@@ -3,6 +3,7 @@ package dev.tributary.devkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tributary.toolkit.SamTemplate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

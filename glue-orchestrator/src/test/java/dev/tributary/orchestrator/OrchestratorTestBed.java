@@ -9,7 +9,7 @@ import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.common.metadata.MetadataAttributes;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.LocalDeployment;
-import dev.tributary.devkit.SamTemplate;
+import dev.tributary.toolkit.SamTemplate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
-import dev.tributary.devkit.KplAggregator;
+import dev.tributary.toolkit.KplAggregator;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package dev.tributary.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tributary.devkit.KplAggregator;
-import dev.tributary.devkit.KplAggregator.Entry;
-import dev.tributary.devkit.KplAggregator.UserRecord;
+import dev.tributary.toolkit.KplAggregator;
+import dev.tributary.toolkit.KplAggregator.Entry;
+import dev.tributary.toolkit.KplAggregator.UserRecord;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

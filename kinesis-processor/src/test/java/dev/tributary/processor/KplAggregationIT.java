@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tributary.devkit.KplAggregator;
-import dev.tributary.devkit.KplAggregator.UserRecord;
+import dev.tributary.toolkit.KplAggregator;
+import dev.tributary.toolkit.KplAggregator.UserRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,7 +3,7 @@ package dev.tributary.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import dev.tributary.devkit.LambdaEvents;
+import dev.tributary.toolkit.LambdaEvents;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;

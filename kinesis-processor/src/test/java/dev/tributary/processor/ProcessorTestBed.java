@@ -9,7 +9,7 @@ import dev.tributary.common.json.Json;
 import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.devkit.AwsEmulator;
-import dev.tributary.devkit.LambdaEvents;
+import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.devkit.PipelineResources;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -10,7 +10,7 @@ import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.common.layout.Partition;
 import dev.tributary.common.metadata.DynamoDbMetadataStore;
 import dev.tributary.common.metadata.RawObjectMetadata;
-import dev.tributary.devkit.LambdaEvents;
+import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.transformer.enrich.PiiHasher;
 import java.io.InputStream;
 import java.net.URL;

@@ -3,7 +3,7 @@ package dev.tributary.transformer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tributary.devkit.LambdaLayers;
-import dev.tributary.devkit.SamTemplate;
+import dev.tributary.toolkit.SamTemplate;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.tributary.benchmarks.cost;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.json.Json;
-import dev.tributary.devkit.SamTemplate;
+import dev.tributary.toolkit.SamTemplate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package dev.tributary.devkit.iam;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.common.json.Json;
+import dev.tributary.toolkit.SamTemplate;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -78,7 +79,7 @@ public final class IamPolicyEvaluator implements AutoCloseable {
     static Path locate() {
         String configured = System.getenv("TRIBUTARY_IAM_SIMULATOR");
         Path directory = configured != null && !configured.isBlank() ? Path.of(configured)
-                : dev.tributary.devkit.SamTemplate.locate().getParent().getParent().resolve(".tools/iam-simulator");
+                : SamTemplate.locate().getParent().getParent().resolve(".tools/iam-simulator");
         if (!Files.isRegularFile(directory.resolve("authorize.mjs"))
                 || !Files.isDirectory(directory.resolve("node_modules/@cloud-copilot/iam-simulate"))) {
             throw new IllegalStateException("""

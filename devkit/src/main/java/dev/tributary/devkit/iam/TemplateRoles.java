@@ -2,7 +2,7 @@ package dev.tributary.devkit.iam;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.json.Json;
-import dev.tributary.devkit.SamTemplate;
+import dev.tributary.toolkit.SamTemplate;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;

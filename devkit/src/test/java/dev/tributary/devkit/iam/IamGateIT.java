@@ -10,7 +10,7 @@ import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.LocalDeployment;
-import dev.tributary.devkit.SamTemplate;
+import dev.tributary.toolkit.SamTemplate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
