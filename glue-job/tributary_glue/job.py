@@ -26,7 +26,7 @@ from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from . import runtime, schemas, storage, tables
+from . import rawjson, runtime, schemas, storage, tables
 
 LOG = logging.getLogger("tributary.glue")
 
@@ -35,6 +35,8 @@ OPTIONAL_ARGS = ("window_id", "input_paths", "manifest_uri", "dedupe_lookback_da
 
 INPUT_GLOB = "*.{jsonl,jsonl.gz}"   # processed objects are *.jsonl.gz; plain *.jsonl is accepted too
 MAP_OF_TEXT = T.MapType(T.StringType(), T.StringType())
+# A Python UDF: one pass of Python's JSON scanner per line; the price of a payload_json that keeps every digit.
+_EXACT_PAYLOAD = F.udf(lambda line: rawjson.member_text(line, "payload"), T.StringType())
 MALFORMED_SAMPLES = 5
 
 SPARK_SETTINGS = {
@@ -172,7 +174,8 @@ def classify(lines: DataFrame) -> DataFrame:
         event_time_ms.alias("event_time_ms"),
         m.getItem("source").alias("source"),
         F.when(version_text.rlike(r"^[0-9]{1,9}$"), version_text.cast("int")).alias("schema_version"),
-        m.getItem("payload").alias("payload"),
+        # Cut from the line, not taken from `m`: Spark re-serialises nested values through doubles (rawjson).
+        _EXACT_PAYLOAD(F.col("line")).alias("payload"),
         F.map_filter(m, lambda k, v: ~k.isin(*schemas.ENVELOPE_KEYS)).alias("extra"),
     )
     malformed = (F.col("_not_object")
