@@ -201,6 +201,7 @@ final class DemoRun {
             var succeeded = curated.outcomes().stream().filter(LocalGlueRunner.Outcome::succeeded).toList();
             counters.put("glue.runs", curated.outcomes().size());
             counters.put("glue.seconds", succeeded.stream().mapToDouble(LocalGlueRunner.Outcome::seconds).sum());
+            counters.put("glue.cpu_seconds", succeeded.stream().mapToDouble(LocalGlueRunner.Outcome::cpuSeconds).sum());
             counters.put("glue.records_in", succeeded.stream()
                     .mapToLong(o -> o.summary() == null ? 0 : o.summary().path("records_in").asLong()).sum());
         }

@@ -32,8 +32,14 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@code ICEBERG_READER_PYTHON} (scripts/demo.sh sets them via lib.sh).
  */
 final class LocalGlueRunner {
-    /** What a local run did. */
-    record Outcome(boolean succeeded, JsonNode summary, double seconds, String log) {}
+    /**
+     * What a local run did.
+     *
+     * @param seconds    wall time of the run (downloads, Spark start, the job)
+     * @param cpuSeconds user + system CPU time of the job's processes (Spark's JVM and its Python workers), NaN when
+     *                   not measured: unlike wall time it hardly moves with the load of a shared machine
+     */
+    record Outcome(boolean succeeded, JsonNode summary, double seconds, double cpuSeconds, String log) {}
 
     private final S3Client s3;
     private final GlueClient glue;
@@ -107,10 +113,17 @@ final class LocalGlueRunner {
         environment.put("PYSPARK_SUBMIT_ARGS", GlueSparkSettings.submitArguments(arguments,
                 System.getenv("TRIBUTARY_ICEBERG_JARS"), awsEnvironment));
         Path log = runDir.resolve("spark.log");
-        int exit = exec(command, log, environment);
+        Path cpu = runDir.resolve("cpu-times.txt");
+        // bash's `times` reports the CPU of every descendant it reaped, transitively: spark-submit's JVM, which reaps
+        // PySpark's daemon, which reaps the Python workers.
+        List<String> timed = new ArrayList<>(List.of("bash", "-c", "\"$@\"; status=$?; times > \"$0\"; exit $status",
+                cpu.toString()));
+        timed.addAll(command);
+        int exit = exec(timed, log, environment);
+        double cpuSeconds = childCpuSeconds(cpu);
         boolean succeeded = exit == 0 && Files.exists(localSummary);
         if (succeeded && failMidway) {
-            return new Outcome(false, null, (System.nanoTime() - started) / 1e9,
+            return new Outcome(false, null, (System.nanoTime() - started) / 1e9, cpuSeconds,
                     "injected failure after the run's table commits, before its summary");
         }
         JsonNode summaryJson = null;
@@ -119,7 +132,28 @@ final class LocalGlueRunner {
             s3.putObject(b -> b.bucket(summary.getHost()).key(key(summary)), RequestBody.fromBytes(summaryBytes));
             summaryJson = parse(summaryBytes);
         }
-        return new Outcome(succeeded, summaryJson, (System.nanoTime() - started) / 1e9, log.toString());
+        return new Outcome(succeeded, summaryJson, (System.nanoTime() - started) / 1e9, cpuSeconds, log.toString());
+    }
+
+    /** The children's user + system time from bash's {@code times} output (its second line), NaN if absent. */
+    static double childCpuSeconds(Path times) {
+        try {
+            List<String> lines = Files.exists(times) ? Files.readAllLines(times) : List.of();
+            if (lines.size() < 2) {
+                return Double.NaN;
+            }
+            double total = 0;
+            for (String field : lines.get(1).trim().split("\\s+")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)m([0-9.]+)s").matcher(field);
+                if (!m.matches()) {
+                    return Double.NaN;
+                }
+                total += Long.parseLong(m.group(1)) * 60 + Double.parseDouble(m.group(2));
+            }
+            return total;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -133,16 +133,18 @@ public final class CostReport {
      * record (an upper bound). Local cores stand for Glue vCPUs one for one: the stated assumption.
      */
     static CostModel.GlueFit glueFit(List<JsonNode> runs) {
+        List<JsonNode> withGlue = runs.stream().filter(run -> run.path("glue.records_in").asLong() > 0).toList();
+        if (withGlue.isEmpty()) {
+            throw new IllegalStateException("no Glue run in the counters: run the demo without --skip-glue");
+        }
+        if (withGlue.size() >= 2 && withGlue.stream().allMatch(run -> run.path("glue.cpu_seconds").asDouble() > 0)) {
+            return cpuFit(withGlue);
+        }
         List<double[]> points = new ArrayList<>();
         double cores = 0;
-        for (JsonNode run : runs) {
-            if (run.path("glue.records_in").asLong() > 0) {
-                points.add(new double[] {run.path("glue.records_in").asDouble(), run.path("glue.seconds").asDouble()});
-                cores = run.path("cores").asDouble();
-            }
-        }
-        if (points.isEmpty()) {
-            throw new IllegalStateException("no Glue run in the counters: run the demo without --skip-glue");
+        for (JsonNode run : withGlue) {
+            points.add(new double[] {run.path("glue.records_in").asDouble(), run.path("glue.seconds").asDouble()});
+            cores = run.path("cores").asDouble();
         }
         double n = points.size();
         double mx = points.stream().mapToDouble(p -> p[0]).sum() / n;
@@ -161,6 +163,32 @@ public final class CostReport {
         return new CostModel.GlueFit(0, largest[1] * cores / largest[0], String.format(
                 "one local run, %,.0f records in %.0f s on %.0f cores, all of it charged per record: an upper bound",
                 largest[0], largest[1], cores));
+    }
+
+    /**
+     * The job's CPU seconds (user + system of Spark's JVM and its Python workers) against its records: CPU time is
+     * what a busy machine stretches least, so runs on a shared machine still give a usable slope. The slope is CPU
+     * seconds per record, which Glue's vCPUs deliver one for one when the executors are busy (the stated assumption);
+     * the intercept, a run's fixed cost (Spark start, table loads, commits: mostly the driver's single thread), is
+     * taken as wall seconds.
+     */
+    static CostModel.GlueFit cpuFit(List<JsonNode> runs) {
+        double n = runs.size();
+        double mx = runs.stream().mapToDouble(r -> r.path("glue.records_in").asDouble()).sum() / n;
+        double my = runs.stream().mapToDouble(r -> r.path("glue.cpu_seconds").asDouble()).sum() / n;
+        double sxx = runs.stream().mapToDouble(r -> Math.pow(r.path("glue.records_in").asDouble() - mx, 2)).sum();
+        double sxy = runs.stream().mapToDouble(r -> (r.path("glue.records_in").asDouble() - mx)
+                * (r.path("glue.cpu_seconds").asDouble() - my)).sum();
+        if (sxx <= 0 || sxy <= 0) {
+            throw new IllegalStateException("the Glue runs' CPU seconds do not grow with their records: run the cost "
+                    + "demo at two clearly different sizes (scripts/bench.sh --cost does)");
+        }
+        double slope = sxy / sxx;
+        double intercept = Math.max(0, my - slope * mx);
+        return new CostModel.GlueFit(intercept, slope, String.format("fit of CPU seconds over %d local runs (%s "
+                + "records): %.1f s + %.3f ms × records", runs.size(), runs.stream()
+                        .map(r -> String.format("%,d", r.path("glue.records_in").asLong()))
+                        .collect(java.util.stream.Collectors.joining(", ")), intercept, slope * 1000));
     }
 
     static String markdown(CostModel.Bill bill, CostModel.Run run, CostModel.Schedule schedule, JsonNode counters,
