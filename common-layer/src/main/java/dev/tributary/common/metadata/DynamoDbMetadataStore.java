@@ -86,13 +86,21 @@ public final class DynamoDbMetadataStore {
         }
     }
 
-    /** The item for {@code objectKey}, read consistently; empty when there is none. */
+    /**
+     * The item for {@code objectKey} as stored (every attribute, for an operator's look), read consistently; empty
+     * when there is none. The transformer reads {@link #findState}.
+     */
     public Optional<Map<String, AttributeValue>> find(String objectKey) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName)
                         .key(Map.of(OBJECT_KEY, s(objectKey)))
                         .consistentRead(true))
                 .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    /** What the item for {@code objectKey} says about its transform, read consistently; empty when there is none. */
+    public Optional<ObjectState> findState(String objectKey) {
+        return find(objectKey).map(item -> state(objectKey, item));
     }
 
     /**
@@ -108,18 +116,6 @@ public final class DynamoDbMetadataStore {
                 .forEach(item -> counts.merge(item.containsKey(STATUS) ? item.get(STATUS).s() : "(none)", 1L,
                         Long::sum));
         return counts;
-    }
-
-    /** What {@link #tryAcquireLease} found. */
-    public sealed interface LeaseAttempt {
-        /** The lease is ours; {@code item} is the item after the update (consistent). */
-        record Granted(Map<String, AttributeValue> item) implements LeaseAttempt {}
-
-        /** Another owner holds an unexpired lease. */
-        record Held() implements LeaseAttempt {}
-
-        /** There is no item for the key: the processor has not recorded the object (yet, or ever). */
-        record NoItem() implements LeaseAttempt {}
     }
 
     /**
@@ -149,7 +145,7 @@ public final class DynamoDbMetadataStore {
                                     ":now", n(now.toEpochMilli())))
                             .returnValues(ReturnValue.ALL_NEW))
                     .attributes();
-            return new LeaseAttempt.Granted(item);
+            return new LeaseAttempt.Granted(state(objectKey, item));
         } catch (ConditionalCheckFailedException e) {
             // Which half of the condition failed: a consistent read tells (an item deleted in between reads as
             // absent, which is what it now is).
@@ -255,6 +251,26 @@ public final class DynamoDbMetadataStore {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    private static ObjectState state(String objectKey, Map<String, AttributeValue> item) {
+        return new ObjectState(objectKey, status(text(item, STATUS)), text(item, CHECKSUM_SHA256),
+                text(item, SOURCE_SEQUENCER), text(item, LEASE_OWNER));
+    }
+
+    /** The status a stored text names; null for none (or one this code does not know, which is not ours). */
+    private static ObjectStatus status(String text) {
+        for (ObjectStatus status : ObjectStatus.values()) {
+            if (status.name().equals(text)) {
+                return status;
+            }
+        }
+        return null;
+    }
+
+    private static String text(Map<String, AttributeValue> item, String attribute) {
+        AttributeValue value = item.get(attribute);
+        return value == null ? null : value.s();
     }
 
     private static final DateTimeFormatter PROCESSED_HOUR_FORMAT =
