@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * watermark's own hour to the watermark's whole second ({@code processed_at >= "yyyy-MM-ddTHH:mm:ss"}, which every
  * representation of a later instant satisfies), and the exact bounds are applied to the parsed values.
  */
-public final class ProcessedIndex {
+public final class ProcessedIndex implements ProcessedObjects {
     /** The GSI's name, from {@code docs/contracts.md}. */
     public static final String INDEX_NAME = "processed-by-hour";
 
@@ -59,7 +59,7 @@ public final class ProcessedIndex {
         return HOUR.format(instant);
     }
 
-    /** Processed objects with {@code after < processed_at <= upTo}, in no particular order. */
+    @Override
     public List<ProcessedObject> processedBetween(Instant after, Instant upTo) {
         List<ProcessedObject> found = new ArrayList<>();
         Instant lastHour = upTo.truncatedTo(ChronoUnit.HOURS);

@@ -14,15 +14,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -32,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -82,7 +74,7 @@ final class OrchestratorTestBed implements AutoCloseable {
 
     OrchestratorTestBed() {
         String base = ("go-it-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-        useManualGlueRunProgression();
+        MotoGlueRuns.useManualProgression(emulator);
         // The tables (the metadata table's processed-by-hour index included), buckets, queue and Glue job exactly as
         // infra/template.yaml defines them.
         deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator, base, Map.of());
@@ -93,25 +85,6 @@ final class OrchestratorTestBed implements AutoCloseable {
         curatedBucket = deployment.physicalId("CuratedBucket");
         deadLetterQueueUrl = deployment.physicalId("OrchestratorDeadLetterQueue");
         functionClients = new AwsClientFactory(AwsSettings.fromEnv(new Env(environment())));
-    }
-
-    /** See the class comment: each GetJobRun moves a moto job run one state on. */
-    private void useManualGlueRunProgression() {
-        String body = "{\"model_name\":\"glue::job_run\",\"transition\":{\"progression\":\"manual\",\"times\":1}}";
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create(emulator.endpoint() + "/moto-api/state-manager/set-transition"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException("moto state manager answered " + response.statusCode()
-                        + " (is the emulator moto? Glue ITs need moto)");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Adds or overrides a function environment variable (e.g. MAX_RUN_ATTEMPTS) for handlers built afterwards. */
@@ -194,13 +167,22 @@ final class OrchestratorTestBed implements AutoCloseable {
     }
 
     Optional<Checkpoint> checkpoint() {
-        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(checkpointTable)
-                .key(Map.of(Checkpoint.JOB_NAME, s(jobName))).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(new Checkpoint(item));
+        return checkpointItem().map(CheckpointStore::checkpoint);
     }
 
     Checkpoint requireCheckpoint() {
         return checkpoint().orElseThrow(() -> new AssertionError("no checkpoint item"));
+    }
+
+    /** The checkpoint item exactly as stored (read directly, not through the orchestrator's store). */
+    Optional<Map<String, AttributeValue>> checkpointItem() {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(checkpointTable)
+                .key(Map.of(CheckpointStore.JOB_NAME, s(jobName))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    Map<String, AttributeValue> requireCheckpointItem() {
+        return checkpointItem().orElseThrow(() -> new AssertionError("no checkpoint item"));
     }
 
     /** Every run of the job. Careful: in moto every read (GetJobRuns too) moves each run one state on. */
@@ -261,41 +243,11 @@ final class OrchestratorTestBed implements AutoCloseable {
         return AttributeValue.fromS(value);
     }
 
-
-
     @Override
     public void close() {
         dynamoDb.close();
         s3.close();
         sqs.close();
         glue.close();
-    }
-
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        TestClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration duration) {
-            now.updateAndGet(t -> t.plus(duration));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }
