@@ -18,7 +18,9 @@ public interface Checkpoints {
      */
     boolean replace(Optional<Checkpoint> current, Checkpoint next);
 
-    /** Writes {@code next} if the stored checkpoint still has run {@code runId} in flight and is still {@code current}. */
+    /**
+     * Writes {@code next} if the stored checkpoint still has run {@code runId} in flight and is still {@code current}.
+     */
     boolean replaceRun(Checkpoint current, String runId, Checkpoint next);
 
     /** Writes {@code next} if the stored checkpoint is still leased by {@code leaseOwner}. */

@@ -7,6 +7,7 @@ import static dev.tributary.common.metadata.MetadataAttributes.PROCESSED_HOUR;
 import static dev.tributary.common.metadata.MetadataAttributes.PROCESSED_KEY;
 import static dev.tributary.common.metadata.MetadataAttributes.STATUS;
 
+import dev.tributary.common.metadata.DynamoDbMetadataStore;
 import dev.tributary.common.metadata.ObjectStatus;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -36,8 +37,6 @@ public final class ProcessedIndex implements ProcessedObjects {
     /** The GSI's name, from {@code docs/contracts.md}. */
     public static final String INDEX_NAME = "processed-by-hour";
 
-    private static final DateTimeFormatter HOUR =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter SECOND =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -52,11 +51,6 @@ public final class ProcessedIndex implements ProcessedObjects {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
         this.defaultBucket = defaultBucket;
-    }
-
-    /** The {@code processed_hour} value of an instant. */
-    public static String hourOf(Instant instant) {
-        return HOUR.format(instant);
     }
 
     @Override
@@ -79,7 +73,8 @@ public final class ProcessedIndex implements ProcessedObjects {
         Map<String, String> names = new HashMap<>(Map.of(
                 "#hour", PROCESSED_HOUR, "#at", PROCESSED_AT, "#key", PROCESSED_KEY, "#bucket", PROCESSED_BUCKET,
                 "#status", STATUS, "#object", OBJECT_KEY));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":hour", AttributeValue.fromS(hourOf(hour))));
+        Map<String, AttributeValue> values =
+                new HashMap<>(Map.of(":hour", AttributeValue.fromS(DynamoDbMetadataStore.processedHourOf(hour))));
         String condition = "#hour = :hour";
         if (hour.equals(after.truncatedTo(ChronoUnit.HOURS))) {
             condition += " AND #at >= :after";

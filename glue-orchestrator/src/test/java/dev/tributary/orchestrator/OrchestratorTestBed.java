@@ -6,6 +6,7 @@ import dev.tributary.common.aws.AwsSettings;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
 import dev.tributary.common.logging.StructuredLogger;
+import dev.tributary.common.metadata.DynamoDbMetadataStore;
 import dev.tributary.common.metadata.MetadataAttributes;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.LocalDeployment;
@@ -49,8 +50,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * way to make a run FAILED, TIMEOUT or STOPPED: those ends come only from the documented state-change events.
  */
 final class OrchestratorTestBed implements AutoCloseable {
-    static final String TABLE_HOUR = "uuuu-MM-dd'T'HH";
-
     final AwsEmulator emulator = AwsEmulator.get();
     final AwsClientFactory clients = emulator.clients();
     final DynamoDbClient dynamoDb = clients.dynamoDb();
@@ -160,8 +159,7 @@ final class OrchestratorTestBed implements AutoCloseable {
         item.put(MetadataAttributes.PROCESSED_KEY, s("processed/" + partition + name));
         item.put(MetadataAttributes.PROCESSED_BUCKET, s(processedBucket));
         item.put(MetadataAttributes.PROCESSED_AT, s(at.toString()));
-        item.put(MetadataAttributes.PROCESSED_HOUR,
-                s(DateTimeFormatter.ofPattern(TABLE_HOUR).withZone(ZoneOffset.UTC).format(at)));
+        item.put(MetadataAttributes.PROCESSED_HOUR, s(DynamoDbMetadataStore.processedHourOf(at)));
         dynamoDb.putItem(b -> b.tableName(metadataTable).item(item));
         return "s3://" + processedBucket + "/processed/" + partition;
     }

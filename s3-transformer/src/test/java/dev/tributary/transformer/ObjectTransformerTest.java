@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.event.EventSchemas;
 import dev.tributary.common.logging.StructuredLogger;
-import dev.tributary.common.metadata.LeaseAttempt;
 import dev.tributary.common.metadata.ObjectState;
 import dev.tributary.common.metadata.ObjectStatus;
 import dev.tributary.common.metadata.ProcessedObjectMetadata;
@@ -21,10 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
@@ -42,7 +39,7 @@ class ObjectTransformerTest {
     static final Instant NOW = Instant.parse("2026-11-22T10:30:00Z");
 
     final PiiKeysTest.ManualClock clock = new PiiKeysTest.ManualClock();
-    final FakeLedger ledger = new FakeLedger();
+    final InMemoryMetadataLedger ledger = new InMemoryMetadataLedger();
     final FakeRaw raw = new FakeRaw();
     final FakeSink sink = new FakeSink();
     final TransformerConfig config = TransformerConfig.fromEnv(new Env(TransformerConfigTest.env()));
@@ -177,72 +174,6 @@ class ObjectTransformerTest {
 
             assertThat(ledger.items.get(KEY).leaseOwner()).isEqualTo("someone-else");
             assertThat(sink.opened).isZero();
-        }
-    }
-
-    /** The metadata item's conditions as {@code DynamoDbMetadataStore} documents them, in memory. */
-    final class FakeLedger implements MetadataLedger {
-        final Map<String, ObjectState> items = new HashMap<>();
-        final Map<String, Instant> leaseExpiresAt = new HashMap<>();
-        final List<ProcessedObjectMetadata> processed = new ArrayList<>();
-        final Map<String, String> failed = new HashMap<>();
-        int leaseAttempts;
-
-        @Override
-        public Optional<ObjectState> find(String key) {
-            return Optional.ofNullable(items.get(key));
-        }
-
-        @Override
-        public LeaseAttempt tryAcquireLease(String key, String owner, Instant now, Instant expiresAt) {
-            leaseAttempts++;
-            ObjectState state = items.get(key);
-            if (state == null) {
-                return new LeaseAttempt.NoItem();
-            }
-            if (state.leaseOwner() != null && !state.leaseOwner().equals(owner)
-                    && !leaseExpiresAt.get(key).isBefore(now)) {
-                return new LeaseAttempt.Held();
-            }
-            ObjectState leased = new ObjectState(key, state.status(), state.checksumSha256(), state.sourceSequencer(),
-                    owner);
-            items.put(key, leased);
-            leaseExpiresAt.put(key, expiresAt);
-            return new LeaseAttempt.Granted(leased);
-        }
-
-        @Override
-        public boolean releaseLease(String key, String owner) {
-            ObjectState state = items.get(key);
-            if (state == null || !owner.equals(state.leaseOwner())) {
-                return false;
-            }
-            items.put(key, new ObjectState(key, state.status(), state.checksumSha256(), state.sourceSequencer(),
-                    null));
-            return true;
-        }
-
-        @Override
-        public boolean markProcessed(ProcessedObjectMetadata done, String owner, Instant now) {
-            ObjectState state = items.get(done.objectKey());
-            if (!owner.equals(state.leaseOwner()) || !done.checksumSha256().equals(state.checksumSha256())) {
-                return false;
-            }
-            items.put(done.objectKey(), new ObjectState(done.objectKey(), ObjectStatus.PROCESSED,
-                    done.checksumSha256(), done.sourceSequencer(), null));
-            processed.add(done);
-            return true;
-        }
-
-        @Override
-        public boolean markFailed(String key, String checksumSha256, String reason, String owner, Instant now) {
-            ObjectState state = items.get(key);
-            if (!owner.equals(state.leaseOwner()) || !checksumSha256.equals(state.checksumSha256())) {
-                return false;
-            }
-            items.put(key, new ObjectState(key, ObjectStatus.FAILED, checksumSha256, state.sourceSequencer(), null));
-            failed.put(key, reason);
-            return true;
         }
     }
 

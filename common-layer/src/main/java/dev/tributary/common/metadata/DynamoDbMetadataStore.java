@@ -192,7 +192,7 @@ public final class DynamoDbMetadataStore {
         set(update, names, values, RECORDS_OUT, n(processed.recordsOut()));
         set(update, names, values, DUPLICATES_DROPPED, n(processed.duplicatesDropped()));
         set(update, names, values, PROCESSED_AT, s(now.toString()));
-        set(update, names, values, PROCESSED_HOUR, s(PROCESSED_HOUR_FORMAT.format(now)));
+        set(update, names, values, PROCESSED_HOUR, s(processedHourOf(now)));
         if (processed.sourceVersionId() != null) {
             set(update, names, values, SOURCE_VERSION_ID, s(processed.sourceVersionId()));
         }
@@ -260,17 +260,21 @@ public final class DynamoDbMetadataStore {
 
     /** The status a stored text names; null for none (or one this code does not know, which is not ours). */
     private static ObjectStatus status(String text) {
-        for (ObjectStatus status : ObjectStatus.values()) {
-            if (status.name().equals(text)) {
-                return status;
-            }
-        }
-        return null;
+        return java.util.Arrays.stream(ObjectStatus.values()).filter(candidate -> candidate.name().equals(text))
+                .findFirst().orElse(null);
     }
 
     private static String text(Map<String, AttributeValue> item, String attribute) {
         AttributeValue value = item.get(attribute);
         return value == null ? null : value.s();
+    }
+
+    /**
+     * The {@code processed_hour} of an instant ({@code yyyy-MM-ddTHH}, UTC): the hash key of GSI
+     * {@code processed-by-hour}, written here and queried by the glue-orchestrator; this is its one spelling.
+     */
+    public static String processedHourOf(Instant instant) {
+        return PROCESSED_HOUR_FORMAT.format(instant);
     }
 
     private static final DateTimeFormatter PROCESSED_HOUR_FORMAT =
