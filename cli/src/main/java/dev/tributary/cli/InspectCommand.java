@@ -126,7 +126,7 @@ final class InspectCommand {
                             () -> json.putNull("quarantine_queue"));
                     if (checkpointAsked) {
                         json.put("job", job);
-                        checkpoint.ifPresentOrElse(c -> json.set("checkpoint", attributes(c.item())),
+                        checkpoint.ifPresentOrElse(c -> json.set("checkpoint", attributes(CheckpointStore.item(c))),
                                 () -> json.putNull("checkpoint"));
                         run.ifPresentOrElse(r -> json.putObject("glue_run").put("id", r.id())
                                         .put("state", r.jobRunStateAsString())
@@ -172,7 +172,7 @@ final class InspectCommand {
                 System.out.println("  (none yet)");
                 return;
             }
-            new TreeMap<>(checkpoint.get().item()).forEach((name, value) ->
+            new TreeMap<>(CheckpointStore.item(checkpoint.get())).forEach((name, value) ->
                     System.out.printf("  %-20s %s%n", name, render(value)));
             run.ifPresentOrElse(r -> System.out.printf("in-flight Glue run %s: %s, started %s%s%n", r.id(),
                             r.jobRunStateAsString(), r.startedOn(),

@@ -1,18 +1,49 @@
 package dev.tributary.orchestrator;
 
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import java.util.TreeMap;
 
 /**
- * One Glue job's item in the checkpoint table (see {@code docs/orchestrator.md} for every attribute), read-only.
- * Transitions build the next item with {@link #with()} and store it conditionally.
+ * One Glue job's checkpoint (see {@code docs/orchestrator.md}; stored by {@link CheckpointStore}, one item per job).
+ * Immutable: a transition builds the next checkpoint with {@link #with()} and stores it conditionally.
+ *
+ * @param version          incremented by every transition: the compare-and-set of tick transitions
+ * @param phase            where the job's current window is
+ * @param watermark        the end of the last window done (advanced or dead-lettered); the next window's start
+ * @param window           the stored window (its partitions are not stored, only {@code windowPartitions}); present
+ *                         in every phase but {@link Phase#IDLE}
+ * @param windowPartitions how many partitions the stored window has (0 without one)
+ * @param runArguments     the Glue arguments of the stored window, exactly as its runs are started (empty without
+ *                         one)
+ * @param attempts         runs started for the stored window (0 without one)
+ * @param runId            the run in flight ({@link Phase#RUNNING})
+ * @param lastRunState     the Glue state the last run ended in
+ * @param lastRunMessage   its error message, {@code ""} when it had none
  */
-public final class Checkpoint {
+public record Checkpoint(
+        String jobName,
+        long version,
+        Phase phase,
+        Optional<Instant> watermark,
+        Optional<Window> window,
+        long windowPartitions,
+        Map<String, String> runArguments,
+        int attempts,
+        Optional<String> runId,
+        Optional<Instant> runStartedAt,
+        Optional<String> leaseOwner,
+        Optional<Instant> leaseExpiresAt,
+        Optional<String> lastRunId,
+        Optional<String> lastRunState,
+        Optional<String> lastRunMessage,
+        Optional<Instant> lastRunEndedAt,
+        long windowsCompleted,
+        long windowsDeadLettered,
+        Optional<Instant> updatedAt) {
+
     /** Where the job's current window is. */
     public enum Phase {
         /** No window pending: the next tick cuts one from the watermark. */
@@ -25,197 +56,160 @@ public final class Checkpoint {
         RETRY
     }
 
-    public static final String JOB_NAME = "job_name";
-    public static final String VERSION = "version";
-    public static final String PHASE = "phase";
-    public static final String WATERMARK = "watermark";
-    public static final String WINDOW_ID = "window_id";
-    public static final String WINDOW_START = "window_start";
-    public static final String WINDOW_END = "window_end";
-    public static final String WINDOW_OBJECTS = "window_objects";
-    public static final String WINDOW_PARTITIONS = "window_partitions";
-    public static final String RUN_ARGUMENTS = "run_arguments";
-    public static final String ATTEMPTS = "attempts";
-    public static final String RUN_ID = "run_id";
-    public static final String RUN_STARTED_AT = "run_started_at";
-    public static final String LEASE_OWNER = "lease_owner";
-    public static final String LEASE_EXPIRES_AT = "lease_expires_at";
-    public static final String LAST_RUN_ID = "last_run_id";
-    public static final String LAST_RUN_STATE = "last_run_state";
-    public static final String LAST_RUN_MESSAGE = "last_run_message";
-    public static final String LAST_RUN_ENDED_AT = "last_run_ended_at";
-    public static final String WINDOWS_COMPLETED = "windows_completed";
-    public static final String WINDOWS_DEAD_LETTERED = "windows_dead_lettered";
-    public static final String UPDATED_AT = "updated_at";
-
-    /** The attributes that describe the current window; cleared when it is done. */
-    static final List<String> WINDOW_ATTRIBUTES = List.of(WINDOW_ID, WINDOW_START, WINDOW_END, WINDOW_OBJECTS,
-            WINDOW_PARTITIONS, RUN_ARGUMENTS, ATTEMPTS, RUN_ID, RUN_STARTED_AT, LEASE_OWNER, LEASE_EXPIRES_AT);
-
-    private final Map<String, AttributeValue> item;
-
-    public Checkpoint(Map<String, AttributeValue> item) {
-        this.item = Map.copyOf(item);
+    public Checkpoint {
+        Objects.requireNonNull(jobName, "jobName");
+        Objects.requireNonNull(phase, "phase");
+        runArguments = java.util.Collections.unmodifiableMap(new TreeMap<>(runArguments));
     }
 
-    /** The stored item, unchanged. */
-    public Map<String, AttributeValue> item() {
-        return item;
-    }
-
-    public String jobName() {
-        return s(JOB_NAME).orElseThrow(() -> new OrchestratorException("checkpoint item without job_name"));
-    }
-
-    public long version() {
-        return n(VERSION);
-    }
-
-    public Phase phase() {
-        return s(PHASE).map(Phase::valueOf).orElse(Phase.IDLE);
-    }
-
-    public Optional<Instant> watermark() {
-        return s(WATERMARK).map(Instant::parse);
-    }
-
-    /** The stored window; present in every phase but {@link Phase#IDLE}. */
-    public Optional<Window> window() {
-        return s(WINDOW_ID).map(id -> new Window(id, instant(WINDOW_START), instant(WINDOW_END),
-                (int) n(WINDOW_OBJECTS), List.of()));
-    }
-
-    /** How many partitions the stored window has. */
-    public long windowPartitions() {
-        return n(WINDOW_PARTITIONS);
-    }
-
-    /** The Glue arguments of the stored window, exactly as its runs are started. */
-    public Map<String, String> runArguments() {
-        AttributeValue value = item.get(RUN_ARGUMENTS);
-        Map<String, String> arguments = new LinkedHashMap<>();
-        if (value != null && value.hasM()) {
-            value.m().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .forEach(e -> arguments.put(e.getKey(), e.getValue().s()));
-        }
-        return arguments;
-    }
-
-    /** Runs started for the stored window. */
-    public int attempts() {
-        return (int) n(ATTEMPTS);
-    }
-
-    public Optional<String> runId() {
-        return s(RUN_ID);
-    }
-
-    public Optional<String> leaseOwner() {
-        return s(LEASE_OWNER);
-    }
-
-    public Optional<Instant> leaseExpiresAt() {
-        return s(LEASE_EXPIRES_AT).map(Instant::parse);
-    }
-
-    public Optional<String> lastRunId() {
-        return s(LAST_RUN_ID);
-    }
-
-    public Optional<String> lastRunState() {
-        return s(LAST_RUN_STATE);
-    }
-
-    public Optional<String> lastRunMessage() {
-        return s(LAST_RUN_MESSAGE);
-    }
-
-    public long windowsCompleted() {
-        return n(WINDOWS_COMPLETED);
-    }
-
-    public long windowsDeadLettered() {
-        return n(WINDOWS_DEAD_LETTERED);
-    }
-
-    /** A builder for the next item, starting from this one with the version incremented. */
+    /** A builder for the next checkpoint, starting from this one with the version incremented. */
     public Builder with() {
-        return new Builder(new HashMap<>(item)).n(VERSION, version() + 1);
+        return new Builder(this).version(version + 1);
     }
 
-    /** A builder for a job's first item. */
+    /** A builder for a job's first checkpoint (version 1, {@link Phase#IDLE}, nothing else). */
     public static Builder first(String jobName) {
-        return new Builder(new HashMap<>()).s(JOB_NAME, jobName).n(VERSION, 1);
+        return new Builder(new Checkpoint(jobName, 1, Phase.IDLE, Optional.empty(), Optional.empty(), 0, Map.of(),
+                0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Optional.empty()));
     }
 
-    private Optional<String> s(String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.s() == null ? Optional.empty() : Optional.of(value.s());
-    }
-
-    private long n(String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
-    }
-
-    private Instant instant(String name) {
-        return s(name).map(Instant::parse)
-                .orElseThrow(() -> new OrchestratorException("checkpoint item has " + WINDOW_ID + " but no " + name));
-    }
-
-    /** Builds the next item of a checkpoint. */
+    /** Builds the next checkpoint: one typed setter per transition step. */
     public static final class Builder {
-        private final Map<String, AttributeValue> item;
+        private final String jobName;
+        private long version;
+        private Phase phase;
+        private Optional<Instant> watermark;
+        private Optional<Window> window;
+        private long windowPartitions;
+        private Map<String, String> runArguments;
+        private int attempts;
+        private Optional<String> runId;
+        private Optional<Instant> runStartedAt;
+        private Optional<String> leaseOwner;
+        private Optional<Instant> leaseExpiresAt;
+        private Optional<String> lastRunId;
+        private Optional<String> lastRunState;
+        private Optional<String> lastRunMessage;
+        private Optional<Instant> lastRunEndedAt;
+        private long windowsCompleted;
+        private long windowsDeadLettered;
+        private Optional<Instant> updatedAt;
 
-        private Builder(Map<String, AttributeValue> item) {
-            this.item = item;
+        private Builder(Checkpoint from) {
+            jobName = from.jobName;
+            version = from.version;
+            phase = from.phase;
+            watermark = from.watermark;
+            window = from.window;
+            windowPartitions = from.windowPartitions;
+            runArguments = from.runArguments;
+            attempts = from.attempts;
+            runId = from.runId;
+            runStartedAt = from.runStartedAt;
+            leaseOwner = from.leaseOwner;
+            leaseExpiresAt = from.leaseExpiresAt;
+            lastRunId = from.lastRunId;
+            lastRunState = from.lastRunState;
+            lastRunMessage = from.lastRunMessage;
+            lastRunEndedAt = from.lastRunEndedAt;
+            windowsCompleted = from.windowsCompleted;
+            windowsDeadLettered = from.windowsDeadLettered;
+            updatedAt = from.updatedAt;
         }
 
-        public Builder s(String name, String value) {
-            item.put(name, AttributeValue.fromS(value));
+        private Builder version(long value) {
+            version = value;
             return this;
         }
 
-        public Builder n(String name, long value) {
-            item.put(name, AttributeValue.fromN(Long.toString(value)));
+        public Builder phase(Phase value) {
+            phase = value;
             return this;
         }
 
-        public Builder phase(Phase phase) {
-            return s(PHASE, phase.name());
-        }
-
-        public Builder instant(String name, Instant value) {
-            return s(name, value.toString());
-        }
-
-        public Builder window(Window window, Map<String, String> arguments) {
-            s(WINDOW_ID, window.id());
-            instant(WINDOW_START, window.start());
-            instant(WINDOW_END, window.end());
-            n(WINDOW_OBJECTS, window.objects());
-            n(WINDOW_PARTITIONS, window.partitions().size());
-            Map<String, AttributeValue> args = new HashMap<>();
-            arguments.forEach((k, v) -> args.put(k, AttributeValue.fromS(v)));
-            item.put(RUN_ARGUMENTS, AttributeValue.fromM(args));
+        public Builder watermark(Instant value) {
+            watermark = Optional.of(value);
             return this;
         }
 
-        public Builder remove(String... names) {
-            for (String name : names) {
-                item.remove(name);
-            }
+        /** A new window to run, with the arguments every attempt of it passes. */
+        public Builder window(Window value, Map<String, String> arguments) {
+            window = Optional.of(new Window(value.id(), value.start(), value.end(), value.objects(),
+                    java.util.List.of()));
+            windowPartitions = value.partitions().size();
+            runArguments = Map.copyOf(arguments);
             return this;
         }
 
-        /** Removes every attribute of the current window (done: advanced or dead-lettered). */
+        public Builder attempts(int value) {
+            attempts = value;
+            return this;
+        }
+
+        /** The lease a tick holds while it starts a run. */
+        public Builder lease(String owner, Instant expiresAt) {
+            leaseOwner = Optional.of(owner);
+            leaseExpiresAt = Optional.of(expiresAt);
+            return this;
+        }
+
+        public Builder clearLease() {
+            leaseOwner = Optional.empty();
+            leaseExpiresAt = Optional.empty();
+            return this;
+        }
+
+        /** The run in flight. */
+        public Builder run(String id, Instant startedAt) {
+            runId = Optional.of(id);
+            runStartedAt = Optional.of(startedAt);
+            return this;
+        }
+
+        public Builder clearRun() {
+            runId = Optional.empty();
+            runStartedAt = Optional.empty();
+            return this;
+        }
+
+        /** How the last run ended ({@code message} null is stored as {@code ""}). */
+        public Builder lastRun(String id, String state, String message, Instant endedAt) {
+            lastRunId = Optional.of(id);
+            lastRunState = Optional.of(state);
+            lastRunMessage = Optional.of(message == null ? "" : message);
+            lastRunEndedAt = Optional.of(endedAt);
+            return this;
+        }
+
+        /** Forgets the current window and everything about its runs and lease (done: advanced or dead-lettered). */
         public Builder clearWindow() {
-            WINDOW_ATTRIBUTES.forEach(item::remove);
+            window = Optional.empty();
+            windowPartitions = 0;
+            runArguments = Map.of();
+            attempts = 0;
+            return clearRun().clearLease();
+        }
+
+        public Builder windowsCompleted(long value) {
+            windowsCompleted = value;
             return this;
         }
 
-        public Map<String, AttributeValue> build() {
-            return Map.copyOf(item);
+        public Builder windowsDeadLettered(long value) {
+            windowsDeadLettered = value;
+            return this;
+        }
+
+        public Builder updatedAt(Instant value) {
+            updatedAt = Optional.of(value);
+            return this;
+        }
+
+        public Checkpoint build() {
+            return new Checkpoint(jobName, version, phase, watermark, window, windowPartitions, runArguments,
+                    attempts, runId, runStartedAt, leaseOwner, leaseExpiresAt, lastRunId, lastRunState,
+                    lastRunMessage, lastRunEndedAt, windowsCompleted, windowsDeadLettered, updatedAt);
         }
     }
 }

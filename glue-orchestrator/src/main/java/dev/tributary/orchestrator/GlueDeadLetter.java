@@ -9,7 +9,8 @@ import java.util.TreeMap;
 
 /**
  * The message the orchestrator puts on its dead-letter queue for a window whose runs failed MAX_RUN_ATTEMPTS times
- * (see {@code docs/orchestrator.md}): written by {@link GlueOrchestrator}, read by {@code tributary redrive glue}.
+ * (see {@code docs/orchestrator.md}): built by {@link GlueOrchestrator}, sent by {@link SqsDeadLetters}, read by
+ * {@code tributary redrive glue}.
  * One codec, so the two cannot drift apart.
  *
  * @param glueArguments the exact arguments of the window's runs

@@ -2,7 +2,6 @@ package dev.tributary.orchestrator;
 
 import static dev.tributary.orchestrator.Metrics.Counter.*;
 
-import dev.tributary.common.json.Json;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.orchestrator.Checkpoint.Phase;
 import dev.tributary.orchestrator.Outcome.Kind;
@@ -13,51 +12,36 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.glue.GlueClient;
-import software.amazon.awssdk.services.glue.model.ConcurrentRunsExceededException;
-import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
-import software.amazon.awssdk.services.glue.model.InternalServiceException;
-import software.amazon.awssdk.services.glue.model.JobRun;
-import software.amazon.awssdk.services.glue.model.JobRunState;
-import software.amazon.awssdk.services.glue.model.OperationTimeoutException;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * The orchestrator's state machine (see {@code docs/orchestrator.md}): a tick cuts a window from the watermark and
  * starts one Glue run for it under a lease; a run's end (its state-change event, or a tick's GetJobRun when the
- * event was lost) advances the watermark, schedules a retry, or dead-letters the window. Knows nothing of Lambda.
+ * event was lost) advances the watermark, schedules a retry, or dead-letters the window. Knows nothing of Lambda,
+ * nor of the AWS SDK: the checkpoint table, the GSI, Glue, the manifests and the dead-letter queue are ports
+ * ({@link Checkpoints}, {@link ProcessedObjects}, {@link GlueJobs}, {@link WindowManifests}, {@link DeadLetters}).
  */
 public final class GlueOrchestrator {
     /** Message attribute {@code kind} of the dead-letter notices this function sends. */
     public static final String DEAD_LETTER_KIND = GlueDeadLetter.KIND;
 
-    private static final Set<JobRunState> FAILED_STATES = Set.of(
-            JobRunState.FAILED, JobRunState.TIMEOUT, JobRunState.STOPPED, JobRunState.ERROR, JobRunState.EXPIRED);
-
     private final OrchestratorConfig config;
-    private final CheckpointStore checkpoints;
-    private final ProcessedIndex index;
-    private final GlueClient glue;
-    private final S3Client s3;
-    private final SqsClient sqs;
+    private final Checkpoints checkpoints;
+    private final ProcessedObjects index;
+    private final GlueJobs glue;
+    private final WindowManifests manifests;
+    private final DeadLetters deadLetters;
     private final Clock clock;
     private final StructuredLogger log;
 
-    public GlueOrchestrator(OrchestratorConfig config, CheckpointStore checkpoints, ProcessedIndex index,
-            GlueClient glue, S3Client s3, SqsClient sqs, Clock clock, StructuredLogger log) {
+    public GlueOrchestrator(OrchestratorConfig config, Checkpoints checkpoints, ProcessedObjects index, GlueJobs glue,
+            WindowManifests manifests, DeadLetters deadLetters, Clock clock, StructuredLogger log) {
         this.config = config;
         this.checkpoints = checkpoints;
         this.index = index;
         this.glue = glue;
-        this.s3 = s3;
-        this.sqs = sqs;
+        this.manifests = manifests;
+        this.deadLetters = deadLetters;
         this.clock = clock;
         this.log = log;
     }
@@ -93,8 +77,8 @@ public final class GlueOrchestrator {
         if (!config.glueJobName().equals(event.jobName())) {
             return Outcome.of(Kind.IGNORED, null, event.jobRunId(), "event for job " + event.jobName());
         }
-        JobRunState state = JobRunState.fromValue(event.state());
-        if (state != JobRunState.SUCCEEDED && !FAILED_STATES.contains(state)) {
+        Optional<RunEnd> end = RunEnd.of(event.state());
+        if (end.isEmpty()) {
             return Outcome.of(Kind.IGNORED, null, event.jobRunId(), "not a final state: " + event.state());
         }
         Optional<Checkpoint> current = checkpoints.read(config.glueJobName());
@@ -108,7 +92,7 @@ public final class GlueOrchestrator {
                     "detail", detail));
             return Outcome.of(Kind.IGNORED, null, event.jobRunId(), detail);
         }
-        return finish(current.get(), event.jobRunId(), state, event.message(), metrics);
+        return finish(current.get(), event.jobRunId(), end.get(), event.message(), metrics);
     }
 
     /** Asks Glue about the run in flight; applies its end if it has ended. */
@@ -116,52 +100,54 @@ public final class GlueOrchestrator {
         String runId = checkpoint.runId().orElseThrow(() ->
                 new OrchestratorException("checkpoint is RUNNING without a run_id"));
         String windowId = checkpoint.window().map(Window::id).orElse(null);
-        JobRun run;
+        GlueJobs.RunLookup lookup;
         try {
-            run = glue.getJobRun(b -> b.jobName(config.glueJobName()).runId(runId)).jobRun();
-        } catch (EntityNotFoundException e) {
-            metrics.increment(MissedEventsReconciled);
-            return finish(checkpoint, runId, JobRunState.FAILED, "GetJobRun does not know the run: "
-                    + e.awsErrorDetails().errorMessage(), metrics);
-        } catch (AwsServiceException | SdkClientException e) {
-            if (!countRetryable(e, metrics)) {
-                throw e;
-            }
+            lookup = glue.getJobRun(runId);
+        } catch (RetryLaterException e) {
+            count(e.reason(), metrics);
             return Outcome.of(Kind.RUN_IN_FLIGHT, windowId, runId, "GetJobRun failed: " + e.getMessage());
         }
-        JobRunState state = run.jobRunState();
-        if (state == JobRunState.SUCCEEDED || FAILED_STATES.contains(state)) {
-            metrics.increment(MissedEventsReconciled);
-            log.warn("run end found by GetJobRun (state-change event missed or late)",
-                    Map.of("run_id", runId, "state", state.toString()));
-            return finish(checkpoint, runId, state, run.errorMessage(), metrics);
+        switch (lookup) {
+            case GlueJobs.RunLookup.NotFound notFound -> {
+                metrics.increment(MissedEventsReconciled);
+                return finish(checkpoint, runId, RunEnd.FAILED, "GetJobRun does not know the run: "
+                        + notFound.detail(), metrics);
+            }
+            case GlueJobs.RunLookup.Found run -> {
+                Optional<RunEnd> end = RunEnd.of(run.state());
+                if (end.isPresent()) {
+                    metrics.increment(MissedEventsReconciled);
+                    log.warn("run end found by GetJobRun (state-change event missed or late)",
+                            Map.of("run_id", runId, "state", end.get().name()));
+                    return finish(checkpoint, runId, end.get(), run.errorMessage(), metrics);
+                }
+                return Outcome.of(Kind.RUN_IN_FLIGHT, windowId, runId, "run is " + run.state());
+            }
         }
-        return Outcome.of(Kind.RUN_IN_FLIGHT, windowId, runId, "run is " + run.jobRunStateAsString());
     }
 
     /** Applies a run's final state to the checkpoint, conditional on the run still being the one in flight. */
-    private Outcome finish(Checkpoint checkpoint, String runId, JobRunState state, String message, Metrics metrics) {
+    private Outcome finish(Checkpoint checkpoint, String runId, RunEnd state, String message, Metrics metrics) {
         Window window = checkpoint.window().orElseThrow(() ->
                 new OrchestratorException("checkpoint is RUNNING without a window"));
         Instant now = clock.instant();
         Checkpoint.Builder next = checkpoint.with()
-                .s(Checkpoint.LAST_RUN_ID, runId)
-                .s(Checkpoint.LAST_RUN_STATE, state.toString())
-                .s(Checkpoint.LAST_RUN_MESSAGE, message == null ? "" : truncate(message, 2000))
-                .instant(Checkpoint.LAST_RUN_ENDED_AT, now)
-                .instant(Checkpoint.UPDATED_AT, now);
+                .lastRun(runId, state.name(), message == null ? null : truncate(message, 2000), now)
+                .updatedAt(now);
         Kind kind;
-        if (state == JobRunState.SUCCEEDED) {
-            next.phase(Phase.IDLE).instant(Checkpoint.WATERMARK, window.end()).clearWindow()
-                    .n(Checkpoint.WINDOWS_COMPLETED, checkpoint.windowsCompleted() + 1);
+        if (state.succeeded()) {
+            next.phase(Phase.IDLE).watermark(window.end()).clearWindow()
+                    .windowsCompleted(checkpoint.windowsCompleted() + 1);
             kind = Kind.ADVANCED;
         } else if (checkpoint.attempts() < config.maxRunAttempts()) {
-            next.phase(Phase.RETRY).remove(Checkpoint.RUN_ID, Checkpoint.RUN_STARTED_AT);
+            next.phase(Phase.RETRY).clearRun();
             kind = Kind.RETRY_SCHEDULED;
         } else {
-            deadLetter(checkpoint, window, runId, state, message, now);
-            next.phase(Phase.IDLE).instant(Checkpoint.WATERMARK, window.end()).clearWindow()
-                    .n(Checkpoint.WINDOWS_DEAD_LETTERED, checkpoint.windowsDeadLettered() + 1);
+            deadLetters.send(new GlueDeadLetter(config.glueJobName(), window.id(), window.start().toString(),
+                    window.end().toString(), window.objects(), checkpoint.windowPartitions(), checkpoint.attempts(),
+                    runId, state.name(), message, checkpoint.runArguments(), now.toString()));
+            next.phase(Phase.IDLE).watermark(window.end()).clearWindow()
+                    .windowsDeadLettered(checkpoint.windowsDeadLettered() + 1);
             kind = Kind.DEAD_LETTERED;
         }
         if (!checkpoints.replaceRun(checkpoint, runId, next.build())) {
@@ -179,7 +165,7 @@ public final class GlueOrchestrator {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("window_id", window.id());
         fields.put("run_id", runId);
-        fields.put("state", state.toString());
+        fields.put("state", state.name());
         fields.put("attempts", checkpoint.attempts());
         fields.put("outcome", kind.name());
         if (kind == Kind.ADVANCED) {
@@ -189,7 +175,7 @@ public final class GlueOrchestrator {
             log.error(kind == Kind.DEAD_LETTERED ? "window dead-lettered" : "run failed; window will be retried",
                     fields);
         }
-        return Outcome.of(kind, window.id(), runId, state.toString());
+        return Outcome.of(kind, window.id(), runId, state.name());
     }
 
     /** Starts a run for the pending window (retry) or a new one, under a lease. */
@@ -225,15 +211,15 @@ public final class GlueOrchestrator {
         }
 
         String owner = UUID.randomUUID().toString();
-        Checkpoint.Builder leased = (found == null ? Checkpoint.first(config.glueJobName()) : found.with())
+        Checkpoint.Builder leasing = (found == null ? Checkpoint.first(config.glueJobName()) : found.with())
                 .phase(Phase.STARTING)
-                .s(Checkpoint.LEASE_OWNER, owner)
-                .instant(Checkpoint.LEASE_EXPIRES_AT, now.plus(config.leaseDuration()))
-                .instant(Checkpoint.UPDATED_AT, now);
+                .lease(owner, now.plus(config.leaseDuration()))
+                .updatedAt(now);
         if (newWindow) {
-            leased.window(window, arguments).n(Checkpoint.ATTEMPTS, 0).instant(Checkpoint.WATERMARK, window.start());
+            leasing.window(window, arguments).attempts(0).watermark(window.start());
         }
-        if (!checkpoints.replace(current, leased.build())) {
+        Checkpoint leased = leasing.build();
+        if (!checkpoints.replace(current, leased)) {
             metrics.increment(LeaseContention);
             return Outcome.of(Kind.LEASE_LOST, window.id(), null, "another invocation took the lease");
         }
@@ -241,28 +227,26 @@ public final class GlueOrchestrator {
         String runId;
         try {
             if (newWindow && arguments.containsKey(GlueRunArguments.MANIFEST_URI)) {
-                writeManifest(window);
+                manifests.write(window);
             }
-            runId = glue.startJobRun(b -> b.jobName(config.glueJobName()).arguments(arguments)).jobRunId();
+            runId = glue.startJobRun(arguments);
         } catch (RuntimeException e) {
             boolean restored = checkpoints.restore(config.glueJobName(), current, owner);
-            String reason = e instanceof ConcurrentRunsExceededException ? "concurrent runs exceeded" : null;
-            if (reason != null) {
-                metrics.increment(ConcurrentRunsExceeded);
-            } else if (e instanceof AwsServiceException || e instanceof SdkClientException) {
-                if (countRetryable(e, metrics)) {
-                    reason = e instanceof AwsServiceException s && s.isThrottlingException() ? "throttled" : "transient";
-                }
-            }
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("window_id", window.id());
-            fields.put("error", e.toString());
+            fields.put("error", (e instanceof RetryLaterException ? e.getCause() : e).toString());
             fields.put("checkpoint_restored", restored);
-            if (reason == null) {
+            if (!(e instanceof RetryLaterException retry)) {
                 metrics.increment(StartFailures);
                 log.error("could not start a run", fields);
                 throw e;
             }
+            count(retry.reason(), metrics);
+            String reason = switch (retry.reason()) {
+                case CONCURRENT_RUNS_EXCEEDED -> "concurrent runs exceeded";
+                case THROTTLED -> "throttled";
+                case TRANSIENT -> "transient";
+            };
             fields.put("reason", reason);
             log.warn("run not started; the window stays for the next tick", fields);
             return Outcome.of(Kind.REFUSED, window.id(), null, reason);
@@ -270,14 +254,14 @@ public final class GlueOrchestrator {
 
         int attempts = (newWindow ? 0 : found.attempts()) + 1;
         Instant started = clock.instant();
-        Checkpoint.Builder running = new Checkpoint(leased.build()).with()
+        Checkpoint running = leased.with()
                 .phase(Phase.RUNNING)
-                .s(Checkpoint.RUN_ID, runId)
-                .instant(Checkpoint.RUN_STARTED_AT, started)
-                .n(Checkpoint.ATTEMPTS, attempts)
-                .remove(Checkpoint.LEASE_OWNER, Checkpoint.LEASE_EXPIRES_AT)
-                .instant(Checkpoint.UPDATED_AT, started);
-        if (!checkpoints.replaceLeased(owner, running.build())) {
+                .run(runId, started)
+                .attempts(attempts)
+                .clearLease()
+                .updatedAt(started)
+                .build();
+        if (!checkpoints.replaceLeased(owner, running)) {
             // The lease expired and another tick took over while StartJobRun was in flight: that tick owns the
             // window now; this run's end will not match the checkpoint and is only logged.
             log.error("run started but the lease was lost; the run is not tracked",
@@ -299,50 +283,13 @@ public final class GlueOrchestrator {
                 window.partitions().size() > config.manifestThreshold());
     }
 
-    String manifestKey(String windowId) {
-        return GlueRunArguments.manifestKey(config.glueJobName(), windowId);
-    }
-
-    private void writeManifest(Window window) {
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("window_id", window.id());
-        manifest.put("input_paths", window.partitions());
-        String json = Json.mapper().valueToTree(manifest).toString();
-        s3.putObject(b -> b.bucket(config.curatedBucket()).key(manifestKey(window.id()))
-                .contentType("application/json"), RequestBody.fromString(json));
-    }
-
-    private void deadLetter(Checkpoint checkpoint, Window window, String runId, JobRunState state, String message,
-            Instant now) {
-        GlueDeadLetter letter = new GlueDeadLetter(config.glueJobName(), window.id(), window.start().toString(),
-                window.end().toString(), window.objects(), checkpoint.windowPartitions(), checkpoint.attempts(), runId,
-                state.toString(), message, checkpoint.runArguments(), now.toString());
-        sqs.sendMessage(b -> b.queueUrl(config.deadLetterQueueUrl())
-                .messageBody(letter.toJson().toString())
-                .messageAttributes(Map.of(
-                        "kind", MessageAttributeValue.builder().dataType("String").stringValue(DEAD_LETTER_KIND).build(),
-                        "window_id", MessageAttributeValue.builder().dataType("String").stringValue(window.id()).build())));
-    }
-
-    /** Counts a throttling or transient error; false when the error is neither. */
-    private static boolean countRetryable(RuntimeException e, Metrics metrics) {
-        if (e instanceof AwsServiceException service) {
-            if (service.isThrottlingException()) {
-                metrics.increment(Throttled);
-                return true;
-            }
-            if (service instanceof InternalServiceException || service instanceof OperationTimeoutException
-                    || service.statusCode() >= 500) {
-                metrics.increment(TransientErrors);
-                return true;
-            }
-            return false;
-        }
-        if (e instanceof SdkClientException) {
-            metrics.increment(TransientErrors);
-            return true;
-        }
-        return false;
+    /** Counts a call that may pass later under its reason. */
+    private static void count(RetryLaterException.Reason reason, Metrics metrics) {
+        metrics.increment(switch (reason) {
+            case CONCURRENT_RUNS_EXCEEDED -> ConcurrentRunsExceeded;
+            case THROTTLED -> Throttled;
+            case TRANSIENT -> TransientErrors;
+        });
     }
 
     private static String truncate(String text, int max) {

@@ -56,7 +56,9 @@ public final class GlueOrchestratorHandler implements RequestHandler<Map<String,
         this.orchestrator = new GlueOrchestrator(config,
                 new CheckpointStore(dynamoDb, config.checkpointTable()),
                 new ProcessedIndex(dynamoDb, config.metadataTable(), config.processedBucket()),
-                glue, s3, sqs, clock, log);
+                new AwsGlueJobs(glue, config.glueJobName()),
+                new S3WindowManifests(s3, config.curatedBucket(), config.glueJobName()),
+                new SqsDeadLetters(sqs, config.deadLetterQueueUrl()), clock, log);
     }
 
     @Override

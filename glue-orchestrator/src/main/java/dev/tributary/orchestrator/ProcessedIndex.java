@@ -7,6 +7,7 @@ import static dev.tributary.common.metadata.MetadataAttributes.PROCESSED_HOUR;
 import static dev.tributary.common.metadata.MetadataAttributes.PROCESSED_KEY;
 import static dev.tributary.common.metadata.MetadataAttributes.STATUS;
 
+import dev.tributary.common.metadata.DynamoDbMetadataStore;
 import dev.tributary.common.metadata.ObjectStatus;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -32,12 +33,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * watermark's own hour to the watermark's whole second ({@code processed_at >= "yyyy-MM-ddTHH:mm:ss"}, which every
  * representation of a later instant satisfies), and the exact bounds are applied to the parsed values.
  */
-public final class ProcessedIndex {
+public final class ProcessedIndex implements ProcessedObjects {
     /** The GSI's name, from {@code docs/contracts.md}. */
     public static final String INDEX_NAME = "processed-by-hour";
 
-    private static final DateTimeFormatter HOUR =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter SECOND =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -54,12 +53,7 @@ public final class ProcessedIndex {
         this.defaultBucket = defaultBucket;
     }
 
-    /** The {@code processed_hour} value of an instant. */
-    public static String hourOf(Instant instant) {
-        return HOUR.format(instant);
-    }
-
-    /** Processed objects with {@code after < processed_at <= upTo}, in no particular order. */
+    @Override
     public List<ProcessedObject> processedBetween(Instant after, Instant upTo) {
         List<ProcessedObject> found = new ArrayList<>();
         Instant lastHour = upTo.truncatedTo(ChronoUnit.HOURS);
@@ -79,7 +73,8 @@ public final class ProcessedIndex {
         Map<String, String> names = new HashMap<>(Map.of(
                 "#hour", PROCESSED_HOUR, "#at", PROCESSED_AT, "#key", PROCESSED_KEY, "#bucket", PROCESSED_BUCKET,
                 "#status", STATUS, "#object", OBJECT_KEY));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":hour", AttributeValue.fromS(hourOf(hour))));
+        Map<String, AttributeValue> values =
+                new HashMap<>(Map.of(":hour", AttributeValue.fromS(DynamoDbMetadataStore.processedHourOf(hour))));
         String condition = "#hour = :hour";
         if (hour.equals(after.truncatedTo(ChronoUnit.HOURS))) {
             condition += " AND #at >= :after";

@@ -284,9 +284,9 @@ class GlueOrchestratorIT {
         assertThat(bed.metric(MissedEventsReconciled)).isEqualTo(1);
 
         // The event arrives after all: a duplicate, changes nothing.
-        Map<String, AttributeValue> before = checkpoint.item();
+        Map<String, AttributeValue> before = bed.requireCheckpointItem();
         assertThat(bed.stateChange("glue-job-state-change-succeeded.json", runId)).containsExactly("IGNORED");
-        assertThat(bed.requireCheckpoint().item()).isEqualTo(before);
+        assertThat(bed.requireCheckpointItem()).isEqualTo(before);
         assertThat(bed.metric(UnmatchedStateChanges)).isEqualTo(1);
     }
 
@@ -330,11 +330,11 @@ class GlueOrchestratorIT {
         Instant second = ago(Duration.ofMinutes(5));
         String partition = bed.seedProcessed("payment", second);
         String outsideRun = bed.startOutsideRun();                 // someone runs the job from the console
-        Map<String, AttributeValue> before = bed.requireCheckpoint().item();
+        Map<String, AttributeValue> before = bed.requireCheckpointItem();
 
         assertThat(bed.tick()).containsExactly("REFUSED");
 
-        assertThat(bed.requireCheckpoint().item()).isEqualTo(before);
+        assertThat(bed.requireCheckpointItem()).isEqualTo(before);
         assertThat(bed.metric(ConcurrentRunsExceeded)).isEqualTo(1);
         assertThat(bed.runs()).hasSize(2);
 
@@ -368,7 +368,7 @@ class GlueOrchestratorIT {
         bed.finishInGlue(runId);
         assertThat(bed.stateChange("glue-job-state-change-succeeded.json", runId)).containsExactly("ADVANCED");
         bed.seedProcessed("payment", ago(Duration.ofMinutes(5)));
-        Map<String, AttributeValue> before = bed.requireCheckpoint().item();
+        Map<String, AttributeValue> before = bed.requireCheckpointItem();
 
         var throttled = bed.handler(List.of(GlueFault.throttling("StartJobRun", 1)), List.of())
                 .handleRequest(Events.load("scheduled-event.json"), null);
@@ -377,7 +377,7 @@ class GlueOrchestratorIT {
 
         assertThat(OrchestratorTestBed.outcomes(throttled)).containsExactly("REFUSED");
         assertThat(OrchestratorTestBed.outcomes(unreachable)).containsExactly("REFUSED");
-        assertThat(bed.requireCheckpoint().item()).isEqualTo(before);
+        assertThat(bed.requireCheckpointItem()).isEqualTo(before);
         assertThat(bed.metric(Throttled)).isEqualTo(1);
         assertThat(bed.metric(TransientErrors)).isEqualTo(1);
         assertThat(bed.runs()).hasSize(1);
@@ -389,13 +389,13 @@ class GlueOrchestratorIT {
     void tick_whenGetJobRunThrottled_keepsTheRunInFlight() {
         bed.seedProcessed("page_view", ago(Duration.ofMinutes(5)));
         assertThat(bed.tick()).containsExactly("STARTED");
-        Map<String, AttributeValue> before = bed.requireCheckpoint().item();
+        Map<String, AttributeValue> before = bed.requireCheckpointItem();
 
         var response = bed.handler(List.of(GlueFault.throttling("GetJobRun", 1)), List.of())
                 .handleRequest(Events.load("scheduled-event.json"), null);
 
         assertThat(OrchestratorTestBed.outcomes(response)).containsExactly("RUN_IN_FLIGHT");
-        assertThat(bed.requireCheckpoint().item()).isEqualTo(before);
+        assertThat(bed.requireCheckpointItem()).isEqualTo(before);
         assertThat(bed.metric(Throttled)).isEqualTo(1);
     }
 
@@ -407,6 +407,7 @@ class GlueOrchestratorIT {
         assertThatThrownBy(() -> dying.handleRequest(Events.load("scheduled-event.json"), null))
                 .isInstanceOf(SdkClientException.class);
         Checkpoint leased = bed.requireCheckpoint();
+        Map<String, AttributeValue> leasedItem = bed.requireCheckpointItem();
         assertThat(leased.phase()).isEqualTo(Phase.STARTING);
         String orphan = onlyRun().id();
 
@@ -414,7 +415,7 @@ class GlueOrchestratorIT {
 
         bed.clock.advance(Duration.ofMinutes(16));
         assertThat(bed.tick()).containsExactly("REFUSED");           // the orphan run still occupies the job
-        assertThat(bed.requireCheckpoint().item()).isEqualTo(leased.item());
+        assertThat(bed.requireCheckpointItem()).isEqualTo(leasedItem);
 
         bed.finishInGlue(orphan);
         assertThat(bed.tick()).containsExactly("STARTED");
@@ -428,14 +429,14 @@ class GlueOrchestratorIT {
     void stateChange_whenRunIsNotTheOneInFlight_isIgnored() {
         bed.seedProcessed("page_view", ago(Duration.ofMinutes(5)));
         assertThat(bed.tick()).containsExactly("STARTED");
-        Map<String, AttributeValue> before = bed.requireCheckpoint().item();
+        Map<String, AttributeValue> before = bed.requireCheckpointItem();
 
         // The documented event's own run id: not a run of this checkpoint.
         assertThat(bed.stateChange("glue-job-state-change-failed.json",
                 "jr_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"))
                 .containsExactly("IGNORED");
 
-        assertThat(bed.requireCheckpoint().item()).isEqualTo(before);
+        assertThat(bed.requireCheckpointItem()).isEqualTo(before);
         assertThat(bed.metric(UnmatchedStateChanges)).isEqualTo(1);
     }
 }

@@ -6,6 +6,7 @@ import dev.tributary.common.aws.AwsSettings;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
 import dev.tributary.common.logging.StructuredLogger;
+import dev.tributary.common.metadata.DynamoDbMetadataStore;
 import dev.tributary.common.metadata.MetadataAttributes;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.LocalDeployment;
@@ -14,15 +15,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -32,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -57,8 +50,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * way to make a run FAILED, TIMEOUT or STOPPED: those ends come only from the documented state-change events.
  */
 final class OrchestratorTestBed implements AutoCloseable {
-    static final String TABLE_HOUR = "uuuu-MM-dd'T'HH";
-
     final AwsEmulator emulator = AwsEmulator.get();
     final AwsClientFactory clients = emulator.clients();
     final DynamoDbClient dynamoDb = clients.dynamoDb();
@@ -82,7 +73,7 @@ final class OrchestratorTestBed implements AutoCloseable {
 
     OrchestratorTestBed() {
         String base = ("go-it-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-        useManualGlueRunProgression();
+        MotoGlueRuns.useManualProgression(emulator);
         // The tables (the metadata table's processed-by-hour index included), buckets, queue and Glue job exactly as
         // infra/template.yaml defines them.
         deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator, base, Map.of());
@@ -93,25 +84,6 @@ final class OrchestratorTestBed implements AutoCloseable {
         curatedBucket = deployment.physicalId("CuratedBucket");
         deadLetterQueueUrl = deployment.physicalId("OrchestratorDeadLetterQueue");
         functionClients = new AwsClientFactory(AwsSettings.fromEnv(new Env(environment())));
-    }
-
-    /** See the class comment: each GetJobRun moves a moto job run one state on. */
-    private void useManualGlueRunProgression() {
-        String body = "{\"model_name\":\"glue::job_run\",\"transition\":{\"progression\":\"manual\",\"times\":1}}";
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create(emulator.endpoint() + "/moto-api/state-manager/set-transition"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException("moto state manager answered " + response.statusCode()
-                        + " (is the emulator moto? Glue ITs need moto)");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Adds or overrides a function environment variable (e.g. MAX_RUN_ATTEMPTS) for handlers built afterwards. */
@@ -187,20 +159,28 @@ final class OrchestratorTestBed implements AutoCloseable {
         item.put(MetadataAttributes.PROCESSED_KEY, s("processed/" + partition + name));
         item.put(MetadataAttributes.PROCESSED_BUCKET, s(processedBucket));
         item.put(MetadataAttributes.PROCESSED_AT, s(at.toString()));
-        item.put(MetadataAttributes.PROCESSED_HOUR,
-                s(DateTimeFormatter.ofPattern(TABLE_HOUR).withZone(ZoneOffset.UTC).format(at)));
+        item.put(MetadataAttributes.PROCESSED_HOUR, s(DynamoDbMetadataStore.processedHourOf(at)));
         dynamoDb.putItem(b -> b.tableName(metadataTable).item(item));
         return "s3://" + processedBucket + "/processed/" + partition;
     }
 
     Optional<Checkpoint> checkpoint() {
-        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(checkpointTable)
-                .key(Map.of(Checkpoint.JOB_NAME, s(jobName))).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(new Checkpoint(item));
+        return checkpointItem().map(CheckpointStore::checkpoint);
     }
 
     Checkpoint requireCheckpoint() {
         return checkpoint().orElseThrow(() -> new AssertionError("no checkpoint item"));
+    }
+
+    /** The checkpoint item exactly as stored (read directly, not through the orchestrator's store). */
+    Optional<Map<String, AttributeValue>> checkpointItem() {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(checkpointTable)
+                .key(Map.of(CheckpointStore.JOB_NAME, s(jobName))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    Map<String, AttributeValue> requireCheckpointItem() {
+        return checkpointItem().orElseThrow(() -> new AssertionError("no checkpoint item"));
     }
 
     /** Every run of the job. Careful: in moto every read (GetJobRuns too) moves each run one state on. */
@@ -261,41 +241,11 @@ final class OrchestratorTestBed implements AutoCloseable {
         return AttributeValue.fromS(value);
     }
 
-
-
     @Override
     public void close() {
         dynamoDb.close();
         s3.close();
         sqs.close();
         glue.close();
-    }
-
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        TestClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration duration) {
-            now.updateAndGet(t -> t.plus(duration));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

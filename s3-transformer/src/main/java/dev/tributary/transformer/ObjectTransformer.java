@@ -1,37 +1,22 @@
 package dev.tributary.transformer;
 
-import static dev.tributary.common.metadata.MetadataAttributes.CHECKSUM_SHA256;
-import static dev.tributary.common.metadata.MetadataAttributes.SOURCE_SEQUENCER;
-import static dev.tributary.common.metadata.MetadataAttributes.STATUS;
-
 import dev.tributary.common.event.EventSchemas;
-import dev.tributary.common.io.S3UploadStream;
 import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.common.logging.StructuredLogger;
-import dev.tributary.common.metadata.DynamoDbMetadataStore;
-import dev.tributary.common.metadata.ObjectStatus;
+import dev.tributary.common.metadata.ObjectState;
 import dev.tributary.common.metadata.ProcessedObjectMetadata;
+import dev.tributary.transformer.RawSource.RawBody;
+import dev.tributary.transformer.RawSource.RawVersion;
 import dev.tributary.transformer.enrich.PiiHasher;
 import dev.tributary.transformer.enrich.ReferenceData;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ChecksumMode;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Transforms one raw object into its processed object, exactly once per raw version, whatever the delivery order.
@@ -53,6 +38,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * </ol>
  *
  * Output is deterministic, so a crash anywhere is repaired by the retry: it rewrites the same bytes and commits.
+ *
+ * <p>The protocol only: the lease is {@link ProcessingLease}, the raw bytes come from a {@link RawSource}, the output
+ * goes to a {@link ProcessedSink}, the item is read and committed through a {@link MetadataLedger}.
  */
 final class ObjectTransformer {
     /** What happened to one notification. */
@@ -63,21 +51,18 @@ final class ObjectTransformer {
         OBJECT_GONE
     }
 
-    static final String CONTENT_TYPE = "application/gzip";
     static final int MAX_VERSION_CHANGES = 3;
-    /** The lease lasts this long past the holder's deadline: in-flight requests have landed by then. */
-    static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
 
-    private final S3Client s3;
-    private final DynamoDbMetadataStore metadata;
+    private final MetadataLedger metadata;
+    private final RawSource raw;
+    private final ProcessedSink processed;
+    private final ProcessingLease lease;
     private final StreamTransformer transformer;
     private final EventSchemas schemas;
     private final PiiKeys piiKeys;
     private final TransformerConfig config;
     private final Clock clock;
-    private final Sleeper sleeper;
     private final StructuredLogger log;
-    private final LeaseAcquirer lease;
 
     /** Waits; tests substitute one that does not. */
     @FunctionalInterface
@@ -85,18 +70,19 @@ final class ObjectTransformer {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    ObjectTransformer(S3Client s3, DynamoDbMetadataStore metadata, StreamTransformer transformer, EventSchemas schemas,
-            PiiKeys piiKeys, TransformerConfig config, Clock clock, Sleeper sleeper, StructuredLogger log) {
-        this.s3 = s3;
+    ObjectTransformer(MetadataLedger metadata, RawSource raw, ProcessedSink processed, StreamTransformer transformer,
+            EventSchemas schemas, PiiKeys piiKeys, TransformerConfig config, Clock clock, Sleeper sleeper,
+            StructuredLogger log) {
         this.metadata = metadata;
+        this.raw = raw;
+        this.processed = processed;
         this.transformer = transformer;
         this.schemas = schemas;
         this.piiKeys = piiKeys;
         this.config = config;
         this.clock = clock;
-        this.sleeper = sleeper;
         this.log = log;
-        this.lease = new LeaseAcquirer(s3, metadata, config, clock, sleeper, log);
+        this.lease = new ProcessingLease(metadata, raw, config, clock, sleeper, log);
     }
 
     /**
@@ -110,37 +96,37 @@ final class ObjectTransformer {
     Outcome process(S3Notifications.Notice.Created notice, Instant deadline, String requestId)
             throws TransformFailure, IOException {
         String key = notice.key();
-        Optional<Map<String, AttributeValue>> before = metadata.find(key);
-        if (notice.sequencer() != null && before.isPresent() && isProcessed(before.get())
-                && before.get().containsKey(SOURCE_SEQUENCER)
-                && S3Notifications.compareSequencers(notice.sequencer(), before.get().get(SOURCE_SEQUENCER).s()) <= 0) {
+        Optional<ObjectState> before = metadata.find(key);
+        if (notice.sequencer() != null && before.isPresent() && before.get().isProcessed()
+                && before.get().sourceSequencer() != null
+                && S3Notifications.compareSequencers(notice.sequencer(), before.get().sourceSequencer()) <= 0) {
             return Outcome.STALE_EVENT;
         }
         String owner = (requestId == null ? "local" : requestId) + "/" + UUID.randomUUID();
-        Map<String, AttributeValue> item = lease.acquire(key, owner, deadline);
-        if (item == null) {
+        ObjectState state = lease.acquire(key, owner, deadline);
+        if (state == null) {
             return Outcome.OBJECT_GONE;
         }
         try {
-            return underLease(notice, owner, item, deadline);
+            return underLease(notice, owner, state, deadline);
         } finally {
-            metadata.releaseLease(key, owner); // a no-op after a commit, which released it
+            lease.release(key, owner);
         }
     }
 
-    private Outcome underLease(S3Notifications.Notice.Created notice, String owner, Map<String, AttributeValue> item,
+    private Outcome underLease(S3Notifications.Notice.Created notice, String owner, ObjectState state,
             Instant deadline) throws TransformFailure, IOException {
         String key = notice.key();
         for (int round = 1; round <= MAX_VERSION_CHANGES; round++) {
-            Current current = awaitRecordedVersion(key, item);
+            Current current = awaitRecordedVersion(key, state);
             if (current == null) {
                 return Outcome.OBJECT_GONE;
             }
-            item = current.item();
-            if (isProcessed(item)) {
+            state = current.state();
+            if (state.isProcessed()) {
                 return Outcome.ALREADY_PROCESSED;
             }
-            String checksum = current.head().checksumSHA256();
+            String checksum = current.version().checksumSha256();
             String eventType = ObjectKeys.parse(key).orElseThrow().partition().eventType();
             if (schemas.payloadSchema(eventType).isEmpty()) {
                 TransformFailure failure = new TransformFailure("unknown_event_type",
@@ -148,12 +134,12 @@ final class ObjectTransformer {
                 if (metadata.markFailed(key, checksum, failure.describe(), owner, clock.instant())) {
                     throw failure;
                 }
-                item = reread(key);
+                state = reread(key);
                 continue;
             }
-            Attempt attempt = transform(notice, current.head(), eventType, deadline);
+            Attempt attempt = transform(current.version(), eventType, deadline);
             if (attempt.summary() == null && attempt.failure() == null) {
-                item = reread(key); // replaced between HEAD and GET
+                state = reread(key); // replaced between HEAD and GET
                 continue;
             }
             if (attempt.failure() != null) {
@@ -162,19 +148,19 @@ final class ObjectTransformer {
                 }
             } else {
                 StreamTransformer.Summary summary = attempt.summary();
-                String sequencer = newest(notice.sequencer(), item.get(SOURCE_SEQUENCER));
-                ProcessedObjectMetadata processed = new ProcessedObjectMetadata(key, checksum,
-                        config.processedBucket(), ObjectKeys.processedFor(key), summary.recordsIn(),
-                        summary.recordsOut(), summary.duplicatesDropped(), current.head().versionId(), sequencer);
-                if (metadata.markProcessed(processed, owner, clock.instant())) {
-                    log.info("object transformed", summary(notice, processed, summary));
+                String sequencer = newest(notice.sequencer(), state.sourceSequencer());
+                ProcessedObjectMetadata done = new ProcessedObjectMetadata(key, checksum, config.processedBucket(),
+                        ObjectKeys.processedFor(key), summary.recordsIn(), summary.recordsOut(),
+                        summary.duplicatesDropped(), current.version().versionId(), sequencer);
+                if (metadata.markProcessed(done, owner, clock.instant())) {
+                    log.info("object transformed", summary(notice, done, summary));
                     return Outcome.PROCESSED;
                 }
             }
             // The commit's condition failed: the processor recorded a newer version while we worked (or our lease
             // was taken, which a deadline-bound lease prevents). Go again with what is current now.
-            item = reread(key);
-            if (!owner.equals(text(item, dev.tributary.common.metadata.MetadataAttributes.LEASE_OWNER))) {
+            state = reread(key);
+            if (!owner.equals(state.leaseOwner())) {
                 throw new RetryableTransformException("lost the lease on " + key + " while transforming it");
             }
             log.warn("raw object changed while it was transformed; transforming the new version",
@@ -184,68 +170,53 @@ final class ObjectTransformer {
                 + " times while it was transformed");
     }
 
-    /** The current raw version (HEAD) once the item records it; null when the object no longer exists. */
-    private Current awaitRecordedVersion(String key, Map<String, AttributeValue> item) {
+    /** The current raw version once the item records it; null when the object no longer exists. */
+    private Current awaitRecordedVersion(String key, ObjectState state) {
         Instant giveUp = clock.instant().plus(config.metadataWait());
         while (true) {
-            HeadObjectResponse head;
-            try {
-                head = s3.headObject(b -> b.bucket(config.rawBucket()).key(key).checksumMode(ChecksumMode.ENABLED));
-            } catch (NoSuchKeyException e) {
+            Optional<RawVersion> found = raw.current(key);
+            if (found.isEmpty()) {
                 log.warn("raw object no longer exists; nothing to transform", Map.of("raw_key", key));
                 return null;
-            } catch (S3Exception e) {
-                if (e.statusCode() == 404) {
-                    log.warn("raw object no longer exists; nothing to transform", Map.of("raw_key", key));
-                    return null;
-                }
-                throw e;
             }
-            String recorded = text(item, CHECKSUM_SHA256);
-            String stored = head.checksumSHA256();
+            RawVersion version = found.get();
+            String recorded = state.checksumSha256();
+            String stored = version.checksumSha256();
             if (stored == null) {
                 throw new RetryableTransformException("raw object " + key + " has no SHA-256 checksum in S3; the "
                         + "processor always writes one, so it was not written by the processor");
             }
             if (stored.equals(recorded)) {
-                return new Current(head, item);
+                return new Current(version, state);
             }
             if (!clock.instant().isBefore(giveUp)) {
                 throw new RetryableTransformException("the metadata item of " + key + " does not record the current "
                         + "raw version yet (checksum " + stored + ", recorded " + recorded + ")");
             }
-            pause(Duration.ofMillis(250));
-            item = reread(key);
+            lease.pause(Duration.ofMillis(250));
+            state = reread(key);
         }
     }
 
-    private Attempt transform(S3Notifications.Notice.Created notice, HeadObjectResponse head, String eventType,
-            Instant deadline) throws IOException {
-        String key = notice.key();
+    /** Transforms exactly {@code version}; an attempt with neither summary nor failure when it was replaced. */
+    private Attempt transform(RawVersion version, String eventType, Instant deadline) throws IOException {
+        String key = version.key();
         PiiHasher pii = piiKeys.hasher(); // every configuration has a key: the bundled PII policies hash
-        // If-Match pins the version HEAD saw (needs only s3:GetObject, unlike a GET by version id); a 412 means a
-        // newer version landed in between, and the caller goes round again.
-        GetObjectRequest get = GetObjectRequest.builder().bucket(config.rawBucket()).key(key)
-                .checksumMode(ChecksumMode.ENABLED).ifMatch(head.eTag()).build();
-        ResponseInputStream<GetObjectResponse> body;
-        try {
-            body = s3.getObject(get);
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412) {
-                return new Attempt(null, null);
-            }
-            throw e;
+        Optional<RawBody> opened = raw.open(version);
+        if (opened.isEmpty()) {
+            return new Attempt(null, null);
         }
+        RawBody body = opened.get();
         Map<String, String> userMetadata = new LinkedHashMap<>();
-        userMetadata.put("source-checksum-sha256", head.checksumSHA256());
-        if (head.versionId() != null) {
-            userMetadata.put("source-version-id", head.versionId());
+        userMetadata.put("source-checksum-sha256", version.checksumSha256());
+        if (version.versionId() != null) {
+            userMetadata.put("source-version-id", version.versionId());
         }
-        S3UploadStream sink = new S3UploadStream(s3, config.processedBucket(), ObjectKeys.processedFor(key),
-                CONTENT_TYPE, userMetadata, config.uploadPartBytes(), config.uploadConcurrency());
+        ProcessedSink.Upload sink = processed.open(ObjectKeys.processedFor(key), userMetadata);
         try {
-            StreamTransformer.Summary summary = transformer.transform(body, sink, eventType, head.lastModified(), pii);
-            if (!summary.rawSha256().equals(head.checksumSHA256())) {
+            StreamTransformer.Summary summary = transformer.transform(body.stream(), sink.stream(), eventType,
+                    version.lastModified(), pii);
+            if (!summary.rawSha256().equals(version.checksumSha256())) {
                 throw new IOException("the bytes read from " + key + " do not match its SHA-256 in S3");
             }
             if (clock.instant().isAfter(deadline)) {
@@ -268,30 +239,16 @@ final class ObjectTransformer {
     }
 
     /** Drops the upload, and the rest of the raw object's body instead of reading it to the end. */
-    private static void abort(ResponseInputStream<GetObjectResponse> body, S3UploadStream sink) {
+    private static void abort(RawBody body, ProcessedSink.Upload sink) {
         sink.abort();
         body.abort();
     }
 
-    private Map<String, AttributeValue> reread(String key) {
-        return metadata.find(key).orElseGet(HashMap::new);
+    private ObjectState reread(String key) {
+        return metadata.find(key).orElseGet(() -> ObjectState.absent(key));
     }
 
-    private void pause(Duration duration) {
-        lease.pause(duration);
-    }
-
-    private static boolean isProcessed(Map<String, AttributeValue> item) {
-        return ObjectStatus.PROCESSED.name().equals(text(item, STATUS));
-    }
-
-    private static String text(Map<String, AttributeValue> item, String attribute) {
-        AttributeValue value = item.get(attribute);
-        return value == null ? null : value.s();
-    }
-
-    private static String newest(String eventSequencer, AttributeValue recorded) {
-        String stored = recorded == null ? null : recorded.s();
+    private static String newest(String eventSequencer, String stored) {
         if (eventSequencer == null) {
             return stored;
         }
@@ -316,11 +273,7 @@ final class ObjectTransformer {
         return fields;
     }
 
-    private record Current(HeadObjectResponse head, Map<String, AttributeValue> item) {
-        Current {
-            Objects.requireNonNull(head);
-        }
-    }
+    private record Current(RawVersion version, ObjectState state) {}
 
     private record Attempt(StreamTransformer.Summary summary, TransformFailure failure) {}
 }

@@ -91,8 +91,10 @@ public final class S3TransformerHandler implements RequestStreamHandler {
         RecordEnricher enricher = new RecordEnricher(config.enrichment(),
                 new UserAgentClassifier(config.userAgentCacheSize()), referenceData, new PiiPolicy.Bundled());
         StreamTransformer transformer = new StreamTransformer(enricher, config.limits(), config.gzipLevel());
-        this.objects = new ObjectTransformer(s3, new DynamoDbMetadataStore(dynamoDb, config.metadataTable()),
-                transformer, schemas, piiKeys, config, clock, sleeper, log);
+        this.objects = new ObjectTransformer(
+                new DynamoDbMetadataLedger(new DynamoDbMetadataStore(dynamoDb, config.metadataTable())),
+                new S3RawSource(s3, config.rawBucket()), new S3ProcessedSink(s3, config), transformer, schemas,
+                piiKeys, config, clock, sleeper, log);
     }
 
     @Override

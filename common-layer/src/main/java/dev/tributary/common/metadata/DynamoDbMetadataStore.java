@@ -86,13 +86,21 @@ public final class DynamoDbMetadataStore {
         }
     }
 
-    /** The item for {@code objectKey}, read consistently; empty when there is none. */
+    /**
+     * The item for {@code objectKey} as stored (every attribute, for an operator's look), read consistently; empty
+     * when there is none. The transformer reads {@link #findState}.
+     */
     public Optional<Map<String, AttributeValue>> find(String objectKey) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName)
                         .key(Map.of(OBJECT_KEY, s(objectKey)))
                         .consistentRead(true))
                 .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    /** What the item for {@code objectKey} says about its transform, read consistently; empty when there is none. */
+    public Optional<ObjectState> findState(String objectKey) {
+        return find(objectKey).map(item -> state(objectKey, item));
     }
 
     /**
@@ -108,18 +116,6 @@ public final class DynamoDbMetadataStore {
                 .forEach(item -> counts.merge(item.containsKey(STATUS) ? item.get(STATUS).s() : "(none)", 1L,
                         Long::sum));
         return counts;
-    }
-
-    /** What {@link #tryAcquireLease} found. */
-    public sealed interface LeaseAttempt {
-        /** The lease is ours; {@code item} is the item after the update (consistent). */
-        record Granted(Map<String, AttributeValue> item) implements LeaseAttempt {}
-
-        /** Another owner holds an unexpired lease. */
-        record Held() implements LeaseAttempt {}
-
-        /** There is no item for the key: the processor has not recorded the object (yet, or ever). */
-        record NoItem() implements LeaseAttempt {}
     }
 
     /**
@@ -149,7 +145,7 @@ public final class DynamoDbMetadataStore {
                                     ":now", n(now.toEpochMilli())))
                             .returnValues(ReturnValue.ALL_NEW))
                     .attributes();
-            return new LeaseAttempt.Granted(item);
+            return new LeaseAttempt.Granted(state(objectKey, item));
         } catch (ConditionalCheckFailedException e) {
             // Which half of the condition failed: a consistent read tells (an item deleted in between reads as
             // absent, which is what it now is).
@@ -196,7 +192,7 @@ public final class DynamoDbMetadataStore {
         set(update, names, values, RECORDS_OUT, n(processed.recordsOut()));
         set(update, names, values, DUPLICATES_DROPPED, n(processed.duplicatesDropped()));
         set(update, names, values, PROCESSED_AT, s(now.toString()));
-        set(update, names, values, PROCESSED_HOUR, s(PROCESSED_HOUR_FORMAT.format(now)));
+        set(update, names, values, PROCESSED_HOUR, s(processedHourOf(now)));
         if (processed.sourceVersionId() != null) {
             set(update, names, values, SOURCE_VERSION_ID, s(processed.sourceVersionId()));
         }
@@ -255,6 +251,30 @@ public final class DynamoDbMetadataStore {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    private static ObjectState state(String objectKey, Map<String, AttributeValue> item) {
+        return new ObjectState(objectKey, status(text(item, STATUS)), text(item, CHECKSUM_SHA256),
+                text(item, SOURCE_SEQUENCER), text(item, LEASE_OWNER));
+    }
+
+    /** The status a stored text names; null for none (or one this code does not know, which is not ours). */
+    private static ObjectStatus status(String text) {
+        return java.util.Arrays.stream(ObjectStatus.values()).filter(candidate -> candidate.name().equals(text))
+                .findFirst().orElse(null);
+    }
+
+    private static String text(Map<String, AttributeValue> item, String attribute) {
+        AttributeValue value = item.get(attribute);
+        return value == null ? null : value.s();
+    }
+
+    /**
+     * The {@code processed_hour} of an instant ({@code yyyy-MM-ddTHH}, UTC): the hash key of GSI
+     * {@code processed-by-hour}, written here and queried by the glue-orchestrator; this is its one spelling.
+     */
+    public static String processedHourOf(Instant instant) {
+        return PROCESSED_HOUR_FORMAT.format(instant);
     }
 
     private static final DateTimeFormatter PROCESSED_HOUR_FORMAT =

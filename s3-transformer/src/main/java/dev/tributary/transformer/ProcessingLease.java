@@ -1,33 +1,34 @@
 package dev.tributary.transformer;
 
 import dev.tributary.common.logging.StructuredLogger;
-import dev.tributary.common.metadata.DynamoDbMetadataStore;
+import dev.tributary.common.metadata.LeaseAttempt;
+import dev.tributary.common.metadata.ObjectState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Takes the s3-transformer's per-key lease in the metadata item (step 2 of {@link ObjectTransformer}), waiting with
- * backoff while another invocation holds it, and never creating an item the processor did not record.
+ * The s3-transformer's per-key processing lease in the metadata item (step 2 of {@link ObjectTransformer}): taken
+ * with backoff while another invocation holds it, never on an item the processor did not record, given back when
+ * the protocol is done (a commit gives it back itself).
  */
-final class LeaseAcquirer {
-    private final S3Client s3;
-    private final DynamoDbMetadataStore metadata;
+final class ProcessingLease {
+    /** The lease lasts this long past the holder's deadline: in-flight requests have landed by then. */
+    static final Duration MARGIN = Duration.ofSeconds(30);
+
+    private final MetadataLedger metadata;
+    private final RawSource raw;
     private final TransformerConfig config;
     private final Clock clock;
     private final ObjectTransformer.Sleeper sleeper;
     private final StructuredLogger log;
 
-    LeaseAcquirer(S3Client s3, DynamoDbMetadataStore metadata, TransformerConfig config, Clock clock,
+    ProcessingLease(MetadataLedger metadata, RawSource raw, TransformerConfig config, Clock clock,
             ObjectTransformer.Sleeper sleeper, StructuredLogger log) {
-        this.s3 = s3;
         this.metadata = metadata;
+        this.raw = raw;
         this.config = config;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -35,13 +36,13 @@ final class LeaseAcquirer {
     }
 
     /**
-     * The item, with the lease ours; null when neither the item nor the raw object exists (a notification for an
-     * object deleted since: nothing to do, and nothing written).
+     * The item's state, with the lease ours; null when neither the item nor the raw object exists (a notification
+     * for an object deleted since: nothing to do, and nothing written).
      *
      * @throws RetryableTransformException when another invocation holds the lease past the wait, or the object exists
      *                                     but the processor has not recorded it within {@code METADATA_WAIT_SECONDS}
      */
-    Map<String, AttributeValue> acquire(String key, String owner, Instant deadline) {
+    ObjectState acquire(String key, String owner, Instant deadline) {
         Instant now = clock.instant();
         Instant giveUp = now.plus(config.leaseWait());
         if (giveUp.isAfter(deadline)) {
@@ -50,12 +51,12 @@ final class LeaseAcquirer {
         Instant noItemGiveUp = now.plus(config.metadataWait());
         Duration backoff = Duration.ofMillis(100);
         while (true) {
-            switch (metadata.tryAcquireLease(key, owner, now, deadline.plus(ObjectTransformer.LEASE_MARGIN))) {
-                case DynamoDbMetadataStore.LeaseAttempt.Granted granted -> {
-                    return granted.item();
+            switch (metadata.tryAcquireLease(key, owner, now, deadline.plus(MARGIN))) {
+                case LeaseAttempt.Granted granted -> {
+                    return granted.state();
                 }
-                case DynamoDbMetadataStore.LeaseAttempt.NoItem noItem -> {
-                    if (!rawObjectExists(key)) {
+                case LeaseAttempt.NoItem noItem -> {
+                    if (raw.current(key).isEmpty()) {
                         log.warn("raw object no longer exists and has no metadata item; nothing to transform",
                                 Map.of("raw_key", key));
                         return null;
@@ -67,7 +68,7 @@ final class LeaseAcquirer {
                                 + "this object (not yet, or it did not write it)");
                     }
                 }
-                case DynamoDbMetadataStore.LeaseAttempt.Held held -> {
+                case LeaseAttempt.Held held -> {
                     if (!now.isBefore(giveUp)) {
                         throw new RetryableTransformException("another invocation is transforming " + key
                                 + "; gave up waiting after " + config.leaseWait().toSeconds() + " s");
@@ -81,20 +82,12 @@ final class LeaseAcquirer {
         }
     }
 
-    private boolean rawObjectExists(String key) {
-        try {
-            s3.headObject(b -> b.bucket(config.rawBucket()).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
+    /** Gives the lease back if {@code owner} still holds it: a no-op after a commit, which released it. */
+    void release(String key, String owner) {
+        metadata.releaseLease(key, owner);
     }
 
+    /** Waits {@code duration}; an interrupt fails the object for a retry. */
     void pause(Duration duration) {
         try {
             sleeper.sleep(duration);

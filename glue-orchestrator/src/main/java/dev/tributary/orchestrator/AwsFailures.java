@@ -1,0 +1,47 @@
+package dev.tributary.orchestrator;
+
+import java.util.Optional;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.glue.model.ConcurrentRunsExceededException;
+import software.amazon.awssdk.services.glue.model.InternalServiceException;
+import software.amazon.awssdk.services.glue.model.OperationTimeoutException;
+
+/** Which SDK failures may pass on their own: the one classification the orchestrator's adapters share. */
+final class AwsFailures {
+    private AwsFailures() {}
+
+    /** Runs {@code call}, turning a failure that may pass later into {@link RetryLaterException}. */
+    static <T> T retryLater(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            Optional<RetryLaterException.Reason> reason = reason(e);
+            if (reason.isPresent()) {
+                throw new RetryLaterException(reason.get(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** Why {@code e} may pass later; empty when it will not. */
+    static Optional<RetryLaterException.Reason> reason(RuntimeException e) {
+        if (e instanceof ConcurrentRunsExceededException) {
+            return Optional.of(RetryLaterException.Reason.CONCURRENT_RUNS_EXCEEDED);
+        }
+        if (e instanceof AwsServiceException service) {
+            if (service.isThrottlingException()) {
+                return Optional.of(RetryLaterException.Reason.THROTTLED);
+            }
+            if (service instanceof InternalServiceException || service instanceof OperationTimeoutException
+                    || service.statusCode() >= 500) {
+                return Optional.of(RetryLaterException.Reason.TRANSIENT);
+            }
+            return Optional.empty();
+        }
+        if (e instanceof SdkClientException) {
+            return Optional.of(RetryLaterException.Reason.TRANSIENT);
+        }
+        return Optional.empty();
+    }
+}
