@@ -58,6 +58,11 @@ class DemoIT {
                     .replace(",", ""));
             assertThat(run.output()).containsPattern("curated\\s+" + String.format("%,d", valid) + " records, Glue run \\S+ SUCCEEDED")
                     .contains("curated/sensor_reading/", "aggregates/page_view_performance/");
+            // The demo ends with one query over the aggregate tables, read through the catalog by the operator's
+            // query tool (pyiceberg + DuckDB), as a table of at least one page.
+            assertThat(run.output()).contains("Slowest pages (worst hourly p95 time to interactive)")
+                    .containsPattern("\\npage_url\\s+worst_hourly_tti_p95_ms\\s+views\\n[- ]+\\n\\S+\\s+[0-9.]+\\s+[1-9][0-9]*\\n")
+                    .containsPattern("\\([1-5] rows?\\)\\n$");
         }
         assertNoPersonalDataLeftRaw(run.output());
     }
