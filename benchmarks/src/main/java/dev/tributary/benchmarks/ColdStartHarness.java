@@ -91,13 +91,13 @@ public final class ColdStartHarness {
         List<Variant> all = List.of(
                 new Variant("trivial", TrivialHandler.class.getName(), concat(runtime, benchmarkClasses, events), List.of()),
                 new Variant("processor", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, function), List.of()),
-                new Variant("processor-crt", "dev.tributary.processor.CrtKinesisProcessorHandler",
+                new Variant("processor-crt", "dev.tributary.benchmarks.processor.CrtKinesisProcessorHandler",
                         concat(runtime, function, benchmarkClasses, crt), List.of()),
-                new Variant("processor-primed-at-init", "dev.tributary.processor.PrimedAtInitKinesisProcessorHandler",
+                new Variant("processor-primed-at-init", "dev.tributary.benchmarks.processor.PrimedAtInitKinesisProcessorHandler",
                         concat(runtime, function, benchmarkClasses), List.of()),
                 new Variant("trivial-tier1", TrivialHandler.class.getName(), concat(runtime, benchmarkClasses, events), List.of(TIER1)),
                 new Variant("processor-tier1", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, function), List.of(TIER1)),
-                new Variant("processor-primed-at-init-tier1", "dev.tributary.processor.PrimedAtInitKinesisProcessorHandler",
+                new Variant("processor-primed-at-init-tier1", "dev.tributary.benchmarks.processor.PrimedAtInitKinesisProcessorHandler",
                         concat(runtime, function, benchmarkClasses), List.of(TIER1)));
         // An AOT cache (JEP 483/514/515, Java 25): one training invocation writes it at exit, the timed runs load it.
         Path aotCache = logs.resolve("processor.aot").toAbsolutePath();
