@@ -182,6 +182,9 @@ public final class ColdStartHarness {
         write(out, runs, variants, timings, classesLoaded, functionJar, layerZip, baselineJar, handlerLoadedAt,
                 classesBeforeHandler);
         System.out.println("cold starts written to " + out);
+        if (chosen == null || chosen.contains("trivial-tier1")) {
+            RatioInterval.main(new String[] {out.toString(), "trivial-tier1"});
+        }
     }
 
     /**
