@@ -91,19 +91,36 @@ public final class ColdStartHarness {
         List<Variant> all = List.of(
                 new Variant("trivial", TrivialHandler.class.getName(), concat(runtime, benchmarkClasses, events), List.of()),
                 new Variant("processor", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, function), List.of()),
-                new Variant("processor-crt", "dev.tributary.processor.CrtKinesisProcessorHandler",
+                new Variant("processor-crt", "dev.tributary.benchmarks.processor.CrtKinesisProcessorHandler",
                         concat(runtime, function, benchmarkClasses, crt), List.of()),
-                new Variant("processor-primed-at-init", "dev.tributary.processor.PrimedAtInitKinesisProcessorHandler",
+                new Variant("processor-primed-at-init", "dev.tributary.benchmarks.processor.PrimedAtInitKinesisProcessorHandler",
                         concat(runtime, function, benchmarkClasses), List.of()),
                 new Variant("trivial-tier1", TrivialHandler.class.getName(), concat(runtime, benchmarkClasses, events), List.of(TIER1)),
                 new Variant("processor-tier1", "dev.tributary.processor.KinesisProcessorHandler", concat(runtime, function), List.of(TIER1)),
-                new Variant("processor-primed-at-init-tier1", "dev.tributary.processor.PrimedAtInitKinesisProcessorHandler",
+                new Variant("processor-primed-at-init-tier1", "dev.tributary.benchmarks.processor.PrimedAtInitKinesisProcessorHandler",
                         concat(runtime, function, benchmarkClasses), List.of(TIER1)));
-        // An AOT cache (JEP 483/514/515, Java 25): one training invocation writes it at exit, the timed runs load it.
-        Path aotCache = logs.resolve("processor.aot").toAbsolutePath();
         all = new ArrayList<>(all);
+        List<String> chosen = options.containsKey("variants") ? List.of(options.get("variants").split(",")) : null;
+        // Archives of a training invocation (written at exit), loaded by the timed runs. Both are only accepted by the
+        // JVM build and class path that wrote them: measurable here, to be trained on Lambda's own runtime to deploy.
+        // An AOT cache (JEP 483/514/515, Java 25): classes loaded and linked, lambdas and method profiles.
+        Path aotCache = logs.resolve("processor.aot").toAbsolutePath();
         all.add(new Variant("processor-aot-tier1", "dev.tributary.processor.KinesisProcessorHandler",
                 concat(runtime, function), List.of(TIER1, "-XX:AOTCache=" + aotCache)));
+        // A dynamic class-data sharing archive (JEP 350): the application's classes parsed and verified.
+        Path cdsArchive = logs.resolve("processor.jsa").toAbsolutePath();
+        all.add(new Variant("processor-cds-tier1", "dev.tributary.processor.KinesisProcessorHandler",
+                concat(runtime, function), List.of(TIER1, "-XX:SharedArchiveFile=" + cdsArchive)));
+        // What a package can carry without any JVM-specific file: the same jars with their entries stored, not deflated.
+        all.add(new Variant("processor-stored-tier1", "dev.tributary.processor.KinesisProcessorHandler",
+                chosen == null || chosen.contains("processor-stored-tier1")
+                        ? concat(runtime, UncompressedJars.copy(function, logs.resolve("stored"))) : List.of(),
+                List.of(TIER1)));
+        // Not a deployment option (a diagnostic flag that turns a safety check off): measures what bytecode
+        // verification of the function's and the layer's classes costs, the share a CDS archive or AOT cache saves.
+        all.add(new Variant("processor-noverify-tier1", "dev.tributary.processor.KinesisProcessorHandler",
+                concat(runtime, function),
+                List.of(TIER1, "-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote")));
         if (baselineJar != null) {
             List<String> fat = List.of(baselineJar.toAbsolutePath().toString());
             all.add(new Variant("processor-fat", "dev.tributary.processor.KinesisProcessorHandler",
@@ -111,10 +128,8 @@ public final class ColdStartHarness {
             all.add(new Variant("processor-fat-tier1", "dev.tributary.processor.KinesisProcessorHandler",
                     concat(runtime, fat), List.of(TIER1)));
         }
-        List<String> chosen = List.of(options.getOrDefault("variants",
-                String.join(",", all.stream().map(Variant::name).toList())).split(","));
-        List<Variant> variants = all.stream().filter(v -> chosen.contains(v.name())).toList();
-        if (variants.size() != chosen.size()) {
+        List<Variant> variants = chosen == null ? all : all.stream().filter(v -> chosen.contains(v.name())).toList();
+        if (chosen != null && variants.size() != chosen.size()) {
             throw new IllegalArgumentException("unknown variant in " + chosen + "; variants: "
                     + all.stream().map(Variant::name).toList());
         }
@@ -127,18 +142,8 @@ public final class ColdStartHarness {
         environment.putAll(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
                 "AWS_DEFAULT_REGION", emulator.region().id()));
 
-        if (chosen.contains("processor-aot-tier1")) {
-            Files.deleteIfExists(aotCache);
-            Variant aot = variants.stream().filter(v -> v.name().equals("processor-aot-tier1")).findFirst().orElseThrow();
-            Variant training = new Variant("processor-aot-training", aot.handler(), aot.classpath(), List.of(TIER1));
-            byte[] event = new BenchmarkBatch(100, "shardId-aot-training", 0).eventJson();
-            invoke(rie, training, environment, event, List.of("-XX:AOTCacheOutput=" + aotCache), logs, true);
-            if (!Files.isRegularFile(aotCache)) {
-                throw new IllegalStateException("the training run wrote no AOT cache " + aotCache
-                        + "; see " + logs.resolve("processor-aot-training.log"));
-            }
-            System.out.printf("AOT cache %s: %,d bytes%n", aotCache, Files.size(aotCache));
-        }
+        train(rie, variants, "processor-aot-tier1", aotCache, "-XX:AOTCacheOutput=", environment, logs);
+        train(rie, variants, "processor-cds-tier1", cdsArchive, "-XX:ArchiveClassesAtExit=", environment, logs);
         Map<String, List<Invocation>> timings = new LinkedHashMap<>();
         Map<String, Integer> classesLoaded = new LinkedHashMap<>();
         Map<String, Double> handlerLoadedAt = new LinkedHashMap<>();
@@ -177,6 +182,31 @@ public final class ColdStartHarness {
         write(out, runs, variants, timings, classesLoaded, functionJar, layerZip, baselineJar, handlerLoadedAt,
                 classesBeforeHandler);
         System.out.println("cold starts written to " + out);
+        if (chosen == null || chosen.contains("trivial-tier1")) {
+            RatioInterval.main(new String[] {out.toString(), "trivial-tier1"});
+        }
+    }
+
+    /**
+     * Writes {@code archive} with one invocation of {@code variantName}'s class path and handler, without the archive
+     * flag it is timed with, plus {@code trainingFlag}: the JVM writes the archive when the runtime exits (SIGTERM).
+     */
+    private static void train(Path rie, List<Variant> variants, String variantName, Path archive, String trainingFlag,
+            Map<String, String> environment, Path logs) throws IOException {
+        Variant timed = variants.stream().filter(v -> v.name().equals(variantName)).findFirst().orElse(null);
+        if (timed == null) {
+            return;
+        }
+        Files.deleteIfExists(archive);
+        Variant training = new Variant(variantName.replace("-tier1", "-training"), timed.handler(), timed.classpath(),
+                List.of(TIER1));
+        byte[] event = new BenchmarkBatch(100, "shardId-" + training.name(), 0).eventJson();
+        invoke(rie, training, environment, event, List.of(trainingFlag + archive), logs, true);
+        if (!Files.isRegularFile(archive)) {
+            throw new IllegalStateException("the training run wrote no archive " + archive + "; see "
+                    + logs.resolve(training.name() + ".log"));
+        }
+        System.out.printf("%s: %s, %,d bytes%n", training.name(), archive, Files.size(archive));
     }
 
     /**

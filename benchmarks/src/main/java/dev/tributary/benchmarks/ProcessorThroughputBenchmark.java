@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.tributary.common.aws.OfflineHttpClient;
 import dev.tributary.common.io.GzipJsonLinesWriter;
 import dev.tributary.common.json.Json;
-import dev.tributary.processor.OfflineProcessor;
+import dev.tributary.benchmarks.processor.OfflineProcessor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;

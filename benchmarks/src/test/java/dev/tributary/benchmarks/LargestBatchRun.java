@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.tributary.common.aws.OfflineHttpClient;
 import dev.tributary.toolkit.LambdaEvents;
-import dev.tributary.processor.OfflineProcessor;
+import dev.tributary.benchmarks.processor.OfflineProcessor;
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

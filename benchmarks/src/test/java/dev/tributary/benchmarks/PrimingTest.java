@@ -2,8 +2,8 @@ package dev.tributary.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.tributary.processor.OfflineProcessor;
-import dev.tributary.processor.PrimedAtInitKinesisProcessorHandler;
+import dev.tributary.benchmarks.processor.OfflineProcessor;
+import dev.tributary.benchmarks.processor.PrimedAtInitKinesisProcessorHandler;
 import org.junit.jupiter.api.Test;
 
 /** The SnapStart priming batch must go through the whole handler without a failure (it throws on one). */

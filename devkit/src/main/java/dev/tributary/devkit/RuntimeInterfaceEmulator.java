@@ -134,6 +134,8 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
     private volatile OptionalDouble initMillis = OptionalDouble.empty();
     private volatile double lastDuration;
     private volatile CountDownLatch reported = new CountDownLatch(1);
+    /** The invoke's {@code INVOKE RTDONE} line: on stderr, read by another thread than the REPORT line on stdout. */
+    private volatile CountDownLatch invokeDone = new CountDownLatch(1);
 
     private RuntimeInterfaceEmulator(Process process, int port, Launch launch, long startedNanos,
             Consumer<String> functionLog, Consumer<String> emulatorLog) {
@@ -194,6 +196,8 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
     /** Invokes the function with {@code event} and waits up to its timeout (plus init) for the answer. */
     public Invocation invoke(byte[] event) {
         reported = new CountDownLatch(1);
+        invokeDone = new CountDownLatch(1);
+        lastDuration = 0;
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/2015-03-31/functions/function/invocations"))
                 // The emulator enforces the function timeout; this only stops waiting for one that is stuck.
@@ -215,6 +219,9 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
         long since = System.nanoTime() - startedNanos;
         try {
             reported.await(5, TimeUnit.SECONDS); // the emulator logs the invoke's end just after answering
+            // Its duration comes on the other stream, which may be read later than the REPORT line (seen on a loaded
+            // machine: a first event of 0 ms).
+            invokeDone.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -283,6 +290,7 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
         Matcher done = INVOKE_DONE.matcher(line);
         if (done.find()) {
             lastDuration = Double.parseDouble(done.group(1));
+            invokeDone.countDown();
         }
         emulatorLog.accept(line);
     }

@@ -71,6 +71,16 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
                 Clock.systemUTC(), new StructuredLogger("kinesis-processor", logs, Clock.systemUTC()));
     }
 
+    /**
+     * The handler on clients its caller built and owns (and closes): for harnesses that host the function in their
+     * own JVM with another HTTP client, e.g. the benchmarks' in-process one. Unlike the runtime's constructor, this
+     * registers nothing with CRaC.
+     */
+    public static KinesisProcessorHandler withClients(KinesisProcessorConfig config, S3Client s3,
+            DynamoDbClient dynamoDb, SqsClient sqs, Clock clock, StructuredLogger log) {
+        return new KinesisProcessorHandler(config, s3, dynamoDb, sqs, clock, log);
+    }
+
     /** Tests and local runners pass their own clients. */
     KinesisProcessorHandler(KinesisProcessorConfig config, S3Client s3, DynamoDbClient dynamoDb, SqsClient sqs,
             Clock clock, StructuredLogger log) {
@@ -137,7 +147,7 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
      * S3, DynamoDB and SQS marshalling, signing, checksums, response parsing) is loaded and run, and nothing leaves
      * the process, so priming needs no permissions and writes nothing.
      */
-    static void prime(KinesisProcessorConfig config) {
+    public static void prime(KinesisProcessorConfig config) {
         AwsClientFactory offline = new AwsClientFactory(new AwsSettings(Region.US_EAST_1, Optional.empty()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")),
                 OfflineHttpClient.forgetful());

@@ -34,7 +34,8 @@ public final class EventSchemas {
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private final ClassLoader classLoader;
     private final Schema envelope;
-    private final Optional<Schema> defaultPayload;
+    /** The default payload schema, compiled when a type without its own first arrives; null until then. */
+    private volatile Optional<Schema> defaultPayload;
     private final ConcurrentMap<String, Optional<Schema>> payloadSchemas = new ConcurrentHashMap<>();
 
     /** Schemas from this library's own classpath. */
@@ -47,7 +48,8 @@ public final class EventSchemas {
         this.classLoader = classLoader;
         this.envelope = load(ROOT + "envelope.schema.json")
                 .orElseThrow(() -> new IllegalStateException("schemas/envelope.schema.json is not on the classpath"));
-        this.defaultPayload = load(ROOT + "events/" + DEFAULT_TYPE + ".schema.json");
+        // Payload schemas, the default's too, are compiled when a record first needs them, not here: a function's
+        // init (its cold start) pays only for the envelope, which every record needs.
     }
 
     /** Validation errors of the envelope; empty when valid. */
@@ -61,7 +63,21 @@ public final class EventSchemas {
      */
     public Optional<Schema> payloadSchema(String eventType) {
         return payloadSchemas.computeIfAbsent(
-                eventType, type -> load(ROOT + "events/" + type + ".schema.json").or(() -> defaultPayload));
+                eventType, type -> load(ROOT + "events/" + type + ".schema.json").or(this::defaultPayload));
+    }
+
+    private Optional<Schema> defaultPayload() {
+        Optional<Schema> loaded = defaultPayload;
+        if (loaded == null) {
+            synchronized (this) {
+                loaded = defaultPayload;
+                if (loaded == null) {
+                    loaded = load(ROOT + "events/" + DEFAULT_TYPE + ".schema.json");
+                    defaultPayload = loaded;
+                }
+            }
+        }
+        return loaded;
     }
 
     /** Whether {@code eventType} has a schema of its own (not the default). */

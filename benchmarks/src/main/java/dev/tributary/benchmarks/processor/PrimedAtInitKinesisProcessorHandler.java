@@ -1,10 +1,12 @@
-package dev.tributary.processor;
+package dev.tributary.benchmarks.processor;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.tributary.common.config.Env;
+import dev.tributary.processor.KinesisProcessorConfig;
+import dev.tributary.processor.KinesisProcessorHandler;
 
 /**
  * Cold-start variant: the deployed handler, plus the SnapStart priming work run at init. Without a CRaC JVM the

@@ -1,4 +1,4 @@
-package dev.tributary.processor;
+package dev.tributary.benchmarks.processor;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
@@ -6,6 +6,8 @@ import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.aws.AwsSettings;
 import dev.tributary.common.aws.OfflineHttpClient;
 import dev.tributary.common.logging.StructuredLogger;
+import dev.tributary.processor.KinesisProcessorConfig;
+import dev.tributary.processor.KinesisProcessorHandler;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -21,7 +23,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * The kinesis-processor exactly as deployed, except that its S3, DynamoDB and SQS clients talk to an
  * {@link OfflineHttpClient}: everything the function and the SDK do per batch is measured, the network is not.
- * Its log lines are dropped unless {@code -Dtributary.bench.log=true}. (In this package because the handler's constructor for injected clients is package-private.)
+ * Its log lines are dropped unless {@code -Dtributary.bench.log=true}.
  */
 public final class OfflineProcessor implements AutoCloseable {
     private final S3Client s3;
@@ -41,7 +43,7 @@ public final class OfflineProcessor implements AutoCloseable {
         s3 = clients.s3();
         dynamoDb = clients.dynamoDb();
         sqs = clients.configure(SqsClient.builder()).build();
-        handler = new KinesisProcessorHandler(config(gzipLevel), s3, dynamoDb, sqs, Clock.systemUTC(),
+        handler = KinesisProcessorHandler.withClients(config(gzipLevel), s3, dynamoDb, sqs, Clock.systemUTC(),
                 new StructuredLogger("kinesis-processor", Boolean.getBoolean("tributary.bench.log")
                         ? System.err : new PrintStream(OutputStream.nullOutputStream()),
                         Clock.systemUTC()));

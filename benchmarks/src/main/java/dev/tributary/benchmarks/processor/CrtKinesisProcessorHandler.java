@@ -1,4 +1,4 @@
-package dev.tributary.processor;
+package dev.tributary.benchmarks.processor;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -8,6 +8,8 @@ import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.aws.AwsSettings;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.logging.StructuredLogger;
+import dev.tributary.processor.KinesisProcessorConfig;
+import dev.tributary.processor.KinesisProcessorHandler;
 import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
@@ -21,7 +23,7 @@ public final class CrtKinesisProcessorHandler implements RequestHandler<KinesisE
         Env env = Env.system();
         AwsClientFactory clients = new AwsClientFactory(AwsSettings.fromEnv(env),
                 DefaultCredentialsProvider.builder().build(), AwsCrtHttpClient.builder().build());
-        handler = new KinesisProcessorHandler(KinesisProcessorConfig.fromEnv(env), clients.s3(), clients.dynamoDb(),
+        handler = KinesisProcessorHandler.withClients(KinesisProcessorConfig.fromEnv(env), clients.s3(), clients.dynamoDb(),
                 clients.configure(SqsClient.builder()).build(), Clock.systemUTC(),
                 new StructuredLogger("kinesis-processor"));
     }
