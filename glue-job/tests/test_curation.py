@@ -192,7 +192,10 @@ def test_malformed_lines_are_counted_and_skipped(lake):
     no_time = page_view("x3", "2024-03-01T10:00:00Z")
     no_time["event_time"], no_time["event_time_ms"] = "yesterday-ish", None
     bad_lines = ['{"event_id": "t-1", "event_type": "page_view", ', "not json at all", "[1, 2, 3]", "42",
-                 json.dumps(no_id), json.dumps(bad_type), json.dumps(no_time), json.dumps({"event_id": ""})]
+                 json.dumps(no_id), json.dumps(bad_type), json.dumps(no_time), json.dumps({"event_id": ""}),
+                 # not JSON (single quotes), though Spark's lenient parser reads it: its payload cannot be cut exactly
+                 "{'event_id': 'sq-1', 'event_type': 'page_view', 'event_time': '2024-03-01T10:02:00Z', "
+                 "'payload': {'page_url': 'https://a.example/'}}"]
     path = lake.write("page_view", "2024-03-01", "10", "s1", [good[0], *bad_lines[:4], "   ", good[1], *bad_lines[4:]])
 
     summary = lake.run("w-1", [path])

@@ -176,9 +176,13 @@ def classify(lines: DataFrame) -> DataFrame:
         F.when(version_text.rlike(r"^[0-9]{1,9}$"), version_text.cast("int")).alias("schema_version"),
         # Cut from the line, not taken from `m`: Spark re-serialises nested values through doubles (rawjson).
         _EXACT_PAYLOAD(F.col("line")).alias("payload"),
+        m.getItem("payload").isNotNull().alias("_spark_saw_payload"),
         F.map_filter(m, lambda k, v: ~k.isin(*schemas.ENVELOPE_KEYS)).alias("extra"),
     )
-    malformed = (F.col("_not_object")
+    # A payload Spark's parser found but the exact cut could not (a line only Spark's lenient parser accepts, e.g.
+    # single quotes): quarantined as malformed rather than curated without its payload.
+    payload_lost = F.col("_spark_saw_payload") & F.col("payload").isNull()
+    malformed = (F.col("_not_object") | payload_lost
                  | F.col("event_id").isNull() | (F.length("event_id") == 0)
                  | F.col("event_type").isNull() | ~F.col("event_type").rlike(schemas.EVENT_TYPE_PATTERN)
                  | F.col("event_time_ms").isNull())

@@ -50,14 +50,14 @@ def members(line: Optional[str]) -> Optional[List[Tuple[str, str]]]:
                 if separator != ",":
                     return None
         return found if _skip(line, at) == len(line) else None
-    except ValueError:          # json.JSONDecodeError is a ValueError
+    except (ValueError, RecursionError):   # json.JSONDecodeError is a ValueError; RecursionError: absurd nesting
         return None
 
 
 def member_text(line: Optional[str], name: str) -> Optional[str]:
     """The value of top-level member `name` as Spark's map of text gives it (a JSON string decoded, JSON null as
-    None), except that objects, arrays and numbers keep their exact text. The last of duplicate names wins, as in
-    Jackson's tree model."""
+    None), except that objects, arrays and numbers keep their exact text. Lines from the transformer never repeat a
+    name (the processor rejects duplicate keys); in a hand-made line the last one wins."""
     found = members(line)
     if found is None:
         return None

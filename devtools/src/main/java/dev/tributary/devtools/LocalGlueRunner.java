@@ -113,11 +113,11 @@ final class LocalGlueRunner {
         environment.put("PYSPARK_SUBMIT_ARGS", GlueSparkSettings.submitArguments(arguments,
                 System.getenv("TRIBUTARY_ICEBERG_JARS"), awsEnvironment));
         Path log = runDir.resolve("spark.log");
-        Path cpu = runDir.resolve("cpu-times.txt");
-        // bash's `times` reports the CPU of every descendant it reaped, transitively: spark-submit's JVM, which reaps
-        // PySpark's daemon, which reaps the Python workers.
-        List<String> timed = new ArrayList<>(List.of("bash", "-c", "\"$@\"; status=$?; times > \"$0\"; exit $status",
-                cpu.toString()));
+        Path cpu = runDir.resolve("cpu-seconds.txt");
+        // Through cpu_seconds.py, the tree's subreaper: PySpark's driver never waits for Spark's JVM, so a plain
+        // parent would count the driver's CPU only, not the JVM's or its Python workers'.
+        List<String> timed = new ArrayList<>(List.of(System.getenv("GLUE_PYTHON"),
+                repository.resolve("glue-job/tools/cpu_seconds.py").toString(), cpu.toString()));
         timed.addAll(command);
         int exit = exec(timed, log, environment);
         double cpuSeconds = childCpuSeconds(cpu);
@@ -135,22 +135,10 @@ final class LocalGlueRunner {
         return new Outcome(succeeded, summaryJson, (System.nanoTime() - started) / 1e9, cpuSeconds, log.toString());
     }
 
-    /** The children's user + system time from bash's {@code times} output (its second line), NaN if absent. */
-    static double childCpuSeconds(Path times) {
+    /** The CPU seconds {@code glue-job/tools/cpu_seconds.py} wrote, NaN if it wrote none. */
+    static double childCpuSeconds(Path file) {
         try {
-            List<String> lines = Files.exists(times) ? Files.readAllLines(times) : List.of();
-            if (lines.size() < 2) {
-                return Double.NaN;
-            }
-            double total = 0;
-            for (String field : lines.get(1).trim().split("\\s+")) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)m([0-9.]+)s").matcher(field);
-                if (!m.matches()) {
-                    return Double.NaN;
-                }
-                total += Long.parseLong(m.group(1)) * 60 + Double.parseDouble(m.group(2));
-            }
-            return total;
+            return Files.exists(file) ? Double.parseDouble(Files.readString(file).strip()) : Double.NaN;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -170,7 +170,9 @@ public final class CostReport {
      * what a busy machine stretches least, so runs on a shared machine still give a usable slope. The slope is CPU
      * seconds per record, which Glue's vCPUs deliver one for one when the executors are busy (the stated assumption);
      * the intercept, a run's fixed cost (Spark start, table loads, commits: mostly the driver's single thread), is
-     * taken as wall seconds.
+     * CPU seconds taken as wall seconds, an under-estimate of that phase's wall time (its waits on S3 and the catalog
+     * use no CPU); the model bills Glue's one-minute minimum per run whatever the fit says. Two sizes give a line,
+     * not an error estimate.
      */
     static CostModel.GlueFit cpuFit(List<JsonNode> runs) {
         double n = runs.size();
