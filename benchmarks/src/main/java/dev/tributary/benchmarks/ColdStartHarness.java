@@ -237,6 +237,9 @@ public final class ColdStartHarness {
                 throw new IllegalStateException(variant.name() + " did not handle the event (" + invocation.outcome() + ", HTTP "
                         + invocation.httpStatus() + "): " + invocation.body());
             }
+            if (Double.isNaN(invocation.durationMillis())) {
+                throw new IllegalStateException(variant.name() + ": the emulator logged no INVOKE RTDONE duration");
+            }
             sink.println(invocation.reportLine());
             if (exitNormally && !emulator.stopRuntime(java.time.Duration.ofMinutes(5))) {
                 throw new IllegalStateException(variant.name() + ": the runtime did not exit within 5 minutes");

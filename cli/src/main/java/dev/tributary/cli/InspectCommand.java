@@ -3,7 +3,6 @@ package dev.tributary.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.common.metadata.DynamoDbMetadataStore;
-import dev.tributary.orchestrator.Checkpoint;
 import dev.tributary.orchestrator.CheckpointStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,9 +110,12 @@ final class InspectCommand {
                 Optional<QueueDepth> quarantine = Optional.ofNullable(quarantineQueue).filter(q -> !q.isBlank())
                         .map(q -> QueueDepth.of(sqs, q));
                 boolean checkpointAsked = checkpointTable != null && !checkpointTable.isBlank() && job != null;
-                Optional<Checkpoint> checkpoint = checkpointAsked
-                        ? new CheckpointStore(dynamoDb, checkpointTable).read(job) : Optional.empty();
-                Optional<JobRun> run = checkpoint.flatMap(Checkpoint::runId).map(this::jobRun);
+                // The item as stored, not re-encoded through the typed model: an operator inspecting a broken
+                // checkpoint sees every attribute it has.
+                Optional<Map<String, AttributeValue>> checkpoint = checkpointAsked
+                        ? new CheckpointStore(dynamoDb, checkpointTable).readItem(job) : Optional.empty();
+                Optional<JobRun> run = checkpoint.map(item -> item.get(CheckpointStore.RUN_ID))
+                        .map(AttributeValue::s).filter(id -> !id.isBlank()).map(this::jobRun);
                 if (output.json()) {
                     ObjectNode json = OutputOptions.object();
                     json.put("metadata_table", table);
@@ -126,7 +128,7 @@ final class InspectCommand {
                             () -> json.putNull("quarantine_queue"));
                     if (checkpointAsked) {
                         json.put("job", job);
-                        checkpoint.ifPresentOrElse(c -> json.set("checkpoint", attributes(CheckpointStore.item(c))),
+                        checkpoint.ifPresentOrElse(item -> json.set("checkpoint", attributes(item)),
                                 () -> json.putNull("checkpoint"));
                         run.ifPresentOrElse(r -> json.putObject("glue_run").put("id", r.id())
                                         .put("state", r.jobRunStateAsString())
@@ -149,7 +151,7 @@ final class InspectCommand {
         }
 
         private void printText(Map<String, Long> counts, List<QueueDepth> deadLetterQueues,
-                Optional<QueueDepth> quarantine, boolean checkpointAsked, Optional<Checkpoint> checkpoint,
+                Optional<QueueDepth> quarantine, boolean checkpointAsked, Optional<Map<String, AttributeValue>> checkpoint,
                 Optional<JobRun> run) {
             System.out.println("objects by status (" + table + ")");
             if (counts.isEmpty()) {
@@ -172,7 +174,7 @@ final class InspectCommand {
                 System.out.println("  (none yet)");
                 return;
             }
-            new TreeMap<>(CheckpointStore.item(checkpoint.get())).forEach((name, value) ->
+            new TreeMap<>(checkpoint.get()).forEach((name, value) ->
                     System.out.printf("  %-20s %s%n", name, render(value)));
             run.ifPresentOrElse(r -> System.out.printf("in-flight Glue run %s: %s, started %s%s%n", r.id(),
                             r.jobRunStateAsString(), r.startedOn(),

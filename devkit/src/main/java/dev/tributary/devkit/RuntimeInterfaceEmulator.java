@@ -83,7 +83,8 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
      *
      * @param body            the response payload (or the error document)
      * @param initMillis      the runtime's init, from the emulator's {@code INIT REPORT}; empty on a warm invoke
-     * @param durationMillis  the invocation, from the emulator's {@code INVOKE RTDONE}
+     * @param durationMillis  the invocation, from the emulator's {@code INVOKE RTDONE}; NaN if the emulator did not
+     *                        log it within 5 s of answering
      * @param maxMemoryMb     peak resident set of the runtime process; -1 where /proc is not available
      * @param sinceStartNanos from {@link #start} to the response
      */
@@ -197,7 +198,7 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
     public Invocation invoke(byte[] event) {
         reported = new CountDownLatch(1);
         invokeDone = new CountDownLatch(1);
-        lastDuration = 0;
+        lastDuration = Double.NaN; // until this invoke's INVOKE RTDONE line is read: never a silent 0
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/2015-03-31/functions/function/invocations"))
                 // The emulator enforces the function timeout; this only stops waiting for one that is stuck.

@@ -47,10 +47,18 @@ public final class CheckpointStore implements Checkpoints {
 
     @Override
     public Optional<Checkpoint> read(String jobName) {
+        return readItem(jobName).map(CheckpointStore::checkpoint);
+    }
+
+    /**
+     * The checkpoint item as stored, every attribute, for an operator to inspect (a broken or foreign item included,
+     * which {@link #read} would refuse to decode).
+     */
+    public Optional<Map<String, AttributeValue>> readItem(String jobName) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName)
                 .key(Map.of(JOB_NAME, AttributeValue.fromS(jobName)))
                 .consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(checkpoint(item));
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
     @Override

@@ -31,7 +31,7 @@ import java.util.UUID;
  *       arrive in, the lease holder reads what is current. Done when the item is {@code PROCESSED} with that
  *       checksum. When the item's checksum differs, the processor has not recorded this version yet (it writes S3
  *       first): wait for it, briefly, then fail for a retry.</li>
- *   <li><b>Transform</b> exactly that version (GET by version id, or If-Match on the ETag) into a streaming upload of
+ *   <li><b>Transform</b> exactly that version (GET with If-Match on the ETag) into a streaming upload of
  *       the processed key. Published only when the whole object transformed; aborted otherwise.</li>
  *   <li><b>Commit</b> {@code PROCESSED} (or {@code FAILED}) on condition that the lease is still ours and the
  *       checksum unchanged. If the processor recorded a newer version meanwhile, go again from 3.</li>
