@@ -7,6 +7,7 @@ import dev.tributary.devkit.KinesisEventSourceSimulator;
 import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.devkit.MetadataTally;
 import dev.tributary.toolkit.SamTemplate;
+import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.devkit.ledger.PlacesReader;
 import dev.tributary.devkit.ledger.RecordLedger;
 import dev.tributary.processor.KinesisProcessorHandler;
@@ -51,6 +52,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 public final class SoakHarness {
     private static final String PROCESSOR = "KinesisProcessorFunction";
     private static final String TRANSFORMER = "S3TransformerFunction";
+    /** About 1 % of the soak's events are invalid, in the sample generator's different ways. */
+    private static final double INVALID_SHARE = 0.01;
 
     private final PrintStream err;
     private final PrintStream out;
@@ -136,7 +139,7 @@ public final class SoakHarness {
             }
             KinesisEventSourceSimulator esm = new KinesisEventSourceSimulator(kinesis,
                     Optional.of(sqs), emulator.region(), deployment.kinesisSettings(PROCESSOR));
-            SoakSampleEvents samples = new SoakSampleEvents(42);
+            SampleEvents samples = new SampleEvents(42, INVALID_SHARE, Instant.now());
             SoakProducer producer = new SoakProducer(kinesis, options.kplShare(), ledger, places);
             SoakProgress progress = new SoakProgress(err, events, rounds);
             List<SoakVerdict.Sample> taken = new ArrayList<>();
@@ -160,7 +163,7 @@ public final class SoakHarness {
                     long before = produced;
                     long t0 = System.nanoTime();
                     long cpu0 = SoakResources.cpuNanos();
-                    List<SoakSampleEvents.Sample> batch = samples.next(size, Instant.now());
+                    List<SampleEvents.Sample> batch = samples.next(size, Instant.now());
                     invalid += batch.stream().filter(s -> !s.valid()).count();
                     progress.stage(round, "produce");
                     // A fresh instance of the template's stream per round: moto's shards slow down quadratically as

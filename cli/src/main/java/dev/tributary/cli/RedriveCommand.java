@@ -8,15 +8,14 @@ import dev.tributary.common.lambda.OnFailureRecord;
 import dev.tributary.orchestrator.GlueDeadLetter;
 import dev.tributary.orchestrator.GlueRunArguments;
 import dev.tributary.toolkit.LambdaEvents;
+import dev.tributary.toolkit.QueueSweep;
 import dev.tributary.processor.KinesisProcessorHandler;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +25,6 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** {@code tributary redrive kinesis}: reprocess batches Lambda gave up on. */
@@ -173,40 +171,9 @@ public final class RedriveCommand {
         }
     }
 
-    /**
-     * Every message currently on a queue, each once. Each is hidden while the sweep goes on (received with a
-     * visibility timeout, so the next receive returns new ones); in a dry run they are made visible again at the
-     * end. Receiving with visibility timeout 0 instead would let the queue hand back the same ten messages on
-     * every call, and a queue of 18 would look like 10.
-     */
-    public static List<Message> receiveAll(SqsClient sqs, String queue, boolean execute, int max) {
-        List<Message> all = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        while (all.size() < max) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0)
-                    .visibilityTimeout(execute ? 300 : 60).messageAttributeNames("All")).messages();
-            boolean fresh = false;
-            for (Message m : batch) {
-                if (seen.add(m.messageId())) {
-                    all.add(m);
-                    fresh = true;
-                }
-            }
-            if (!fresh) {
-                break;
-            }
-        }
-        if (!execute) {
-            for (int i = 0; i < all.size(); i += 10) {
-                List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-                for (Message m : all.subList(i, Math.min(all.size(), i + 10))) {
-                    entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(entries.size()))
-                            .receiptHandle(m.receiptHandle()).visibilityTimeout(0).build());
-                }
-                sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queue).entries(entries));
-            }
-        }
-        return all;
+    /** The queue's messages: taken (hidden until deleted or timed out) to act on, peeked in a dry run. */
+    private static List<Message> receiveAll(SqsClient sqs, String queue, boolean execute, int max) {
+        return execute ? QueueSweep.take(sqs, queue, max) : QueueSweep.peek(sqs, queue, max);
     }
 
     @Command(name = "transformer", mixinStandardHelpOptions = true,

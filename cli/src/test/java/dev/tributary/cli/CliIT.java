@@ -7,6 +7,7 @@ import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
 import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.toolkit.SamTemplate;
+import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.devkit.PipelineResources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package dev.tributary.devtools;
 
-import dev.tributary.cli.SampleEvents;
+import dev.tributary.toolkit.SampleEvents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.tributary.devtools;
 
 import dev.tributary.cli.ProgressBar;
-import dev.tributary.cli.SampleEvents;
+import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
