@@ -1,15 +1,16 @@
 package dev.tributary.devtools;
 
+import dev.tributary.devkit.LocalPipeline;
 import dev.tributary.devkit.ledger.PlacesReader;
 import dev.tributary.devkit.ledger.RecordLedger;
 import java.util.Map;
 import java.util.TreeMap;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * What is in one of the pipeline's buckets: objects and lines per partition prefix, and totals per kind. The bucket
- * is read by {@link PlacesReader} (the ledger's one reader of {@code failed/} and {@code processed/} lines), which
- * hands the ledger's places what they need while this class keeps the tree the demo prints.
+ * is read by {@link LocalPipeline#inventory} ({@link PlacesReader}, the ledger's one reader of {@code failed/} and
+ * {@code processed/} lines), which hands the ledger's places what they need; this class keeps the tree the demo
+ * prints.
  */
 final class BucketInventory {
     final Map<String, long[]> partitions = new TreeMap<>();
@@ -20,10 +21,14 @@ final class BucketInventory {
     long dataObjects;
     long dataRecords;
 
-    /** Reads {@code bucket}; {@code places} (may be null) receives quarantine lines and, if asked, processed lines. */
-    static BucketInventory read(S3Client s3, String bucket, RecordLedger.Places places, boolean processedIsOutput) {
+    /**
+     * Reads the template's bucket {@code bucketLogicalId}; {@code places} (may be null) receives quarantine lines
+     * and, if asked, processed lines.
+     */
+    static BucketInventory read(LocalPipeline pipeline, String bucketLogicalId, RecordLedger.Places places,
+            boolean processedIsOutput) {
         BucketInventory inventory = new BucketInventory();
-        PlacesReader.BucketLines lines = new PlacesReader(false).readBucket(s3, bucket, places, processedIsOutput,
+        PlacesReader.BucketLines lines = pipeline.inventory(bucketLogicalId, places, processedIsOutput,
                 (key, count) -> {
                     long[] counts = inventory.partitions.computeIfAbsent(treePrefix(key), k -> new long[2]);
                     counts[0]++;
