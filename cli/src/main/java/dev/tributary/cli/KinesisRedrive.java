@@ -48,18 +48,15 @@ final class KinesisRedrive implements Callable<Integer> {
                     + "noticed (default: QUARANTINE_QUEUE_URL; needed with --execute).")
     String quarantineQueue;
 
-    @Option(names = "--execute", description = "Reprocess and delete the messages (default: only report).")
-    boolean execute;
-
-    @Option(names = "--max-messages", defaultValue = "1000", description = "Messages to look at (default: ${DEFAULT-VALUE}).")
-    int maxMessages;
+    @Mixin
+    ReprocessOptions run = new ReprocessOptions();
 
     @Override
     public Integer call() throws IOException {
         Map<String, String> env = new java.util.HashMap<>(aws.environment());
         env.put("RAW_BUCKET", rawBucket);
         env.put("METADATA_TABLE", metadataTable);
-        if (execute && (quarantineQueue == null || quarantineQueue.isBlank())) {
+        if (run.execute && (quarantineQueue == null || quarantineQueue.isBlank())) {
             throw new dev.tributary.common.config.ConfigurationException(
                     "--execute needs the processor's quarantine queue: pass --quarantine-queue or set "
                             + "QUARANTINE_QUEUE_URL");
@@ -75,8 +72,8 @@ final class KinesisRedrive implements Callable<Integer> {
         int failed = 0;
         try (SqsClient sqs = aws.clients().configure(SqsClient.builder()).build();
                 KinesisClient kinesis = aws.clients().configure(KinesisClient.builder()).build()) {
-            KinesisProcessorHandler handler = execute ? new KinesisProcessorHandler(new Env(env)) : null;
-            for (Message message : RedriveCommand.receiveAll(sqs, queue, execute, maxMessages)) {
+            KinesisProcessorHandler handler = run.execute ? new KinesisProcessorHandler(new Env(env)) : null;
+            for (Message message : run.messages(sqs, queue)) {
                 JsonNode body = Json.mapper().readTree(message.body());
                 Optional<OnFailureRecord.KinesisBatch> batch = OnFailureRecord.kinesisBatch(body);
                 if (batch.isEmpty()) {
@@ -92,7 +89,7 @@ final class KinesisRedrive implements Callable<Integer> {
                 String streamArn = batch.get().streamArn();
                 List<Record> range = read(kinesis, batch.get());
                 records += range.size();
-                if (!execute) {
+                if (!run.execute) {
                     System.out.printf("  would  reprocess %s %s..%s: %d records (batch of %s)%n", shard, start, end,
                             range.size(), batch.get().batchSize().map(String::valueOf).orElse("?"));
                     continue;
@@ -108,8 +105,8 @@ final class KinesisRedrive implements Callable<Integer> {
             }
         }
         System.out.printf("%nredrive %s: %d Lambda failure records (%d stream records), %d other messages skipped"
-                + "%s%n", execute ? "executed" : "dry run", batches, records, others,
-                execute ? String.format("; %d redriven, %d failed", redriven, failed) : "; pass --execute to act");
+                + "%s%n", run.execute ? "executed" : "dry run", batches, records, others,
+                run.execute ? String.format("; %d redriven, %d failed", redriven, failed) : "; pass --execute to act");
         return failed == 0 ? TributaryCli.EXIT_OK : TributaryCli.EXIT_FINDING;
     }
 

@@ -33,11 +33,8 @@ final class TransformerRedrive implements Callable<Integer> {
     @Option(names = "--queue", required = true, description = "The transformer's dead-letter queue URL.")
     String queue;
 
-    @Option(names = "--execute", description = "Reprocess and delete the messages (default: only report).")
-    boolean execute;
-
-    @Option(names = "--max-messages", defaultValue = "1000", description = "Messages to look at (default: ${DEFAULT-VALUE}).")
-    int maxMessages;
+    @Mixin
+    ReprocessOptions run = new ReprocessOptions();
 
     @Override
     public Integer call() throws IOException {
@@ -48,14 +45,14 @@ final class TransformerRedrive implements Callable<Integer> {
         int looked = 0;
         try (SqsClient sqs = aws.clients().configure(SqsClient.builder()).build()) {
             dev.tributary.transformer.S3TransformerHandler handler =
-                    execute ? new dev.tributary.transformer.S3TransformerHandler(new Env(env)) : null;
-            for (Message message : RedriveCommand.receiveAll(sqs, queue, execute, maxMessages)) {
+                    run.execute ? new dev.tributary.transformer.S3TransformerHandler(new Env(env)) : null;
+            for (Message message : run.messages(sqs, queue)) {
                 looked++;
                 JsonNode body = Json.mapper().readTree(message.body());
                 JsonNode event = OnFailureRecord.asyncEvent(body);
                 List<String> keys = new ArrayList<>();
                 event.path("Records").forEach(r -> keys.add(r.path("s3").path("object").path("key").asText()));
-                if (!execute) {
+                if (!run.execute) {
                     System.out.printf("  would  transform %s (%s)%n", keys,
                             OnFailureRecord.asyncError(body).orElse("no error recorded"));
                     continue;
@@ -72,8 +69,8 @@ final class TransformerRedrive implements Callable<Integer> {
                 }
             }
         }
-        System.out.printf("%nredrive transformer %s: %d messages%s%n", execute ? "executed" : "dry run", looked,
-                execute ? String.format("; %d redriven, %d failed", redriven, failed) : "; pass --execute to act");
+        System.out.printf("%nredrive transformer %s: %d messages%s%n", run.execute ? "executed" : "dry run", looked,
+                run.execute ? String.format("; %d redriven, %d failed", redriven, failed) : "; pass --execute to act");
         return failed == 0 ? TributaryCli.EXIT_OK : TributaryCli.EXIT_FINDING;
     }
 }
