@@ -5,27 +5,24 @@ import dev.tributary.common.config.Env;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
 import dev.tributary.devkit.LocalDeployment;
-import dev.tributary.devkit.MetadataTally;
+import dev.tributary.devkit.LocalPipeline;
 import dev.tributary.toolkit.SamTemplate;
+import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.devkit.ledger.PlacesReader;
 import dev.tributary.devkit.ledger.RecordLedger;
 import dev.tributary.processor.KinesisProcessorHandler;
 import dev.tributary.transformer.S3TransformerHandler;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Soak: the kinesis-processor and the s3-transformer under sustained load through the emulator, with the heap,
@@ -49,8 +46,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * <p>Needs {@code AWS_ENDPOINT_URL} (scripts/soak.sh starts or reuses moto).
  */
 public final class SoakHarness {
-    private static final String PROCESSOR = "KinesisProcessorFunction";
-    private static final String TRANSFORMER = "S3TransformerFunction";
+    /** About 1 % of the soak's events are invalid, in the sample generator's different ways. */
+    private static final double INVALID_SHARE = 0.01;
 
     private final PrintStream err;
     private final PrintStream out;
@@ -109,34 +106,27 @@ public final class SoakHarness {
             err.printf("planting a leak: %,d bytes kept per event delivered to the processor%n",
                     options.plantedLeakBytes());
         }
-        LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator,
-                "soak-" + UUID.randomUUID().toString().substring(0, 8), Map.of("ShardCount", "2"));
-        deployment.notes().forEach(note -> err.println("note: " + note));
-        Map<String, String> transformerEnv = deployment.functionEnvironment(TRANSFORMER);
-        SoakPipeline.Queues queues = new SoakPipeline.Queues(deployment.physicalId("ProcessorDeadLetterQueue"),
-                deployment.notificationQueueUrl("RawBucket").orElseThrow(
-                        () -> new IllegalStateException("the template gives the raw bucket no notification")),
-                deployment.physicalId("TransformerDeadLetterQueue"),
-                Integer.parseInt(deployment.parameter("AsyncMaxRetryAttempts")));
         // Preallocated now, before the first heap sample: the ledger is a constant in the heap, not a slope.
         RecordLedger ledger = RecordLedger.preallocated((int) events);
         PlacesReader places = new PlacesReader(true); // positions per round stream: sequence numbers start over
 
-        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
+        try (LocalPipeline local = LocalPipeline.deploy(emulator, SamTemplate.load(SamTemplate.locate()),
+                        "soak-" + UUID.randomUUID().toString().substring(0, 8), Map.of("ShardCount", "2"), ledger);
+                KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
                 S3Client s3 = clients.s3();
-                SqsClient sqs = clients.configure(SqsClient.builder()).build();
-                DynamoDbClient dynamoDb = clients.dynamoDb();
-                SsmClient ssm = clients.configure(SsmClient.builder()).build()) {
-            String parameter = transformerEnv.get("PII_HMAC_KEY_PARAMETER");
-            if (parameter != null) { // the function reads its key from this SecureString, as in AWS
-                byte[] key = new byte[32];
-                new SecureRandom().nextBytes(key);
-                ssm.putParameter(b -> b.name(parameter).type("SecureString").overwrite(true)
-                        .value(Base64.getEncoder().encodeToString(key)));
-            }
+                SqsClient sqs = clients.configure(SqsClient.builder()).build()) {
+            LocalDeployment deployment = local.deployment();
+            deployment.notes().forEach(note -> err.println("note: " + note));
+            // The transformer's PII key is stored in SSM by the pipeline, where the function reads it in AWS.
+            Map<String, String> transformerEnv = local.functionEnvironment(LocalPipeline.TRANSFORMER);
+            SoakPipeline.Queues queues = new SoakPipeline.Queues(deployment.physicalId("ProcessorDeadLetterQueue"),
+                    deployment.notificationQueueUrl("RawBucket").orElseThrow(
+                            () -> new IllegalStateException("the template gives the raw bucket no notification")),
+                    deployment.physicalId("TransformerDeadLetterQueue"),
+                    Integer.parseInt(deployment.parameter("AsyncMaxRetryAttempts")));
             KinesisEventSourceSimulator esm = new KinesisEventSourceSimulator(kinesis,
-                    Optional.of(sqs), emulator.region(), deployment.kinesisSettings(PROCESSOR));
-            SoakSampleEvents samples = new SoakSampleEvents(42);
+                    Optional.of(sqs), emulator.region(), local.processorSettings());
+            SampleEvents samples = new SampleEvents(42, INVALID_SHARE, Instant.now());
             SoakProducer producer = new SoakProducer(kinesis, options.kplShare(), ledger, places);
             SoakProgress progress = new SoakProgress(err, events, rounds);
             List<SoakVerdict.Sample> taken = new ArrayList<>();
@@ -152,7 +142,7 @@ public final class SoakHarness {
             long started = System.nanoTime();
             try {
                 SoakPipeline pipeline = new SoakPipeline(esm,
-                        new KinesisProcessorHandler(new Env(deployment.functionEnvironment(PROCESSOR))),
+                        new KinesisProcessorHandler(new Env(local.functionEnvironment(LocalPipeline.PROCESSOR))),
                         new S3TransformerHandler(new Env(transformerEnv)), sqs, emulator.region().id(), queues,
                         options.plantedLeakBytes());
                 for (int round = 1; round <= rounds; round++) {
@@ -160,7 +150,7 @@ public final class SoakHarness {
                     long before = produced;
                     long t0 = System.nanoTime();
                     long cpu0 = SoakResources.cpuNanos();
-                    List<SoakSampleEvents.Sample> batch = samples.next(size, Instant.now());
+                    List<SampleEvents.Sample> batch = samples.next(size, Instant.now());
                     invalid += batch.stream().filter(s -> !s.valid()).count();
                     progress.stage(round, "produce");
                     // A fresh instance of the template's stream per round: moto's shards slow down quadratically as
@@ -201,7 +191,7 @@ public final class SoakHarness {
                 PlacesReader.BucketLines processed = places.readBucket(s3, deployment.physicalId("ProcessedBucket"),
                         landed, true);
                 places.readDeadLetters(sqs, s3, queues.processorDlq(), queues.transformerDlq(), landed);
-                Map<String, Long> metadata = MetadataTally.count(dynamoDb, deployment.physicalId("MetadataTable"));
+                Map<String, Long> metadata = local.metadataCounts();
                 long metadataOther = metadata.entrySet().stream()
                         .filter(e -> e.getKey().startsWith("status:") && !e.getKey().equals("status:PROCESSED"))
                         .mapToLong(Map.Entry::getValue).sum();

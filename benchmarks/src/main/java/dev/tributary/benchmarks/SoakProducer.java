@@ -1,6 +1,7 @@
 package dev.tributary.benchmarks;
 
 import dev.tributary.toolkit.KplAggregator;
+import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.toolkit.StreamProducer;
 import dev.tributary.devkit.ledger.PlacesReader;
 import dev.tributary.devkit.ledger.RecordLedger;
@@ -30,7 +31,7 @@ final class SoakProducer {
     }
 
     /** Puts {@code batch} (events {@code offset}.. of the run) on {@code stream}; the Kinesis records accepted. */
-    long produce(String stream, List<SoakSampleEvents.Sample> batch, long offset) {
+    long produce(String stream, List<SampleEvents.Sample> batch, long offset) {
         StreamProducer producer = new StreamProducer(kinesis, stream,
                 new StreamProducer.Settings(kplShare, KplAggregator.DEFAULT_MAX_BYTES, 8, offset));
         List<KplAggregator.UserRecord> records = new ArrayList<>(batch.size());

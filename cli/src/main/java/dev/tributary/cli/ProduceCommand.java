@@ -1,6 +1,7 @@
 package dev.tributary.cli;
 
 import dev.tributary.toolkit.KplAggregator.UserRecord;
+import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.toolkit.StreamProducer;
 import java.io.IOException;
 import java.io.PrintStream;

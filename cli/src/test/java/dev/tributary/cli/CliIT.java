@@ -6,7 +6,10 @@ import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
 import dev.tributary.devkit.LocalDeployment;
-import dev.tributary.toolkit.SamTemplate;
+import dev.tributary.devkit.LocalPipeline;
+import dev.tributary.toolkit.SampleEvents;
+import dev.tributary.toolkit.KplAggregator;
+import dev.tributary.toolkit.StreamProducer;
 import dev.tributary.devkit.PipelineResources;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,10 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
@@ -57,14 +58,15 @@ class CliIT {
 
     @Test
     void produce_whenCountGiven_putsExactlyThatManyRecordsOnTheStream() {
-        PipelineResources resources = PipelineResources.deploy(emulator, "cli-produce", 2);
+        try (LocalPipeline pipeline = LocalPipeline.deploy(emulator, "cli-produce", Map.of("ShardCount", "2"));
+                KinesisClient kinesis = clients.configure(KinesisClient.builder()).build()) {
+            PipelineResources resources = PipelineResources.of(pipeline.deployment());
 
-        Run run = run(concat(new String[] {"produce", "--stream", resources.streamName(), "--count", "1234",
-                "--rate", "100000"}, endpoint()));
+            Run run = run(concat(new String[] {"produce", "--stream", resources.streamName(), "--count", "1234",
+                    "--rate", "100000"}, endpoint()));
 
-        assertThat(run.code()).isZero();
-        assertThat(run.output()).contains("1,234 sent, 0 retried, 0 failed");
-        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build()) {
+            assertThat(run.code()).isZero();
+            assertThat(run.output()).contains("1,234 sent, 0 retried, 0 failed");
             int total = 0;
             for (var shard : kinesis.listShards(b -> b.streamName(resources.streamName())).shards()) {
                 total += readAll(kinesis, resources.streamName(), shard.shardId()).size();
@@ -75,18 +77,17 @@ class CliIT {
 
     @Test
     void produce_whenKplAggregate_packsEventsIntoAggregatesThatTheProcessorSplitsBackIntoEveryEvent() {
-        PipelineResources resources = PipelineResources.deploy(emulator, "cli-kpl", 1);
-
-        Run run = run(concat(new String[] {"produce", "--stream", resources.streamName(), "--count", "1234",
-                "--rate", "100000", "--kpl-aggregate"}, endpoint()));
-
-        assertThat(run.code()).as(run.output()).isZero();
-        assertThat(run.output()).contains("1,234 sent, 0 retried, 0 failed", "KPL aggregates holding 1,234 user records");
-        var processorClients = resources.deployment().functionClients(PipelineResources.PROCESSOR);
-        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
-                KinesisClient roleKinesis = processorClients.configure(KinesisClient.builder()).build();
-                SqsClient roleSqs = processorClients.configure(SqsClient.builder()).build();
+        try (LocalPipeline pipeline = LocalPipeline.deploy(emulator, "cli-kpl", Map.of("ShardCount", "1"));
+                KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
                 S3Client s3 = clients.s3()) {
+            PipelineResources resources = PipelineResources.of(pipeline.deployment());
+
+            Run run = run(concat(new String[] {"produce", "--stream", resources.streamName(), "--count", "1234",
+                    "--rate", "100000", "--kpl-aggregate"}, endpoint()));
+
+            assertThat(run.code()).as(run.output()).isZero();
+            assertThat(run.output()).contains("1,234 sent, 0 retried, 0 failed",
+                    "KPL aggregates holding 1,234 user records");
             String shard = kinesis.listShards(b -> b.streamName(resources.streamName())).shards().getFirst().shardId();
             List<Record> records = readAll(kinesis, resources.streamName(), shard);
             assertThat(records).hasSizeLessThan(1234 / 50).allSatisfy(record -> {
@@ -96,10 +97,9 @@ class CliIT {
             });
             var processor = new dev.tributary.processor.KinesisProcessorHandler(
                     new dev.tributary.common.config.Env(resources.processorEnvironment()));
-            new KinesisEventSourceSimulator(roleKinesis, Optional.of(roleSqs), emulator.region(),
-                    new KinesisEventSourceSimulator.Settings(100, 2, false))
-                    .drain(resources.streamName(), resources.streamArn(), e -> processor.handleRequest(e, null),
-                            resources.deadLetterQueueUrl());
+            // Lambda reads the stream with the processor's role (LocalPipeline.process).
+            pipeline.process(new KinesisEventSourceSimulator.Settings(100, 2, false),
+                    e -> processor.handleRequest(e, null));
 
             assertThat(countLines(s3, resources.rawBucket())).isEqualTo(1234);
         }
@@ -107,21 +107,15 @@ class CliIT {
 
     @Test
     void redrive_whenLambdaGaveUpOnABatch_dryRunChangesNothingAndExecuteLandsEveryRecord() {
-        PipelineResources resources = PipelineResources.deploy(emulator, "cli-redrive", 1);
         List<SampleEvents.Sample> samples = new SampleEvents(5, 0, SampleEvents.FIXED_BASE).next(120);
-        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
-                SqsClient sqs = clients.configure(SqsClient.builder()).build();
+        try (LocalPipeline pipeline = LocalPipeline.deploy(emulator, "cli-redrive", Map.of("ShardCount", "1"));
                 S3Client s3 = clients.s3()) {
-            for (SampleEvents.Sample sample : samples) {
-                kinesis.putRecord(b -> b.streamName(resources.streamName()).partitionKey("k")
-                        .data(SdkBytes.fromUtf8String(sample.json())));
-            }
+            PipelineResources resources = PipelineResources.of(pipeline.deployment());
+            pipeline.produce(oneKey(samples), StreamProducer.Settings.plain(1), n -> { });
             // An outage: every invocation fails until Lambda gives up and sends the ranges to the on-failure queue.
-            var report = new KinesisEventSourceSimulator(kinesis, Optional.of(sqs), emulator.region(),
-                    new KinesisEventSourceSimulator.Settings(50, 1, false))
-                    .drain(resources.streamName(), resources.streamArn(), event -> {
-                        throw new IllegalStateException("S3 is down");
-                    }, resources.deadLetterQueueUrl());
+            var report = pipeline.process(new KinesisEventSourceSimulator.Settings(50, 1, false), event -> {
+                throw new IllegalStateException("S3 is down");
+            });
             assertThat(report.sentToOnFailure()).hasSize(3);
 
             String[] redrive = concat(new String[] {"redrive", "kinesis", "--queue", resources.deadLetterQueueUrl(),
@@ -160,37 +154,23 @@ class CliIT {
 
     @Test
     void redrive_whenTransformerAndGlueDeadLettersWait_rerunsThem() throws Exception {
-        LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator,
-                "cli-rd-" + java.util.UUID.randomUUID().toString().substring(0, 6), java.util.Map.of("ShardCount", "1"));
         List<SampleEvents.Sample> samples = new SampleEvents(9, 0, SampleEvents.FIXED_BASE).next(60);
-        String transformerDlq = deployment.physicalId("TransformerDeadLetterQueue");
-        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
+        try (LocalPipeline pipeline = LocalPipeline.deploy(emulator, "cli-rd", Map.of("ShardCount", "1"));
                 SqsClient sqs = clients.configure(SqsClient.builder()).build();
                 S3Client s3 = clients.s3();
                 var glue = clients.configure(software.amazon.awssdk.services.glue.GlueClient.builder()).build();
                 var ssm = clients.configure(software.amazon.awssdk.services.ssm.SsmClient.builder()).build()) {
-            for (SampleEvents.Sample sample : samples) {
-                kinesis.putRecord(b -> b.streamName(deployment.physicalId("EventStream")).partitionKey("k")
-                        .data(SdkBytes.fromUtf8String(sample.json())));
-            }
+            LocalDeployment deployment = pipeline.deployment();
+            String transformerDlq = deployment.physicalId("TransformerDeadLetterQueue");
+            pipeline.produce(oneKey(samples), StreamProducer.Settings.plain(1), n -> { });
             var processor = new dev.tributary.processor.KinesisProcessorHandler(
                     new dev.tributary.common.config.Env(deployment.functionEnvironment("KinesisProcessorFunction")));
-            new KinesisEventSourceSimulator(kinesis, Optional.of(sqs), emulator.region(),
-                    deployment.kinesisSettings("KinesisProcessorFunction"))
-                    .drain(deployment.physicalId("EventStream"), deployment.arn("EventStream"),
-                            event -> processor.handleRequest(event, null), null);
-            // The transformer "failed" every notification: Lambda put its on-failure records on the dead-letter queue.
-            String notifications = deployment.notificationQueueUrl("RawBucket").orElseThrow();
-            int deadLettered = 0;
-            for (var message : sqs.receiveMessage(b -> b.queueUrl(notifications).maxNumberOfMessages(10)).messages()) {
-                if (message.body().contains("s3:TestEvent")) {
-                    continue;
-                }
-                String record = "{\"version\":\"1.0\",\"requestContext\":{\"condition\":\"RetriesExhausted\"},"
-                        + "\"requestPayload\":" + message.body() + ",\"responsePayload\":{\"errorMessage\":\"S3 timed out\"}}";
-                sqs.sendMessage(b -> b.queueUrl(transformerDlq).messageBody(record));
-                deadLettered++;
-            }
+            pipeline.process(pipeline.processorSettings(), event -> processor.handleRequest(event, null));
+            // The transformer failed every notification: Lambda retried, then put its on-failure records (with the
+            // function's error) on the dead-letter queue.
+            int deadLettered = pipeline.transform(event -> {
+                throw new IllegalStateException("S3 timed out");
+            }, true, n -> { }).deadLettered();
             assertThat(deadLettered).isPositive();
             String keyParameter = deployment.functionEnvironment("S3TransformerFunction").get("PII_HMAC_KEY_PARAMETER");
             ssm.putParameter(b -> b.name(keyParameter).type("SecureString").overwrite(true)
@@ -298,4 +278,10 @@ class CliIT {
         return lines;
     }
 
+
+    /** The samples as user records under one partition key (one shard, in order), as the tests put them. */
+    private static List<KplAggregator.UserRecord> oneKey(List<SampleEvents.Sample> samples) {
+        return samples.stream().map(sample -> new KplAggregator.UserRecord("k",
+                sample.json().getBytes(StandardCharsets.UTF_8))).toList();
+    }
 }

@@ -12,7 +12,8 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * The document Lambda sends to a Kinesis event source mapping's on-failure destination, in the shape of the "Example
  * invocation record" of "Using AWS Lambda with Amazon Kinesis"
  * (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html): "You can use this information to retrieve the
- * affected records from the stream for troubleshooting. The actual records aren't included".
+ * affected records from the stream for troubleshooting. The actual records aren't included". Read back by
+ * {@link dev.tributary.common.lambda.OnFailureRecord} (the one reader of the format; {@code KinesisInvocationRecordTest}).
  */
 final class KinesisInvocationRecord {
     private KinesisInvocationRecord() {}

@@ -13,24 +13,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.Event;
-import software.amazon.awssdk.services.s3.model.FilterRule;
-import software.amazon.awssdk.services.s3.model.QueueConfiguration;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The SAM template's data resources, created in an emulator under a name prefix: the stream, buckets, tables,
- * queues and Glue job the template defines, with the names, keys and settings it gives them. Functions are not
+ * queues and Glue job the template defines, with the names, keys and settings it gives them. This class interprets
+ * the template (parameters, names, intrinsic functions, the functions' settings and roles); {@link ResourceCreator}
+ * makes each resource from its resolved properties. Functions are not
  * deployed; their environment is resolved from the template so a local runner can host the handlers.
  *
  * <p>Each function gets the credentials of a session of <em>its own role as the template defines it</em>, and an
@@ -101,19 +93,27 @@ public final class LocalDeployment {
                 SqsClient sqs = clients.configure(SqsClient.builder()).build()) {
             for (SamTemplate.Resource queue : template.resources("AWS::SQS::Queue")) {
                 String name = name(queue);
-                physicalIds.put(queue.logicalId(), sqs.createQueue(b -> b.queueName(name)).queueUrl());
+                physicalIds.put(queue.logicalId(), ResourceCreator.queue(sqs, name));
                 arns.put(queue.logicalId(), "arn:aws:sqs:" + emulator.region().id() + ":" + ACCOUNT + ":" + name);
             }
             for (SamTemplate.Resource stream : template.resources("AWS::Kinesis::Stream")) {
                 String name = name(stream);
                 physicalIds.put(stream.logicalId(), name);
-                arns.put(stream.logicalId(), createStream(kinesis, name));
+                arns.put(stream.logicalId(), ResourceCreator.stream(kinesis, name, shardCount()));
             }
             for (SamTemplate.Resource table : template.resources("AWS::DynamoDB::Table")) {
-                createTable(dynamoDb, table);
+                String name = name(table);
+                ResourceCreator.table(dynamoDb, name, props(table));
+                physicalIds.put(table.logicalId(), name);
+                arns.put(table.logicalId(), "arn:aws:dynamodb:" + emulator.region().id() + ":" + ACCOUNT + ":table/"
+                        + name);
             }
             for (SamTemplate.Resource bucket : template.resources("AWS::S3::Bucket")) {
-                createBucket(s3, sqs, bucket);
+                String name = name(bucket);
+                ResourceCreator.bucket(s3, sqs, name, props(bucket))
+                        .ifPresent(queue -> notificationQueues.put(bucket.logicalId(), queue));
+                physicalIds.put(bucket.logicalId(), name);
+                arns.put(bucket.logicalId(), "arn:aws:s3:::" + name);
             }
             for (SamTemplate.Resource table : template.resources("AWS::DynamoDB::Table")) {
                 dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(physicalIds.get(table.logicalId())));
@@ -125,10 +125,8 @@ public final class LocalDeployment {
                 ACCOUNT);
     }
 
-    private String createStream(KinesisClient kinesis, String name) {
-        int shards = Integer.parseInt(resolver.string(Map.of("Ref", "ShardCount")));
-        kinesis.createStream(b -> b.streamName(name).shardCount(shards));
-        return PipelineResources.awaitActive(kinesis, name);
+    private int shardCount() {
+        return Integer.parseInt(resolver.string(Map.of("Ref", "ShardCount")));
     }
 
     /** A further instance of a template stream: its name and ARN. */
@@ -146,76 +144,7 @@ public final class LocalDeployment {
         }
         String name = physicalId(logicalId) + "-" + suffix;
         try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build()) {
-            return new StreamInstance(name, createStream(kinesis, name));
-        }
-    }
-
-    private void createTable(DynamoDbClient dynamoDb, SamTemplate.Resource table) {
-        Map<String, Object> p = props(table);
-        String name = name(table);
-        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
-        for (Object index : list(p.get("GlobalSecondaryIndexes"))) {
-            Map<String, Object> gsi = SamTemplate.map(index);
-            indexes.add(GlobalSecondaryIndex.builder()
-                    .indexName(gsi.get("IndexName").toString())
-                    .keySchema(keySchema(gsi.get("KeySchema")))
-                    .projection(Projection.builder().projectionType(ProjectionType.fromValue(
-                            SamTemplate.map(gsi.get("Projection")).getOrDefault("ProjectionType", "ALL").toString()))
-                            .build())
-                    .build());
-        }
-        dynamoDb.createTable(b -> {
-            b.tableName(name)
-                    .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .keySchema(keySchema(p.get("KeySchema")))
-                    .attributeDefinitions(list(p.get("AttributeDefinitions")).stream()
-                            .map(SamTemplate::map)
-                            .map(a -> AttributeDefinition.builder()
-                                    .attributeName(a.get("AttributeName").toString())
-                                    .attributeType(a.get("AttributeType").toString())
-                                    .build())
-                            .toList());
-            if (!indexes.isEmpty()) {
-                b.globalSecondaryIndexes(indexes);
-            }
-        });
-        physicalIds.put(table.logicalId(), name);
-        arns.put(table.logicalId(), "arn:aws:dynamodb:" + emulator.region().id() + ":" + ACCOUNT + ":table/" + name);
-    }
-
-    private void createBucket(S3Client s3, SqsClient sqs, SamTemplate.Resource bucket) {
-        Map<String, Object> p = props(bucket);
-        String name = name(bucket);
-        s3.createBucket(b -> b.bucket(name));
-        physicalIds.put(bucket.logicalId(), name);
-        arns.put(bucket.logicalId(), "arn:aws:s3:::" + name);
-        Object status = SamTemplate.map(p.get("VersioningConfiguration")).get("Status");
-        if ("Enabled".equals(status)) {
-            s3.putBucketVersioning(b -> b.bucket(name).versioningConfiguration(v -> v.status("Enabled")));
-        }
-        List<QueueConfiguration> targets = new ArrayList<>();
-        for (Object config : list(SamTemplate.map(p.get("NotificationConfiguration")).get("LambdaConfigurations"))) {
-            Map<String, Object> lambda = SamTemplate.map(config);
-            String queueName = name + "-notifications";
-            String queueUrl = sqs.createQueue(b -> b.queueName(queueName)).queueUrl();
-            String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
-                    .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
-            notificationQueues.put(bucket.logicalId(), queueUrl);
-            List<FilterRule> rules = list(SamTemplate.map(SamTemplate.map(lambda.get("Filter")).get("S3Key")).get("Rules"))
-                    .stream()
-                    .map(SamTemplate::map)
-                    .map(rule -> FilterRule.builder().name(rule.get("Name").toString())
-                            .value(rule.get("Value").toString()).build())
-                    .toList();
-            targets.add(QueueConfiguration.builder()
-                    .queueArn(queueArn)
-                    .events(Event.fromValue(lambda.get("Event").toString()))
-                    .filter(f -> f.key(k -> k.filterRules(rules)))
-                    .build());
-        }
-        if (!targets.isEmpty()) {
-            s3.putBucketNotificationConfiguration(b -> b.bucket(name)
-                    .notificationConfiguration(n -> n.queueConfigurations(targets)));
+            return new StreamInstance(name, ResourceCreator.stream(kinesis, name, shardCount()));
         }
     }
 
@@ -226,28 +155,14 @@ public final class LocalDeployment {
         }
         try (GlueClient glue = clients.configure(GlueClient.builder()).build()) {
             for (SamTemplate.Resource database : template.resources("AWS::Glue::Database")) {
-                // The catalog database the job's Iceberg tables are registered in. The tables themselves are not
-                // created here: Glue writes Iceberg metadata for OpenTableFormatInput, the emulator does not, so the
-                // job creates them on first use with the same definition (docs/glue-job.md "Running locally").
+                // The catalog database the job's Iceberg tables are registered in.
                 String name = String.valueOf(SamTemplate.map(props(database).get("DatabaseInput")).get("Name"));
-                glue.createDatabase(b -> b.databaseInput(d -> d.name(name)));
+                ResourceCreator.glueDatabase(glue, name);
                 physicalIds.put(database.logicalId(), name);
             }
             for (SamTemplate.Resource job : jobs) {
-                Map<String, Object> p = props(job);
                 String name = name(job);
-                Map<String, Object> command = SamTemplate.map(p.get("Command"));
-                Map<String, String> arguments = new LinkedHashMap<>();
-                SamTemplate.map(p.get("DefaultArguments")).forEach((k, v) -> arguments.put(k, String.valueOf(v)));
-                glue.createJob(b -> b.name(name)
-                        .role(String.valueOf(p.get("Role")))
-                        .glueVersion(String.valueOf(p.getOrDefault("GlueVersion", "5.0")))
-                        .command(c -> c.name(String.valueOf(command.get("Name")))
-                                .pythonVersion(String.valueOf(command.getOrDefault("PythonVersion", "3")))
-                                .scriptLocation(String.valueOf(command.get("ScriptLocation"))))
-                        .executionProperty(e -> e.maxConcurrentRuns(Integer.parseInt(String.valueOf(
-                                SamTemplate.map(p.get("ExecutionProperty")).getOrDefault("MaxConcurrentRuns", "1")))))
-                        .defaultArguments(arguments));
+                ResourceCreator.glueJob(glue, name, props(job));
                 physicalIds.put(job.logicalId(), name);
             }
         } catch (RuntimeException e) {
@@ -476,19 +391,5 @@ public final class LocalDeployment {
             }
         }
         return "arn:aws:local:" + emulator.region().id() + ":" + ACCOUNT + ":" + logicalId + "/" + attribute;
-    }
-
-    private static List<KeySchemaElement> keySchema(Object value) {
-        return list(value).stream()
-                .map(SamTemplate::map)
-                .map(k -> KeySchemaElement.builder()
-                        .attributeName(k.get("AttributeName").toString())
-                        .keyType(k.get("KeyType").toString())
-                        .build())
-                .toList();
-    }
-
-    private static List<?> list(Object value) {
-        return value instanceof List<?> l ? l : List.of();
     }
 }

@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * The kinesis-processor's resources, deployed from {@code infra/template.yaml} through {@link LocalDeployment} under
@@ -44,21 +43,9 @@ public record PipelineResources(String streamName, String streamArn, String rawB
         return deployment.physicalId("QuarantineQueue");
     }
 
-    /** Waits until {@code stream} is ACTIVE and returns its ARN (shared with {@link LocalDeployment}). */
+    /** Waits until {@code stream} is ACTIVE and returns its ARN (after a reshard, say). */
     public static String awaitActive(KinesisClient kinesis, String stream) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            var description = kinesis.describeStream(b -> b.streamName(stream)).streamDescription();
-            if (description.streamStatus() == StreamStatus.ACTIVE) {
-                return description.streamARN();
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for stream " + stream, e);
-            }
-        }
-        throw new IllegalStateException("stream " + stream + " did not become ACTIVE");
+        return ResourceCreator.awaitActive(kinesis, stream);
     }
 
     /**

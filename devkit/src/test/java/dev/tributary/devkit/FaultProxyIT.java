@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.aws.AwsSettings;
+import dev.tributary.toolkit.SamTemplate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -17,24 +18,22 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The fault proxy between real SDK clients and the emulator: the SDK must see each fault as it would see it from
- * AWS (parsed error codes, its own retries, socket timeouts), or the scenarios built on it prove nothing.
+ * AWS (parsed error codes, its own retries, socket timeouts), or the scenarios built on it prove nothing. The
+ * bucket, table and queue are the template's ({@link LocalDeployment}), one deployment per test.
  */
 class FaultProxyIT {
     private final AwsEmulator emulator = AwsEmulator.get();
-    private final String bucket = "fp-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String prefix = "fp-" + UUID.randomUUID().toString().substring(0, 8);
+    private LocalDeployment deployment;
+    private String bucket;
     private FaultProxy proxy;
     private AwsClientFactory direct;
     private AwsClientFactory throughProxy;
@@ -46,9 +45,8 @@ class FaultProxyIT {
         throughProxy = new AwsClientFactory(
                 new AwsSettings(emulator.region(), Optional.of(proxy.endpoint()), Duration.ofSeconds(1)),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
-        try (S3Client s3 = direct.s3()) {
-            s3.createBucket(b -> b.bucket(bucket));
-        }
+        deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator, prefix, Map.of());
+        bucket = deployment.physicalId("RawBucket");
     }
 
     @AfterEach
@@ -116,23 +114,17 @@ class FaultProxyIT {
 
     @Test
     void dynamoDbUpdate_whenThrottled_throwsTheThrottlingTypeAfterTheSdksRetries() {
-        String table = bucket + "-t";
-        try (DynamoDbClient dynamoDb = direct.dynamoDb()) {
-            dynamoDb.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName("k")
-                            .attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName("k").keyType(KeyType.HASH).build()));
-        }
+        String table = deployment.physicalId("CheckpointTable"); // key: job_name
         proxy.inject("throttle", FaultRules.dynamoDb("UpdateItem"), FaultProxy.Response.dynamoDbThrottling(),
                 FaultSchedule.always());
 
         try (DynamoDbClient dynamoDb = throughProxy.dynamoDb()) {
             assertThatThrownBy(() -> dynamoDb.updateItem(b -> b.tableName(table)
-                    .key(Map.of("k", AttributeValue.fromS("x"))).updateExpression("SET v = :v")
+                    .key(Map.of("job_name", AttributeValue.fromS("x"))).updateExpression("SET v = :v")
                     .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("1")))))
                     .isInstanceOf(ProvisionedThroughputExceededException.class);
             // Only UpdateItem is broken: reads pass.
-            assertThat(dynamoDb.getItem(b -> b.tableName(table).key(Map.of("k", AttributeValue.fromS("x")))).hasItem())
+            assertThat(dynamoDb.getItem(b -> b.tableName(table).key(Map.of("job_name", AttributeValue.fromS("x")))).hasItem())
                     .isFalse();
         }
         // The factory bounds DynamoDB retries (the SDK default spends a minute on throttling).
@@ -141,10 +133,7 @@ class FaultProxyIT {
 
     @Test
     void sqs_whenUnavailableThenBack_failsWithAConnectionErrorThenRecovers() {
-        String queue;
-        try (SqsClient sqs = direct.configure(SqsClient.builder()).build()) {
-            queue = sqs.createQueue(b -> b.queueName(bucket + "-q")).queueUrl();
-        }
+        String queue = deployment.physicalId("QuarantineQueue");
         proxy.inject("sqs-down", FaultRules.target("AmazonSQS."), FaultProxy.Response.reset(),
                 FaultSchedule.always());
 

@@ -24,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -37,20 +36,18 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The event source mapping simulator against moto's Kinesis: one test per rule it models, each rule's AWS sentence
- * quoted next to its code in {@link KinesisEventSourceSimulator} and {@link KinesisShardReader}.
+ * quoted next to its code in {@link KinesisEventSourceSimulator} and {@link KinesisShardReader}. The stream and the
+ * on-failure queue are the template's ({@link LocalDeployment}: the processor's stream and dead-letter queue), one
+ * deployment per test with the shard count it asks for.
  */
 class KinesisEventSourceSimulatorIT {
     private final AwsEmulator emulator = AwsEmulator.get();
     private final KinesisClient kinesis = emulator.clients().configure(KinesisClient.builder()).build();
     private final SqsClient sqs = emulator.clients().configure(SqsClient.builder()).build();
-    private final String name = "esm-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String prefix = "esm-" + UUID.randomUUID().toString().substring(0, 8);
+    private String name;
     private String streamArn;
     private String onFailureQueue;
-
-    @BeforeEach
-    void createStreamAndQueue() {
-        onFailureQueue = sqs.createQueue(b -> b.queueName(name + "-onfailure")).queueUrl();
-    }
 
     @AfterEach
     void close() {
@@ -59,8 +56,11 @@ class KinesisEventSourceSimulatorIT {
     }
 
     private void stream(int shards) {
-        kinesis.createStream(b -> b.streamName(name).shardCount(shards));
-        streamArn = PipelineResources.awaitActive(kinesis, name);
+        LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator, prefix,
+                Map.of("ShardCount", Integer.toString(shards)));
+        name = deployment.physicalId("EventStream");
+        streamArn = deployment.arn("EventStream");
+        onFailureQueue = deployment.physicalId("ProcessorDeadLetterQueue");
     }
 
     /** Puts {@code count} records "key:0".."key:count-1" under partition key {@code key}, in order. */
@@ -372,7 +372,7 @@ class KinesisEventSourceSimulatorIT {
         @Test
         void kinesisSettings_whenProjectTemplate_readsMaximumRecordAgeFromTheEventSourceMapping() throws Exception {
             SamTemplate template = SamTemplate.load(SamTemplate.locate());
-            LocalDeployment deployment = LocalDeployment.deploy(template, emulator, name, Map.of());
+            LocalDeployment deployment = LocalDeployment.deploy(template, emulator, prefix, Map.of());
 
             var settings = deployment.kinesisSettings("KinesisProcessorFunction");
 

@@ -1,7 +1,7 @@
 package dev.tributary.devtools;
 
 import dev.tributary.cli.QueryCommand;
-import dev.tributary.cli.SampleEvents;
+import dev.tributary.toolkit.SampleEvents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -4,13 +4,13 @@ import dev.tributary.cli.ProgressBar;
 import dev.tributary.cli.TributaryCli;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.LocalDeployment;
+import dev.tributary.devkit.LocalPipeline;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The recovery at the end of a demo run: once the faults stop, {@code tributary redrive … --execute} for each
@@ -25,17 +25,16 @@ final class DemoRecovery {
         }
     }
 
+    private final LocalPipeline pipeline;
     private final LocalDeployment deployment;
     private final PipelineStages stages;
-    private final SqsClient sqs;
     private final Runnable stopFaults;
     private final PrintStream err;
 
-    DemoRecovery(LocalDeployment deployment, PipelineStages stages, SqsClient sqs, Runnable stopFaults,
-            PrintStream err) {
-        this.deployment = deployment;
+    DemoRecovery(LocalPipeline pipeline, PipelineStages stages, Runnable stopFaults, PrintStream err) {
+        this.pipeline = pipeline;
+        this.deployment = pipeline.deployment();
         this.stages = stages;
-        this.sqs = sqs;
         this.stopFaults = stopFaults;
         this.err = err;
     }
@@ -49,8 +48,9 @@ final class DemoRecovery {
         String processorQueue = deployment.physicalId("ProcessorDeadLetterQueue");
         String transformerQueue = deployment.physicalId("TransformerDeadLetterQueue");
         String orchestratorQueue = deployment.physicalId("OrchestratorDeadLetterQueue");
-        Recovery found = new Recovery(DemoRun.countMessages(sqs, processorQueue), DemoRun.countMessages(sqs, transformerQueue),
-                DemoRun.countMessages(sqs, orchestratorQueue), List.of());
+        Recovery found = new Recovery(pipeline.messages("ProcessorDeadLetterQueue"),
+                pipeline.messages("TransformerDeadLetterQueue"), pipeline.messages("OrchestratorDeadLetterQueue"),
+                List.of());
         if (!found.needed()) {
             return found;
         }
@@ -67,7 +67,7 @@ final class DemoRecovery {
                     "--quarantine-queue", deployment.physicalId("QuarantineQueue")));
             stages.transform(new ProgressBar(err, "transform", 1), 1); // the redriven batches' new raw objects
         }
-        if (DemoRun.countMessages(sqs, transformerQueue) > 0) {
+        if (pipeline.messages("TransformerDeadLetterQueue") > 0) {
             List<String> args = new ArrayList<>(List.of("transformer", "--queue", transformerQueue));
             stages.functionEnvironment(PipelineStages.TRANSFORMER).forEach((name, value) -> {
                 args.add("--function-env");

@@ -1,17 +1,16 @@
 package dev.tributary.devtools;
 
 import dev.tributary.cli.ProgressBar;
-import dev.tributary.cli.SampleEvents;
-import dev.tributary.common.aws.AwsClientFactory;
+import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
 import dev.tributary.toolkit.KplAggregator;
 import dev.tributary.devkit.LocalDeployment;
+import dev.tributary.devkit.LocalPipeline;
 import dev.tributary.toolkit.SamTemplate;
 import dev.tributary.toolkit.StreamProducer;
-import dev.tributary.devkit.ledger.PlacesReader;
 import dev.tributary.devkit.ledger.RecordLedger;
 import dev.tributary.processor.KinesisProcessorHandler;
 import java.io.IOException;
@@ -23,15 +22,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.glue.GlueClient;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * One demo run: deploy the template, produce, process, transform, curate; then, the faults stopped, redrive every
@@ -39,7 +34,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * goes to {@code err}; the functions' own log lines go nowhere (in Lambda they would go to CloudWatch Logs).
  */
 final class DemoRun {
-    static final String PROCESSOR = "KinesisProcessorFunction";
+    static final String PROCESSOR = LocalPipeline.PROCESSOR;
 
     /** The demo's options. */
     record Options(int events, double invalidShare, double kplShare, int shards, Integer batchSize,
@@ -78,48 +73,37 @@ final class DemoRun {
     Result run() throws IOException {
         long started = System.nanoTime();
         AwsEmulator emulator = AwsEmulator.get();
-        AwsClientFactory clients = emulator.clients();
         err.println("Tributary demo: " + emulator.description());
         SamTemplate template = SamTemplate.load(options.templatePath() != null ? options.templatePath()
                 : SamTemplate.locate());
-        LocalDeployment deployment = LocalDeployment.deploy(template, emulator, "demo-"
-                + UUID.randomUUID().toString().substring(0, 8), Map.of("ShardCount", Integer.toString(options.shards())));
-        deployment.notes().forEach(note -> err.println("note: " + note));
-        String streamName = deployment.physicalId("EventStream");
-        String processorQueue = deployment.physicalId("ProcessorDeadLetterQueue");
-        KinesisEventSourceSimulator.Settings fromTemplate = deployment.kinesisSettings(PROCESSOR);
-        KinesisEventSourceSimulator.Settings settings = options.batchSize() == null ? fromTemplate
-                : new KinesisEventSourceSimulator.Settings(options.batchSize(), fromTemplate.maxRetryAttempts(),
-                        fromTemplate.bisectOnFunctionError(), fromTemplate.maxRecordAgeSeconds());
-        try (KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
-                S3Client s3 = clients.s3();
-                SqsClient sqs = clients.configure(SqsClient.builder()).build();
-                DynamoDbClient dynamoDb = clients.dynamoDb();
-                GlueClient glue = clients.configure(GlueClient.builder()).build();
-                SsmClient ssm = clients.configure(SsmClient.builder()).build();
-                // Lambda reads the stream and sends on-failure records with the processor's execution role.
-                KinesisClient roleKinesis = deployment.functionClients(PROCESSOR).configure(KinesisClient.builder())
-                        .build();
-                SqsClient roleSqs = deployment.functionClients(PROCESSOR).configure(SqsClient.builder()).build()) {
+        try (LocalPipeline pipeline = LocalPipeline.deploy(emulator, template, "demo-"
+                        + UUID.randomUUID().toString().substring(0, 8),
+                        Map.of("ShardCount", Integer.toString(options.shards())), new RecordLedger());
+                S3Client s3 = emulator.clients().s3();
+                DynamoDbClient dynamoDb = emulator.clients().dynamoDb();
+                GlueClient glue = emulator.clients().configure(GlueClient.builder()).build()) {
+            LocalDeployment deployment = pipeline.deployment();
+            deployment.notes().forEach(note -> err.println("note: " + note));
+            KinesisEventSourceSimulator.Settings fromTemplate = pipeline.processorSettings();
+            KinesisEventSourceSimulator.Settings settings = options.batchSize() == null ? fromTemplate
+                    : new KinesisEventSourceSimulator.Settings(options.batchSize(), fromTemplate.maxRetryAttempts(),
+                            fromTemplate.bisectOnFunctionError(), fromTemplate.maxRecordAgeSeconds());
             List<SampleEvents.Sample> samples = new SampleEvents(options.seed(), options.invalidShare(),
                     options.eventTime(), options.eventTimeSpread()).next(options.events());
-            RecordLedger ledger = new RecordLedger();
-            Produced produced = produce(kinesis, streamName, samples, ledger);
+            Produced produced = produce(pipeline, samples);
 
-            PipelineStages stages = new PipelineStages(deployment, s3, sqs, dynamoDb, glue, ssm,
-                    options.functionEnv(), functionLogs).meter(counters);
+            PipelineStages stages = new PipelineStages(pipeline, glue, options.functionEnv(), functionLogs)
+                    .meter(counters);
             ProgressBar processing = new ProgressBar(err, "process", produced.kinesisRecords());
             AtomicLong delivered = new AtomicLong();
             KinesisProcessorHandler handler = new KinesisProcessorHandler(
                     new Env(stages.functionEnvironment(PROCESSOR)), functionLogs);
-            KinesisEventSourceSimulator.Report report = new KinesisEventSourceSimulator(roleKinesis,
-                    Optional.of(roleSqs), emulator.region(), settings).drain(streamName,
-                    deployment.arn("EventStream"), event -> {
-                        var response = counters.invoke(PROCESSOR, () -> handler.handleRequest(event, null));
-                        processing.update(Math.min(produced.kinesisRecords(),
-                                delivered.addAndGet(event.getRecords().size())));
-                        return response;
-                    }, processorQueue);
+            // Lambda reads the stream and sends on-failure records with the processor's execution role.
+            KinesisEventSourceSimulator.Report report = pipeline.process(settings, event -> {
+                var response = counters.invoke(PROCESSOR, () -> handler.handleRequest(event, null));
+                processing.update(Math.min(produced.kinesisRecords(), delivered.addAndGet(event.getRecords().size())));
+                return response;
+            });
             processing.update(produced.kinesisRecords());
             long rawObjects = s3.listObjectsV2Paginator(b -> b.bucket(deployment.physicalId("RawBucket"))
                     .prefix(dev.tributary.common.layout.ObjectKeys.RAW_PREFIX)).contents().stream().count();
@@ -135,15 +119,14 @@ final class DemoRun {
             } else {
                 err.println("glue       skipped (" + glueSkipped + "): events are followed to processed/");
             }
-            DemoRecovery.Recovery recovery = new DemoRecovery(deployment, stages, sqs, stopFaults, err)
+            DemoRecovery.Recovery recovery = new DemoRecovery(pipeline, stages, stopFaults, err)
                     .run(glueSkipped == null, glueReports);
 
             RecordLedger.Places places = new RecordLedger.Places();
-            BucketInventory raw = BucketInventory.read(s3, deployment.physicalId("RawBucket"), places, false);
-            BucketInventory processed = BucketInventory.read(s3, deployment.physicalId("ProcessedBucket"), places,
+            BucketInventory raw = BucketInventory.read(pipeline, "RawBucket", places, false);
+            BucketInventory processed = BucketInventory.read(pipeline, "ProcessedBucket", places,
                     glueSkipped != null);
-            BucketInventory curatedFiles = BucketInventory.read(s3, deployment.physicalId("CuratedBucket"), null,
-                    false);
+            BucketInventory curatedFiles = BucketInventory.read(pipeline, "CuratedBucket", null, false);
             if (glueSkipped == null) {
                 err.println("ledger     reading the curated rows (pyiceberg reads the Iceberg tables via the catalog)...");
                 // The checker reads as the operator (the emulator's test credentials), not as the job's role.
@@ -156,16 +139,15 @@ final class DemoRun {
                 }
             }
             // What still waits on the dead-letter queues, read without consuming (a redrive still finds it).
-            new PlacesReader(false).readDeadLetters(sqs, s3, processorQueue,
-                    deployment.physicalId("TransformerDeadLetterQueue"), places);
-            RecordLedger.Counts counts = ledger.reconcile(places);
+            pipeline.readDeadLetters(places);
+            RecordLedger.Counts counts = pipeline.ledger().reconcile(places);
 
-            Map<String, Long> metadata = stages.metadataCounts();
+            Map<String, Long> metadata = pipeline.metadataCounts();
             PipelineStages.GlueReport glueReport = glueSkipped != null ? null : merged(glueReports);
-            int notices = countMessages(sqs, deployment.physicalId("QuarantineQueue"));
-            long deadLeft = countMessages(sqs, processorQueue)
-                    + countMessages(sqs, deployment.physicalId("TransformerDeadLetterQueue"))
-                    + countMessages(sqs, deployment.physicalId("OrchestratorDeadLetterQueue"));
+            int notices = pipeline.messages("QuarantineQueue");
+            long deadLeft = pipeline.messages("ProcessorDeadLetterQueue")
+                    + pipeline.messages("TransformerDeadLetterQueue")
+                    + pipeline.messages("OrchestratorDeadLetterQueue");
             long expectedInvalid = samples.stream().filter(s -> !s.valid()).count();
             List<String> problems = ConservationVerdict.problems(new ConservationVerdict.Facts(options.events(),
                     expectedInvalid, raw.rawRecords, raw.rawObjects, raw.failedRecords, raw.failedObjects,
@@ -210,29 +192,20 @@ final class DemoRun {
     }
 
     /**
-     * Puts the samples on the stream through {@link StreamProducer} (a share of them KPL-aggregated) and enters
-     * each user record the stream accepted in the ledger.
+     * Puts the samples on the stream through {@link LocalPipeline#produce} ({@link StreamProducer}, a share of them
+     * KPL-aggregated), which enters each user record the stream accepted in the ledger.
      */
-    private Produced produce(KinesisClient kinesis, String stream, List<SampleEvents.Sample> samples,
-            RecordLedger ledger) {
+    private Produced produce(LocalPipeline pipeline, List<SampleEvents.Sample> samples) {
         ProgressBar bar = new ProgressBar(err, "produce", samples.size());
-        StreamProducer producer = new StreamProducer(kinesis, stream,
-                new StreamProducer.Settings(options.kplShare(), KplAggregator.DEFAULT_MAX_BYTES, 8, options.seed()));
-        for (int start = 0; start < samples.size(); start += 500) {
-            List<KplAggregator.UserRecord> records = new ArrayList<>();
-            for (int i = start; i < Math.min(samples.size(), start + 500); i++) {
-                records.add(new KplAggregator.UserRecord(Integer.toString(i),
-                        samples.get(i).json().getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.send(records, accepted -> ledger.accepted(new RecordLedger.Position(accepted.shardId(),
-                    accepted.sequenceNumber(), accepted.subSequenceNumber()), accepted.data()));
-            bar.update(Math.min(samples.size(), start + 500));
+        List<KplAggregator.UserRecord> records = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            records.add(new KplAggregator.UserRecord(Integer.toString(i),
+                    samples.get(i).json().getBytes(StandardCharsets.UTF_8)));
         }
-        if (producer.tally().failed > 0) {
-            throw new IllegalStateException(producer.tally().failed + " records were refused by the stream");
-        }
-        return new Produced(producer.tally().kinesisRecords, producer.tally().aggregates,
-                producer.tally().aggregatedUserRecords);
+        StreamProducer.Tally tally = pipeline.produce(records,
+                new StreamProducer.Settings(options.kplShare(), KplAggregator.DEFAULT_MAX_BYTES, 8, options.seed()),
+                bar::update);
+        return new Produced(tally.kinesisRecords, tally.aggregates, tally.aggregatedUserRecords);
     }
 
     private static PipelineStages.GlueReport merged(List<PipelineStages.GlueReport> reports) {
@@ -255,13 +228,5 @@ final class DemoRun {
 
     static Path repository() {
         return SamTemplate.locate().getParent().getParent();
-    }
-
-    static int countMessages(SqsClient sqs, String queueUrl) {
-        String count = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
-                        .attributeNamesWithStrings("ApproximateNumberOfMessages"))
-                .attributesAsStrings()
-                .get("ApproximateNumberOfMessages");
-        return count == null ? 0 : Integer.parseInt(count);
     }
 }

@@ -4,30 +4,23 @@ import dev.tributary.cli.ProgressBar;
 import dev.tributary.common.config.Env;
 import dev.tributary.devkit.AsyncInvocationSimulator;
 import dev.tributary.devkit.LocalDeployment;
-import dev.tributary.devkit.MetadataTally;
+import dev.tributary.devkit.LocalPipeline;
 import dev.tributary.orchestrator.GlueOrchestratorHandler;
 import dev.tributary.transformer.S3TransformerHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.JobRun;
 import software.amazon.awssdk.services.glue.model.JobRunState;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The stages after the kinesis-processor, hosted in the CLI's JVM the way Lambda would run them: the raw bucket's
@@ -35,8 +28,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * glue-orchestrator is ticked, the Glue run it starts is executed locally, and its state change is delivered.
  */
 final class PipelineStages {
-    static final String TRANSFORMER = "S3TransformerFunction";
-    static final String ORCHESTRATOR = "GlueOrchestratorFunction";
+    static final String TRANSFORMER = LocalPipeline.TRANSFORMER;
+    static final String ORCHESTRATOR = LocalPipeline.ORCHESTRATOR;
 
     /** What the transformer stage did. */
     record TransformReport(int notifications, int invocations, int retries, int deadLettered) {}
@@ -44,15 +37,11 @@ final class PipelineStages {
     /** What the Glue stage did. */
     record GlueReport(List<String> runs, List<LocalGlueRunner.Outcome> outcomes, List<Object> tickOutcomes) {}
 
+    private final LocalPipeline pipeline;
     private final LocalDeployment deployment;
-    private final S3Client s3;
-    private final SqsClient sqs;
-    private final DynamoDbClient dynamoDb;
     private final GlueClient glue;
-    private final SsmClient ssm;
     private Map<String, String> functionOverrides;
     private final java.io.PrintStream functionLogs;
-    private boolean piiKeySeeded;
     private CostCounters meter = new CostCounters();
 
     /**
@@ -60,16 +49,13 @@ final class PipelineStages {
      *                          {@code AWS_ENDPOINT_URL} that routes the functions' calls through a fault proxy)
      * @param functionLogs      where the hosted functions' log lines go (Lambda's would go to CloudWatch Logs)
      */
-    PipelineStages(LocalDeployment deployment, S3Client s3, SqsClient sqs, DynamoDbClient dynamoDb, GlueClient glue,
-            SsmClient ssm, Map<String, String> functionOverrides, java.io.PrintStream functionLogs) {
+    PipelineStages(LocalPipeline pipeline, GlueClient glue, Map<String, String> functionOverrides,
+            java.io.PrintStream functionLogs) {
         this.functionOverrides = Map.copyOf(functionOverrides);
         this.functionLogs = functionLogs;
-        this.deployment = deployment;
-        this.s3 = s3;
-        this.sqs = sqs;
-        this.dynamoDb = dynamoDb;
+        this.pipeline = pipeline;
+        this.deployment = pipeline.deployment();
         this.glue = glue;
-        this.ssm = ssm;
     }
 
     /** Counts the functions' invocations, time and log bytes, and the Glue runs, in {@code counters}. */
@@ -84,31 +70,15 @@ final class PipelineStages {
      * dead-letter queue in Lambda's on-failure record shape.
      */
     TransformReport transform(ProgressBar progress, long expectedObjects) {
-        Map<String, String> env = functionEnvironment(TRANSFORMER);
-        String parameter = env.get("PII_HMAC_KEY_PARAMETER");
-        if (parameter != null && !piiKeySeeded) { // the same path as in AWS: the key lives in an SSM SecureString
-            piiKeySeeded = true;
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            ssm.putParameter(b -> b.name(parameter).type("SecureString").overwrite(true)
-                    .value(Base64.getEncoder().encodeToString(key)));
-        }
-        S3TransformerHandler transformer = new S3TransformerHandler(new Env(env), functionLogs);
-        String queue = deployment.notificationQueueUrl("RawBucket")
-                .orElseThrow(() -> new IllegalStateException("the template gives the raw bucket no notification"));
-        int retriesAllowed = Integer.parseInt(deployment.parameter("AsyncMaxRetryAttempts"));
-        try (SqsClient transformerRole = deployment.functionClients(TRANSFORMER).configure(SqsClient.builder())
-                .build()) {
-            AsyncInvocationSimulator.Report report = new AsyncInvocationSimulator(sqs, transformerRole,
-                    deployment.region()).deliver(queue,
-                    event -> meter.invokeChecked(TRANSFORMER, () -> transformer.handleRequest(
-                            new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-                            new ByteArrayOutputStream(), null)),
-                    retriesAllowed, deployment.physicalId("TransformerDeadLetterQueue"), "s3-transformer", true,
-                    delivered -> progress.update(Math.min(expectedObjects, delivered)));
-            return new TransformReport(report.notifications(), report.invocations(), report.retries(),
-                    report.deadLettered());
-        }
+        S3TransformerHandler transformer = new S3TransformerHandler(new Env(functionEnvironment(TRANSFORMER)),
+                functionLogs);
+        AsyncInvocationSimulator.Report report = pipeline.transform(
+                event -> meter.invokeChecked(TRANSFORMER, () -> transformer.handleRequest(
+                        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+                        new ByteArrayOutputStream(), null)),
+                true, delivered -> progress.update(Math.min(expectedObjects, delivered)));
+        return new TransformReport(report.notifications(), report.invocations(), report.retries(),
+                report.deadLettered());
     }
 
     /** A fault in the Glue stage, to watch the orchestrator and the job recover from it. */
@@ -133,11 +103,11 @@ final class PipelineStages {
         Map<String, String> env = functionEnvironment(ORCHESTRATOR);
         env.put("SETTLE_SECONDS", Integer.toString(settleSeconds));
         GlueOrchestratorHandler orchestrator = new GlueOrchestratorHandler(new Env(env), functionLogs);
-        String job = deployment.physicalId("CurationJob");
+        String job = pipeline.curationJob();
         List<Object> tickOutcomes = new ArrayList<>();
         Set<String> known = runIds(job);
         sleepSeconds(settleSeconds); // the window ends SETTLE_SECONDS before now: let the last object settle
-        tickOutcomes.add(meter.invoke(ORCHESTRATOR, () -> orchestrator.handleRequest(scheduledEvent(), null))
+        tickOutcomes.add(meter.invoke(ORCHESTRATOR, () -> orchestrator.handleRequest(pipeline.scheduledEvent(), null))
                 .get("outcomes"));
         List<String> allRuns = new ArrayList<>();
         List<LocalGlueRunner.Outcome> outcomes = new ArrayList<>();
@@ -165,12 +135,12 @@ final class PipelineStages {
                 } else {
                     String state = outcome.succeeded() ? "SUCCEEDED" : "FAILED";
                     tickOutcomes.add(meter.invoke(ORCHESTRATOR,
-                            () -> orchestrator.handleRequest(stateChange(job, runId, state), null)).get("outcomes"));
+                            () -> orchestrator.handleRequest(pipeline.glueStateChange(runId, state), null)).get("outcomes"));
                 }
                 faultPending = false;
             }
             // The next scheduled tick: starts the retry of a failed window, or reconciles a run whose event was lost.
-            tickOutcomes.add(meter.invoke(ORCHESTRATOR, () -> orchestrator.handleRequest(scheduledEvent(), null))
+            tickOutcomes.add(meter.invoke(ORCHESTRATOR, () -> orchestrator.handleRequest(pipeline.scheduledEvent(), null))
                     .get("outcomes"));
         }
         jobRole.close();
@@ -187,14 +157,9 @@ final class PipelineStages {
 
     /** A function's environment: the template's, pointed at the emulator, with the overrides on top. */
     Map<String, String> functionEnvironment(String function) {
-        Map<String, String> env = new LinkedHashMap<>(deployment.functionEnvironment(function));
+        Map<String, String> env = new LinkedHashMap<>(pipeline.functionEnvironment(function));
         env.putAll(functionOverrides);
         return env;
-    }
-
-    /** Metadata items per status, and the sum of the transformer's records out. */
-    Map<String, Long> metadataCounts() {
-        return MetadataTally.count(dynamoDb, deployment.physicalId("MetadataTable"));
     }
 
     private static void sleepSeconds(int seconds) {
@@ -219,34 +184,5 @@ final class PipelineStages {
                 return;
             }
         }
-    }
-
-    private Map<String, Object> scheduledEvent() {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("version", "0");
-        event.put("id", UUID.randomUUID().toString());
-        event.put("detail-type", "Scheduled Event");
-        event.put("source", "aws.events");
-        event.put("account", "123456789012");
-        event.put("time", Instant.now().toString());
-        event.put("region", deployment.region());
-        event.put("resources", List.of("arn:aws:events:" + deployment.region() + ":123456789012:rule/tributary-schedule"));
-        event.put("detail", Map.of());
-        return event;
-    }
-
-    private Map<String, Object> stateChange(String job, String runId, String state) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("version", "0");
-        event.put("id", UUID.randomUUID().toString());
-        event.put("detail-type", "Glue Job State Change");
-        event.put("source", "aws.glue");
-        event.put("account", "123456789012");
-        event.put("time", Instant.now().toString());
-        event.put("region", deployment.region());
-        event.put("resources", List.of());
-        event.put("detail", Map.of("jobName", job, "severity", state.equals("SUCCEEDED") ? "INFO" : "ERROR",
-                "state", state, "jobRunId", runId, "message", "local run " + state.toLowerCase()));
-        return event;
     }
 }

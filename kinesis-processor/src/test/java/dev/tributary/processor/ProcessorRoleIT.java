@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.LocalDeployment;
+import dev.tributary.devkit.LocalPipeline;
 import dev.tributary.devkit.PipelineResources;
 import dev.tributary.toolkit.SamTemplate;
 import dev.tributary.devkit.iam.IamGate;
+import dev.tributary.devkit.ledger.RecordLedger;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,9 +49,10 @@ class ProcessorRoleIT {
     void handleRequest_whenTemplateRoleLacksGetObject_redeliveredBatchFailsAndTheDenialNamesActionResourceRole() {
         SamTemplate withoutGet = SamTemplate.load(SamTemplate.locate())
                 .withoutPermission("KinesisProcessorRole", "s3:GetObject");
-        LocalDeployment deployment = LocalDeployment.deploy(withoutGet, AwsEmulator.get(),
-                "kp-noget-" + UUID.randomUUID().toString().substring(0, 8), Map.of("ShardCount", "1"));
-        try (ProcessorTestBed bed = new ProcessorTestBed(PipelineResources.of(deployment))) {
+        try (ProcessorTestBed bed = new ProcessorTestBed(LocalPipeline.deploy(AwsEmulator.get(), withoutGet,
+                "kp-noget-" + UUID.randomUUID().toString().substring(0, 8), Map.of("ShardCount", "1"),
+                new RecordLedger()))) {
+            LocalDeployment deployment = bed.pipeline.deployment();
             bed.put(EVENTS);
             List<Record> records = bed.readShard();
 

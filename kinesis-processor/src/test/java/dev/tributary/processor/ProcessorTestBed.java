@@ -10,7 +10,10 @@ import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.toolkit.LambdaEvents;
+import dev.tributary.devkit.LocalPipeline;
 import dev.tributary.devkit.PipelineResources;
+import dev.tributary.toolkit.KplAggregator;
+import dev.tributary.toolkit.StreamProducer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,12 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -37,12 +38,14 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * A kinesis-processor on the template's resources, deployed fresh in the emulator, running as its template role
- * behind the emulator's IAM gate; helpers (with the operator's credentials) read back what landed.
+ * A kinesis-processor on the template's resources, deployed fresh in the emulator ({@link LocalPipeline}), running as
+ * its template role behind the emulator's IAM gate; records go on the stream through the pipeline's producer, and
+ * helpers (with the operator's credentials) read back what landed.
  */
 final class ProcessorTestBed implements AutoCloseable {
     final AwsEmulator emulator = AwsEmulator.get();
     final AwsClientFactory clients = emulator.clients();
+    final LocalPipeline pipeline;
     final PipelineResources resources;
     /** The processor's own clients: its role's session, through the IAM gate. */
     final AwsClientFactory functionClients;
@@ -53,11 +56,12 @@ final class ProcessorTestBed implements AutoCloseable {
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
 
     ProcessorTestBed(int shards) {
-        this(PipelineResources.deploy(AwsEmulator.get(), "kp-it", shards));
+        this(LocalPipeline.deploy(AwsEmulator.get(), "kp-it", Map.of("ShardCount", Integer.toString(shards))));
     }
 
-    ProcessorTestBed(PipelineResources resources) {
-        this.resources = resources;
+    ProcessorTestBed(LocalPipeline pipeline) {
+        this.pipeline = pipeline;
+        this.resources = PipelineResources.of(pipeline.deployment());
         this.functionClients = new AwsClientFactory(AwsSettings.fromEnv(new Env(resources.processorEnvironment())));
     }
 
@@ -89,21 +93,13 @@ final class ProcessorTestBed implements AutoCloseable {
         putBytes(records.stream().map(r -> r.getBytes(StandardCharsets.UTF_8)).toList());
     }
 
-    /** As {@link #put}, for records that are not text (KPL aggregates). */
+    /** As {@link #put}, for records that are not text (KPL aggregates): put as they are, one attempt each. */
     void putBytes(List<byte[]> records) {
-        for (int start = 0; start < records.size(); start += 500) {
-            List<PutRecordsRequestEntry> entries = new ArrayList<>();
-            for (int i = start; i < Math.min(records.size(), start + 500); i++) {
-                entries.add(PutRecordsRequestEntry.builder()
-                        .partitionKey("key-" + i)
-                        .data(SdkBytes.fromByteArray(records.get(i)))
-                        .build());
-            }
-            var response = kinesis.putRecords(b -> b.streamName(resources.streamName()).records(entries));
-            if (response.failedRecordCount() != null && response.failedRecordCount() > 0) {
-                throw new IllegalStateException(response.failedRecordCount() + " records were not put");
-            }
+        List<KplAggregator.UserRecord> entries = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            entries.add(new KplAggregator.UserRecord("key-" + i, records.get(i)));
         }
+        pipeline.produce(entries, StreamProducer.Settings.plain(1), sent -> { });
     }
 
     /** Every record of the stream's first shard, from the start. */
@@ -214,6 +210,7 @@ final class ProcessorTestBed implements AutoCloseable {
 
     @Override
     public void close() {
+        pipeline.close();
         s3.close();
         dynamoDb.close();
         sqs.close();

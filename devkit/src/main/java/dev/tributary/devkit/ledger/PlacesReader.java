@@ -2,24 +2,21 @@ package dev.tributary.devkit.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.json.Json;
+import dev.tributary.common.lambda.OnFailureRecord;
 import dev.tributary.common.layout.ObjectKeys;
+import dev.tributary.toolkit.QueueSweep;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -46,15 +43,31 @@ public final class PlacesReader {
         return perStream ? stream + "/" + shardId : shardId;
     }
 
+    /** Told of every object of a bucket as it is read: its key and its lines (0 for an object of no lines). */
+    @FunctionalInterface
+    public interface ObjectVisitor {
+        void object(String key, long lines);
+    }
+
     /**
      * Reads every JSON Lines object of {@code bucket}: {@code failed/} lines go to {@code places} as quarantined,
      * and {@code processed/} lines as output when {@code processedIsOutput} (the last stage that ran).
      */
     public BucketLines readBucket(S3Client s3, String bucket, RecordLedger.Places places, boolean processedIsOutput) {
+        return readBucket(s3, bucket, places, processedIsOutput, (key, lines) -> { });
+    }
+
+    /**
+     * As {@link #readBucket(S3Client, String, RecordLedger.Places, boolean)}, telling {@code visitor} of every
+     * object (an inventory's tree); {@code places} may be null: then lines are only counted.
+     */
+    public BucketLines readBucket(S3Client s3, String bucket, RecordLedger.Places places, boolean processedIsOutput,
+            ObjectVisitor visitor) {
         long[] n = new long[6];
         for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
             String key = object.key();
             if (!key.endsWith(".jsonl") && !key.endsWith(".jsonl.gz")) {
+                visitor.object(key, 0);
                 continue;
             }
             byte[] text = text(key, s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
@@ -62,6 +75,9 @@ public final class PlacesReader {
             if (key.startsWith(ObjectKeys.FAILED_PREFIX)) {
                 forEachLine(text, line -> {
                     lines[0]++;
+                    if (places == null) {
+                        return;
+                    }
                     JsonNode json = json(line);
                     places.quarantined(new RecordLedger.Position(
                                     shard(json.path("stream").asText(), json.path("shard_id").asText()),
@@ -75,7 +91,7 @@ public final class PlacesReader {
             } else if (key.startsWith(ObjectKeys.PROCESSED_PREFIX)) {
                 forEachLine(text, line -> {
                     lines[0]++;
-                    if (processedIsOutput) {
+                    if (places != null && processedIsOutput) {
                         places.output(json(line));
                     }
                 });
@@ -85,7 +101,10 @@ public final class PlacesReader {
                 forEachLine(text, line -> lines[0]++);
                 n[0]++;
                 n[1] += lines[0];
+            } else {
+                forEachLine(text, line -> lines[0]++);
             }
+            visitor.object(key, lines[0]);
         }
         return new BucketLines(n[0], n[1], n[2], n[3], n[4], n[5]);
     }
@@ -96,17 +115,14 @@ public final class PlacesReader {
      */
     public void readDeadLetters(SqsClient sqs, S3Client s3, String processorQueue, String transformerQueue,
             RecordLedger.Places places) {
-        for (Message message : peek(sqs, processorQueue)) {
-            JsonNode info = json(message.body().getBytes(StandardCharsets.UTF_8)).get("KinesisBatchInfo");
-            if (info != null) { // Lambda's on-failure records; quarantine notices have their own queue
-                String arn = info.path("streamArn").asText();
-                places.deadLetteredBatch(shard(arn.substring(arn.indexOf('/') + 1), info.path("shardId").asText()),
-                        info.path("startSequenceNumber").asText(), info.path("endSequenceNumber").asText());
-            }
+        for (Message message : QueueSweep.peek(sqs, processorQueue, Integer.MAX_VALUE)) {
+            // Lambda's on-failure records; quarantine notices have their own queue
+            OnFailureRecord.kinesisBatch(json(message.body().getBytes(StandardCharsets.UTF_8))).ifPresent(batch ->
+                    places.deadLetteredBatch(shard(batch.streamName(), batch.shardId()),
+                            batch.startSequenceNumber(), batch.endSequenceNumber()));
         }
-        for (Message message : peek(sqs, transformerQueue)) {
-            JsonNode body = json(message.body().getBytes(StandardCharsets.UTF_8));
-            JsonNode event = body.has("requestPayload") ? body.get("requestPayload") : body;
+        for (Message message : QueueSweep.peek(sqs, transformerQueue, Integer.MAX_VALUE)) {
+            JsonNode event = OnFailureRecord.asyncEvent(json(message.body().getBytes(StandardCharsets.UTF_8)));
             for (JsonNode record : event.path("Records")) {
                 String bucket = record.path("s3").path("bucket").path("name").asText();
                 String key = URLDecoder.decode(record.path("s3").path("object").path("key").asText(),
@@ -115,30 +131,6 @@ public final class PlacesReader {
                         places::deadLetteredRawLine);
             }
         }
-    }
-
-    /** Every message on {@code queue}, received and then made visible again. */
-    private static List<Message> peek(SqsClient sqs, String queue) {
-        List<Message> all = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        while (true) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
-                    .waitTimeSeconds(0).visibilityTimeout(60)).messages();
-            List<Message> fresh = batch.stream().filter(m -> seen.add(m.messageId())).toList();
-            if (fresh.isEmpty()) {
-                break;
-            }
-            all.addAll(fresh);
-        }
-        for (int i = 0; i < all.size(); i += 10) {
-            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-            for (Message m : all.subList(i, Math.min(all.size(), i + 10))) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(entries.size()))
-                        .receiptHandle(m.receiptHandle()).visibilityTimeout(0).build());
-            }
-            sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queue).entries(entries));
-        }
-        return all;
     }
 
     private static byte[] text(String key, byte[] bytes) {

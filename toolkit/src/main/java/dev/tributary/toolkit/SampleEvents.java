@@ -1,4 +1,4 @@
-package dev.tributary.cli;
+package dev.tributary.toolkit;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +8,9 @@ import java.util.UUID;
 
 /**
  * Realistic sample events of every example type, with a share deliberately invalid (each of a different kind),
- * reproducible from a seed and a base time: the same seed and base give the same bytes on every run.
+ * reproducible from a seed and a base time: the same seed and base give the same bytes on every run. The one
+ * generator of the operator's {@code produce}, the demo, the tests and the soak (which moves its base time on with
+ * every batch: {@link #next(int, Instant)}).
  */
 public final class SampleEvents {
     /**
@@ -53,16 +55,21 @@ public final class SampleEvents {
     }
 
     public List<Sample> next(int count) {
+        return next(count, now);
+    }
+
+    /** The next {@code count} samples, valid ones in the spread before {@code base} instead of the constructor's. */
+    public List<Sample> next(int count, Instant base) {
         List<Sample> samples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            samples.add(random.nextDouble() < invalidShare ? invalid() : new Sample(valid(), true));
+            samples.add(random.nextDouble() < invalidShare ? invalid(base) : new Sample(valid(base), true));
         }
         return samples;
     }
 
-    private String valid() {
+    private String valid(Instant base) {
         String id = new UUID(random.nextLong(), random.nextLong()).toString();
-        String time = now.minusSeconds(random.nextInt(spreadSeconds)).toString();
+        String time = base.minusSeconds(random.nextInt(spreadSeconds)).toString();
         return switch (random.nextInt(3)) {
             // Personal data where real producers put it: ids, a user agent, an e-mail address in a query string (a
             // sign-up link), a search engine's query in the referrer (docs/transformer.md, PII policy).
@@ -88,9 +95,9 @@ public final class SampleEvents {
         };
     }
 
-    private Sample invalid() {
+    private Sample invalid(Instant base) {
         String id = new UUID(random.nextLong(), random.nextLong()).toString();
-        String time = now.toString();
+        String time = base.toString();
         String json = switch (random.nextInt(6)) {
             case 0 -> "{\"event_id\":\"" + id + "\",\"truncated";
             case 1 -> "[\"an\",\"array\"]";

@@ -1,4 +1,4 @@
-package dev.tributary.cli;
+package dev.tributary.toolkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
