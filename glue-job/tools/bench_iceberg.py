@@ -26,6 +26,8 @@ from pathlib import Path
 GLUE_JOB = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(GLUE_JOB))
 sys.path.insert(0, str(GLUE_JOB / "tests"))
+# Spark's Python workers import the job's UDFs (tributary_glue.rawjson) too; they inherit this environment.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(GLUE_JOB), os.environ.get("PYTHONPATH")]))
 
 DAY = "2026-11-22"
 
