@@ -48,6 +48,8 @@ final class GlueRedrive implements Callable<Integer> {
         int started = 0;
         int skipped = 0;
         int refused = 0;
+        int duplicates = 0;
+        java.util.Set<String> windows = new java.util.HashSet<>();
         try (SqsClient sqs = aws.clients().configure(SqsClient.builder()).build();
                 software.amazon.awssdk.services.glue.GlueClient glue =
                         aws.clients().configure(software.amazon.awssdk.services.glue.GlueClient.builder()).build()) {
@@ -79,6 +81,17 @@ final class GlueRedrive implements Callable<Integer> {
                             letter.get().windowId(), String.join("; ", problems));
                     continue;
                 }
+                // The orchestrator can dead-letter one window twice (a tick and the run's state event both give up
+                // on it, each sending before its conditional write settles): one rerun is enough.
+                if (!windows.add(letter.get().windowId())) {
+                    duplicates++;
+                    System.out.printf("  dup    %s: window %s is already %s by this redrive%s%n", message.messageId(),
+                            letter.get().windowId(), execute ? "rerun" : "listed", execute ? "; message deleted" : "");
+                    if (execute) {
+                        sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
+                    }
+                    continue;
+                }
                 if (!execute) {
                     System.out.printf("  would  rerun window %s of %s (%d attempts, last %s: %s) with%n",
                             letter.get().windowId(), job, letter.get().attempts(), letter.get().lastRunState(),
@@ -92,8 +105,9 @@ final class GlueRedrive implements Callable<Integer> {
                 System.out.printf("  done   window %s: run %s started%n", letter.get().windowId(), runId);
             }
         }
-        System.out.printf("%nredrive glue %s: %d runs started, %d refused, %d messages skipped%s%n",
-                execute ? "executed" : "dry run", started, refused, skipped, execute ? "" : "; pass --execute to act");
+        System.out.printf("%nredrive glue %s: %d runs started, %d refused, %d duplicate windows, %d messages skipped%s%n",
+                execute ? "executed" : "dry run", started, refused, duplicates, skipped,
+                execute ? "" : "; pass --execute to act");
         return refused == 0 ? TributaryCli.EXIT_OK : TributaryCli.EXIT_FINDING;
     }
 }

@@ -210,6 +210,8 @@ class CliIT {
             String orchestratorDlq = deployment.physicalId("OrchestratorDeadLetterQueue");
             sqs.sendMessage(b -> b.queueUrl(orchestratorDlq).messageBody(window));
             sqs.sendMessage(b -> b.queueUrl(orchestratorDlq).messageBody(forged));
+            // The same window twice, as when a tick and the run's state event both dead-letter it: rerun once.
+            sqs.sendMessage(b -> b.queueUrl(orchestratorDlq).messageBody(window));
             String[] glueRedrive = concat(new String[] {"redrive", "glue", "--queue", orchestratorDlq, "--job", job,
                     "--processed-bucket", deployment.physicalId("ProcessedBucket")}, endpoint());
 
@@ -218,7 +220,7 @@ class CliIT {
 
             assertThat(glueDryRun.output()).contains("would  rerun window " + windowId, "--input_paths", input,
                     "--summary_uri", "0 runs started, 1 refused");
-            assertThat(rerun.output()).contains("window " + windowId + ": run", "1 runs started, 1 refused",
+            assertThat(rerun.output()).contains("window " + windowId + ": run", "1 runs started, 1 refused, 1 duplicate",
                     "argument --extra-py-files is not one the orchestrator passes",
                     "s3://someone-elses-bucket/secrets/' is not a partition of");
             assertThat(rerun.code()).as("a refused message is an error").isEqualTo(1);
