@@ -1,5 +1,6 @@
 package dev.tributary.cli;
 
+import dev.tributary.devkit.ConsoleCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tributary.common.aws.AwsClientFactory;
@@ -11,8 +12,6 @@ import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.toolkit.KplAggregator;
 import dev.tributary.toolkit.StreamProducer;
 import dev.tributary.devkit.PipelineResources;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,15 +32,8 @@ class CliIT {
 
     /** Runs a command, capturing standard output; returns the exit code and the text. */
     private static Run run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            int code = new CommandLine(new TributaryCli()).execute(args);
-            return new Run(code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
+        ConsoleCapture.Result r = ConsoleCapture.run(() -> new CommandLine(new TributaryCli()).execute(args));
+        return new Run(r.code(), r.out());
     }
 
     record Run(int code, String output) {}

@@ -1,14 +1,12 @@
 package dev.tributary.cli;
 
+import dev.tributary.devkit.ConsoleCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.json.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,24 +27,13 @@ class TributaryCliTest {
 
     /** Runs the command as {@code main} would (same handlers), capturing both streams. */
     static Run run(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-        System.setOut(outStream);
-        System.setErr(errStream);
-        try {
+        ConsoleCapture.Result r = ConsoleCapture.run(() -> {
             var commandLine = TributaryCli.commandLine();
-            commandLine.setOut(new PrintWriter(outStream, true));
-            commandLine.setErr(new PrintWriter(errStream, true));
-            int code = commandLine.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+            commandLine.setOut(new PrintWriter(System.out, true));
+            commandLine.setErr(new PrintWriter(System.err, true));
+            return commandLine.execute(args);
+        });
+        return new Run(r.code(), r.out(), r.err());
     }
 
     record Run(int code, String out, String err) {

@@ -1,12 +1,11 @@
 package dev.tributary.devtools;
 
+import dev.tributary.devkit.ConsoleCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.toolkit.SamTemplate;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,15 +21,8 @@ class DemoIT {
 
     /** Runs a command, capturing standard output; returns the exit code and the text. */
     private static Run run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            int code = TributaryDev.commandLine().execute(args);
-            return new Run(code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
+        ConsoleCapture.Result r = ConsoleCapture.run(() -> TributaryDev.commandLine().execute(args));
+        return new Run(r.code(), r.out());
     }
 
     record Run(int code, String output) {}

@@ -1,5 +1,6 @@
 package dev.tributary.devtools;
 
+import dev.tributary.devkit.ConsoleCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,9 +8,7 @@ import dev.tributary.cli.QueryCommand;
 import dev.tributary.common.json.Json;
 import dev.tributary.devkit.AwsEmulator;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,19 +37,8 @@ class QueryIT {
     private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-        try {
-            int code = TributaryDev.commandLine().execute(args);
-            return new Run(code, capturedOut.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        ConsoleCapture.Result r = ConsoleCapture.run(() -> TributaryDev.commandLine().execute(args));
+        return new Run(r.code(), r.out(), r.err());
     }
 
     private Run query(String database, String... rest) {

@@ -1,12 +1,10 @@
 package dev.tributary.devtools;
 
+import dev.tributary.devkit.ConsoleCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tributary.cli.TributaryCli;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,24 +16,13 @@ class TributaryDevTest {
 
     /** Runs the command as {@code main} would (same handlers), capturing both streams. */
     static Run run(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-        System.setOut(outStream);
-        System.setErr(errStream);
-        try {
+        ConsoleCapture.Result r = ConsoleCapture.run(() -> {
             var commandLine = TributaryDev.commandLine();
-            commandLine.setOut(new PrintWriter(outStream, true));
-            commandLine.setErr(new PrintWriter(errStream, true));
-            int code = commandLine.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+            commandLine.setOut(new PrintWriter(System.out, true));
+            commandLine.setErr(new PrintWriter(System.err, true));
+            return commandLine.execute(args);
+        });
+        return new Run(r.code(), r.out(), r.err());
     }
 
     @ParameterizedTest
