@@ -89,6 +89,15 @@ public final class EventSchemas {
         return classLoader.getResource(ROOT + "events/" + eventType + ".schema.json") != null;
     }
 
+    /** The schema's compiled check, or null: a schema the event parser refuses (e.g. a duplicate key) gets none. */
+    private static PayloadCheck compileCheck(byte[] schemaText) {
+        try {
+            return PayloadCheck.compile(Json.mapper().readTree(schemaText)).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private Optional<Payload> load(String resource) {
         try (InputStream in = classLoader.getResourceAsStream(resource)) {
             if (in == null) {
@@ -96,7 +105,7 @@ public final class EventSchemas {
             }
             byte[] text = in.readAllBytes();
             Schema schema = registry.getSchema(new ByteArrayInputStream(text));
-            return Optional.of(new Payload(schema, PayloadCheck.compile(Json.mapper().readTree(text)).orElse(null)));
+            return Optional.of(new Payload(schema, compileCheck(text)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read schema " + resource, e);
         }
