@@ -63,6 +63,7 @@ public final class BatchProcessor implements AutoCloseable {
         }
         Map<Partition, Group<ValidRecord>> partitions = new LinkedHashMap<>();
         Group<QuarantinedRecord> quarantine = new Group<>(null);
+        HourPartitions hours = new HourPartitions();
         int userRecords = 0;
         int aggregates = 0;
         // Group positions are Kinesis record indexes: the user records of one KPL aggregate share theirs, so
@@ -72,7 +73,7 @@ public final class BatchProcessor implements AutoCloseable {
             switch (KplAggregate.unpack(record.data())) {
                 case KplAggregate.NotAggregated plain -> {
                     userRecords++;
-                    decodeInto(i, record, partitions, quarantine);
+                    decodeInto(i, record, hours, partitions, quarantine);
                 }
                 case KplAggregate.UserRecords aggregate -> {
                     aggregates++;
@@ -80,7 +81,7 @@ public final class BatchProcessor implements AutoCloseable {
                     for (int sub = 0; sub < aggregate.data().size(); sub++) {
                         StreamRecord user = new StreamRecord(record.position().subRecord(sub), record.arrival(),
                                 aggregate.data().get(sub));
-                        decodeInto(i, user, partitions, quarantine);
+                        decodeInto(i, user, hours, partitions, quarantine);
                     }
                 }
                 case KplAggregate.Corrupt corrupt -> {
@@ -175,11 +176,11 @@ public final class BatchProcessor implements AutoCloseable {
     }
 
     /** Validates one user record and adds it to its partition's group or to the quarantine, at batch index {@code i}. */
-    private void decodeInto(int i, StreamRecord record, Map<Partition, Group<ValidRecord>> partitions,
-            Group<QuarantinedRecord> quarantine) {
+    private void decodeInto(int i, StreamRecord record, HourPartitions hours,
+            Map<Partition, Group<ValidRecord>> partitions, Group<QuarantinedRecord> quarantine) {
         switch (decodeSafely(record)) {
             case DecodeResult.Valid valid -> partitions
-                    .computeIfAbsent(Partition.of(valid.event().eventType(), valid.event().eventTime()), Group::new)
+                    .computeIfAbsent(hours.of(valid.event().eventType(), valid.event().eventTime()), Group::new)
                     .add(i, new ValidRecord(record, line(record.data(), valid)));
             case DecodeResult.Invalid invalid ->
                     quarantine.add(i, new QuarantinedRecord(record, invalid.reason(), invalid.detail()));

@@ -27,6 +27,7 @@ final class KinesisEventRecords {
         // Every record of a batch comes from one stream: derive its name once, not 3,000 times (a regex each).
         String arn = null;
         String stream = null;
+        String shardId = null; // one shard per batch too: one substring, not one per record
         for (KinesisEvent.KinesisEventRecord eventRecord : event.getRecords()) {
             KinesisEvent.Record kinesis = eventRecord.getKinesis();
             String eventId = eventRecord.getEventID();
@@ -38,10 +39,10 @@ final class KinesisEventRecords {
                 arn = eventRecord.getEventSourceARN();
                 stream = streamName(arn);
             }
-            StreamPosition position = new StreamPosition(
-                    stream,
-                    eventId.substring(0, colon),
-                    kinesis.getSequenceNumber());
+            if (shardId == null || colon != shardId.length() || !eventId.startsWith(shardId)) {
+                shardId = eventId.substring(0, colon);
+            }
+            StreamPosition position = new StreamPosition(stream, shardId, kinesis.getSequenceNumber());
             Instant arrival = kinesis.getApproximateArrivalTimestamp() == null
                     ? Instant.now()
                     : kinesis.getApproximateArrivalTimestamp().toInstant();

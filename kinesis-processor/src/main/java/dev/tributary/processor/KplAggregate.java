@@ -46,6 +46,9 @@ final class KplAggregate {
     /** Not an aggregate: the bytes are one record, handled as before. */
     record NotAggregated() implements Unpacked {}
 
+    /** The answer for almost every record: one instance, not one per record. */
+    private static final NotAggregated NOT_AGGREGATED = new NotAggregated();
+
     /** An intact aggregate: its user records' data, in order (the index is the sub-sequence number). */
     record UserRecords(List<byte[]> data) implements Unpacked {}
 
@@ -59,7 +62,7 @@ final class KplAggregate {
     /** Splits {@code data} into its user records if it is a KPL aggregate. */
     static Unpacked unpack(byte[] data) {
         if (!hasMagic(data)) {
-            return new NotAggregated();
+            return NOT_AGGREGATED;
         }
         if (data.length < MAGIC.length + MD5_BYTES) {
             return new Corrupt("truncated: " + data.length + " bytes, shorter than the magic and the MD5 trailer");

@@ -2,9 +2,12 @@ package dev.tributary.common.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
+import com.networknt.schema.OutputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.tributary.common.json.Json;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,9 +37,20 @@ public final class EventSchemas {
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private final ClassLoader classLoader;
     private final Schema envelope;
-    /** The default payload schema, compiled when a type without its own first arrives; null until then. */
-    private volatile Optional<Schema> defaultPayload;
-    private final ConcurrentMap<String, Optional<Schema>> payloadSchemas = new ConcurrentHashMap<>();
+    private final Optional<Payload> defaultPayload;
+    private final ConcurrentMap<String, Optional<Payload>> payloadSchemas = new ConcurrentHashMap<>();
+
+    /**
+     * A payload schema and, when it compiles, its {@link PayloadCheck}: the cheap "certainly valid" test asked
+     * first (null when the schema uses keywords the check does not know; then only the schema decides).
+     */
+    record Payload(Schema schema, PayloadCheck check) {
+        /** Whether the schema accepts {@code payload}: the compiled check when it is sure, else the validator. */
+        boolean accepts(JsonNode payload) {
+            return (check != null && check.certainlyValid(payload))
+                    || schema.validate(payload, OutputFormat.BOOLEAN);
+        }
+    }
 
     /** Schemas from this library's own classpath. */
     public EventSchemas() {
@@ -46,10 +60,9 @@ public final class EventSchemas {
     /** Schemas from {@code classLoader}: tests use it to run without a default schema. */
     public EventSchemas(ClassLoader classLoader) {
         this.classLoader = classLoader;
-        this.envelope = load(ROOT + "envelope.schema.json")
+        this.envelope = load(ROOT + "envelope.schema.json").map(Payload::schema)
                 .orElseThrow(() -> new IllegalStateException("schemas/envelope.schema.json is not on the classpath"));
-        // Payload schemas, the default's too, are compiled when a record first needs them, not here: a function's
-        // init (its cold start) pays only for the envelope, which every record needs.
+        this.defaultPayload = load(ROOT + "events/" + DEFAULT_TYPE + ".schema.json");
     }
 
     /** Validation errors of the envelope; empty when valid. */
@@ -62,22 +75,13 @@ public final class EventSchemas {
      * Compiled on first use and cached.
      */
     public Optional<Schema> payloadSchema(String eventType) {
-        return payloadSchemas.computeIfAbsent(
-                eventType, type -> load(ROOT + "events/" + type + ".schema.json").or(this::defaultPayload));
+        return payload(eventType).map(Payload::schema);
     }
 
-    private Optional<Schema> defaultPayload() {
-        Optional<Schema> loaded = defaultPayload;
-        if (loaded == null) {
-            synchronized (this) {
-                loaded = defaultPayload;
-                if (loaded == null) {
-                    loaded = load(ROOT + "events/" + DEFAULT_TYPE + ".schema.json");
-                    defaultPayload = loaded;
-                }
-            }
-        }
-        return loaded;
+    /** As {@link #payloadSchema}, with the schema's compiled check (the decoder's per-record path). */
+    Optional<Payload> payload(String eventType) {
+        return payloadSchemas.computeIfAbsent(
+                eventType, type -> load(ROOT + "events/" + type + ".schema.json").or(() -> defaultPayload));
     }
 
     /** Whether {@code eventType} has a schema of its own (not the default). */
@@ -85,12 +89,23 @@ public final class EventSchemas {
         return classLoader.getResource(ROOT + "events/" + eventType + ".schema.json") != null;
     }
 
-    private Optional<Schema> load(String resource) {
+    /** The schema's compiled check, or null: a schema the event parser refuses (e.g. a duplicate key) gets none. */
+    private static PayloadCheck compileCheck(byte[] schemaText) {
+        try {
+            return PayloadCheck.compile(Json.mapper().readTree(schemaText)).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Optional<Payload> load(String resource) {
         try (InputStream in = classLoader.getResourceAsStream(resource)) {
             if (in == null) {
                 return Optional.empty();
             }
-            return Optional.of(registry.getSchema(in));
+            byte[] text = in.readAllBytes();
+            Schema schema = registry.getSchema(new ByteArrayInputStream(text));
+            return Optional.of(new Payload(schema, compileCheck(text)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read schema " + resource, e);
         }

@@ -32,13 +32,21 @@ public final class GzipJsonLinesWriter implements Closeable {
 
     /** A writer at deflate {@code level} (1 fastest … 9 smallest). */
     public GzipJsonLinesWriter(OutputStream sink, int level) throws IOException {
-        GZIPOutputStream gzip = new GZIPOutputStream(sink, BUFFER_BYTES) {
+        this(sink, level, BUFFER_BYTES);
+    }
+
+    /**
+     * A writer at deflate {@code level} with two buffers of {@code bufferBytes} (lines in, deflated bytes out):
+     * smaller ones for the many small objects of one batch, whose buffers would otherwise outweigh their content.
+     */
+    public GzipJsonLinesWriter(OutputStream sink, int level, int bufferBytes) throws IOException {
+        GZIPOutputStream gzip = new GZIPOutputStream(sink, bufferBytes) {
             {
                 def.setLevel(level);
             }
         };
         // Records are small: buffer them so the deflater sees large writes, not one call per line.
-        this.out = new BufferedOutputStream(gzip, BUFFER_BYTES);
+        this.out = new BufferedOutputStream(gzip, bufferBytes);
     }
 
     /** Whether {@code json} holds no CR or LF byte and so can be written as one line as it is. */

@@ -17,7 +17,7 @@ import java.time.ZonedDateTime;
 public record Partition(String eventType, LocalDate date, int hour) {
 
     public Partition {
-        if (eventType == null || !EventDecoder.EVENT_TYPE_PATTERN.matcher(eventType).matches()) {
+        if (eventType == null || !EventDecoder.isEventType(eventType)) {
             throw new IllegalArgumentException("event_type is not a safe partition value: " + eventType);
         }
         if (hour < 0 || hour > 23) {
