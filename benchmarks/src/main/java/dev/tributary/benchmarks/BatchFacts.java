@@ -11,9 +11,14 @@ public final class BatchFacts {
         TransformerThroughputBenchmark transformer = new TransformerThroughputBenchmark();
         transformer.gzipLevel = 6;
         transformer.setUp();
-        System.out.printf("{\"processor_records\":%d,\"processor_record_bytes\":%d,\"processor_event_bytes\":%d,"
+        System.out.printf(
+                "{\"processor_records\":%d,\"processor_record_bytes\":%d,\"processor_event_bytes\":%d,"
                         + "\"transformer_records\":%d,\"transformer_uncompressed_bytes\":%d,\"transformer_object_bytes\":%d}%n",
-                batch.records(), batch.recordBytes(), batch.eventJson().length, transformer.records,
-                transformer.uncompressedBytes, transformer.rawObject.length);
+                batch.records(),
+                batch.recordBytes(),
+                batch.eventJson().length,
+                transformer.records,
+                transformer.uncompressedBytes,
+                transformer.rawObject.length);
     }
 }

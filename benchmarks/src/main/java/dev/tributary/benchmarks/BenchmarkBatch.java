@@ -33,11 +33,43 @@ public final class BenchmarkBatch {
         "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
         "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
         "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
-        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"};
-    private static final String[] WORDS = {"Mozilla/5.0", "(X11;", "Linux", "x86_64)", "AppleWebKit/537.36",
-        "(KHTML,", "like", "Gecko)", "Chrome/131.0.0.0", "Safari/537.36", "Edg/131.0", "Mobile", "iPhone;", "CPU",
-        "OS", "18_1", "Version/18.1", "warehouse", "north", "south", "rack", "aisle", "checkout", "basket", "promo",
-        "campaign=winter", "utm_source=newsletter", "ref", "session", "retry", "primary", "secondary"};
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+    };
+
+    private static final String[] WORDS = {
+        "Mozilla/5.0",
+        "(X11;",
+        "Linux",
+        "x86_64)",
+        "AppleWebKit/537.36",
+        "(KHTML,",
+        "like",
+        "Gecko)",
+        "Chrome/131.0.0.0",
+        "Safari/537.36",
+        "Edg/131.0",
+        "Mobile",
+        "iPhone;",
+        "CPU",
+        "OS",
+        "18_1",
+        "Version/18.1",
+        "warehouse",
+        "north",
+        "south",
+        "rack",
+        "aisle",
+        "checkout",
+        "basket",
+        "promo",
+        "campaign=winter",
+        "utm_source=newsletter",
+        "ref",
+        "session",
+        "retry",
+        "primary",
+        "secondary"
+    };
 
     private final List<byte[]> recordData;
     private final byte[] eventJson;
@@ -97,18 +129,23 @@ public final class BenchmarkBatch {
         };
         String text = words(random, (type.equals("page_view") ? 640 : 760) + random.nextInt(120));
         String payload = switch (type) {
-            case "page_view" -> "{\"page_url\":\"https://shop.example.com/p/" + random.nextInt(100_000)
-                    + "?q=" + Long.toHexString(random.nextLong()) + "\",\"tti_ms\":" + random.nextInt(5000)
-                    + ",\"ttar_ms\":" + random.nextInt(900) + ",\"user_id\":\"u-" + random.nextInt(1_000_000)
-                    + "\",\"user_agent\":\"" + USER_AGENTS[random.nextInt(USER_AGENTS.length)]
-                    + "\",\"context\":\"" + text + "\"}";
-            case "sensor_reading" -> "{\"device_id\":\"d-" + random.nextInt(400) + "\",\"metric\":\"temperature\","
-                    + "\"value\":" + random.nextInt(500) / 10.0 + ",\"unit\":\"C\",\"firmware\":\"4.2." + random.nextInt(9)
-                    + "\",\"context\":\"" + text + "\"}";
-            default -> "{\"transaction_id\":\"t-" + Long.toHexString(random.nextLong()) + "\",\"amount\":\""
-                    + random.nextInt(900) + "." + random.nextInt(10) + random.nextInt(10)
-                    + "\",\"currency\":\"EUR\",\"status\":\"captured\",\"customer_id\":\"c-" + random.nextInt(90_000)
-                    + "\",\"context\":\"" + text + "\"}";
+            case "page_view" ->
+                "{\"page_url\":\"https://shop.example.com/p/" + random.nextInt(100_000)
+                        + "?q=" + Long.toHexString(random.nextLong()) + "\",\"tti_ms\":" + random.nextInt(5000)
+                        + ",\"ttar_ms\":" + random.nextInt(900) + ",\"user_id\":\"u-" + random.nextInt(1_000_000)
+                        + "\",\"user_agent\":\"" + USER_AGENTS[random.nextInt(USER_AGENTS.length)]
+                        + "\",\"context\":\"" + text + "\"}";
+            case "sensor_reading" ->
+                "{\"device_id\":\"d-" + random.nextInt(400) + "\",\"metric\":\"temperature\","
+                        + "\"value\":" + random.nextInt(500) / 10.0 + ",\"unit\":\"C\",\"firmware\":\"4.2."
+                        + random.nextInt(9)
+                        + "\",\"context\":\"" + text + "\"}";
+            default ->
+                "{\"transaction_id\":\"t-" + Long.toHexString(random.nextLong()) + "\",\"amount\":\""
+                        + random.nextInt(900) + "." + random.nextInt(10) + random.nextInt(10)
+                        + "\",\"currency\":\"EUR\",\"status\":\"captured\",\"customer_id\":\"c-"
+                        + random.nextInt(90_000)
+                        + "\",\"context\":\"" + text + "\"}";
         };
         String source = i % INVALID_EVERY == INVALID_EVERY - 1 ? "" : ",\"source\":\"web-frontend\"";
         return "{\"event_id\":\"" + new java.util.UUID(random.nextLong(), random.nextLong()) + "\",\"event_type\":\""

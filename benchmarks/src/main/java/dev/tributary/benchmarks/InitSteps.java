@@ -27,7 +27,9 @@ public final class InitSteps {
     private InitSteps() {}
 
     public static void main(String[] args) throws Exception {
-        System.out.printf("JVM up, main called: %d ms of JVM uptime%n", ManagementFactory.getRuntimeMXBean().getUptime());
+        System.out.printf(
+                "JVM up, main called: %d ms of JVM uptime%n",
+                ManagementFactory.getRuntimeMXBean().getUptime());
         AwsClientFactory[] factory = new AwsClientFactory[1];
         step("Jackson ObjectMapper (Json.mapper)", Json::mapper);
         step("event schemas (envelope, networknt)", EventSchemas::new);
@@ -36,14 +38,19 @@ public final class InitSteps {
             trust.init((KeyStore) null);
             return trust;
         });
-        step("URL-connection HTTP client", () -> UrlConnectionHttpClient.builder().build());
+        step(
+                "URL-connection HTTP client",
+                () -> UrlConnectionHttpClient.builder().build());
         step("settings and credentials", () -> factory[0] = new AwsClientFactory(AwsSettings.fromEnv(Env.system())));
         step("SDK service metadata (every service)", () -> ServiceMetadata.of("s3"));
         step("S3 client", () -> factory[0].s3());
         step("DynamoDB client", () -> factory[0].dynamoDb());
         step("SQS client", () -> factory[0].configure(SqsClient.builder()).build());
-        step("the handler's constructor, all of the above done",
-                () -> Class.forName("dev.tributary.processor.KinesisProcessorHandler").getConstructor().newInstance());
+        step(
+                "the handler's constructor, all of the above done",
+                () -> Class.forName("dev.tributary.processor.KinesisProcessorHandler")
+                        .getConstructor()
+                        .newInstance());
     }
 
     private interface Step {

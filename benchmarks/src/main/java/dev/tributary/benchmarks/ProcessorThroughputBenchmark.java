@@ -1,10 +1,10 @@
 package dev.tributary.benchmarks;
 
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.tributary.benchmarks.processor.OfflineProcessor;
 import dev.tributary.common.aws.OfflineHttpClient;
 import dev.tributary.common.io.GzipJsonLinesWriter;
 import dev.tributary.common.json.Json;
-import dev.tributary.benchmarks.processor.OfflineProcessor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +37,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 8, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Xms1g", "-XX:+UseSerialGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g", "-Xms1g", "-XX:+UseSerialGC"})
 public class ProcessorThroughputBenchmark {
 
     /** {@code GZIP_LEVEL}, for processor and floor alike. */

@@ -28,7 +28,9 @@ public record RatioInterval(double ratio, double low, double high) {
             ratios[i] = median(resample(measured, random)) / median(resample(reference, random));
         }
         Arrays.sort(ratios);
-        return new RatioInterval(median(measured) / median(reference), ratios[(int) (0.05 * RESAMPLES)],
+        return new RatioInterval(
+                median(measured) / median(reference),
+                ratios[(int) (0.05 * RESAMPLES)],
                 ratios[(int) (0.95 * RESAMPLES) - 1]);
     }
 
@@ -61,9 +63,16 @@ public record RatioInterval(double ratio, double low, double high) {
         for (var entry : variants.properties()) {
             double[] totals = totals(entry.getValue());
             RatioInterval ratio = of(totals, base);
-            System.out.printf("%-28s %6.0f ms (p10-p90 %5.0f-%5.0f)  %.2fx %s (90%% CI %.2f-%.2f)%n", entry.getKey(),
-                    median(totals), percentile(totals, 0.1), percentile(totals, 0.9), ratio.ratio(), reference,
-                    ratio.low(), ratio.high());
+            System.out.printf(
+                    "%-28s %6.0f ms (p10-p90 %5.0f-%5.0f)  %.2fx %s (90%% CI %.2f-%.2f)%n",
+                    entry.getKey(),
+                    median(totals),
+                    percentile(totals, 0.1),
+                    percentile(totals, 0.9),
+                    ratio.ratio(),
+                    reference,
+                    ratio.low(),
+                    ratio.high());
         }
     }
 

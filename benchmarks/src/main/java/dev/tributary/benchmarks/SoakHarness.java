@@ -6,11 +6,11 @@ import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
 import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.devkit.LocalPipeline;
-import dev.tributary.toolkit.SamTemplate;
-import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.devkit.ledger.PlacesReader;
 import dev.tributary.devkit.ledger.RecordLedger;
 import dev.tributary.processor.KinesisProcessorHandler;
+import dev.tributary.toolkit.SamTemplate;
+import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.transformer.S3TransformerHandler;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -69,8 +69,10 @@ public final class SoakHarness {
         double kplShare = 0.25;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--events" -> events = Long.parseLong(args[++i].replace("_", "").replace(",", ""));
-                case "--round" -> round = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
+                case "--events" ->
+                    events = Long.parseLong(args[++i].replace("_", "").replace(",", ""));
+                case "--round" ->
+                    round = Integer.parseInt(args[++i].replace("_", "").replace(",", ""));
                 case "--plant-leak" -> plantLeak = Integer.parseInt(args[++i]);
                 case "--kpl-share" -> kplShare = Double.parseDouble(args[++i]);
                 case "-h", "--help" -> {
@@ -87,8 +89,8 @@ public final class SoakHarness {
         }
         // The ledger's arrays are sized for the run up front (digests: 4 longs a record, in one Java array).
         if (events < 1 || events > 100_000_000 || round < 1 || plantLeak < 0 || kplShare < 0 || kplShare > 1) {
-            System.err.println("--events 1 to 100,000,000, --round positive, --plant-leak not negative, "
-                    + "--kpl-share 0 to 1");
+            System.err.println(
+                    "--events 1 to 100,000,000, --round positive, --plant-leak not negative, " + "--kpl-share 0 to 1");
             System.exit(2);
         }
         int status = new SoakHarness(System.out, System.err, new Options(events, round, plantLeak, kplShare)).run();
@@ -100,32 +102,42 @@ public final class SoakHarness {
         AwsClientFactory clients = emulator.clients();
         long events = options.events();
         int rounds = (int) ((events + options.roundSize() - 1) / options.roundSize());
-        err.printf("Tributary soak: %,d events in %d rounds of up to %,d, %s%n", events, rounds, options.roundSize(),
-                emulator.description());
+        err.printf(
+                "Tributary soak: %,d events in %d rounds of up to %,d, %s%n",
+                events, rounds, options.roundSize(), emulator.description());
         if (options.plantedLeakBytes() > 0) {
-            err.printf("planting a leak: %,d bytes kept per event delivered to the processor%n",
+            err.printf(
+                    "planting a leak: %,d bytes kept per event delivered to the processor%n",
                     options.plantedLeakBytes());
         }
         // Preallocated now, before the first heap sample: the ledger is a constant in the heap, not a slope.
         RecordLedger ledger = RecordLedger.preallocated((int) events);
         PlacesReader places = new PlacesReader(true); // positions per round stream: sequence numbers start over
 
-        try (LocalPipeline local = LocalPipeline.deploy(emulator, SamTemplate.load(SamTemplate.locate()),
-                        "soak-" + UUID.randomUUID().toString().substring(0, 8), Map.of("ShardCount", "2"), ledger);
-                KinesisClient kinesis = clients.configure(KinesisClient.builder()).build();
+        try (LocalPipeline local = LocalPipeline.deploy(
+                        emulator,
+                        SamTemplate.load(SamTemplate.locate()),
+                        "soak-" + UUID.randomUUID().toString().substring(0, 8),
+                        Map.of("ShardCount", "2"),
+                        ledger);
+                KinesisClient kinesis =
+                        clients.configure(KinesisClient.builder()).build();
                 S3Client s3 = clients.s3();
                 SqsClient sqs = clients.configure(SqsClient.builder()).build()) {
             LocalDeployment deployment = local.deployment();
             deployment.notes().forEach(note -> err.println("note: " + note));
             // The transformer's PII key is stored in SSM by the pipeline, where the function reads it in AWS.
             Map<String, String> transformerEnv = local.functionEnvironment(LocalPipeline.TRANSFORMER);
-            SoakPipeline.Queues queues = new SoakPipeline.Queues(deployment.physicalId("ProcessorDeadLetterQueue"),
-                    deployment.notificationQueueUrl("RawBucket").orElseThrow(
-                            () -> new IllegalStateException("the template gives the raw bucket no notification")),
+            SoakPipeline.Queues queues = new SoakPipeline.Queues(
+                    deployment.physicalId("ProcessorDeadLetterQueue"),
+                    deployment
+                            .notificationQueueUrl("RawBucket")
+                            .orElseThrow(() ->
+                                    new IllegalStateException("the template gives the raw bucket no notification")),
                     deployment.physicalId("TransformerDeadLetterQueue"),
                     Integer.parseInt(deployment.parameter("AsyncMaxRetryAttempts")));
-            KinesisEventSourceSimulator esm = new KinesisEventSourceSimulator(kinesis,
-                    Optional.of(sqs), emulator.region(), local.processorSettings());
+            KinesisEventSourceSimulator esm = new KinesisEventSourceSimulator(
+                    kinesis, Optional.of(sqs), emulator.region(), local.processorSettings());
             SampleEvents samples = new SampleEvents(42, INVALID_SHARE, Instant.now());
             SoakProducer producer = new SoakProducer(kinesis, options.kplShare(), ledger, places);
             SoakProgress progress = new SoakProgress(err, events, rounds);
@@ -141,9 +153,13 @@ public final class SoakHarness {
             System.setOut(new PrintStream(logs, false, StandardCharsets.UTF_8));
             long started = System.nanoTime();
             try {
-                SoakPipeline pipeline = new SoakPipeline(esm,
+                SoakPipeline pipeline = new SoakPipeline(
+                        esm,
                         new KinesisProcessorHandler(new Env(local.functionEnvironment(LocalPipeline.PROCESSOR))),
-                        new S3TransformerHandler(new Env(transformerEnv)), sqs, emulator.region().id(), queues,
+                        new S3TransformerHandler(new Env(transformerEnv)),
+                        sqs,
+                        emulator.region().id(),
+                        queues,
                         options.plantedLeakBytes());
                 for (int round = 1; round <= rounds; round++) {
                     int size = (int) Math.min(options.roundSize(), events - produced);
@@ -163,19 +179,24 @@ public final class SoakHarness {
                     long t1 = System.nanoTime();
 
                     progress.stage(round, "process");
-                    pipeline.process(stream.name(), stream.arn(), kinesisRecords, delivered -> progress.update(
-                            before + Math.min(kinesisRecords, delivered) * size / kinesisRecords / 2,
-                            String.format("%,d records", delivered)));
+                    pipeline.process(
+                            stream.name(),
+                            stream.arn(),
+                            kinesisRecords,
+                            delivered -> progress.update(
+                                    before + Math.min(kinesisRecords, delivered) * size / kinesisRecords / 2,
+                                    String.format("%,d records", delivered)));
                     kinesis.deleteStream(b -> b.streamName(stream.name())); // drained: free the emulator's memory
                     long t2 = System.nanoTime();
                     progress.stage(round, "transform");
                     pipeline.transform(false, n -> progress.update(before + size / 2, String.format("%,d objects", n)));
                     long t3 = System.nanoTime();
-                    stages.add(new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
-                            (SoakResources.cpuNanos() - cpu0) / 1e9});
+                    stages.add(new double[] {
+                        (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (SoakResources.cpuNanos() - cpu0) / 1e9
+                    });
 
-                    SoakVerdict.Sample sample = SoakResources.measure(round, produced,
-                            (System.nanoTime() - started) / 1e9);
+                    SoakVerdict.Sample sample =
+                            SoakResources.measure(round, produced, (System.nanoTime() - started) / 1e9);
                     taken.add(sample);
                     progress.sampled(produced, sample);
                 }
@@ -186,24 +207,46 @@ public final class SoakHarness {
 
                 err.println("following every record with the ledger...");
                 RecordLedger.Places landed = new RecordLedger.Places();
-                PlacesReader.BucketLines raw = places.readBucket(s3, deployment.physicalId("RawBucket"), landed,
-                        false);
-                PlacesReader.BucketLines processed = places.readBucket(s3, deployment.physicalId("ProcessedBucket"),
-                        landed, true);
+                PlacesReader.BucketLines raw = places.readBucket(s3, deployment.physicalId("RawBucket"), landed, false);
+                PlacesReader.BucketLines processed =
+                        places.readBucket(s3, deployment.physicalId("ProcessedBucket"), landed, true);
                 places.readDeadLetters(sqs, s3, queues.processorDlq(), queues.transformerDlq(), landed);
                 Map<String, Long> metadata = local.metadataCounts();
                 long metadataOther = metadata.entrySet().stream()
-                        .filter(e -> e.getKey().startsWith("status:") && !e.getKey().equals("status:PROCESSED"))
-                        .mapToLong(Map.Entry::getValue).sum();
-                SoakVerdict.Counts counts = new SoakVerdict.Counts(produced, invalid, ledger.reconcile(landed),
-                        raw.rawObjects(), metadata.getOrDefault("status:PROCESSED", 0L), metadataOther);
+                        .filter(e ->
+                                e.getKey().startsWith("status:") && !e.getKey().equals("status:PROCESSED"))
+                        .mapToLong(Map.Entry::getValue)
+                        .sum();
+                SoakVerdict.Counts counts = new SoakVerdict.Counts(
+                        produced,
+                        invalid,
+                        ledger.reconcile(landed),
+                        raw.rawObjects(),
+                        metadata.getOrDefault("status:PROCESSED", 0L),
+                        metadataOther);
                 SoakVerdict.Result verdict = SoakVerdict.judge(taken, counts, SoakVerdict.Limits.defaults());
-                new SoakReport(out).print(taken, counts, verdict, new SoakReport.Run(stages, seconds,
-                        producer.aggregates(), producer.aggregatedRecords(), pipeline, late, raw, processed, metadata,
-                        logs, options.plantedLeakBytes(), ledger.footprintBytes()));
+                new SoakReport(out)
+                        .print(
+                                taken,
+                                counts,
+                                verdict,
+                                new SoakReport.Run(
+                                        stages,
+                                        seconds,
+                                        producer.aggregates(),
+                                        producer.aggregatedRecords(),
+                                        pipeline,
+                                        late,
+                                        raw,
+                                        processed,
+                                        metadata,
+                                        logs,
+                                        options.plantedLeakBytes(),
+                                        ledger.footprintBytes()));
                 // Both functions ran as their template roles behind the emulator's IAM gate: a refused call fails.
                 var denials = deployment.denials();
-                out.printf("  iam             %,12d calls authorized against the template roles, %d denied%n",
+                out.printf(
+                        "  iam             %,12d calls authorized against the template roles, %d denied%n",
                         deployment.iamGate().evaluated(), denials.size());
                 denials.stream().limit(5).forEach(denial -> out.println("                  ! " + denial));
                 return verdict.passed() && denials.isEmpty() ? 0 : 1;

@@ -32,6 +32,7 @@ final class SoakPipeline {
     private final int plantedLeakBytes;
     /** What {@code --plant-leak} keeps: proof that the verdict catches a leak of that size. */
     private final List<byte[]> planted = new ArrayList<>();
+
     private long invocations;
     private long givenUp;
     private long notified;
@@ -41,8 +42,14 @@ final class SoakPipeline {
     /** The queues: the processor's on-failure destination, the raw bucket's notifications, the transformer's DLQ. */
     record Queues(String processorDlq, String notifications, String transformerDlq, int asyncRetries) {}
 
-    SoakPipeline(KinesisEventSourceSimulator esm, KinesisProcessorHandler processor, S3TransformerHandler transformer,
-            SqsClient sqs, String region, Queues queues, int plantedLeakBytes) {
+    SoakPipeline(
+            KinesisEventSourceSimulator esm,
+            KinesisProcessorHandler processor,
+            S3TransformerHandler transformer,
+            SqsClient sqs,
+            String region,
+            Queues queues,
+            int plantedLeakBytes) {
         this.esm = esm;
         this.processor = processor;
         this.transformer = transformer;
@@ -61,20 +68,24 @@ final class SoakPipeline {
      */
     void process(String stream, String arn, long kinesisRecords, LongConsumer delivered) {
         long[] count = {0};
-        KinesisEventSourceSimulator.Report report = esm.drain(stream, arn, event -> {
-            var response = processor.handleRequest(event, null);
-            if (plantedLeakBytes > 0) {
-                event.getRecords().forEach(r -> planted.add(new byte[plantedLeakBytes]));
-            }
-            count[0] += event.getRecords().size();
-            delivered.accept(count[0]);
-            return response;
-        }, processorDlq);
+        KinesisEventSourceSimulator.Report report = esm.drain(
+                stream,
+                arn,
+                event -> {
+                    var response = processor.handleRequest(event, null);
+                    if (plantedLeakBytes > 0) {
+                        event.getRecords().forEach(r -> planted.add(new byte[plantedLeakBytes]));
+                    }
+                    count[0] += event.getRecords().size();
+                    delivered.accept(count[0]);
+                    return response;
+                },
+                processorDlq);
         givenUp += report.sentToOnFailure().size();
         invocations += report.invocations();
         if (report.records() != kinesisRecords) {
-            throw new IllegalStateException("read " + report.records() + " records from " + stream + ", produced "
-                    + kinesisRecords);
+            throw new IllegalStateException(
+                    "read " + report.records() + " records from " + stream + ", produced " + kinesisRecords);
         }
     }
 
@@ -84,10 +95,18 @@ final class SoakPipeline {
      * ({@code patient}) long-polls in case an emulator does not.
      */
     int transform(boolean patient, IntConsumer progress) {
-        AsyncInvocationSimulator.Report report = new AsyncInvocationSimulator(sqs, region).deliver(notifications,
-                event -> transformer.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-                        new ByteArrayOutputStream(), null),
-                asyncRetries, transformerDlq, "s3-transformer", patient, progress);
+        AsyncInvocationSimulator.Report report = new AsyncInvocationSimulator(sqs, region)
+                .deliver(
+                        notifications,
+                        event -> transformer.handleRequest(
+                                new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+                                new ByteArrayOutputStream(),
+                                null),
+                        asyncRetries,
+                        transformerDlq,
+                        "s3-transformer",
+                        patient,
+                        progress);
         notified += report.notifications();
         retries += report.retries();
         deadLettered += report.deadLettered();

@@ -1,10 +1,10 @@
 package dev.tributary.benchmarks;
 
+import dev.tributary.devkit.ledger.PlacesReader;
+import dev.tributary.devkit.ledger.RecordLedger;
 import dev.tributary.toolkit.KplAggregator;
 import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.toolkit.StreamProducer;
-import dev.tributary.devkit.ledger.PlacesReader;
-import dev.tributary.devkit.ledger.RecordLedger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,16 +32,21 @@ final class SoakProducer {
 
     /** Puts {@code batch} (events {@code offset}.. of the run) on {@code stream}; the Kinesis records accepted. */
     long produce(String stream, List<SampleEvents.Sample> batch, long offset) {
-        StreamProducer producer = new StreamProducer(kinesis, stream,
-                new StreamProducer.Settings(kplShare, KplAggregator.DEFAULT_MAX_BYTES, 8, offset));
+        StreamProducer producer = new StreamProducer(
+                kinesis, stream, new StreamProducer.Settings(kplShare, KplAggregator.DEFAULT_MAX_BYTES, 8, offset));
         List<KplAggregator.UserRecord> records = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            records.add(new KplAggregator.UserRecord(Long.toString(offset + i),
-                    batch.get(i).json().getBytes(StandardCharsets.UTF_8)));
+            records.add(new KplAggregator.UserRecord(
+                    Long.toString(offset + i), batch.get(i).json().getBytes(StandardCharsets.UTF_8)));
         }
-        producer.send(records, accepted -> ledger.accepted(new RecordLedger.Position(
-                labels.shard(stream, accepted.shardId()), accepted.sequenceNumber(), accepted.subSequenceNumber()),
-                accepted.data()));
+        producer.send(
+                records,
+                accepted -> ledger.accepted(
+                        new RecordLedger.Position(
+                                labels.shard(stream, accepted.shardId()),
+                                accepted.sequenceNumber(),
+                                accepted.subSequenceNumber()),
+                        accepted.data()));
         StreamProducer.Tally tally = producer.tally();
         if (tally.failed > 0) {
             throw new IllegalStateException(tally.failed + " records were refused by the stream");

@@ -9,7 +9,8 @@ final class SoakProgress {
     private final PrintStream err;
     private final long total;
     private final int rounds;
-    private final boolean terminal = System.console() != null && System.console().isTerminal();
+    private final boolean terminal =
+            System.console() != null && System.console().isTerminal();
     private final long started = System.nanoTime();
     private long lastDraw;
     private int round;
@@ -37,8 +38,9 @@ final class SoakProgress {
     }
 
     void sampled(long done, SoakVerdict.Sample sample) {
-        last = String.format("  heap %.1f MB  threads %d  fds %d  sockets %d", sample.heapBytes() / MB,
-                sample.threads(), sample.fds(), sample.sockets());
+        last = String.format(
+                "  heap %.1f MB  threads %d  fds %d  sockets %d",
+                sample.heapBytes() / MB, sample.threads(), sample.fds(), sample.sockets());
         stage = "sampled";
         draw(done, terminal);
     }
@@ -53,9 +55,18 @@ final class SoakProgress {
         int percent = (int) (100 * done / total);
         int filled = WIDTH * percent / 100;
         double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-        String line = String.format("soak [%s%s] %3d%% %,d/%,d  round %d/%d  %-24s %,.0f events/s%s",
-                "#".repeat(filled), " ".repeat(WIDTH - filled), percent, done, total, round, rounds, stage,
-                done / seconds, last);
+        String line = String.format(
+                "soak [%s%s] %3d%% %,d/%,d  round %d/%d  %-24s %,.0f events/s%s",
+                "#".repeat(filled),
+                " ".repeat(WIDTH - filled),
+                percent,
+                done,
+                total,
+                round,
+                rounds,
+                stage,
+                done / seconds,
+                last);
         if (inPlace) {
             err.print("\r" + line + "\033[K");
         } else {

@@ -19,7 +19,8 @@ final class SoakResources {
 
     static long cpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : 0;
+                ? os.getProcessCpuTime()
+                : 0;
     }
 
     /** Live set and resources after a round: heap after full collections, threads, descriptors, sockets. */
@@ -30,7 +31,8 @@ final class SoakResources {
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         int threads = ManagementFactory.getThreadMXBean().getThreadCount();
         long fds = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
-                ? unix.getOpenFileDescriptorCount() : -1;
+                ? unix.getOpenFileDescriptorCount()
+                : -1;
         return new SoakVerdict.Sample(round, events, seconds, heap, threads, virtualThreads(), fds, sockets());
     }
 
@@ -46,12 +48,14 @@ final class SoakResources {
             ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
                     .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
             int virtual = 0;
-            for (JsonNode container : Json.mapper().readTree(dump.toFile()).path("threadDump")
-                    .path("threadContainers")) {
+            for (JsonNode container :
+                    Json.mapper().readTree(dump.toFile()).path("threadDump").path("threadContainers")) {
                 for (JsonNode thread : container.path("threads")) {
                     // The JDK's I/O pollers run as virtual threads ("SubPoller-N", one per carrier): not ours.
                     virtual += thread.path("virtual").asBoolean(false)
-                            && !thread.path("name").asText().startsWith("SubPoller-") ? 1 : 0;
+                                    && !thread.path("name").asText().startsWith("SubPoller-")
+                            ? 1
+                            : 0;
                 }
             }
             return virtual;

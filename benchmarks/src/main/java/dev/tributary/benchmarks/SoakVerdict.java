@@ -31,8 +31,15 @@ public final class SoakVerdict {
      * @param fds            open file descriptors, -1 when unknown
      * @param sockets        open sockets ({@code /proc/self/fd}), -1 when unknown
      */
-    public record Sample(int round, long events, double seconds, long heapBytes, int threads, int virtualThreads,
-            long fds, long sockets) {}
+    public record Sample(
+            int round,
+            long events,
+            double seconds,
+            long heapBytes,
+            int threads,
+            int virtualThreads,
+            long fds,
+            long sockets) {}
 
     /**
      * The thresholds.
@@ -43,8 +50,8 @@ public final class SoakVerdict {
      * @param fdSlack             file descriptors the end may exceed round 1 by
      * @param socketSlack         sockets the end may exceed round 1 by
      */
-    public record Limits(long maxSlopeBytesPer10k, long maxGrowthBytes, int threadSlack, long fdSlack,
-            long socketSlack) {
+    public record Limits(
+            long maxSlopeBytesPer10k, long maxGrowthBytes, int threadSlack, long fdSlack, long socketSlack) {
         /**
          * The defaults, and why (the figures measured are from 100,000-event runs on moto; see the report the harness
          * prints, which shows every round's sample):
@@ -89,26 +96,43 @@ public final class SoakVerdict {
      * @param metadataProcessed metadata items with status PROCESSED (each raw object's transformation finished)
      * @param metadataOther     metadata items with any other status
      */
-    public record Counts(long produced, long generatedInvalid, RecordLedger.Counts ledger, long rawObjects,
-            long metadataProcessed, long metadataOther) {
+    public record Counts(
+            long produced,
+            long generatedInvalid,
+            RecordLedger.Counts ledger,
+            long rawObjects,
+            long metadataProcessed,
+            long metadataOther) {
 
         /** Each disagreement, in words; empty when every event is in exactly one place, as the content shows. */
         public List<String> problems() {
             List<String> problems = new ArrayList<>();
-            check(problems, ledger.in() == produced, "the ledger holds " + ledger.in() + " accepted records, "
-                    + produced + " events were produced");
+            check(
+                    problems,
+                    ledger.in() == produced,
+                    "the ledger holds " + ledger.in() + " accepted records, " + produced + " events were produced");
             check(problems, ledger.lost() == 0, ledger.lost() + " records lost (in no place, by content)");
             check(problems, ledger.duplicated() == 0, ledger.duplicated() + " records duplicated");
-            check(problems, ledger.unknown() == 0, ledger.unknown() + " rows or lines no accepted record has "
-                    + "(corrupted, truncated, relabelled or never produced)");
+            check(
+                    problems,
+                    ledger.unknown() == 0,
+                    ledger.unknown() + " rows or lines no accepted record has "
+                            + "(corrupted, truncated, relabelled or never produced)");
             check(problems, ledger.withoutReason() == 0, ledger.withoutReason() + " quarantined without a reason");
             // The soak injects no fault: a dead letter is a handler failing under load, not a planned outcome.
-            check(problems, ledger.deadLettered() == 0, ledger.deadLettered() + " records wait on a dead-letter "
-                    + "queue");
-            check(problems, ledger.failed() == generatedInvalid, "quarantined " + ledger.failed()
-                    + " records, generated invalid " + generatedInvalid);
-            check(problems, metadataProcessed == rawObjects && metadataOther == 0, metadataProcessed + " of "
-                    + rawObjects + " raw objects PROCESSED, " + metadataOther + " in another status");
+            check(
+                    problems,
+                    ledger.deadLettered() == 0,
+                    ledger.deadLettered() + " records wait on a dead-letter " + "queue");
+            check(
+                    problems,
+                    ledger.failed() == generatedInvalid,
+                    "quarantined " + ledger.failed() + " records, generated invalid " + generatedInvalid);
+            check(
+                    problems,
+                    metadataProcessed == rawObjects && metadataOther == 0,
+                    metadataProcessed + " of " + rawObjects + " raw objects PROCESSED, " + metadataOther
+                            + " in another status");
             if (!problems.isEmpty()) {
                 ledger.examples().forEach(example -> problems.add("e.g. " + example));
             }
@@ -125,7 +149,12 @@ public final class SoakVerdict {
      * @param heapBaseline     the round heap growth is measured from
      * @param problems         what failed, in words; empty when the run passed
      */
-    public record Result(double slopeBytesPer10k, int fitFrom, Sample heapBaseline, Sample first, Sample last,
+    public record Result(
+            double slopeBytesPer10k,
+            int fitFrom,
+            Sample heapBaseline,
+            Sample first,
+            Sample last,
             List<String> problems) {
         public boolean passed() {
             return problems.isEmpty();
@@ -148,13 +177,15 @@ public final class SoakVerdict {
         List<Sample> fitted = samples.subList(fitFrom, samples.size());
         double slope = fitted.size() >= 3 ? slopePer10k(fitted) : Double.NaN;
         if (!Double.isNaN(slope) && slope > limits.maxSlopeBytesPer10k()) {
-            problems.add(String.format("heap grows %.2f MB per 10,000 events over rounds %d-%d (limit %.2f MB)",
+            problems.add(String.format(
+                    "heap grows %.2f MB per 10,000 events over rounds %d-%d (limit %.2f MB)",
                     slope / MB, fitFrom + 1, last.round(), limits.maxSlopeBytesPer10k() / MB));
         }
         long growth = last.heapBytes() - baseline.heapBytes();
         if (growth > limits.maxGrowthBytes()) {
-            problems.add(String.format("heap grew %.1f MB from round %d to round %d (limit %.1f MB)", growth / MB,
-                    baseline.round(), last.round(), limits.maxGrowthBytes() / MB));
+            problems.add(String.format(
+                    "heap grew %.1f MB from round %d to round %d (limit %.1f MB)",
+                    growth / MB, baseline.round(), last.round(), limits.maxGrowthBytes() / MB));
         }
         bounded(problems, "platform threads", first.threads(), last.threads(), limits.threadSlack());
         bounded(problems, "virtual threads", first.virtualThreads(), last.virtualThreads(), limits.threadSlack());

@@ -40,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 8, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Xms1g", "-XX:+UseSerialGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g", "-Xms1g", "-XX:+UseSerialGC"})
 public class TransformerThroughputBenchmark {
     @Param({"6"})
     public int gzipLevel;
@@ -68,18 +70,27 @@ public class TransformerThroughputBenchmark {
         }
         rawObject = raw.toByteArray();
         EnrichmentConfig enrichment = EnrichmentConfig.defaultConfig();
-        ReferenceData referenceData = new ReferenceData(enrichment.referenceData(), (uri, maxBytes) -> {
-            throw new IOException("the benchmark has no reference data: " + uri);
-        }, 1 << 20);
-        transformer = new StreamTransformer(new RecordEnricher(enrichment, new UserAgentClassifier(1024), referenceData),
-                new StreamTransformer.Limits(4L << 30, 1 << 20), gzipLevel);
+        ReferenceData referenceData = new ReferenceData(
+                enrichment.referenceData(),
+                (uri, maxBytes) -> {
+                    throw new IOException("the benchmark has no reference data: " + uri);
+                },
+                1 << 20);
+        transformer = new StreamTransformer(
+                new RecordEnricher(enrichment, new UserAgentClassifier(1024), referenceData),
+                new StreamTransformer.Limits(4L << 30, 1 << 20),
+                gzipLevel);
         pii = new PiiHasher(new byte[32]);
     }
 
     @Benchmark
     public StreamTransformer.Summary transformObject() throws Exception {
-        return transformer.transform(new ByteArrayInputStream(rawObject), new ByteArrayOutputStream(rawObject.length),
-                "page_view", Instant.parse("2026-11-22T12:31:00Z"), pii);
+        return transformer.transform(
+                new ByteArrayInputStream(rawObject),
+                new ByteArrayOutputStream(rawObject.length),
+                "page_view",
+                Instant.parse("2026-11-22T12:31:00Z"),
+                pii);
     }
 
     @Benchmark

@@ -27,7 +27,8 @@ final class UncompressedJars {
         List<String> copies = new ArrayList<>();
         for (String jar : jars) {
             Path copy = directory.resolve(Path.of(jar).getFileName());
-            try (ZipFile in = new ZipFile(jar); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
+            try (ZipFile in = new ZipFile(jar);
+                    ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
                 out.setMethod(ZipOutputStream.STORED);
                 Enumeration<? extends ZipEntry> entries = in.entries();
                 while (entries.hasMoreElements()) {

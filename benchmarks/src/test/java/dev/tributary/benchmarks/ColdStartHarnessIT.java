@@ -19,14 +19,18 @@ class ColdStartHarnessIT {
     Path dir;
 
     @Test
-    void main_whenOneRunOfTrivialAndProcessorWithItsLayer_recordsInitFirstEventAndMemoryFromTheRealEmulator() throws Exception {
+    void main_whenOneRunOfTrivialAndProcessorWithItsLayer_recordsInitFirstEventAndMemoryFromTheRealEmulator()
+            throws Exception {
         Path out = dir.resolve("cold-start.json");
         Path jar = Path.of("../kinesis-processor/target/kinesis-processor.jar");
-        assertThat(jar).as("the processor's shaded jar (the reactor builds it before benchmarks)").isRegularFile();
+        assertThat(jar)
+                .as("the processor's shaded jar (the reactor builds it before benchmarks)")
+                .isRegularFile();
 
         // trivial too: its classpath is the runtime alone, so a missing RIC dependency kills it (HTTP 502).
-        ColdStartHarness.main(new String[] {"--runs", "1", "--variants", "trivial,processor", "--function-jar",
-                jar.toString(), "--out", out.toString()});
+        ColdStartHarness.main(new String[] {
+            "--runs", "1", "--variants", "trivial,processor", "--function-jar", jar.toString(), "--out", out.toString()
+        });
 
         JsonNode variants = Json.mapper().readTree(out.toFile()).path("variants");
         assertThat(variants.path("trivial").path("total_ms").get(0).asDouble()).isPositive();
@@ -40,7 +44,8 @@ class ColdStartHarnessIT {
         assertThat(processor.path("max_memory_mb").get(0).asLong()).isBetween(32L, 1024L);
         assertThat(processor.path("classes_loaded").asInt()).isPositive();
         // As deployed: the function's jar holds none of common-layer; its classes come from the layer's java/lib.
-        assertThat(Json.mapper().readTree(out.toFile()).path("layer_zip_bytes").asLong()).isPositive();
+        assertThat(Json.mapper().readTree(out.toFile()).path("layer_zip_bytes").asLong())
+                .isPositive();
         assertThat(Files.readAllLines(dir.resolve("cold-start-logs/processor.classes.log")))
                 .filteredOn(line -> line.contains(" dev.tributary.common.") && line.contains(" source: file:"))
                 .isNotEmpty()

@@ -3,9 +3,9 @@ package dev.tributary.benchmarks;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.tributary.benchmarks.processor.OfflineProcessor;
 import dev.tributary.common.aws.OfflineHttpClient;
 import dev.tributary.toolkit.LambdaEvents;
-import dev.tributary.benchmarks.processor.OfflineProcessor;
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -34,8 +34,8 @@ public final class LargestBatchRun {
     public static void main(String[] args) {
         byte[] payload = args[0].equals("kilobyte") ? largestKilobyteBatch() : smallRecordsBatch();
         long started = System.nanoTime();
-        PojoSerializer<KinesisEvent> serializer = LambdaEventSerializers.serializerFor(KinesisEvent.class,
-                LargestBatchRun.class.getClassLoader());
+        PojoSerializer<KinesisEvent> serializer =
+                LambdaEventSerializers.serializerFor(KinesisEvent.class, LargestBatchRun.class.getClassLoader());
         KinesisEvent event = serializer.fromJson(new ByteArrayInputStream(payload));
         int failures;
         try (OfflineProcessor processor = new OfflineProcessor(OfflineHttpClient.forgetful(), 6)) {
@@ -45,15 +45,16 @@ public final class LargestBatchRun {
         // The whole process's CPU time (JVM start, class loading, JIT and GC threads included): on a loaded machine
         // wall time says more about the neighbours than about the handler.
         long cpuMillis = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime() / 1_000_000;
+                        .getProcessCpuTime()
+                / 1_000_000;
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 peak += pool.getPeakUsage().getUsed(); // pools peak at different times: an upper bound
             }
         }
-        System.out.println(event.getRecords().size() + " " + payload.length + " " + millis + " " + failures + " "
-                + peak + " " + cpuMillis);
+        System.out.println(event.getRecords().size() + " " + payload.length + " " + millis + " " + failures + " " + peak
+                + " " + cpuMillis);
     }
 
     /** As many of the benchmark's ~1.1 KB events as fit in the payload quota. */
@@ -90,13 +91,19 @@ public final class LargestBatchRun {
         List<Record> records = new ArrayList<>(count);
         Instant arrival = Instant.parse("2026-11-22T12:30:00Z");
         for (int i = 0; i < count; i++) {
-            String json = String.format("{\"event_id\":\"e-%04d\",\"event_type\":\"t\",\"event_time\":"
-                    + "\"2026-11-22T12:10:00Z\",\"source\":\"f\",\"schema_version\":1,\"payload\":{}}", i);
-            records.add(Record.builder().sequenceNumber(String.format("4959%052d", i)).partitionKey("k" + i)
+            String json = String.format(
+                    "{\"event_id\":\"e-%04d\",\"event_type\":\"t\",\"event_time\":"
+                            + "\"2026-11-22T12:10:00Z\",\"source\":\"f\",\"schema_version\":1,\"payload\":{}}",
+                    i);
+            records.add(Record.builder()
+                    .sequenceNumber(String.format("4959%052d", i))
+                    .partitionKey("k" + i)
                     .approximateArrivalTimestamp(arrival.plusMillis(i))
-                    .data(SdkBytes.fromByteArrayUnsafe(json.getBytes(StandardCharsets.UTF_8))).build());
+                    .data(SdkBytes.fromByteArrayUnsafe(json.getBytes(StandardCharsets.UTF_8)))
+                    .build());
         }
-        return LambdaEvents.kinesisEventJson(BenchmarkBatch.STREAM_ARN, "shardId-000000000000", Region.US_EAST_1,
-                records).getBytes(StandardCharsets.UTF_8);
+        return LambdaEvents.kinesisEventJson(
+                        BenchmarkBatch.STREAM_ARN, "shardId-000000000000", Region.US_EAST_1, records)
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -19,7 +19,9 @@ class ProcessorThroughputBenchmarkTest {
             benchmark.s3Path = path;
             benchmark.setUp();
             try {
-                assertThat(benchmark.processBatch().getBatchItemFailures()).as(path).isEmpty();
+                assertThat(benchmark.processBatch().getBatchItemFailures())
+                        .as(path)
+                        .isEmpty();
             } finally {
                 benchmark.tearDown();
             }

@@ -19,7 +19,8 @@ class SoakVerdictTest {
 
     @Test
     void slope_whenPointsOnALine_isItsGradient() {
-        assertThat(SoakVerdict.slope(new double[] {0, 1, 2, 3}, new double[] {5, 7, 9, 11})).isEqualTo(2.0);
+        assertThat(SoakVerdict.slope(new double[] {0, 1, 2, 3}, new double[] {5, 7, 9, 11}))
+                .isEqualTo(2.0);
     }
 
     @Test
@@ -60,7 +61,8 @@ class SoakVerdictTest {
         // Round 1 is below the rest (caches still filling): neither the fit nor the growth bound look at it.
         List<SoakVerdict.Sample> samples = run(20, round -> round == 1 ? 20 * MB : 45 * MB, 0);
 
-        assertThat(SoakVerdict.judge(samples, balanced(100_000), LIMITS).passed()).isTrue();
+        assertThat(SoakVerdict.judge(samples, balanced(100_000), LIMITS).passed())
+                .isTrue();
     }
 
     @Test
@@ -102,30 +104,38 @@ class SoakVerdictTest {
         SoakVerdict.Result result = SoakVerdict.judge(samples, balanced(15_000), LIMITS);
 
         assertThat(result.slopeBytesPer10k()).isNaN();
-        assertThat(result.problems()).singleElement().asString()
-                .startsWith("heap grew 5.0 MB from round 2 to round 3");
+        assertThat(result.problems()).singleElement().asString().startsWith("heap grew 5.0 MB from round 2 to round 3");
     }
 
     @Test
     void judge_whenThreadsOrSocketsAccumulate_failsWithBothNamed() {
         List<SoakVerdict.Sample> samples = new ArrayList<>(run(20, round -> 40 * MB, 0));
         SoakVerdict.Sample last = samples.removeLast();
-        samples.add(new SoakVerdict.Sample(last.round(), last.events(), last.seconds(), last.heapBytes(),
-                last.threads() + 3, last.virtualThreads(), last.fds() + 40, last.sockets() + 40));
+        samples.add(new SoakVerdict.Sample(
+                last.round(),
+                last.events(),
+                last.seconds(),
+                last.heapBytes(),
+                last.threads() + 3,
+                last.virtualThreads(),
+                last.fds() + 40,
+                last.sockets() + 40));
 
         SoakVerdict.Result result = SoakVerdict.judge(samples, balanced(100_000), LIMITS);
 
-        assertThat(result.problems()).containsExactly(
-                "platform threads: 23 at the end, 20 after round 1 (limit +2)",
-                "file descriptors: 82 at the end, 41 after round 1 (limit +8)",
-                "sockets: 47 at the end, 6 after round 1 (limit +8)");
+        assertThat(result.problems())
+                .containsExactly(
+                        "platform threads: 23 at the end, 20 after round 1 (limit +2)",
+                        "file descriptors: 82 at the end, 41 after round 1 (limit +8)",
+                        "sockets: 47 at the end, 6 after round 1 (limit +8)");
     }
 
     @Test
     void judge_whenThreadsWithinSlack_passes() {
         List<SoakVerdict.Sample> samples = run(20, round -> 40 * MB, 2);
 
-        assertThat(SoakVerdict.judge(samples, balanced(100_000), LIMITS).passed()).isTrue();
+        assertThat(SoakVerdict.judge(samples, balanced(100_000), LIMITS).passed())
+                .isTrue();
     }
 
     @Test
@@ -134,7 +144,8 @@ class SoakVerdictTest {
                 new SoakVerdict.Sample(1, 5_000, 1, 40 * MB, 20, -1, -1, -1),
                 new SoakVerdict.Sample(2, 10_000, 2, 40 * MB, 20, -1, -1, -1));
 
-        assertThat(SoakVerdict.judge(samples, balanced(10_000), LIMITS).passed()).isTrue();
+        assertThat(SoakVerdict.judge(samples, balanced(10_000), LIMITS).passed())
+                .isTrue();
     }
 
     @Test
@@ -153,59 +164,76 @@ class SoakVerdictTest {
         RecordLedger ledger = new RecordLedger();
         String[] events = {event("e-1", 1), event("e-2", 2), event("e-3", 3)};
         for (int i = 0; i < events.length; i++) {
-            ledger.accepted(new RecordLedger.Position("s/shard-0", Integer.toString(i + 1),
-                    RecordLedger.NOT_AGGREGATED), events[i].getBytes(StandardCharsets.UTF_8));
+            ledger.accepted(
+                    new RecordLedger.Position("s/shard-0", Integer.toString(i + 1), RecordLedger.NOT_AGGREGATED),
+                    events[i].getBytes(StandardCharsets.UTF_8));
         }
         // e-2 never arrives, e-1 arrives twice: three rows for three events, as the totals wanted.
-        RecordLedger.Places places = new RecordLedger.Places().output(processed(events[0]))
-                .output(processed(events[0])).output(processed(events[2]));
+        RecordLedger.Places places = new RecordLedger.Places()
+                .output(processed(events[0]))
+                .output(processed(events[0]))
+                .output(processed(events[2]));
 
         RecordLedger.Counts reconciled = ledger.reconcile(places);
         SoakVerdict.Counts counts = new SoakVerdict.Counts(3, 0, reconciled, 1, 1, 0);
 
-        assertThat(reconciled.output() + reconciled.lost() + reconciled.duplicated()).isEqualTo(3);
-        assertThat(counts.problems()).contains("1 records lost (in no place, by content)", "1 records duplicated",
-                "e.g. lost: s/shard-0 #2");
-        assertThat(SoakVerdict.judge(run(20, round -> 40 * MB, 0), counts, LIMITS).passed()).isFalse();
+        assertThat(reconciled.output() + reconciled.lost() + reconciled.duplicated())
+                .isEqualTo(3);
+        assertThat(counts.problems())
+                .contains(
+                        "1 records lost (in no place, by content)", "1 records duplicated", "e.g. lost: s/shard-0 #2");
+        assertThat(SoakVerdict.judge(run(20, round -> 40 * MB, 0), counts, LIMITS)
+                        .passed())
+                .isFalse();
     }
 
     @Test
     void problems_whenOutputCorrupted_countsLostAndUnknown() {
         RecordLedger ledger = new RecordLedger();
         String sent = event("e-1", 1);
-        ledger.accepted(new RecordLedger.Position("s/shard-0", "1", RecordLedger.NOT_AGGREGATED),
+        ledger.accepted(
+                new RecordLedger.Position("s/shard-0", "1", RecordLedger.NOT_AGGREGATED),
                 sent.getBytes(StandardCharsets.UTF_8));
         ObjectNode damaged = processed(sent);
         ((ObjectNode) damaged.get("payload")).put("value", 99.5);
 
-        SoakVerdict.Counts counts = new SoakVerdict.Counts(1, 0,
-                ledger.reconcile(new RecordLedger.Places().output(damaged)), 1, 1, 0);
+        SoakVerdict.Counts counts =
+                new SoakVerdict.Counts(1, 0, ledger.reconcile(new RecordLedger.Places().output(damaged)), 1, 1, 0);
 
-        assertThat(counts.problems()).contains("1 records lost (in no place, by content)",
-                "1 rows or lines no accepted record has (corrupted, truncated, relabelled or never produced)");
+        assertThat(counts.problems())
+                .contains(
+                        "1 records lost (in no place, by content)",
+                        "1 rows or lines no accepted record has (corrupted, truncated, relabelled or never produced)");
     }
 
     @Test
     void problems_whenValidRecordsQuarantinedOrObjectsUnprocessed_namesEachDisagreement() {
-        SoakVerdict.Counts counts = new SoakVerdict.Counts(100_000, 1_000,
-                new RecordLedger.Counts(100_000, 98_990, 1_010, 0, 0, 0, 0, 0, List.of()), 2_000, 1_999, 1);
+        SoakVerdict.Counts counts = new SoakVerdict.Counts(
+                100_000,
+                1_000,
+                new RecordLedger.Counts(100_000, 98_990, 1_010, 0, 0, 0, 0, 0, List.of()),
+                2_000,
+                1_999,
+                1);
 
-        assertThat(counts.problems()).containsExactly("quarantined 1010 records, generated invalid 1000",
-                "1999 of 2000 raw objects PROCESSED, 1 in another status");
+        assertThat(counts.problems())
+                .containsExactly(
+                        "quarantined 1010 records, generated invalid 1000",
+                        "1999 of 2000 raw objects PROCESSED, 1 in another status");
     }
 
     @Test
     void problems_whenRecordsDeadLettered_reportsThem() {
-        SoakVerdict.Counts counts = new SoakVerdict.Counts(10, 0,
-                new RecordLedger.Counts(10, 8, 0, 2, 0, 0, 0, 0, List.of()), 1, 1, 0);
+        SoakVerdict.Counts counts =
+                new SoakVerdict.Counts(10, 0, new RecordLedger.Counts(10, 8, 0, 2, 0, 0, 0, 0, List.of()), 1, 1, 0);
 
         assertThat(counts.problems()).containsExactly("2 records wait on a dead-letter queue");
     }
 
     @Test
     void problems_whenLedgerHoldsFewerRecordsThanProduced_saysSo() {
-        SoakVerdict.Counts counts = new SoakVerdict.Counts(10, 0,
-                new RecordLedger.Counts(9, 9, 0, 0, 0, 0, 0, 0, List.of()), 1, 1, 0);
+        SoakVerdict.Counts counts =
+                new SoakVerdict.Counts(10, 0, new RecordLedger.Counts(9, 9, 0, 0, 0, 0, 0, 0, List.of()), 1, 1, 0);
 
         assertThat(counts.problems()).containsExactly("the ledger holds 9 accepted records, 10 events were produced");
     }
@@ -221,7 +249,9 @@ class SoakVerdictTest {
     private static ObjectNode processed(String sent) {
         try {
             ObjectNode line = (ObjectNode) Json.mapper().readTree(sent);
-            line.put("event_time_ms", java.time.Instant.parse(line.remove("event_time").asText()).toEpochMilli());
+            line.put(
+                    "event_time_ms",
+                    java.time.Instant.parse(line.remove("event_time").asText()).toEpochMilli());
             line.put("ingest_lag_ms", 1200);
             return line;
         } catch (java.io.IOException e) {
@@ -230,20 +260,32 @@ class SoakVerdictTest {
     }
 
     /** {@code rounds} rounds of 5,000 events, heap from {@code heap}, threads drifting by {@code threadDrift}. */
-    private static List<SoakVerdict.Sample> run(int rounds, java.util.function.IntToLongFunction heap,
-            int threadDrift) {
+    private static List<SoakVerdict.Sample> run(
+            int rounds, java.util.function.IntToLongFunction heap, int threadDrift) {
         List<SoakVerdict.Sample> samples = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             int threads = 20 + (round == rounds ? threadDrift : 0);
-            samples.add(new SoakVerdict.Sample(round, round * 5_000L, round * 10.0, heap.applyAsLong(round), threads,
-                    0, 40 + round % 3, 5 + round % 3));
+            samples.add(new SoakVerdict.Sample(
+                    round,
+                    round * 5_000L,
+                    round * 10.0,
+                    heap.applyAsLong(round),
+                    threads,
+                    0,
+                    40 + round % 3,
+                    5 + round % 3));
         }
         return samples;
     }
 
     private static SoakVerdict.Counts balanced(long produced) {
         long invalid = produced / 100;
-        return new SoakVerdict.Counts(produced, invalid, new RecordLedger.Counts(produced, produced - invalid,
-                invalid, 0, 0, 0, 0, 0, List.of()), produced / 50, produced / 50, 0);
+        return new SoakVerdict.Counts(
+                produced,
+                invalid,
+                new RecordLedger.Counts(produced, produced - invalid, invalid, 0, 0, 0, 0, 0, List.of()),
+                produced / 50,
+                produced / 50,
+                0);
     }
 }

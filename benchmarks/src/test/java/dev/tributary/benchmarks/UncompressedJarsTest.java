@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,26 +21,35 @@ class UncompressedJarsTest {
     @Test
     void copy_whenGivenDeflatedJars_writesTheSameEntriesInTheSameOrderAllStored() throws Exception {
         // A real deflated jar of the build: the one that holds the Lambda core interfaces.
-        Path jar = Path.of(com.amazonaws.services.lambda.runtime.RequestHandler.class.getProtectionDomain()
-                .getCodeSource().getLocation().toURI());
+        Path jar = Path.of(com.amazonaws.services.lambda.runtime.RequestHandler.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         assertThat(entries(jar)).anyMatch(entry -> entry.getMethod() == ZipEntry.DEFLATED);
 
         List<String> copies = UncompressedJars.copy(List.of(jar.toString()), dir.resolve("stored"));
 
         Path copy = Path.of(copies.getFirst());
         assertThat(copy.getFileName()).isEqualTo(jar.getFileName());
-        assertThat(entries(copy)).extracting(ZipEntry::getName)
-                .containsExactlyElementsOf(entries(jar).stream().map(ZipEntry::getName).toList());
+        assertThat(entries(copy))
+                .extracting(ZipEntry::getName)
+                .containsExactlyElementsOf(
+                        entries(jar).stream().map(ZipEntry::getName).toList());
         assertThat(entries(copy)).allMatch(entry -> entry.getMethod() == ZipEntry.STORED);
-        try (ZipFile original = new ZipFile(jar.toFile()); ZipFile stored = new ZipFile(copy.toFile())) {
+        try (ZipFile original = new ZipFile(jar.toFile());
+                ZipFile stored = new ZipFile(copy.toFile())) {
             for (ZipEntry entry : Collections.list(original.entries())) {
-                assertThat(bytes(stored, stored.getEntry(entry.getName()))).as(entry.getName())
+                assertThat(bytes(stored, stored.getEntry(entry.getName())))
+                        .as(entry.getName())
                         .isEqualTo(bytes(original, entry));
             }
         }
         // And a JVM loads classes from it.
-        try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {copy.toUri().toURL()}, null)) {
-            assertThat(loader.loadClass("com.amazonaws.services.lambda.runtime.RequestHandler").getClassLoader())
+        try (URLClassLoader loader =
+                new URLClassLoader(new java.net.URL[] {copy.toUri().toURL()}, null)) {
+            assertThat(loader.loadClass("com.amazonaws.services.lambda.runtime.RequestHandler")
+                            .getClassLoader())
                     .isSameAs(loader);
         }
     }

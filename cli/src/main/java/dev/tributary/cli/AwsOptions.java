@@ -14,8 +14,10 @@ final class AwsOptions {
     @Option(names = "--region", description = "AWS region (default: AWS_REGION).")
     String region;
 
-    @Option(names = "--endpoint-url",
-            description = "Emulator endpoint, e.g. http://127.0.0.1:4566 (default: AWS_ENDPOINT_URL; unset for real AWS).")
+    @Option(
+            names = "--endpoint-url",
+            description =
+                    "Emulator endpoint, e.g. http://127.0.0.1:4566 (default: AWS_ENDPOINT_URL; unset for real AWS).")
     String endpoint;
 
     /** The environment the commands and in-process handlers see: the process's, with the options applied. */

@@ -55,7 +55,8 @@ final class CommandErrors implements CommandLine.IExecutionExceptionHandler, Com
 
     /** What went wrong, in one line, and which exit code says so. */
     static Diagnosis diagnose(Throwable ex, Optional<String> endpoint, String resources) {
-        if (ex instanceof ParameterException || ex instanceof ConfigurationException
+        if (ex instanceof ParameterException
+                || ex instanceof ConfigurationException
                 || ex instanceof IllegalArgumentException) {
             return new Diagnosis(TributaryCli.EXIT_USAGE, oneLine(ex.getMessage()));
         }
@@ -74,26 +75,39 @@ final class CommandErrors implements CommandLine.IExecutionExceptionHandler, Com
         if (ex instanceof SdkClientException client) {
             return new Diagnosis(TributaryCli.EXIT_AWS, client(client, endpoint));
         }
-        return new Diagnosis(TributaryCli.EXIT_INTERNAL, "internal error: " + ex.getClass().getSimpleName() + ": "
-                + oneLine(String.valueOf(ex.getMessage())) + " (rerun with " + TributaryCli.DEBUG
-                + " for the stack trace)");
+        return new Diagnosis(
+                TributaryCli.EXIT_INTERNAL,
+                "internal error: " + ex.getClass().getSimpleName() + ": "
+                        + oneLine(String.valueOf(ex.getMessage())) + " (rerun with " + TributaryCli.DEBUG
+                        + " for the stack trace)");
     }
 
     private static String service(AwsServiceException aws, String resources) {
-        String code = aws.awsErrorDetails() == null ? "" : String.valueOf(aws.awsErrorDetails().errorCode());
-        String service = aws.awsErrorDetails() == null ? "AWS" : aws.awsErrorDetails().serviceName();
+        String code = aws.awsErrorDetails() == null
+                ? ""
+                : String.valueOf(aws.awsErrorDetails().errorCode());
+        String service =
+                aws.awsErrorDetails() == null ? "AWS" : aws.awsErrorDetails().serviceName();
         String detail = aws.awsErrorDetails() == null || aws.awsErrorDetails().errorMessage() == null
-                ? oneLine(aws.getMessage()) : oneLine(aws.awsErrorDetails().errorMessage());
+                ? oneLine(aws.getMessage())
+                : oneLine(aws.awsErrorDetails().errorMessage());
         String lower = code.toLowerCase(Locale.ROOT);
-        if (lower.contains("notfound") || lower.contains("nonexistent") || lower.contains("doesnotexist")
-                || lower.startsWith("nosuch") || aws.statusCode() == 404) {
+        if (lower.contains("notfound")
+                || lower.contains("nonexistent")
+                || lower.contains("doesnotexist")
+                || lower.startsWith("nosuch")
+                || aws.statusCode() == 404) {
             return "not found (" + service + " " + code + "): " + detail
                     + " (hint: check " + (resources.isEmpty() ? "the names" : resources)
                     + " against the stack's outputs, and --region)";
         }
-        if (aws.statusCode() == 403 || lower.contains("accessdenied") || lower.contains("unauthorized")
-                || lower.contains("unrecognizedclient") || lower.contains("invalidclienttokenid")
-                || lower.contains("expiredtoken") || lower.contains("signaturedoesnotmatch")) {
+        if (aws.statusCode() == 403
+                || lower.contains("accessdenied")
+                || lower.contains("unauthorized")
+                || lower.contains("unrecognizedclient")
+                || lower.contains("invalidclienttokenid")
+                || lower.contains("expiredtoken")
+                || lower.contains("signaturedoesnotmatch")) {
             return "access denied (" + service + " " + code + "): " + detail
                     + " (hint: check the credentials (AWS_PROFILE, aws sts get-caller-identity) and their IAM policy)";
         }
@@ -104,7 +118,8 @@ final class CommandErrors implements CommandLine.IExecutionExceptionHandler, Com
         String where = endpoint.map(e -> "endpoint " + e).orElse("AWS");
         for (Throwable cause = client; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
-                String reason = cause instanceof UnknownHostException ? "unknown host " + cause.getMessage()
+                String reason = cause instanceof UnknownHostException
+                        ? "unknown host " + cause.getMessage()
                         : "connection refused";
                 return "cannot reach " + where + ": " + reason + " (hint: check --endpoint-url / AWS_ENDPOINT_URL, "
                         + "unset both for real AWS, and that the emulator is running)";
@@ -134,7 +149,8 @@ final class CommandErrors implements CommandLine.IExecutionExceptionHandler, Com
         for (CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
             String name = option.longestName();
             Object value = option.getValue();
-            if (value != null && !String.valueOf(value).isBlank()
+            if (value != null
+                    && !String.valueOf(value).isBlank()
                     && name.matches("--(stream|queue|.*-queue|.*-table|.*-bucket|job)")) {
                 named.add(name + "=" + value);
             }
@@ -153,10 +169,15 @@ final class CommandErrors implements CommandLine.IExecutionExceptionHandler, Com
 
     /** {@code demo} and {@code invoke} asked of the operator jar: say which jar has them. */
     private static Optional<String> devToolHint(ParameterException ex) {
-        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && unmatched.getCommandLine().getParent() == null
-                && unmatched.getUnmatched().stream().findFirst().filter(DEV_TOOLS::contains).isPresent()) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched
+                && unmatched.getCommandLine().getParent() == null
+                && unmatched.getUnmatched().stream()
+                        .findFirst()
+                        .filter(DEV_TOOLS::contains)
+                        .isPresent()) {
             return Optional.of(" (hint: demo and invoke run on the local emulator and are in the dev tools' jar: "
-                    + "java -jar devtools/target/tributary-dev.jar " + unmatched.getUnmatched().getFirst() + ")");
+                    + "java -jar devtools/target/tributary-dev.jar "
+                    + unmatched.getUnmatched().getFirst() + ")");
         }
         return Optional.empty();
     }

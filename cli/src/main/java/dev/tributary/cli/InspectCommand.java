@@ -28,7 +28,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
         subcommands = {InspectCommand.ObjectCommand.class, InspectCommand.HealthCommand.class})
 final class InspectCommand {
 
-    @Command(name = "object", mixinStandardHelpOptions = true,
+    @Command(
+            name = "object",
+            mixinStandardHelpOptions = true,
             description = "Prints the metadata item of a raw object (its S3 key), or says there is none (exit 1).")
     static final class ObjectCommand implements Callable<Integer> {
         @Mixin
@@ -37,12 +39,17 @@ final class InspectCommand {
         @Mixin
         OutputOptions output = new OutputOptions();
 
-        @Option(names = "--metadata-table", defaultValue = "${env:METADATA_TABLE}", required = true,
+        @Option(
+                names = "--metadata-table",
+                defaultValue = "${env:METADATA_TABLE}",
+                required = true,
                 description = "Metadata table (default: METADATA_TABLE).")
         String table;
 
-        @Parameters(paramLabel = "KEY", description = "A raw or processed object key, e.g. "
-                + "raw/event_type=page_view/dt=…/….jsonl.gz (a processed key shows its raw object's item)")
+        @Parameters(
+                paramLabel = "KEY",
+                description = "A raw or processed object key, e.g. "
+                        + "raw/event_type=page_view/dt=…/….jsonl.gz (a processed key shows its raw object's item)")
         String key;
 
         @Override
@@ -61,16 +68,19 @@ final class InspectCommand {
                 } else if (item.isEmpty()) {
                     System.out.println("no metadata for " + key + " in " + table);
                 } else {
-                    new TreeMap<>(item.get()).forEach((name, value) ->
-                            System.out.printf("  %-20s %s%n", name, render(value)));
+                    new TreeMap<>(item.get())
+                            .forEach((name, value) -> System.out.printf("  %-20s %s%n", name, render(value)));
                 }
                 return item.isPresent() ? TributaryCli.EXIT_OK : TributaryCli.EXIT_FINDING;
             }
         }
     }
 
-    @Command(name = "health", mixinStandardHelpOptions = true,
-            description = "Counts metadata items per status (a scan: fine for an operator, not for a dashboard), dead-letter queue depths (exit code 1 when anything waits there), quarantine notices (reported, not a failure: invalid input is expected at some rate), and the Glue job's checkpoint item.")
+    @Command(
+            name = "health",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Counts metadata items per status (a scan: fine for an operator, not for a dashboard), dead-letter queue depths (exit code 1 when anything waits there), quarantine notices (reported, not a failure: invalid input is expected at some rate), and the Glue job's checkpoint item.")
     static final class HealthCommand implements Callable<Integer> {
         @Mixin
         AwsOptions aws = new AwsOptions();
@@ -78,22 +88,32 @@ final class InspectCommand {
         @Mixin
         OutputOptions output = new OutputOptions();
 
-        @Option(names = "--metadata-table", defaultValue = "${env:METADATA_TABLE}", required = true,
+        @Option(
+                names = "--metadata-table",
+                defaultValue = "${env:METADATA_TABLE}",
+                required = true,
                 description = "Metadata table (default: METADATA_TABLE).")
         String table;
 
         @Option(names = "--queue", description = "A dead-letter queue URL to report on (repeatable).")
         List<String> queues = List.of();
 
-        @Option(names = "--quarantine-queue", defaultValue = "${env:QUARANTINE_QUEUE_URL}",
+        @Option(
+                names = "--quarantine-queue",
+                defaultValue = "${env:QUARANTINE_QUEUE_URL}",
                 description = "The processor's quarantine notice queue (default: QUARANTINE_QUEUE_URL).")
         String quarantineQueue;
 
-        @Option(names = "--checkpoint-table", defaultValue = "${env:CHECKPOINT_TABLE}",
+        @Option(
+                names = "--checkpoint-table",
+                defaultValue = "${env:CHECKPOINT_TABLE}",
                 description = "Checkpoint table (default: CHECKPOINT_TABLE).")
         String checkpointTable;
 
-        @Option(names = "--job", defaultValue = "${env:GLUE_JOB_NAME}", description = "Glue job name (default: GLUE_JOB_NAME).")
+        @Option(
+                names = "--job",
+                defaultValue = "${env:GLUE_JOB_NAME}",
+                description = "Glue job name (default: GLUE_JOB_NAME).")
         String job;
 
         @Override
@@ -105,17 +125,23 @@ final class InspectCommand {
                 for (String queue : queues) {
                     deadLetterQueues.add(QueueDepth.of(sqs, queue));
                 }
-                long deadLetters = deadLetterQueues.stream().mapToLong(QueueDepth::waiting).sum();
+                long deadLetters =
+                        deadLetterQueues.stream().mapToLong(QueueDepth::waiting).sum();
                 // Not added to the exit code: quarantine is data that was invalid, already in failed/.
-                Optional<QueueDepth> quarantine = Optional.ofNullable(quarantineQueue).filter(q -> !q.isBlank())
+                Optional<QueueDepth> quarantine = Optional.ofNullable(quarantineQueue)
+                        .filter(q -> !q.isBlank())
                         .map(q -> QueueDepth.of(sqs, q));
                 boolean checkpointAsked = checkpointTable != null && !checkpointTable.isBlank() && job != null;
                 // The item as stored, not re-encoded through the typed model: an operator inspecting a broken
                 // checkpoint sees every attribute it has.
                 Optional<Map<String, AttributeValue>> checkpoint = checkpointAsked
-                        ? new CheckpointStore(dynamoDb, checkpointTable).readItem(job) : Optional.empty();
-                Optional<JobRun> run = checkpoint.map(item -> item.get(CheckpointStore.RUN_ID))
-                        .map(AttributeValue::s).filter(id -> !id.isBlank()).map(this::jobRun);
+                        ? new CheckpointStore(dynamoDb, checkpointTable).readItem(job)
+                        : Optional.empty();
+                Optional<JobRun> run = checkpoint
+                        .map(item -> item.get(CheckpointStore.RUN_ID))
+                        .map(AttributeValue::s)
+                        .filter(id -> !id.isBlank())
+                        .map(this::jobRun);
                 if (output.json()) {
                     ObjectNode json = OutputOptions.object();
                     json.put("metadata_table", table);
@@ -124,13 +150,15 @@ final class InspectCommand {
                     var queuesJson = json.putArray("dead_letter_queues");
                     deadLetterQueues.forEach(q -> queuesJson.add(q.json()));
                     json.put("dead_letters_waiting", deadLetters);
-                    quarantine.ifPresentOrElse(q -> json.set("quarantine_queue", q.json()),
-                            () -> json.putNull("quarantine_queue"));
+                    quarantine.ifPresentOrElse(
+                            q -> json.set("quarantine_queue", q.json()), () -> json.putNull("quarantine_queue"));
                     if (checkpointAsked) {
                         json.put("job", job);
-                        checkpoint.ifPresentOrElse(item -> json.set("checkpoint", attributes(item)),
-                                () -> json.putNull("checkpoint"));
-                        run.ifPresentOrElse(r -> json.putObject("glue_run").put("id", r.id())
+                        checkpoint.ifPresentOrElse(
+                                item -> json.set("checkpoint", attributes(item)), () -> json.putNull("checkpoint"));
+                        run.ifPresentOrElse(
+                                r -> json.putObject("glue_run")
+                                        .put("id", r.id())
                                         .put("state", r.jobRunStateAsString())
                                         .put("started_on", String.valueOf(r.startedOn()))
                                         .put("error_message", r.errorMessage()),
@@ -150,8 +178,12 @@ final class InspectCommand {
             }
         }
 
-        private void printText(Map<String, Long> counts, List<QueueDepth> deadLetterQueues,
-                Optional<QueueDepth> quarantine, boolean checkpointAsked, Optional<Map<String, AttributeValue>> checkpoint,
+        private void printText(
+                Map<String, Long> counts,
+                List<QueueDepth> deadLetterQueues,
+                Optional<QueueDepth> quarantine,
+                boolean checkpointAsked,
+                Optional<Map<String, AttributeValue>> checkpoint,
                 Optional<JobRun> run) {
             System.out.println("objects by status (" + table + ")");
             if (counts.isEmpty()) {
@@ -174,10 +206,14 @@ final class InspectCommand {
                 System.out.println("  (none yet)");
                 return;
             }
-            new TreeMap<>(checkpoint.get()).forEach((name, value) ->
-                    System.out.printf("  %-20s %s%n", name, render(value)));
-            run.ifPresentOrElse(r -> System.out.printf("in-flight Glue run %s: %s, started %s%s%n", r.id(),
-                            r.jobRunStateAsString(), r.startedOn(),
+            new TreeMap<>(checkpoint.get())
+                    .forEach((name, value) -> System.out.printf("  %-20s %s%n", name, render(value)));
+            run.ifPresentOrElse(
+                    r -> System.out.printf(
+                            "in-flight Glue run %s: %s, started %s%s%n",
+                            r.id(),
+                            r.jobRunStateAsString(),
+                            r.startedOn(),
                             r.errorMessage() == null ? "" : " (" + r.errorMessage() + ")"),
                     () -> System.out.println("no Glue run in flight"));
         }
@@ -187,10 +223,12 @@ final class InspectCommand {
     record QueueDepth(String url, long waiting, long inFlight) {
         static QueueDepth of(SqsClient sqs, String queue) {
             Map<String, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queue)
-                            .attributeNamesWithStrings("ApproximateNumberOfMessages",
-                                    "ApproximateNumberOfMessagesNotVisible"))
+                            .attributeNamesWithStrings(
+                                    "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
                     .attributesAsStrings();
-            return new QueueDepth(queue, Long.parseLong(attributes.getOrDefault("ApproximateNumberOfMessages", "0")),
+            return new QueueDepth(
+                    queue,
+                    Long.parseLong(attributes.getOrDefault("ApproximateNumberOfMessages", "0")),
                     Long.parseLong(attributes.getOrDefault("ApproximateNumberOfMessagesNotVisible", "0")));
         }
 
@@ -199,7 +237,10 @@ final class InspectCommand {
         }
 
         ObjectNode json() {
-            return OutputOptions.object().put("url", url).put("waiting", waiting).put("in_flight", inFlight);
+            return OutputOptions.object()
+                    .put("url", url)
+                    .put("waiting", waiting)
+                    .put("in_flight", inFlight);
         }
     }
 

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
 import dev.tributary.common.lambda.OnFailureRecord;
-import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.processor.KinesisProcessorHandler;
+import dev.tributary.toolkit.LambdaEvents;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -25,25 +25,39 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** {@code tributary redrive kinesis}: reprocess the Kinesis batches Lambda gave up on. */
-@Command(name = "kinesis", mixinStandardHelpOptions = true,
-        description = "Reads the kinesis-processor's on-failure destination (each of Lambda's messages names a shard and a sequence range), re-reads those records from the stream (before the stream's retention drops them) and runs the kinesis-processor on them in this process, with the same configuration as the function. Object names are deterministic, so a redrive rewrites the same objects instead of adding duplicates. Quarantine notices have their own queue (QUARANTINE_QUEUE_URL); any other message found here is listed, not redriven.")
+@Command(
+        name = "kinesis",
+        mixinStandardHelpOptions = true,
+        description =
+                "Reads the kinesis-processor's on-failure destination (each of Lambda's messages names a shard and a sequence range), re-reads those records from the stream (before the stream's retention drops them) and runs the kinesis-processor on them in this process, with the same configuration as the function. Object names are deterministic, so a redrive rewrites the same objects instead of adding duplicates. Quarantine notices have their own queue (QUARANTINE_QUEUE_URL); any other message found here is listed, not redriven.")
 final class KinesisRedrive implements Callable<Integer> {
     @Mixin
     AwsOptions aws = new AwsOptions();
 
-    @Option(names = "--queue", defaultValue = "${env:DEAD_LETTER_QUEUE_URL}", required = true,
+    @Option(
+            names = "--queue",
+            defaultValue = "${env:DEAD_LETTER_QUEUE_URL}",
+            required = true,
             description = "The on-failure destination queue URL (default: DEAD_LETTER_QUEUE_URL).")
     String queue;
 
-    @Option(names = "--raw-bucket", defaultValue = "${env:RAW_BUCKET}", required = true,
+    @Option(
+            names = "--raw-bucket",
+            defaultValue = "${env:RAW_BUCKET}",
+            required = true,
             description = "The processor's RAW_BUCKET (default: RAW_BUCKET).")
     String rawBucket;
 
-    @Option(names = "--metadata-table", defaultValue = "${env:METADATA_TABLE}", required = true,
+    @Option(
+            names = "--metadata-table",
+            defaultValue = "${env:METADATA_TABLE}",
+            required = true,
             description = "The processor's METADATA_TABLE (default: METADATA_TABLE).")
     String metadataTable;
 
-    @Option(names = "--quarantine-queue", defaultValue = "${env:QUARANTINE_QUEUE_URL}",
+    @Option(
+            names = "--quarantine-queue",
+            defaultValue = "${env:QUARANTINE_QUEUE_URL}",
             description = "The processor's QUARANTINE_QUEUE_URL, where the redriven batches' invalid records are "
                     + "noticed (default: QUARANTINE_QUEUE_URL; needed with --execute).")
     String quarantineQueue;
@@ -71,14 +85,17 @@ final class KinesisRedrive implements Callable<Integer> {
         int redriven = 0;
         int failed = 0;
         try (SqsClient sqs = aws.clients().configure(SqsClient.builder()).build();
-                KinesisClient kinesis = aws.clients().configure(KinesisClient.builder()).build()) {
+                KinesisClient kinesis =
+                        aws.clients().configure(KinesisClient.builder()).build()) {
             KinesisProcessorHandler handler = run.execute ? new KinesisProcessorHandler(new Env(env)) : null;
             for (Message message : run.messages(sqs, queue)) {
                 JsonNode body = Json.mapper().readTree(message.body());
                 Optional<OnFailureRecord.KinesisBatch> batch = OnFailureRecord.kinesisBatch(body);
                 if (batch.isEmpty()) {
                     others++;
-                    System.out.printf("  skip   %s (%s)%n", body.path("kind").asText("unknown message"),
+                    System.out.printf(
+                            "  skip   %s (%s)%n",
+                            body.path("kind").asText("unknown message"),
                             body.path("key").asText(message.messageId()));
                     continue;
                 }
@@ -90,8 +107,13 @@ final class KinesisRedrive implements Callable<Integer> {
                 List<Record> range = read(kinesis, batch.get());
                 records += range.size();
                 if (!run.execute) {
-                    System.out.printf("  would  reprocess %s %s..%s: %d records (batch of %s)%n", shard, start, end,
-                            range.size(), batch.get().batchSize().map(String::valueOf).orElse("?"));
+                    System.out.printf(
+                            "  would  reprocess %s %s..%s: %d records (batch of %s)%n",
+                            shard,
+                            start,
+                            end,
+                            range.size(),
+                            batch.get().batchSize().map(String::valueOf).orElse("?"));
                     continue;
                 }
                 if (reprocess(handler, streamArn, shard, region, range)) {
@@ -104,8 +126,12 @@ final class KinesisRedrive implements Callable<Integer> {
                 }
             }
         }
-        System.out.printf("%nredrive %s: %d Lambda failure records (%d stream records), %d other messages skipped"
-                + "%s%n", run.execute ? "executed" : "dry run", batches, records, others,
+        System.out.printf(
+                "%nredrive %s: %d Lambda failure records (%d stream records), %d other messages skipped" + "%s%n",
+                run.execute ? "executed" : "dry run",
+                batches,
+                records,
+                others,
                 run.execute ? String.format("; %d redriven, %d failed", redriven, failed) : "; pass --execute to act");
         return failed == 0 ? TributaryCli.EXIT_OK : TributaryCli.EXIT_FINDING;
     }
@@ -114,9 +140,10 @@ final class KinesisRedrive implements Callable<Integer> {
     static List<Record> read(KinesisClient kinesis, OnFailureRecord.KinesisBatch batch) {
         BigInteger last = new BigInteger(batch.endSequenceNumber());
         // By name, not ARN: emulators (moto) ignore the StreamARN parameter.
-        String iterator = kinesis.getShardIterator(b -> b.streamName(batch.streamName()).shardId(batch.shardId())
-                .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
-                .startingSequenceNumber(batch.startSequenceNumber()))
+        String iterator = kinesis.getShardIterator(b -> b.streamName(batch.streamName())
+                        .shardId(batch.shardId())
+                        .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                        .startingSequenceNumber(batch.startSequenceNumber()))
                 .shardIterator();
         List<Record> records = new ArrayList<>();
         while (iterator != null) {
@@ -137,18 +164,19 @@ final class KinesisRedrive implements Callable<Integer> {
     }
 
     /** Runs the processor over the range, retrying from reported failures a few times. */
-    private static boolean reprocess(KinesisProcessorHandler handler, String streamArn, String shard, Region region,
-            List<Record> range) {
+    private static boolean reprocess(
+            KinesisProcessorHandler handler, String streamArn, String shard, Region region, List<Record> range) {
         List<Record> remaining = range;
         for (int attempt = 0; attempt < 5 && !remaining.isEmpty(); attempt++) {
-            StreamsEventResponse response = handler.handleRequest(
-                    LambdaEvents.kinesisEvent(streamArn, shard, region, remaining), null);
+            StreamsEventResponse response =
+                    handler.handleRequest(LambdaEvents.kinesisEvent(streamArn, shard, region, remaining), null);
             if (response.getBatchItemFailures().isEmpty()) {
                 return true;
             }
             String from = response.getBatchItemFailures().getFirst().getItemIdentifier();
             int index = 0;
-            while (index < remaining.size() && !remaining.get(index).sequenceNumber().equals(from)) {
+            while (index < remaining.size()
+                    && !remaining.get(index).sequenceNumber().equals(from)) {
                 index++;
             }
             remaining = remaining.subList(index, remaining.size());

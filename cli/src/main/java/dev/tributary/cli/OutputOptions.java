@@ -6,9 +6,14 @@ import picocli.CommandLine.Option;
 
 /** {@code --output text|json}: human-readable lines, or one JSON document on standard output for scripts. */
 final class OutputOptions {
-    enum Format { text, json }
+    enum Format {
+        text,
+        json
+    }
 
-    @Option(names = {"-o", "--output"}, defaultValue = "text",
+    @Option(
+            names = {"-o", "--output"},
+            defaultValue = "text",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format = Format.text;
 

@@ -25,50 +25,81 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 @Command(
         name = "produce",
         mixinStandardHelpOptions = true,
-        description = "Sends events to a Kinesis stream (real AWS with the standard credential chain, or an emulator) at a target rate, for a duration or a count: generated sample events of every type, or the lines of a JSON Lines file. Batches with PutRecords (500 records or 5 MB), optionally packs events into KPL-aggregated records (--kpl-aggregate), retries partially failed entries with exponential backoff, and ends with a summary: sent, retried, failed, achieved rate.")
+        description =
+                "Sends events to a Kinesis stream (real AWS with the standard credential chain, or an emulator) at a target rate, for a duration or a count: generated sample events of every type, or the lines of a JSON Lines file. Batches with PutRecords (500 records or 5 MB), optionally packs events into KPL-aggregated records (--kpl-aggregate), retries partially failed entries with exponential backoff, and ends with a summary: sent, retried, failed, achieved rate.")
 final class ProduceCommand implements Callable<Integer> {
     static final int MAX_BATCH_RECORDS = 500;
 
     @Mixin
     AwsOptions aws = new AwsOptions();
 
-    @Option(names = {"-s", "--stream"}, required = true, description = "Stream name.")
+    @Option(
+            names = {"-s", "--stream"},
+            required = true,
+            description = "Stream name.")
     String stream;
 
-    @Option(names = {"-r", "--rate"}, defaultValue = "1000", description = "Target events per second (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-r", "--rate"},
+            defaultValue = "1000",
+            description = "Target events per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
     @ArgGroup(exclusive = true)
     Limit limit = new Limit();
 
     static final class Limit {
-        @Option(names = {"-n", "--count"}, description = "Events to send (default: 10000 unless --duration).")
+        @Option(
+                names = {"-n", "--count"},
+                description = "Events to send (default: 10000 unless --duration).")
         Long count;
 
-        @Option(names = {"-d", "--duration"}, converter = DurationConverter.class,
+        @Option(
+                names = {"-d", "--duration"},
+                converter = DurationConverter.class,
                 description = "How long to send, e.g. 60s, 5m, 1h (ISO-8601 PT1M also works).")
         Duration duration;
     }
 
-    @Option(names = {"-f", "--file"}, description = "JSON Lines file to send, one event per line (default: generated events).")
+    @Option(
+            names = {"-f", "--file"},
+            description = "JSON Lines file to send, one event per line (default: generated events).")
     Path file;
 
-    @Option(names = "--invalid-share", defaultValue = "0", description = "Share of deliberately invalid generated events (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--invalid-share",
+            defaultValue = "0",
+            description = "Share of deliberately invalid generated events (default: ${DEFAULT-VALUE}).")
     double invalidShare;
 
-    @Option(names = "--max-attempts", defaultValue = "8", description = "Attempts per record before it counts as failed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-attempts",
+            defaultValue = "8",
+            description = "Attempts per record before it counts as failed (default: ${DEFAULT-VALUE}).")
     int maxAttempts;
 
-    @Option(names = "--seed", defaultValue = "7", description = "Seed for generated events (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "7",
+            description = "Seed for generated events (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--kpl-aggregate", description = "Pack the events into KPL-aggregated Kinesis records, as the Kinesis Producer Library does (magic bytes, protobuf AggregatedRecord, MD5), up to --kpl-max-bytes each.")
+    @Option(
+            names = "--kpl-aggregate",
+            description =
+                    "Pack the events into KPL-aggregated Kinesis records, as the Kinesis Producer Library does (magic bytes, protobuf AggregatedRecord, MD5), up to --kpl-max-bytes each.")
     boolean kplAggregate;
 
-    @Option(names = "--kpl-share", description = "With --kpl-aggregate: share of the events (in runs of 200, as from separate producers) that are aggregated; the rest are sent as plain records (default: 1).")
+    @Option(
+            names = "--kpl-share",
+            description =
+                    "With --kpl-aggregate: share of the events (in runs of 200, as from separate producers) that are aggregated; the rest are sent as plain records (default: 1).")
     Double kplShare;
 
-    @Option(names = "--kpl-max-bytes", defaultValue = "51200", description = "Largest aggregate in bytes, the KPL's AggregationMaxSize (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--kpl-max-bytes",
+            defaultValue = "51200",
+            description = "Largest aggregate in bytes, the KPL's AggregationMaxSize (default: ${DEFAULT-VALUE}).")
     int kplMaxBytes;
 
     @Mixin
@@ -89,16 +120,22 @@ final class ProduceCommand implements Callable<Integer> {
         }
         Duration duration = limit.duration;
         long count = limit.count != null ? limit.count : duration == null ? 10_000 : Long.MAX_VALUE;
-        try (KinesisClient kinesis = aws.clients().configure(KinesisClient.builder()).build();
+        try (KinesisClient kinesis =
+                        aws.clients().configure(KinesisClient.builder()).build();
                 Stream<String> lines = file == null ? null : Files.lines(file, StandardCharsets.UTF_8)) {
             Iterator<String> source = lines != null
                     ? lines.filter(line -> !line.isBlank()).iterator()
                     : generated(new SampleEvents(seed, invalidShare, Instant.now()));
             double share = kplAggregate ? (kplShare == null ? 1.0 : kplShare) : 0;
-            Producer producer = new Producer(kinesis, stream,
-                    new StreamProducer.Settings(share, kplMaxBytes, maxAttempts, seed));
-            Summary summary = producer.run(source, count, duration, rate,
-                    new ProgressBar(err, "produce", count == Long.MAX_VALUE ? (long) rate * duration.toSeconds() : count));
+            Producer producer =
+                    new Producer(kinesis, stream, new StreamProducer.Settings(share, kplMaxBytes, maxAttempts, seed));
+            Summary summary = producer.run(
+                    source,
+                    count,
+                    duration,
+                    rate,
+                    new ProgressBar(
+                            err, "produce", count == Long.MAX_VALUE ? (long) rate * duration.toSeconds() : count));
             if (output.json()) {
                 OutputOptions.print(summary.json(stream));
             } else {
@@ -110,8 +147,8 @@ final class ProduceCommand implements Callable<Integer> {
 
     static Duration parseDuration(String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        IllegalArgumentException bad = new IllegalArgumentException(
-                "not a duration: '" + text + "' (use 30s, 5m, 1h or ISO-8601 PT1M)");
+        IllegalArgumentException bad =
+                new IllegalArgumentException("not a duration: '" + text + "' (use 30s, 5m, 1h or ISO-8601 PT1M)");
         Duration parsed;
         try {
             if (t.startsWith("pt")) {
@@ -189,11 +226,20 @@ final class ProduceCommand implements Callable<Integer> {
         }
 
         String render() {
-            return String.format("%nproduce: %,d sent, %,d retried, %,d failed in %,d PutRecords calls; %.1f s, %,.0f events/s achieved%s",
-                    sent, retried, failed, batches, seconds, sent / Math.max(seconds, 1e-3),
-                    aggregates == 0 ? "" : String.format("%n         %,d Kinesis records, %,d of them KPL aggregates "
-                            + "holding %,d user records (%.1f per aggregate)", kinesisRecords, aggregates, aggregated,
-                            aggregated / (double) aggregates));
+            return String.format(
+                    "%nproduce: %,d sent, %,d retried, %,d failed in %,d PutRecords calls; %.1f s, %,.0f events/s achieved%s",
+                    sent,
+                    retried,
+                    failed,
+                    batches,
+                    seconds,
+                    sent / Math.max(seconds, 1e-3),
+                    aggregates == 0
+                            ? ""
+                            : String.format(
+                                    "%n         %,d Kinesis records, %,d of them KPL aggregates "
+                                            + "holding %,d user records (%.1f per aggregate)",
+                                    kinesisRecords, aggregates, aggregated, aggregated / (double) aggregates));
         }
     }
 
@@ -214,8 +260,8 @@ final class ProduceCommand implements Callable<Integer> {
             while (taken < count && source.hasNext() && System.nanoTime() < deadline) {
                 List<UserRecord> chunk = new ArrayList<>();
                 while (taken < count && source.hasNext() && chunk.size() < MAX_BATCH_RECORDS) {
-                    chunk.add(new UserRecord(Long.toString(partitionKey++),
-                            source.next().getBytes(StandardCharsets.UTF_8)));
+                    chunk.add(new UserRecord(
+                            Long.toString(partitionKey++), source.next().getBytes(StandardCharsets.UTF_8)));
                     taken++;
                 }
                 stream.send(chunk, accepted -> {});

@@ -26,8 +26,9 @@ public final class ProgressBar {
         lastPercent = percent;
         int filled = WIDTH * percent / 100;
         double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-        String line = String.format("%-10s [%s%s] %3d%% %,d/%,d  %,.0f/s", label, "#".repeat(filled),
-                " ".repeat(WIDTH - filled), percent, done, total, done / seconds);
+        String line = String.format(
+                "%-10s [%s%s] %3d%% %,d/%,d  %,.0f/s",
+                label, "#".repeat(filled), " ".repeat(WIDTH - filled), percent, done, total, done / seconds);
         if (terminal) {
             out.print("\r" + line + (done >= total ? "\n" : ""));
         } else {

@@ -23,7 +23,9 @@ import picocli.CommandLine.Parameters;
  * (pyiceberg loads the tables the query names into Arrow, DuckDB runs the SQL) under the pinned Python that
  * {@code scripts/lib.sh ensure_query_env} installs and names in {@code TRIBUTARY_QUERY_PYTHON}.
  */
-@Command(name = "query", mixinStandardHelpOptions = true,
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
         description = "Runs SQL over the curated (curated_<type>) and aggregate (agg_<name>) Iceberg tables, read "
                 + "through the Glue Data Catalog; e.g. tributary query \"SELECT page_url, max(tti_p95_ms) FROM "
                 + "agg_page_view_performance GROUP BY 1 ORDER BY 2 DESC LIMIT 5\". Exit code 2 for an error in "
@@ -35,7 +37,9 @@ public final class QueryCommand implements Callable<Integer> {
     @Mixin
     AwsOptions aws = new AwsOptions();
 
-    @Option(names = "--database", defaultValue = "${env:GLUE_DATABASE:-tributary}",
+    @Option(
+            names = "--database",
+            defaultValue = "${env:GLUE_DATABASE:-tributary}",
             description = "Glue Data Catalog database of the tables (default: GLUE_DATABASE, else the template's "
                     + "GlueDatabaseName default, tributary).")
     String database;
@@ -66,10 +70,19 @@ public final class QueryCommand implements Callable<Integer> {
             return 1;
         }
         Path tool = SamTemplate.locate().getParent().getParent().resolve(TOOL);
-        List<String> command = new ArrayList<>(List.of(python, tool.toString(), "--database", database,
-                "--format", format, "--max-rows", Integer.toString(maxRows), sql));
+        List<String> command = new ArrayList<>(List.of(
+                python,
+                tool.toString(),
+                "--database",
+                database,
+                "--format",
+                format,
+                "--max-rows",
+                Integer.toString(maxRows),
+                sql));
         Map<String, String> environment = aws.environment();
-        ProcessBuilder builder = new ProcessBuilder(command).directory(tool.getParent().toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(tool.getParent().toFile());
         builder.environment().clear();
         builder.environment().putAll(environment);
         try {

@@ -10,7 +10,10 @@ final class ReprocessOptions {
     @Option(names = "--execute", description = "Reprocess and delete the messages (default: only report).")
     boolean execute;
 
-    @Option(names = "--max-messages", defaultValue = "1000", description = "Messages to look at (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-messages",
+            defaultValue = "1000",
+            description = "Messages to look at (default: ${DEFAULT-VALUE}).")
     int maxMessages;
 
     /** The queue's messages: taken to act on with {@code --execute}, peeked in a dry run. */

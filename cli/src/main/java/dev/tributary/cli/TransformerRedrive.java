@@ -16,7 +16,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** {@code tributary redrive transformer}: rerun the s3-transformer on the events on its dead-letter queue. */
-@Command(name = "transformer", mixinStandardHelpOptions = true,
+@Command(
+        name = "transformer",
+        mixinStandardHelpOptions = true,
         description = "Reads the s3-transformer's dead-letter queue (Lambda's on-failure records, whose "
                 + "requestPayload is the S3 event, or plain S3 events) and runs the transformer on each event in "
                 + "this process, with the function's configuration. The transformer is idempotent: an object "
@@ -25,7 +27,9 @@ final class TransformerRedrive implements Callable<Integer> {
     @Mixin
     AwsOptions aws = new AwsOptions();
 
-    @Option(names = "--function-env", paramLabel = "NAME=VALUE",
+    @Option(
+            names = "--function-env",
+            paramLabel = "NAME=VALUE",
             description = "The transformer's configuration (RAW_BUCKET, PROCESSED_BUCKET, METADATA_TABLE, "
                     + "PII_HMAC_KEY_PARAMETER, ...), repeatable; default: this process's environment.")
     Map<String, String> functionEnv = new java.util.HashMap<>();
@@ -51,15 +55,21 @@ final class TransformerRedrive implements Callable<Integer> {
                 JsonNode body = Json.mapper().readTree(message.body());
                 JsonNode event = OnFailureRecord.asyncEvent(body);
                 List<String> keys = new ArrayList<>();
-                event.path("Records").forEach(r -> keys.add(r.path("s3").path("object").path("key").asText()));
+                event.path("Records")
+                        .forEach(r ->
+                                keys.add(r.path("s3").path("object").path("key").asText()));
                 if (!run.execute) {
-                    System.out.printf("  would  transform %s (%s)%n", keys,
-                            OnFailureRecord.asyncError(body).orElse("no error recorded"));
+                    System.out.printf(
+                            "  would  transform %s (%s)%n",
+                            keys, OnFailureRecord.asyncError(body).orElse("no error recorded"));
                     continue;
                 }
                 try {
-                    handler.handleRequest(new java.io.ByteArrayInputStream(event.toString().getBytes(
-                            java.nio.charset.StandardCharsets.UTF_8)), java.io.OutputStream.nullOutputStream(), null);
+                    handler.handleRequest(
+                            new java.io.ByteArrayInputStream(
+                                    event.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                            java.io.OutputStream.nullOutputStream(),
+                            null);
                     sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(message.receiptHandle()));
                     redriven++;
                     System.out.printf("  done   %s%n", keys);
@@ -69,7 +79,10 @@ final class TransformerRedrive implements Callable<Integer> {
                 }
             }
         }
-        System.out.printf("%nredrive transformer %s: %d messages%s%n", run.execute ? "executed" : "dry run", looked,
+        System.out.printf(
+                "%nredrive transformer %s: %d messages%s%n",
+                run.execute ? "executed" : "dry run",
+                looked,
                 run.execute ? String.format("; %d redriven, %d failed", redriven, failed) : "; pass --execute to act");
         return failed == 0 ? TributaryCli.EXIT_OK : TributaryCli.EXIT_FINDING;
     }

@@ -49,8 +49,11 @@ public final class TributaryCli {
         commandLine.setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
         commandLine.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         CommandLine completion = commandLine.getSubcommands().get("completion");
-        completion.getCommandSpec().usageMessage().hidden(false).description(
-                "Prints a bash/zsh completion script for tributary: source <(tributary completion)");
+        completion
+                .getCommandSpec()
+                .usageMessage()
+                .hidden(false)
+                .description("Prints a bash/zsh completion script for tributary: source <(tributary completion)");
         addDebugOption(commandLine);
         return commandLine;
     }
@@ -58,8 +61,10 @@ public final class TributaryCli {
     /** {@code --debug} on every command that has none of its own (invoke's also shows the emulator's log). */
     private static void addDebugOption(CommandLine command) {
         if (!command.getCommandSpec().optionsMap().containsKey(DEBUG)) {
-            command.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder(DEBUG)
-                    .description("Print the stack trace of an error (default: one line with a hint).").build());
+            command.getCommandSpec()
+                    .addOption(CommandLine.Model.OptionSpec.builder(DEBUG)
+                            .description("Print the stack trace of an error (default: one line with a hint).")
+                            .build());
         }
         command.getSubcommands().values().forEach(TributaryCli::addDebugOption);
     }

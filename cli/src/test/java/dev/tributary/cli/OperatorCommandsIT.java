@@ -55,14 +55,19 @@ class OperatorCommandsIT {
 
             assertThat(run.code()).as(run.err()).isEqualTo(TributaryCli.EXIT_AWS);
             assertThat(run.errLines()).as(run.err()).hasSize(1);
-            assertThat(run.err()).startsWith("tributary inspect health: not found")
+            assertThat(run.err())
+                    .startsWith("tributary inspect health: not found")
                     .contains("--metadata-table=" + table);
         }
 
         @Test
         void inspectObject_whenTableDoesNotExist_printsOneNotFoundLineAndExits3() {
-            Run run = TributaryCliTest.run(withEndpoint("inspect", "object", "--metadata-table",
-                    fresh("no-such-table"), "raw/event_type=x/dt=2024-01-01/hr=00/a.jsonl.gz"));
+            Run run = TributaryCliTest.run(withEndpoint(
+                    "inspect",
+                    "object",
+                    "--metadata-table",
+                    fresh("no-such-table"),
+                    "raw/event_type=x/dt=2024-01-01/hr=00/a.jsonl.gz"));
 
             assertThat(run.code()).as(run.err()).isEqualTo(TributaryCli.EXIT_AWS);
             assertThat(run.errLines()).as(run.err()).hasSize(1);
@@ -72,8 +77,8 @@ class OperatorCommandsIT {
         void redriveKinesis_whenQueueDoesNotExist_printsOneNotFoundLineAndExits3() {
             String queue = emulator.endpoint() + "/123456789012/" + fresh("no-such-queue");
 
-            Run run = TributaryCliTest.run(withEndpoint("redrive", "kinesis", "--queue", queue, "--raw-bucket", "b",
-                    "--metadata-table", "t"));
+            Run run = TributaryCliTest.run(
+                    withEndpoint("redrive", "kinesis", "--queue", queue, "--raw-bucket", "b", "--metadata-table", "t"));
 
             assertThat(run.code()).as(run.err()).isEqualTo(TributaryCli.EXIT_AWS);
             assertThat(run.errLines()).as(run.err()).hasSize(1);
@@ -83,19 +88,36 @@ class OperatorCommandsIT {
         @Test
         void produce_whenEndpointRefusesConnections_printsOneLineNamingTheEndpointAndExits3() {
             // Port 1 on loopback: nothing listens there, the connection is refused.
-            Run run = TributaryCliTest.run("produce", "--stream", "s", "--count", "1", "--region",
-                    emulator.region().id(), "--endpoint-url", "http://127.0.0.1:1");
+            Run run = TributaryCliTest.run(
+                    "produce",
+                    "--stream",
+                    "s",
+                    "--count",
+                    "1",
+                    "--region",
+                    emulator.region().id(),
+                    "--endpoint-url",
+                    "http://127.0.0.1:1");
 
             assertThat(run.code()).as(run.err()).isEqualTo(TributaryCli.EXIT_AWS);
             assertThat(run.errLines()).as(run.err()).hasSize(1);
-            assertThat(run.err()).contains("cannot reach endpoint http://127.0.0.1:1", "connection refused",
-                    "--endpoint-url");
+            assertThat(run.err())
+                    .contains("cannot reach endpoint http://127.0.0.1:1", "connection refused", "--endpoint-url");
         }
 
         @Test
         void produce_whenEndpointRefusesAndDebugGiven_printsTheStackTraceToo() {
-            Run run = TributaryCliTest.run("produce", "--stream", "s", "--count", "1", "--region",
-                    emulator.region().id(), "--endpoint-url", "http://127.0.0.1:1", "--debug");
+            Run run = TributaryCliTest.run(
+                    "produce",
+                    "--stream",
+                    "s",
+                    "--count",
+                    "1",
+                    "--region",
+                    emulator.region().id(),
+                    "--endpoint-url",
+                    "http://127.0.0.1:1",
+                    "--debug");
 
             assertThat(run.code()).isEqualTo(TributaryCli.EXIT_AWS);
             assertThat(run.err()).contains("SdkClientException", "\tat ");
@@ -104,18 +126,27 @@ class OperatorCommandsIT {
 
     @Nested
     class Deployed {
-        private final LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()),
-                emulator, fresh("cli-op"), Map.of("ShardCount", "1"));
+        private final LocalDeployment deployment = LocalDeployment.deploy(
+                SamTemplate.load(SamTemplate.locate()), emulator, fresh("cli-op"), Map.of("ShardCount", "1"));
 
         @Test
         void inspectHealth_whenADeadLetterWaits_exits1AndItsJsonCountsIt() throws Exception {
             String deadLetterQueue = deployment.physicalId("ProcessorDeadLetterQueue");
-            try (SqsClient sqs = emulator.clients().configure(SqsClient.builder()).build()) {
+            try (SqsClient sqs =
+                    emulator.clients().configure(SqsClient.builder()).build()) {
                 sqs.sendMessage(b -> b.queueUrl(deadLetterQueue).messageBody("{\"KinesisBatchInfo\": {}}"));
             }
 
-            Run run = TributaryCliTest.run(withEndpoint("inspect", "health", "--output", "json", "--metadata-table",
-                    deployment.physicalId("MetadataTable"), "--queue", deadLetterQueue, "--quarantine-queue",
+            Run run = TributaryCliTest.run(withEndpoint(
+                    "inspect",
+                    "health",
+                    "--output",
+                    "json",
+                    "--metadata-table",
+                    deployment.physicalId("MetadataTable"),
+                    "--queue",
+                    deadLetterQueue,
+                    "--quarantine-queue",
                     deployment.physicalId("QuarantineQueue")));
 
             assertThat(run.code()).as(run.err()).isEqualTo(TributaryCli.EXIT_FINDING);
@@ -123,15 +154,21 @@ class OperatorCommandsIT {
             assertThat(json.get("metadata_table").asText()).isEqualTo(deployment.physicalId("MetadataTable"));
             assertThat(json.get("objects_by_status").isObject()).isTrue();
             assertThat(json.get("dead_letters_waiting").asLong()).isEqualTo(1);
-            assertThat(json.get("dead_letter_queues").get(0).get("url").asText()).isEqualTo(deadLetterQueue);
-            assertThat(json.get("dead_letter_queues").get(0).get("waiting").asLong()).isEqualTo(1);
+            assertThat(json.get("dead_letter_queues").get(0).get("url").asText())
+                    .isEqualTo(deadLetterQueue);
+            assertThat(json.get("dead_letter_queues").get(0).get("waiting").asLong())
+                    .isEqualTo(1);
             assertThat(json.get("quarantine_queue").get("waiting").asLong()).isZero();
         }
 
         @Test
         void inspectHealth_whenNothingWaits_exits0() {
-            Run run = TributaryCliTest.run(withEndpoint("inspect", "health", "--metadata-table",
-                    deployment.physicalId("MetadataTable"), "--queue",
+            Run run = TributaryCliTest.run(withEndpoint(
+                    "inspect",
+                    "health",
+                    "--metadata-table",
+                    deployment.physicalId("MetadataTable"),
+                    "--queue",
                     deployment.physicalId("ProcessorDeadLetterQueue")));
 
             assertThat(run.code()).as(run.err()).isZero();
@@ -142,8 +179,14 @@ class OperatorCommandsIT {
         void inspectObject_whenNoItem_exits1AndItsJsonSaysNotFound() throws Exception {
             String processed = "processed/event_type=page_view/dt=2024-03-01/hr=07/s.shardId-000000000000.1.jsonl.gz";
 
-            Run run = TributaryCliTest.run(withEndpoint("inspect", "object", "--output", "json", "--metadata-table",
-                    deployment.physicalId("MetadataTable"), processed));
+            Run run = TributaryCliTest.run(withEndpoint(
+                    "inspect",
+                    "object",
+                    "--output",
+                    "json",
+                    "--metadata-table",
+                    deployment.physicalId("MetadataTable"),
+                    processed));
 
             assertThat(run.code()).as(run.err()).isEqualTo(TributaryCli.EXIT_FINDING);
             JsonNode json = Json.mapper().readTree(run.out());
@@ -155,8 +198,16 @@ class OperatorCommandsIT {
 
         @Test
         void produce_whenOutputJson_printsOneDocumentWithTheSummary() throws Exception {
-            Run run = TributaryCliTest.run(withEndpoint("produce", "--output", "json", "--stream",
-                    deployment.physicalId("EventStream"), "--count", "321", "--rate", "100000"));
+            Run run = TributaryCliTest.run(withEndpoint(
+                    "produce",
+                    "--output",
+                    "json",
+                    "--stream",
+                    deployment.physicalId("EventStream"),
+                    "--count",
+                    "321",
+                    "--rate",
+                    "100000"));
 
             assertThat(run.code()).as(run.err()).isZero();
             assertThat(run.out().lines()).hasSize(1);

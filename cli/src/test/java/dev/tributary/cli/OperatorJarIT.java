@@ -22,9 +22,13 @@ class OperatorJarIT {
     @BeforeAll
     static void readJar() throws IOException {
         String property = System.getProperty("tributary.operatorJar");
-        assertThat(property).as("tributary.operatorJar (set by cli's failsafe configuration)").isNotBlank();
+        assertThat(property)
+                .as("tributary.operatorJar (set by cli's failsafe configuration)")
+                .isNotBlank();
         Path jar = Path.of(property);
-        assertThat(jar).as("the shaded operator jar; run through `./mvnw -pl cli -am verify`").isRegularFile();
+        assertThat(jar)
+                .as("the shaded operator jar; run through `./mvnw -pl cli -am verify`")
+                .isRegularFile();
         try (JarFile file = new JarFile(jar.toFile())) {
             entries = file.stream().map(ZipEntry::getName).toList();
             assertThat(file.getManifest().getMainAttributes().getValue("Main-Class"))
@@ -36,24 +40,34 @@ class OperatorJarIT {
     @Test
     void jar_whenBuilt_holdsTheOperatorCommandsAndWhatTheyShare() {
         // The negative checks below are only worth something if this is the real jar with the real code in it.
-        assertThat(entries).contains("dev/tributary/cli/TributaryCli.class", "dev/tributary/cli/ProduceCommand.class",
-                "dev/tributary/cli/RedriveCommand.class", "dev/tributary/toolkit/StreamProducer.class",
-                "dev/tributary/processor/KinesisProcessorHandler.class");
+        assertThat(entries)
+                .contains(
+                        "dev/tributary/cli/TributaryCli.class",
+                        "dev/tributary/cli/ProduceCommand.class",
+                        "dev/tributary/cli/RedriveCommand.class",
+                        "dev/tributary/toolkit/StreamProducer.class",
+                        "dev/tributary/processor/KinesisProcessorHandler.class");
     }
 
     @Test
     void jar_whenBuilt_hasNoTestcontainersDevkitOrDevTools() {
-        assertThat(entries).as("Testcontainers, its Docker client, devkit, devtools")
-                .noneMatch(name -> name.startsWith("org/testcontainers/") || name.startsWith("com/github/dockerjava/")
-                        || name.startsWith("dev/tributary/devkit/") || name.startsWith("dev/tributary/devtools/"));
+        assertThat(entries)
+                .as("Testcontainers, its Docker client, devkit, devtools")
+                .noneMatch(name -> name.startsWith("org/testcontainers/")
+                        || name.startsWith("com/github/dockerjava/")
+                        || name.startsWith("dev/tributary/devkit/")
+                        || name.startsWith("dev/tributary/devtools/"));
     }
 
     @Test
     void jar_whenBuilt_hasNoDemoInvokeOrFaultClasses() {
-        assertThat(entries).as("demo, invoke and fault-injection classes")
+        assertThat(entries)
+                .as("demo, invoke and fault-injection classes")
                 .noneMatch(name -> name.startsWith("dev/tributary/")
-                        && name.matches(".*/(Demo|Invoke|Fault|LocalGlueRunner|PipelineStages|AwsEmulator)[^/]*\\.class"));
-        assertThat(entries).as("test frameworks").noneMatch(name -> name.startsWith("org/junit/")
-                || name.startsWith("org/assertj/"));
+                        && name.matches(
+                                ".*/(Demo|Invoke|Fault|LocalGlueRunner|PipelineStages|AwsEmulator)[^/]*\\.class"));
+        assertThat(entries)
+                .as("test frameworks")
+                .noneMatch(name -> name.startsWith("org/junit/") || name.startsWith("org/assertj/"));
     }
 }

@@ -33,7 +33,8 @@ class QueryCommandTest {
             String[] result = run(null);
 
             assertThat(result[0]).isEqualTo("1");
-            assertThat(result[1].strip()).doesNotContain("\n")
+            assertThat(result[1].strip())
+                    .doesNotContain("\n")
                     .startsWith("error: the query tool is not installed (TRIBUTARY_QUERY_PYTHON is not set)")
                     .contains("hint: source scripts/lib.sh && ensure_query_env");
         }
@@ -51,7 +52,8 @@ class QueryCommandTest {
             String[] result = run("/nonexistent/query-venv/bin/python");
 
             assertThat(result[0]).isEqualTo("1");
-            assertThat(result[1].strip()).doesNotContain("\n")
+            assertThat(result[1].strip())
+                    .doesNotContain("\n")
                     .contains("names no executable: /nonexistent/query-venv/bin/python", "ensure_query_env");
         }
     }

@@ -1,10 +1,10 @@
 package dev.tributary.cli;
 
-import dev.tributary.devkit.ConsoleCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.json.Json;
+import dev.tributary.devkit.ConsoleCapture;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -45,22 +45,23 @@ class TributaryCliTest {
     @Nested
     class UsageErrors {
         @ParameterizedTest
-        @ValueSource(strings = {
-            "produce --stream s --duration 5x",
-            "produce --stream s --duration 0s",
-            "produce --stream s --count 1 --duration 5s",
-            "produce --count 10",
-            "produce --stream s --rate 0 --region us-east-1",
-            "produce --stream s --rate fast",
-            "produce --stream s --kpl-share 0.5 --region us-east-1",
-            "produce --stream s --file /nonexistent/events.jsonl --region us-east-1",
-            "produce --stream s --output yaml",
-            "produce --stream s --bogus",
-            "inspect health --metadata-table t --no-such-option",
-            "inspect object --metadata-table t",
-            "redrive glue --queue q --job j",
-            "nosuchcommand",
-        })
+        @ValueSource(
+                strings = {
+                    "produce --stream s --duration 5x",
+                    "produce --stream s --duration 0s",
+                    "produce --stream s --count 1 --duration 5s",
+                    "produce --count 10",
+                    "produce --stream s --rate 0 --region us-east-1",
+                    "produce --stream s --rate fast",
+                    "produce --stream s --kpl-share 0.5 --region us-east-1",
+                    "produce --stream s --file /nonexistent/events.jsonl --region us-east-1",
+                    "produce --stream s --output yaml",
+                    "produce --stream s --bogus",
+                    "inspect health --metadata-table t --no-such-option",
+                    "inspect object --metadata-table t",
+                    "redrive glue --queue q --job j",
+                    "nosuchcommand",
+                })
         void execute_whenArgumentsAreWrong_printsOneLineAndExitsWithTheUsageCode(String commandLine) {
             Run run = run(commandLine.split(" +"));
 
@@ -77,7 +78,8 @@ class TributaryCliTest {
 
             assertThat(run.code()).isEqualTo(TributaryCli.EXIT_USAGE);
             assertThat(run.errLines()).as(run.err()).hasSize(1);
-            assertThat(run.err()).contains("'" + command + "'", "java -jar devtools/target/tributary-dev.jar " + command);
+            assertThat(run.err())
+                    .contains("'" + command + "'", "java -jar devtools/target/tributary-dev.jar " + command);
         }
 
         @Test
@@ -101,9 +103,14 @@ class TributaryCliTest {
     class AwsErrors {
         @Test
         void diagnose_whenNotFound_says404AndNamesTheResourcesGiven() {
-            var missing = ResourceNotFoundException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
-                    .errorCode("ResourceNotFoundException").serviceName("Kinesis")
-                    .errorMessage("Stream s under account 123456789012 not found.").build()).build();
+            var missing = ResourceNotFoundException.builder()
+                    .statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                            .errorCode("ResourceNotFoundException")
+                            .serviceName("Kinesis")
+                            .errorMessage("Stream s under account 123456789012 not found.")
+                            .build())
+                    .build();
 
             var diagnosis = CommandErrors.diagnose(missing, Optional.empty(), "--stream=s");
 
@@ -113,19 +120,30 @@ class TributaryCliTest {
 
         @Test
         void diagnose_whenQueueDoesNotExist_saysNotFound() {
-            var missing = QueueDoesNotExistException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails
-                    .builder().errorCode("AWS.SimpleQueueService.NonExistentQueue").serviceName("Sqs")
-                    .errorMessage("The specified queue does not exist.").build()).build();
+            var missing = QueueDoesNotExistException.builder()
+                    .statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                            .errorCode("AWS.SimpleQueueService.NonExistentQueue")
+                            .serviceName("Sqs")
+                            .errorMessage("The specified queue does not exist.")
+                            .build())
+                    .build();
 
-            assertThat(CommandErrors.diagnose(missing, Optional.empty(), "").message()).startsWith("not found");
+            assertThat(CommandErrors.diagnose(missing, Optional.empty(), "").message())
+                    .startsWith("not found");
         }
 
         @Test
         void diagnose_whenAccessDenied_pointsAtCredentialsAndPolicy() {
-            var denied = KinesisException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
-                    .errorCode("AccessDeniedException").serviceName("Kinesis")
-                    .errorMessage("User: arn:aws:iam::1:user/x is not authorized to perform: kinesis:PutRecords")
-                    .build()).build();
+            var denied = KinesisException.builder()
+                    .statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                            .errorCode("AccessDeniedException")
+                            .serviceName("Kinesis")
+                            .errorMessage(
+                                    "User: arn:aws:iam::1:user/x is not authorized to perform: kinesis:PutRecords")
+                            .build())
+                    .build();
 
             var diagnosis = CommandErrors.diagnose(denied, Optional.empty(), "");
 
@@ -135,8 +153,8 @@ class TributaryCliTest {
 
         @Test
         void diagnose_whenConnectionRefused_namesTheEndpoint() {
-            var refused = SdkClientException.create("Unable to execute HTTP request: Connection refused",
-                    new ConnectException("Connection refused"));
+            var refused = SdkClientException.create(
+                    "Unable to execute HTTP request: Connection refused", new ConnectException("Connection refused"));
 
             var diagnosis = CommandErrors.diagnose(refused, Optional.of("http://localhost:4566"), "");
 
@@ -149,15 +167,29 @@ class TributaryCliTest {
             var diagnosis = CommandErrors.diagnose(new NullPointerException("x\ny"), Optional.empty(), "");
 
             assertThat(diagnosis.exitCode()).isEqualTo(TributaryCli.EXIT_INTERNAL);
-            assertThat(diagnosis.message()).contains("NullPointerException", "--debug").doesNotContain("\n");
+            assertThat(diagnosis.message())
+                    .contains("NullPointerException", "--debug")
+                    .doesNotContain("\n");
         }
     }
 
     @Nested
     class Help {
         @ParameterizedTest
-        @ValueSource(strings = {"", "produce", "redrive", "redrive kinesis", "redrive transformer", "redrive glue",
-            "inspect", "inspect object", "inspect health", "query", "completion"})
+        @ValueSource(
+                strings = {
+                    "",
+                    "produce",
+                    "redrive",
+                    "redrive kinesis",
+                    "redrive transformer",
+                    "redrive glue",
+                    "inspect",
+                    "inspect object",
+                    "inspect health",
+                    "query",
+                    "completion"
+                })
         void help_whenAsked_printsUsageWithoutPicocliWarnings(String command) {
             String[] args = (command + " --help").trim().split(" ");
 
@@ -172,7 +204,8 @@ class TributaryCliTest {
         void help_whenAsked_listsTheOperatorCommandsOnly() {
             Run run = run("--help");
 
-            assertThat(run.out()).contains("produce", "redrive", "inspect", "query", "completion")
+            assertThat(run.out())
+                    .contains("produce", "redrive", "inspect", "query", "completion")
                     .doesNotContain("demo", "invoke");
         }
 
@@ -181,7 +214,8 @@ class TributaryCliTest {
             Run run = run("completion");
 
             assertThat(run.code()).isZero();
-            assertThat(run.out()).startsWith("#!/usr/bin/env bash")
+            assertThat(run.out())
+                    .startsWith("#!/usr/bin/env bash")
                     .contains("complete -F _complete_tributary", "produce", "inspect", "health", "--metadata-table");
         }
     }
@@ -205,14 +239,20 @@ class TributaryCliTest {
             assertThat(json.get("failed").asLong()).isZero();
             assertThat(json.get("put_records_calls").asLong()).isEqualTo(3);
             assertThat(json.get("events_per_second").asLong()).isEqualTo(617);
-            assertThat(json.fieldNames()).toIterable().contains("kinesis_records", "kpl_aggregates",
-                    "kpl_aggregated_events", "seconds");
+            assertThat(json.fieldNames())
+                    .toIterable()
+                    .contains("kinesis_records", "kpl_aggregates", "kpl_aggregated_events", "seconds");
         }
 
         @Test
         void attributes_whenItemHasStringsNumbersAndBooleans_keepsEachAsTextOrBoolean() {
-            var json = InspectCommand.attributes(Map.of("status", AttributeValue.fromS("WRITTEN"),
-                    "record_count", AttributeValue.fromN("42"), "flag", AttributeValue.fromBool(true)));
+            var json = InspectCommand.attributes(Map.of(
+                    "status",
+                    AttributeValue.fromS("WRITTEN"),
+                    "record_count",
+                    AttributeValue.fromN("42"),
+                    "flag",
+                    AttributeValue.fromBool(true)));
 
             assertThat(json.get("status").asText()).isEqualTo("WRITTEN");
             assertThat(json.get("record_count").asText()).isEqualTo("42");

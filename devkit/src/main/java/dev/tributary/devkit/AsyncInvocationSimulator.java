@@ -45,8 +45,8 @@ public final class AsyncInvocationSimulator {
                 throw new IllegalArgumentException("MaximumRetryAttempts must be 0 to 2, was " + maximumRetryAttempts);
             }
             if (maximumEventAgeSeconds < 60 || maximumEventAgeSeconds > 21_600) {
-                throw new IllegalArgumentException("MaximumEventAgeInSeconds must be 60 to 21600, was "
-                        + maximumEventAgeSeconds);
+                throw new IllegalArgumentException(
+                        "MaximumEventAgeInSeconds must be 60 to 21600, was " + maximumEventAgeSeconds);
             }
         }
     }
@@ -85,10 +85,22 @@ public final class AsyncInvocationSimulator {
      * {@link #deliver(String, Function, Settings, String, String, boolean, IntConsumer)} with Lambda's default
      * maximum event age (6 hours).
      */
-    public Report deliver(String queueUrl, Function function, int retriesAllowed, String deadLetterQueueUrl,
-            String functionName, boolean patient, IntConsumer progress) {
-        return deliver(queueUrl, function, new Settings(retriesAllowed, 21_600), deadLetterQueueUrl, functionName,
-                patient, progress);
+    public Report deliver(
+            String queueUrl,
+            Function function,
+            int retriesAllowed,
+            String deadLetterQueueUrl,
+            String functionName,
+            boolean patient,
+            IntConsumer progress) {
+        return deliver(
+                queueUrl,
+                function,
+                new Settings(retriesAllowed, 21_600),
+                deadLetterQueueUrl,
+                functionName,
+                patient,
+                progress);
     }
 
     /**
@@ -97,15 +109,22 @@ public final class AsyncInvocationSimulator {
      * @param patient  long-poll (1 s) for notifications an emulator may deliver late; otherwise poll briefly
      * @param progress called with the number of notifications delivered so far
      */
-    public Report deliver(String queueUrl, Function function, Settings settings, String deadLetterQueueUrl,
-            String functionName, boolean patient, IntConsumer progress) {
+    public Report deliver(
+            String queueUrl,
+            Function function,
+            Settings settings,
+            String deadLetterQueueUrl,
+            String functionName,
+            boolean patient,
+            IntConsumer progress) {
         int notifications = 0;
         int invocations = 0;
         int retries = 0;
         int deadLettered = 0;
         for (int emptyPolls = 0; emptyPolls < 2; ) {
-            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
-                    .waitTimeSeconds(patient ? 1 : 0)).messages();
+            List<Message> messages = sqs.receiveMessage(
+                            b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(patient ? 1 : 0))
+                    .messages();
             if (messages.isEmpty()) {
                 emptyPolls++;
                 if (!patient) {
@@ -152,7 +171,8 @@ public final class AsyncInvocationSimulator {
             // On failure destination: "Send a record when the event fails all processing attempts or exceeds the
             // maximum age."
             if (Duration.between(queued, clock.instant().plus(waited))
-                    .compareTo(Duration.ofSeconds(settings.maximumEventAgeSeconds())) > 0) {
+                            .compareTo(Duration.ofSeconds(settings.maximumEventAgeSeconds()))
+                    > 0) {
                 // The guide's example shows only RetriesExhausted; EventAgeExceeded is the name Lambda gives an age
                 // discard, not quoted from the guide.
                 return new Outcome(attempt, "EventAgeExceeded", lastError);
@@ -188,17 +208,20 @@ public final class AsyncInvocationSimulator {
         ObjectNode record = Json.mapper().createObjectNode();
         record.put("version", "1.0");
         record.put("timestamp", clock.instant().toString());
-        record.putObject("requestContext").put("requestId", UUID.randomUUID().toString())
-                .put("functionArn", "arn:aws:lambda:" + region + ":123456789012:function:" + functionName
-                        + ":$LATEST")
-                .put("condition", outcome.condition()).put("approximateInvokeCount", outcome.invocations());
+        record.putObject("requestContext")
+                .put("requestId", UUID.randomUUID().toString())
+                .put("functionArn", "arn:aws:lambda:" + region + ":123456789012:function:" + functionName + ":$LATEST")
+                .put("condition", outcome.condition())
+                .put("approximateInvokeCount", outcome.invocations());
         try {
             record.set("requestPayload", Json.mapper().readTree(event));
         } catch (IOException e) {
             record.put("requestPayload", event);
         }
         if (outcome.lastError() != null) {
-            record.putObject("responseContext").put("statusCode", 200).put("executedVersion", "$LATEST")
+            record.putObject("responseContext")
+                    .put("statusCode", 200)
+                    .put("executedVersion", "$LATEST")
                     .put("functionError", "Unhandled");
             Exception error = outcome.lastError();
             // The Java runtime's error response: the exception's message and class.

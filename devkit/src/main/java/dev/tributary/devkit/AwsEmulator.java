@@ -64,7 +64,9 @@ public final class AwsEmulator {
     }
 
     static AwsEmulator resolve(Map<String, String> env) {
-        Region region = Region.of(Optional.ofNullable(env.get("AWS_REGION")).filter(s -> !s.isBlank()).orElse("us-east-1"));
+        Region region = Region.of(Optional.ofNullable(env.get("AWS_REGION"))
+                .filter(s -> !s.isBlank())
+                .orElse("us-east-1"));
         String endpoint = env.get("AWS_ENDPOINT_URL");
         if (endpoint != null && !endpoint.isBlank()) {
             return new AwsEmulator(URI.create(endpoint.strip()), region, "emulator at " + endpoint.strip());
@@ -77,8 +79,7 @@ public final class AwsEmulator {
                 No AWS emulator: AWS_ENDPOINT_URL is not set and Docker is not available.
                 Run the tests the way the README says (scripts/test.sh starts moto for you), or start one yourself:
                   scripts/emulator.sh start && eval "$(scripts/emulator.sh env)"
-                or start Docker so the tests can run LocalStack (%s) through Testcontainers."""
-                .formatted(LOCALSTACK_IMAGE));
+                or start Docker so the tests can run LocalStack (%s) through Testcontainers.""".formatted(LOCALSTACK_IMAGE));
     }
 
     /** The endpoint every client talks to. */
@@ -98,7 +99,8 @@ public final class AwsEmulator {
 
     /** A client factory for this emulator, with the static test credentials emulators accept. */
     public AwsClientFactory clients() {
-        return new AwsClientFactory(AwsSettings.emulator(region, endpoint),
+        return new AwsClientFactory(
+                AwsSettings.emulator(region, endpoint),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
     }
 

@@ -22,12 +22,14 @@ public final class FaultCalls {
     private static final Pattern RUN_ID = Pattern.compile("(?<=[a-z]-)[0-9a-f]{8}(?=[-./\"]|$)");
     /** {@code failed/} objects are partitioned by the records' arrival in Kinesis: the wall clock. */
     private static final Pattern ARRIVAL_PARTITION = Pattern.compile("failed/dt=\\d{4}-\\d{2}-\\d{2}/hr=\\d{2}/");
+
     private static final Pattern PART_NUMBER = Pattern.compile("[?&]partNumber=(\\d+)");
     /** Fields of a JSON-protocol request that name what it is about, in the order they make up the key. */
-    private static final List<String> NAMING_FIELDS = List.of("TableName", "IndexName", "Key", "QueueUrl",
-            "MessageBody", "Entries", "JobName", "Name", "StreamName");
-    private static final ObjectMapper SORTED = Json.mapper().copy()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final List<String> NAMING_FIELDS = List.of(
+            "TableName", "IndexName", "Key", "QueueUrl", "MessageBody", "Entries", "JobName", "Name", "StreamName");
+
+    private static final ObjectMapper SORTED =
+            Json.mapper().copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     /** A request's operation (e.g. "S3 PUT", "DynamoDB_20120810.UpdateItem") and run-independent key. */
     public record Identity(String operation, String key) {}
@@ -36,8 +38,8 @@ public final class FaultCalls {
 
     public static Identity of(FaultProxy.Request request, byte[] body) {
         if (request.target().isEmpty()) {
-            String operation = "S3 " + request.method()
-                    + (request.headers().containsKey("x-amz-copy-source") ? " copy" : "");
+            String operation =
+                    "S3 " + request.method() + (request.headers().containsKey("x-amz-copy-source") ? " copy" : "");
             var part = PART_NUMBER.matcher(request.path());
             String key = request.s3Key().isEmpty() ? bucketPath(request.path()) : request.s3Key();
             return new Identity(operation, runIndependent(key + (part.find() ? "#part" + part.group(1) : "")));
@@ -66,8 +68,10 @@ public final class FaultCalls {
                 JsonNode value = json == null ? null : json.get(field);
                 if (value != null) {
                     // Sorted fields: an SDK may serialize a Map.of in any order, which differs between JVMs.
-                    parts.add(field + "=" + (value.isTextual() ? value.asText()
-                            : SORTED.writeValueAsString(SORTED.treeToValue(value, Object.class))));
+                    parts.add(field + "="
+                            + (value.isTextual()
+                                    ? value.asText()
+                                    : SORTED.writeValueAsString(SORTED.treeToValue(value, Object.class))));
                 }
             }
             return String.join(" ", parts);

@@ -64,7 +64,9 @@ public final class FaultProxy implements AutoCloseable {
             }
             String withoutQuery = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
             int slash = withoutQuery.indexOf('/', 1);
-            return slash < 0 ? "" : java.net.URLDecoder.decode(withoutQuery.substring(slash + 1), StandardCharsets.UTF_8);
+            return slash < 0
+                    ? ""
+                    : java.net.URLDecoder.decode(withoutQuery.substring(slash + 1), StandardCharsets.UTF_8);
         }
     }
 
@@ -72,21 +74,32 @@ public final class FaultProxy implements AutoCloseable {
     public record Response(Action action, int status, String contentType, String body) {
         /** S3's throttling answer (503 SlowDown), which the SDK retries with backoff. */
         public static Response s3SlowDown() {
-            return new Response(Action.ANSWER, 503, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-                    + "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>"
-                    + "<RequestId>FAULTPROXY</RequestId></Error>");
+            return new Response(
+                    Action.ANSWER,
+                    503,
+                    "application/xml",
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                            + "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>"
+                            + "<RequestId>FAULTPROXY</RequestId></Error>");
         }
 
         /** S3's 500 InternalError. */
         public static Response s3InternalError() {
-            return new Response(Action.ANSWER, 500, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-                    + "<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again."
-                    + "</Message><RequestId>FAULTPROXY</RequestId></Error>");
+            return new Response(
+                    Action.ANSWER,
+                    500,
+                    "application/xml",
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                            + "<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again."
+                            + "</Message><RequestId>FAULTPROXY</RequestId></Error>");
         }
 
         /** DynamoDB's {@code ProvisionedThroughputExceededException} (400), a throttling error the SDK retries. */
         public static Response dynamoDbThrottling() {
-            return new Response(Action.ANSWER, 400, "application/x-amz-json-1.0",
+            return new Response(
+                    Action.ANSWER,
+                    400,
+                    "application/x-amz-json-1.0",
                     "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
                             + "\"message\":\"The level of configured provisioned throughput for the table was exceeded."
                             + " Consider increasing your provisioning level with the UpdateTable API.\"}");
@@ -94,7 +107,10 @@ public final class FaultProxy implements AutoCloseable {
 
         /** A JSON-protocol service's 503 (SQS, Kinesis, Glue): {@code ServiceUnavailable}. */
         public static Response jsonServiceUnavailable() {
-            return new Response(Action.ANSWER, 503, "application/x-amz-json-1.0",
+            return new Response(
+                    Action.ANSWER,
+                    503,
+                    "application/x-amz-json-1.0",
                     "{\"__type\":\"ServiceUnavailable\",\"message\":\"Service is unable to handle request.\"}");
         }
 
@@ -252,7 +268,8 @@ public final class FaultProxy implements AutoCloseable {
                         case ANSWER -> answer(toClient, fault);
                         case RESET -> client.setSoLinger(true, 0);
                         case HANG -> hang(in);
-                        default -> throw new IllegalStateException(fault.action().toString());
+                        default ->
+                            throw new IllegalStateException(fault.action().toString());
                     }
                     return; // every broken request ends its connection, as it would in the wild
                 }
@@ -286,7 +303,8 @@ public final class FaultProxy implements AutoCloseable {
     private static void answer(OutputStream toClient, Response response) throws IOException {
         byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + response.status() + " Refused\r\nContent-Type: " + response.contentType()
-                + "\r\nContent-Length: " + body.length + "\r\nx-amzn-RequestId: FAULTPROXY\r\nConnection: close\r\n\r\n";
+                + "\r\nContent-Length: " + body.length
+                + "\r\nx-amzn-RequestId: FAULTPROXY\r\nConnection: close\r\n\r\n";
         synchronized (toClient) {
             toClient.write(head.getBytes(StandardCharsets.US_ASCII));
             toClient.write(body);
@@ -347,7 +365,8 @@ public final class FaultProxy implements AutoCloseable {
             }
             head.write(b);
             matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
-                    ? matched + 1 : (b == '\r' ? 1 : 0);
+                    ? matched + 1
+                    : (b == '\r' ? 1 : 0);
             if (head.size() > MAX_HEAD) {
                 throw new SocketException("request head over " + MAX_HEAD + " bytes");
             }
@@ -362,7 +381,8 @@ public final class FaultProxy implements AutoCloseable {
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                headers.put(
+                        lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
                         lines[i].substring(colon + 1).strip());
             }
         }

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 public final class FaultRules {
     private static final Pattern DYNAMODB = Pattern.compile("^DynamoDB_\\d+\\.");
 
-    private record Rule(String name, Predicate<Request> matches, Response response, FaultSchedule schedule,
-            AtomicLong fired) {}
+    private record Rule(
+            String name, Predicate<Request> matches, Response response, FaultSchedule schedule, AtomicLong fired) {}
 
     private final long seed;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
@@ -50,8 +50,12 @@ public final class FaultRules {
         FaultCalls.Identity identity = FaultCalls.of(request, body);
         long attempt = seen.computeIfAbsent(identity, k -> new AtomicLong()).getAndIncrement();
         for (Rule rule : rules) {
-            if (rule.matches().test(request) && rule.schedule().fires(seed,
-                    new FaultSchedule.Call(rule.name(), identity.operation(), identity.key(), attempt))) {
+            if (rule.matches().test(request)
+                    && rule.schedule()
+                            .fires(
+                                    seed,
+                                    new FaultSchedule.Call(
+                                            rule.name(), identity.operation(), identity.key(), attempt))) {
                 rule.fired().incrementAndGet();
                 return rule.response();
             }
@@ -69,14 +73,16 @@ public final class FaultRules {
     /** Matches S3 object writes ({@code PUT}, not a copy) whose key matches {@code keyRegex}. */
     public static Predicate<Request> s3Put(String keyRegex) {
         Pattern key = Pattern.compile(keyRegex);
-        return request -> request.method().equals("PUT") && !request.headers().containsKey("x-amz-copy-source")
+        return request -> request.method().equals("PUT")
+                && !request.headers().containsKey("x-amz-copy-source")
                 && key.matcher(request.s3Key()).matches();
     }
 
     /** Matches S3 reads ({@code GET} of an object) whose key matches {@code keyRegex}. */
     public static Predicate<Request> s3Get(String keyRegex) {
         Pattern key = Pattern.compile(keyRegex);
-        return request -> request.method().equals("GET") && !request.s3Key().isEmpty()
+        return request -> request.method().equals("GET")
+                && !request.s3Key().isEmpty()
                 && key.matcher(request.s3Key()).matches();
     }
 
@@ -87,6 +93,7 @@ public final class FaultRules {
 
     /** Matches one DynamoDB operation, e.g. "UpdateItem", whatever the API version in the target. */
     public static Predicate<Request> dynamoDb(String operation) {
-        return request -> DYNAMODB.matcher(request.target()).find() && request.target().endsWith("." + operation);
+        return request ->
+                DYNAMODB.matcher(request.target()).find() && request.target().endsWith("." + operation);
     }
 }

@@ -32,8 +32,8 @@ public interface FaultSchedule {
 
     /** Each attempt fails on its own with probability {@code share} (independent transient errors). */
     static FaultSchedule share(double share) {
-        return (seed, call) -> uniform(seed, call.rule(), call.operation(), call.key(), Long.toString(call.attempt()))
-                < share;
+        return (seed, call) ->
+                uniform(seed, call.rule(), call.operation(), call.key(), Long.toString(call.attempt())) < share;
     }
 
     /**
@@ -42,7 +42,8 @@ public interface FaultSchedule {
      * is absorbed by the SDK's retries.
      */
     static FaultSchedule bursts(double share, int burst) {
-        return (seed, call) -> call.attempt() < burst && uniform(seed, call.rule(), call.operation(), call.key()) < share;
+        return (seed, call) ->
+                call.attempt() < burst && uniform(seed, call.rule(), call.operation(), call.key()) < share;
     }
 
     /**
@@ -60,7 +61,8 @@ public interface FaultSchedule {
         for (String part : parts) {
             byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
             // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
-            sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+            sha256.update(
+                    ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
             sha256.update(bytes);
         }
         long bits = ByteBuffer.wrap(sha256.digest()).getLong() >>> 11; // 53 bits, a double's precision

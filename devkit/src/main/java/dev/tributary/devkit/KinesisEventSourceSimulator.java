@@ -10,11 +10,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.HashSet;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -46,8 +46,8 @@ public final class KinesisEventSourceSimulator {
      * @param maxRetryAttempts    -1 for infinite, as in Lambda
      * @param maxRecordAgeSeconds -1 for infinite, as in Lambda
      */
-    public record Settings(int batchSize, int maxRetryAttempts, boolean bisectOnFunctionError,
-            int maxRecordAgeSeconds) {
+    public record Settings(
+            int batchSize, int maxRetryAttempts, boolean bisectOnFunctionError, int maxRecordAgeSeconds) {
         /** Settings without a maximum record age (-1, infinite). */
         public Settings(int batchSize, int maxRetryAttempts, boolean bisectOnFunctionError) {
             this(batchSize, maxRetryAttempts, bisectOnFunctionError, -1);
@@ -70,8 +70,14 @@ public final class KinesisEventSourceSimulator {
      * @param sentToOnFailure record ranges given up on ({@code shard:first..last}), sent to the on-failure destination
      * @param throttledReads  GetRecords calls Kinesis throttled, retried after a pause
      */
-    public record Report(int invocations, int records, int partialFailures, int functionErrors, int bisections,
-            List<String> sentToOnFailure, int throttledReads) {}
+    public record Report(
+            int invocations,
+            int records,
+            int partialFailures,
+            int functionErrors,
+            int bisections,
+            List<String> sentToOnFailure,
+            int throttledReads) {}
 
     private final KinesisShardReader reader;
     private final Optional<SqsClient> sqs;
@@ -84,14 +90,14 @@ public final class KinesisEventSourceSimulator {
      * @param sqs     sends on-failure records; empty to only report them
      * @param region  put into events, as Lambda does
      */
-    public KinesisEventSourceSimulator(KinesisClient kinesis, Optional<SqsClient> sqs, Region region,
-            Settings settings) {
+    public KinesisEventSourceSimulator(
+            KinesisClient kinesis, Optional<SqsClient> sqs, Region region, Settings settings) {
         this(kinesis, sqs, region, settings, Clock.systemUTC());
     }
 
     /** @param clock decides records' ages ({@code MaximumRecordAgeInSeconds}) */
-    public KinesisEventSourceSimulator(KinesisClient kinesis, Optional<SqsClient> sqs, Region region,
-            Settings settings, Clock clock) {
+    public KinesisEventSourceSimulator(
+            KinesisClient kinesis, Optional<SqsClient> sqs, Region region, Settings settings, Clock clock) {
         if (settings.maxRetryAttempts() < 0 && settings.maxRecordAgeSeconds() < 0) {
             // "With the default settings, this means that a bad record can block processing on the affected shard
             // for up to one week." A simulator cannot wait a week: one of the two limits must be finite.
@@ -123,12 +129,13 @@ public final class KinesisEventSourceSimulator {
             shards.forEach(shard -> listed.add(shard.shardId()));
             for (Shard shard : KinesisShardReader.parentsFirst(shards)) {
                 // A parent no longer listed (past the retention period) holds nothing left to read.
-                if (ended.getOrDefault(shard.shardId(), false) || KinesisShardReader.parents(shard).stream()
-                        .anyMatch(parent -> listed.contains(parent) && !ended.getOrDefault(parent, false))) {
+                if (ended.getOrDefault(shard.shardId(), false)
+                        || KinesisShardReader.parents(shard).stream()
+                                .anyMatch(parent -> listed.contains(parent) && !ended.getOrDefault(parent, false))) {
                     continue;
                 }
-                KinesisShardReader.Read read = reader.read(streamName, streamArn, shard,
-                        checkpoints.get(shard.shardId()));
+                KinesisShardReader.Read read =
+                        reader.read(streamName, streamArn, shard, checkpoints.get(shard.shardId()));
                 counters.throttledReads += read.throttled();
                 List<Record> records = read.records();
                 counters.records += records.size();
@@ -136,7 +143,12 @@ public final class KinesisEventSourceSimulator {
                 // Each batch contains records from a single shard/data stream."
                 for (int next = 0; next < records.size(); ) {
                     int end = Math.min(records.size(), next + settings.batchSize());
-                    deliver(records.subList(next, end), streamArn, shard.shardId(), handler, onFailureQueueUrl,
+                    deliver(
+                            records.subList(next, end),
+                            streamArn,
+                            shard.shardId(),
+                            handler,
+                            onFailureQueueUrl,
                             counters);
                     next = end;
                 }
@@ -150,16 +162,27 @@ public final class KinesisEventSourceSimulator {
                 }
             }
         }
-        return new Report(counters.invocations, counters.records, counters.partialFailures, counters.functionErrors,
-                counters.bisections, List.copyOf(counters.onFailure), counters.throttledReads);
+        return new Report(
+                counters.invocations,
+                counters.records,
+                counters.partialFailures,
+                counters.functionErrors,
+                counters.bisections,
+                List.copyOf(counters.onFailure),
+                counters.throttledReads);
     }
 
     /** One pending invocation: records of the batch, retries used, invocations that included them. */
     private record Attempt(List<Record> records, int retries, int invokes) {}
 
     /** Delivers one batch until every record in it has succeeded or gone to the on-failure destination. */
-    private void deliver(List<Record> batch, String streamArn, String shardId, Handler handler,
-            String onFailureQueueUrl, Counters counters) {
+    private void deliver(
+            List<Record> batch,
+            String streamArn,
+            String shardId,
+            Handler handler,
+            String onFailureQueueUrl,
+            Counters counters) {
         Deque<Attempt> pending = new ArrayDeque<>();
         pending.push(new Attempt(batch, 0, 0));
         while (!pending.isEmpty()) {
@@ -185,27 +208,49 @@ public final class KinesisEventSourceSimulator {
                     pending.push(new Attempt(slice.subList(middle, slice.size()), attempt.retries(), invokes));
                     pending.push(new Attempt(slice.subList(0, middle), attempt.retries(), invokes));
                 } else {
-                    retryOrGiveUp(pending, slice, attempt.retries(), invokes, streamArn, shardId, onFailureQueueUrl,
+                    retryOrGiveUp(
+                            pending,
+                            slice,
+                            attempt.retries(),
+                            invokes,
+                            streamArn,
+                            shardId,
+                            onFailureQueueUrl,
                             counters);
                 }
                 continue;
             }
             Optional<Integer> failedAt = firstFailure(response, slice);
             if (failedAt.isEmpty()) {
-                continue; // "Lambda treats a batch as a complete success if you return [...] An empty batchItemFailure list"
+                continue; // "Lambda treats a batch as a complete success if you return [...] An empty batchItemFailure
+                // list"
             }
             counters.partialFailures++;
             // "When a partial batch success response is received and both BisectBatchOnFunctionError and
             // ReportBatchItemFailures are turned on, the batch is bisected at the returned sequence number and Lambda
             // retries only the remaining records": the retry is the rest of this batch, never records of a half
             // still waiting its turn.
-            retryOrGiveUp(pending, slice.subList(failedAt.get(), slice.size()), attempt.retries(), invokes, streamArn,
-                    shardId, onFailureQueueUrl, counters);
+            retryOrGiveUp(
+                    pending,
+                    slice.subList(failedAt.get(), slice.size()),
+                    attempt.retries(),
+                    invokes,
+                    streamArn,
+                    shardId,
+                    onFailureQueueUrl,
+                    counters);
         }
     }
 
-    private void retryOrGiveUp(Deque<Attempt> pending, List<Record> records, int retries, int invokes,
-            String streamArn, String shardId, String queueUrl, Counters counters) {
+    private void retryOrGiveUp(
+            Deque<Attempt> pending,
+            List<Record> records,
+            int retries,
+            int invokes,
+            String streamArn,
+            String shardId,
+            String queueUrl,
+            Counters counters) {
         // "If the function receives the records but returns an error, Lambda retries until the records in the batch
         // expire, exceed the maximum age, or reach the configured retry quota." CreateEventSourceMapping,
         // MaximumRetryAttempts: "When set to infinite (-1), failed records are retried until the record expires."
@@ -225,8 +270,8 @@ public final class KinesisEventSourceSimulator {
      * Lambda sends details about the batch to the queue or topic." Within a shard records arrive in order, so the
      * expired ones are a prefix of the batch.
      */
-    private List<Record> withoutExpired(Attempt attempt, String streamArn, String shardId, String queueUrl,
-            Counters counters) {
+    private List<Record> withoutExpired(
+            Attempt attempt, String streamArn, String shardId, String queueUrl, Counters counters) {
         List<Record> records = attempt.records();
         if (settings.maxRecordAgeSeconds() < 0) {
             return records;
@@ -235,13 +280,20 @@ public final class KinesisEventSourceSimulator {
         int expired = 0;
         while (expired < records.size()
                 && Duration.between(records.get(expired).approximateArrivalTimestamp(), clock.instant())
-                        .compareTo(limit) > 0) {
+                                .compareTo(limit)
+                        > 0) {
             expired++;
         }
         if (expired > 0) {
             // The guide's example shows only the condition RetryAttemptsExhausted; RecordAgeExceeded is the name
             // Lambda gives an age discard, not quoted from the guide.
-            giveUp(records.subList(0, expired), attempt.invokes(), streamArn, shardId, queueUrl, counters,
+            giveUp(
+                    records.subList(0, expired),
+                    attempt.invokes(),
+                    streamArn,
+                    shardId,
+                    queueUrl,
+                    counters,
                     "RecordAgeExceeded");
         }
         return records.subList(expired, records.size());
@@ -255,7 +307,8 @@ public final class KinesisEventSourceSimulator {
      * itemIdentifier, A null itemIdentifier, An itemIdentifier with a bad key name".
      */
     private static Optional<Integer> firstFailure(StreamsEventResponse response, List<Record> slice) {
-        if (response == null || response.getBatchItemFailures() == null
+        if (response == null
+                || response.getBatchItemFailures() == null
                 || response.getBatchItemFailures().isEmpty()) {
             return Optional.empty();
         }
@@ -287,15 +340,21 @@ public final class KinesisEventSourceSimulator {
      * batches, configure a failed-event destination. Lambda sends a document to the destination queue or topic with
      * details about the batch." ({@link KinesisInvocationRecord})
      */
-    private void giveUp(List<Record> slice, int invokes, String streamArn, String shardId, String queueUrl,
-            Counters counters, String condition) {
+    private void giveUp(
+            List<Record> slice,
+            int invokes,
+            String streamArn,
+            String shardId,
+            String queueUrl,
+            Counters counters,
+            String condition) {
         counters.onFailure.add(shardId + ":" + slice.getFirst().sequenceNumber() + ".."
                 + slice.getLast().sequenceNumber());
         if (queueUrl == null || sqs.isEmpty()) {
             return;
         }
-        String message = KinesisInvocationRecord.json(region, condition, invokes, clock.instant(), shardId,
-                streamArn, slice);
+        String message =
+                KinesisInvocationRecord.json(region, condition, invokes, clock.instant(), shardId, streamArn, slice);
         sqs.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(message));
     }
 

@@ -22,7 +22,13 @@ final class KinesisInvocationRecord {
      * @param invokes invocations that included these records; 0 when they expired before any, and then there is no
      *                function error to report
      */
-    static String json(Region region, String condition, int invokes, Instant now, String shardId, String streamArn,
+    static String json(
+            Region region,
+            String condition,
+            int invokes,
+            Instant now,
+            String shardId,
+            String streamArn,
             List<Record> slice) {
         ObjectNode message = Json.mapper().createObjectNode();
         message.putObject("requestContext")
@@ -30,9 +36,8 @@ final class KinesisInvocationRecord {
                 .put("functionArn", "arn:aws:lambda:" + region.id() + ":123456789012:function:kinesis-processor")
                 .put("condition", condition)
                 .put("approximateInvokeCount", invokes);
-        ObjectNode responseContext = message.putObject("responseContext")
-                .put("statusCode", 200)
-                .put("executedVersion", "$LATEST");
+        ObjectNode responseContext =
+                message.putObject("responseContext").put("statusCode", 200).put("executedVersion", "$LATEST");
         if (invokes > 0) {
             responseContext.put("functionError", "Unhandled");
         }
@@ -42,8 +47,12 @@ final class KinesisInvocationRecord {
                 .put("shardId", shardId)
                 .put("startSequenceNumber", slice.getFirst().sequenceNumber())
                 .put("endSequenceNumber", slice.getLast().sequenceNumber())
-                .put("approximateArrivalOfFirstRecord", slice.getFirst().approximateArrivalTimestamp().toString())
-                .put("approximateArrivalOfLastRecord", slice.getLast().approximateArrivalTimestamp().toString())
+                .put(
+                        "approximateArrivalOfFirstRecord",
+                        slice.getFirst().approximateArrivalTimestamp().toString())
+                .put(
+                        "approximateArrivalOfLastRecord",
+                        slice.getLast().approximateArrivalTimestamp().toString())
                 .put("batchSize", slice.size())
                 .put("streamArn", streamArn);
         return message.toString();

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 final class KinesisShardReader {
     /** Consecutive throttled reads after which the simulator stops instead of hanging a test. */
     static final int MAX_CONSECUTIVE_THROTTLES = 40;
+
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(20);
     private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
 
@@ -39,7 +40,8 @@ final class KinesisShardReader {
         String token = null;
         do {
             String page = token;
-            var response = page == null ? kinesis.listShards(b -> b.streamName(streamName))
+            var response = page == null
+                    ? kinesis.listShards(b -> b.streamName(streamName))
                     : kinesis.listShards(b -> b.nextToken(page));
             shards.addAll(response.shards());
             token = response.nextToken();
@@ -66,8 +68,8 @@ final class KinesisShardReader {
         return ordered;
     }
 
-    private static void place(Shard shard, Map<String, Shard> byId, Map<String, Boolean> placed, List<Shard> ordered,
-            Deque<Shard> path) {
+    private static void place(
+            Shard shard, Map<String, Shard> byId, Map<String, Boolean> placed, List<Shard> ordered, Deque<Shard> path) {
         if (placed.containsKey(shard.shardId()) || path.contains(shard)) {
             return;
         }
@@ -99,13 +101,15 @@ final class KinesisShardReader {
     /** Reads {@code shard} after {@code checkpoint} (from its start when null) until it is caught up or ended. */
     Read read(String streamName, String streamArn, Shard shard, String checkpoint) {
         String iterator = kinesis.getShardIterator(b -> {
-            b.streamName(streamName).shardId(shard.shardId());
-            if (checkpoint == null) {
-                b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-            } else {
-                b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).startingSequenceNumber(checkpoint);
-            }
-        }).shardIterator();
+                    b.streamName(streamName).shardId(shard.shardId());
+                    if (checkpoint == null) {
+                        b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+                    } else {
+                        b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                .startingSequenceNumber(checkpoint);
+                    }
+                })
+                .shardIterator();
         boolean closed = shard.sequenceNumberRange() != null
                 && shard.sequenceNumberRange().endingSequenceNumber() != null;
         List<Record> records = new ArrayList<>();
@@ -117,7 +121,8 @@ final class KinesisShardReader {
             try {
                 // The stream's ARN goes along so the call can be authorized against the function's role (its
                 // iterator alone names no resource): Lambda reads the stream with the execution role's permissions.
-                response = kinesis.getRecords(b -> b.shardIterator(current).streamARN(streamArn).limit(1000));
+                response = kinesis.getRecords(
+                        b -> b.shardIterator(current).streamARN(streamArn).limit(1000));
             } catch (ProvisionedThroughputExceededException e) {
                 // Kinesis API reference, GetRecords, ProvisionedThroughputExceededException: "The request rate for
                 // the stream is too high, or the requested data is too large for the available throughput. Reduce
@@ -127,8 +132,10 @@ final class KinesisShardReader {
                 // "This doesn't apply to service errors or throttles where the batch didn't reach the function."
                 throttled++;
                 if (++consecutive >= MAX_CONSECUTIVE_THROTTLES) {
-                    throw new IllegalStateException("GetRecords on " + shard.shardId() + " throttled " + consecutive
-                            + " times in a row; Lambda would keep retrying, the simulator stops here", e);
+                    throw new IllegalStateException(
+                            "GetRecords on " + shard.shardId() + " throttled " + consecutive
+                                    + " times in a row; Lambda would keep retrying, the simulator stops here",
+                            e);
                 }
                 sleep(backoff(consecutive));
                 continue;

@@ -53,8 +53,8 @@ public final class LambdaLayers {
             SamTemplate.Resource resource = template.resource(logicalId);
             Object contentUri = resource.properties().get("ContentUri");
             if (!"AWS::Serverless::LayerVersion".equals(resource.type()) || !(contentUri instanceof String uri)) {
-                throw new IllegalArgumentException(logicalId + " is not an AWS::Serverless::LayerVersion with a local"
-                        + " ContentUri");
+                throw new IllegalArgumentException(
+                        logicalId + " is not an AWS::Serverless::LayerVersion with a local" + " ContentUri");
             }
             zips.add(templatePath.toAbsolutePath().getParent().resolve(uri).normalize());
         }
@@ -75,8 +75,8 @@ public final class LambdaLayers {
      */
     public static List<Path> javaLibraries(Path zip) {
         if (!Files.isRegularFile(zip)) {
-            throw new IllegalStateException("no layer zip " + zip + "; build it: ./mvnw -B -ntp -o -DskipTests"
-                    + " package -pl layer -am");
+            throw new IllegalStateException(
+                    "no layer zip " + zip + "; build it: ./mvnw -B -ntp -o -DskipTests" + " package -pl layer -am");
         }
         Path root = Path.of(System.getProperty("java.io.tmpdir"), "tributary-layers");
         Path target = root.resolve(sha256(zip).substring(0, 24));
@@ -85,7 +85,8 @@ public final class LambdaLayers {
         }
         List<Path> jars;
         try (Stream<Path> files = Files.list(target.resolve(JAVA_LIB))) {
-            jars = files.filter(p -> p.toString().endsWith(".jar")).sorted(Comparator.comparing(Path::toString))
+            jars = files.filter(p -> p.toString().endsWith(".jar"))
+                    .sorted(Comparator.comparing(Path::toString))
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + target.resolve(JAVA_LIB), e);
@@ -105,8 +106,8 @@ public final class LambdaLayers {
                 for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
                     Path out = staging.resolve(entry.getName()).normalize();
                     if (!out.startsWith(staging)) {
-                        throw new IllegalStateException("layer zip " + zip + " has an entry outside its root: "
-                                + entry.getName());
+                        throw new IllegalStateException(
+                                "layer zip " + zip + " has an entry outside its root: " + entry.getName());
                     }
                     if (entry.isDirectory()) {
                         Files.createDirectories(out);

@@ -21,8 +21,11 @@ public final class LambdaRuntimeFiles {
      * The Runtime Interface Client and its three runtime dependencies (its POM's compile scope): without them every
      * invocation fails with {@code NoClassDefFoundError}.
      */
-    public static final List<String> RUNTIME_ARTIFACTS = List.of("aws-lambda-java-runtime-interface-client",
-            "aws-lambda-java-core", "aws-lambda-java-serialization", "utils-lite");
+    public static final List<String> RUNTIME_ARTIFACTS = List.of(
+            "aws-lambda-java-runtime-interface-client",
+            "aws-lambda-java-core",
+            "aws-lambda-java-serialization",
+            "utils-lite");
 
     static final String HINT = "run scripts/install-rie.sh (it finds the emulator in the SAM CLI the project installs"
             + " into .tools/) or `go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@latest`,"
@@ -46,7 +49,9 @@ public final class LambdaRuntimeFiles {
             }
             return path;
         }
-        Path tools = Optional.ofNullable(env.get("TRIBUTARY_TOOLS_DIR")).filter(s -> !s.isBlank()).map(Path::of)
+        Path tools = Optional.ofNullable(env.get("TRIBUTARY_TOOLS_DIR"))
+                .filter(s -> !s.isBlank())
+                .map(Path::of)
                 .orElse(projectRoot.resolve(".tools"));
         Optional<Path> inSam = inSamCli(tools);
         if (inSam.isPresent()) {
@@ -58,9 +63,12 @@ public final class LambdaRuntimeFiles {
                 candidates.add(Path.of(dir, "aws-lambda-rie"));
             }
         }
-        candidates.add(Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), "go", "bin", "aws-lambda-rie"));
-        return candidates.stream().filter(Files::isExecutable).findFirst().orElseThrow(() ->
-                new IllegalStateException("no Runtime Interface Emulator found; " + HINT));
+        candidates.add(
+                Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), "go", "bin", "aws-lambda-rie"));
+        return candidates.stream()
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no Runtime Interface Emulator found; " + HINT));
     }
 
     private static Optional<Path> inSamCli(Path tools) {
@@ -69,14 +77,16 @@ public final class LambdaRuntimeFiles {
             return Optional.empty();
         }
         try (Stream<Path> venvs = Files.list(tools)) {
-            for (Path venv : venvs.filter(p -> p.getFileName().toString().startsWith("infra")).sorted().toList()) {
+            for (Path venv : venvs.filter(p -> p.getFileName().toString().startsWith("infra"))
+                    .sorted()
+                    .toList()) {
                 Path lib = venv.resolve("lib");
                 if (!Files.isDirectory(lib)) {
                     continue;
                 }
                 try (Stream<Path> pythons = Files.list(lib)) {
-                    Optional<Path> found = pythons
-                            .map(python -> python.resolve("site-packages/samcli/local/rapid/" + binary))
+                    Optional<Path> found = pythons.map(
+                                    python -> python.resolve("site-packages/samcli/local/rapid/" + binary))
                             .filter(Files::isRegularFile)
                             .findFirst();
                     if (found.isPresent()) {

@@ -49,17 +49,20 @@ public final class LocalDeployment {
     private Map<String, RolePrincipal> sessions = Map.of();
     private final List<RolePrincipal> serviceSessions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private LocalDeployment(SamTemplate template, AwsEmulator emulator, String namePrefix, Map<String, String> overrides) {
+    private LocalDeployment(
+            SamTemplate template, AwsEmulator emulator, String namePrefix, Map<String, String> overrides) {
         this.template = template;
         this.emulator = emulator;
         this.clients = emulator.clients();
         Map<String, String> parameters = new LinkedHashMap<>(template.parameterDefaults());
         parameters.putAll(overrides);
         parameters.put("NamePrefix", namePrefix);
-        if (template.parameterDefaults().containsKey("GlueDatabaseName") && !overrides.containsKey("GlueDatabaseName")) {
+        if (template.parameterDefaults().containsKey("GlueDatabaseName")
+                && !overrides.containsKey("GlueDatabaseName")) {
             // One emulator serves many deployments: a catalog database of its own per deployment, as its buckets
             // are its own through NamePrefix (the job's Iceberg tables are found by database and name).
-            parameters.put("GlueDatabaseName", namePrefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_"));
+            parameters.put(
+                    "GlueDatabaseName", namePrefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_"));
         }
         parameters.put("AwsEndpointUrl", ""); // functions run in the runner's JVM, which sets the endpoint itself
         parameters.put("AWS::Region", emulator.region().id());
@@ -78,10 +81,10 @@ public final class LocalDeployment {
      * @param namePrefix the {@code NamePrefix} parameter; use a fresh one per run
      * @param overrides  parameter values other than the defaults (e.g. {@code ShardCount})
      */
-    public static LocalDeployment deploy(SamTemplate template, AwsEmulator emulator, String namePrefix,
-            Map<String, String> overrides) {
-        LocalDeployment deployment = new LocalDeployment(template, emulator, namePrefix.toLowerCase(Locale.ROOT),
-                overrides);
+    public static LocalDeployment deploy(
+            SamTemplate template, AwsEmulator emulator, String namePrefix, Map<String, String> overrides) {
+        LocalDeployment deployment =
+                new LocalDeployment(template, emulator, namePrefix.toLowerCase(Locale.ROOT), overrides);
         deployment.create();
         return deployment;
     }
@@ -105,8 +108,9 @@ public final class LocalDeployment {
                 String name = name(table);
                 ResourceCreator.table(dynamoDb, name, props(table));
                 physicalIds.put(table.logicalId(), name);
-                arns.put(table.logicalId(), "arn:aws:dynamodb:" + emulator.region().id() + ":" + ACCOUNT + ":table/"
-                        + name);
+                arns.put(
+                        table.logicalId(),
+                        "arn:aws:dynamodb:" + emulator.region().id() + ":" + ACCOUNT + ":table/" + name);
             }
             for (SamTemplate.Resource bucket : template.resources("AWS::S3::Bucket")) {
                 String name = name(bucket);
@@ -120,7 +124,11 @@ public final class LocalDeployment {
             }
         }
         createGlueJobs();
-        sessions = TemplateRoles.register(template, gate, this::resolvedProperties, this::arn,
+        sessions = TemplateRoles.register(
+                template,
+                gate,
+                this::resolvedProperties,
+                this::arn,
                 url -> "arn:aws:sqs:" + region() + ":" + ACCOUNT + ":" + url.substring(url.lastIndexOf('/') + 1),
                 ACCOUNT);
     }
@@ -139,7 +147,8 @@ public final class LocalDeployment {
      * own stream, so read an instance with the operator's clients; delete it when drained.
      */
     public StreamInstance deployStreamInstance(String logicalId, String suffix) {
-        if (template.resources("AWS::Kinesis::Stream").stream().noneMatch(r -> r.logicalId().equals(logicalId))) {
+        if (template.resources("AWS::Kinesis::Stream").stream()
+                .noneMatch(r -> r.logicalId().equals(logicalId))) {
             throw new IllegalArgumentException(logicalId + " is no Kinesis stream of the template");
         }
         String name = physicalId(logicalId) + "-" + suffix;
@@ -156,7 +165,8 @@ public final class LocalDeployment {
         try (GlueClient glue = clients.configure(GlueClient.builder()).build()) {
             for (SamTemplate.Resource database : template.resources("AWS::Glue::Database")) {
                 // The catalog database the job's Iceberg tables are registered in.
-                String name = String.valueOf(SamTemplate.map(props(database).get("DatabaseInput")).get("Name"));
+                String name = String.valueOf(
+                        SamTemplate.map(props(database).get("DatabaseInput")).get("Name"));
                 ResourceCreator.glueDatabase(glue, name);
                 physicalIds.put(database.logicalId(), name);
             }
@@ -215,7 +225,8 @@ public final class LocalDeployment {
      */
     public Map<String, String> functionEnvironment(String functionLogicalId) {
         Map<String, Object> environment = SamTemplate.map(
-                SamTemplate.map(props(template.resource(functionLogicalId)).get("Environment")).get("Variables"));
+                SamTemplate.map(props(template.resource(functionLogicalId)).get("Environment"))
+                        .get("Variables"));
         Map<String, String> env = new LinkedHashMap<>();
         environment.forEach((k, v) -> env.put(k, String.valueOf(v)));
         env.putAll(sessionEnvironment(session(functionLogicalId)));
@@ -231,8 +242,8 @@ public final class LocalDeployment {
     }
 
     private static AwsClientFactory clientsFor(Map<String, String> environment) {
-        return new AwsClientFactory(dev.tributary.common.aws.AwsSettings.fromEnv(
-                new dev.tributary.common.config.Env(environment)));
+        return new AwsClientFactory(
+                dev.tributary.common.aws.AwsSettings.fromEnv(new dev.tributary.common.config.Env(environment)));
     }
 
     /**
@@ -257,8 +268,8 @@ public final class LocalDeployment {
      * ({@link IamGate#authorize}).
      */
     public RolePrincipal roleSession(String roleLogicalId) {
-        return TemplateRoles.session(roleLogicalId, arn(roleLogicalId), resolvedProperties(roleLogicalId), "check",
-                ACCOUNT);
+        return TemplateRoles.session(
+                roleLogicalId, arn(roleLogicalId), resolvedProperties(roleLogicalId), "check", ACCOUNT);
     }
 
     /**
@@ -283,8 +294,8 @@ public final class LocalDeployment {
      * calls (the Glue job under local Spark), so they are authorized as the role.
      */
     public Map<String, String> serviceRoleEnvironment(String roleLogicalId, String sessionName) {
-        RolePrincipal session = TemplateRoles.session(roleLogicalId, arn(roleLogicalId),
-                resolvedProperties(roleLogicalId), sessionName, ACCOUNT);
+        RolePrincipal session = TemplateRoles.session(
+                roleLogicalId, arn(roleLogicalId), resolvedProperties(roleLogicalId), sessionName, ACCOUNT);
         gate.register(session);
         serviceSessions.add(session);
         return sessionEnvironment(session);
@@ -309,7 +320,8 @@ public final class LocalDeployment {
 
     /** The Kinesis event source mapping of a function, as the simulator's settings. */
     public KinesisEventSourceSimulator.Settings kinesisSettings(String functionLogicalId) {
-        Map<String, Object> events = SamTemplate.map(props(template.resource(functionLogicalId)).get("Events"));
+        Map<String, Object> events =
+                SamTemplate.map(props(template.resource(functionLogicalId)).get("Events"));
         for (Object event : events.values()) {
             Map<String, Object> definition = SamTemplate.map(event);
             if ("Kinesis".equals(definition.get("Type"))) {
@@ -326,8 +338,8 @@ public final class LocalDeployment {
 
     /** The asynchronous invocation settings ({@code EventInvokeConfig}) of a function, as the simulator's settings. */
     public AsyncInvocationSimulator.Settings asyncSettings(String functionLogicalId) {
-        Map<String, Object> config = SamTemplate.map(props(template.resource(functionLogicalId))
-                .getOrDefault("EventInvokeConfig", Map.of()));
+        Map<String, Object> config = SamTemplate.map(
+                props(template.resource(functionLogicalId)).getOrDefault("EventInvokeConfig", Map.of()));
         // Lambda's defaults when the template sets none: 2 retries, 6 hours.
         return new AsyncInvocationSimulator.Settings(
                 Integer.parseInt(String.valueOf(config.getOrDefault("MaximumRetryAttempts", "2"))),
@@ -345,7 +357,8 @@ public final class LocalDeployment {
                 return resolver.string(raw.get(property));
             }
         }
-        return resolver.string(Map.of("Fn::Sub", "${NamePrefix}-" + resource.logicalId().toLowerCase(Locale.ROOT)));
+        return resolver.string(
+                Map.of("Fn::Sub", "${NamePrefix}-" + resource.logicalId().toLowerCase(Locale.ROOT)));
     }
 
     private String ref(String logicalId) {
@@ -358,7 +371,10 @@ public final class LocalDeployment {
         }
         SamTemplate.Resource resource = template.resource(logicalId);
         return switch (resource.type()) {
-            case "AWS::Serverless::Function", "AWS::Glue::Job", "AWS::S3::Bucket", "AWS::DynamoDB::Table",
+            case "AWS::Serverless::Function",
+                    "AWS::Glue::Job",
+                    "AWS::S3::Bucket",
+                    "AWS::DynamoDB::Table",
                     "AWS::Kinesis::Stream" -> name(resource);
             default -> "local-" + logicalId;
         };
@@ -375,19 +391,20 @@ public final class LocalDeployment {
             switch (resource.type()) {
                 case "AWS::IAM::Role" -> {
                     Object name = resource.properties().get("RoleName");
-                    return "arn:aws:iam::" + ACCOUNT + ":role/" + (name != null ? resolver.string(name)
-                            : parameters.get("NamePrefix") + "-" + logicalId);
+                    return "arn:aws:iam::" + ACCOUNT + ":role/"
+                            + (name != null ? resolver.string(name) : parameters.get("NamePrefix") + "-" + logicalId);
                 }
                 case "AWS::KMS::Key" -> {
-                    return "arn:aws:kms:" + region + ":" + ACCOUNT + ":key/" + java.util.UUID.nameUUIDFromBytes(
-                            (parameters.get("NamePrefix") + "/" + logicalId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    return "arn:aws:kms:" + region + ":" + ACCOUNT + ":key/"
+                            + java.util.UUID.nameUUIDFromBytes((parameters.get("NamePrefix") + "/" + logicalId)
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 }
                 case "AWS::Logs::LogGroup" -> {
                     Object name = resource.properties().get("LogGroupName");
                     return "arn:aws:logs:" + region + ":" + ACCOUNT + ":log-group:"
                             + (name != null ? resolver.string(name) : logicalId) + ":*";
                 }
-                default -> { }
+                default -> {}
             }
         }
         return "arn:aws:local:" + emulator.region().id() + ":" + ACCOUNT + ":" + logicalId + "/" + attribute;

@@ -81,8 +81,12 @@ public final class LocalPipeline implements AutoCloseable {
      * Deploys {@code template} under {@code namePrefix}; {@code ledger} follows what {@link #produce} puts (a
      * preallocated one for a run that measures its heap).
      */
-    public static LocalPipeline deploy(AwsEmulator emulator, SamTemplate template, String namePrefix,
-            Map<String, String> overrides, RecordLedger ledger) {
+    public static LocalPipeline deploy(
+            AwsEmulator emulator,
+            SamTemplate template,
+            String namePrefix,
+            Map<String, String> overrides,
+            RecordLedger ledger) {
         return new LocalPipeline(emulator, LocalDeployment.deploy(template, emulator, namePrefix, overrides), ledger);
     }
 
@@ -110,8 +114,11 @@ public final class LocalPipeline implements AutoCloseable {
             piiKeySeeded = true;
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
-            try (SsmClient ssm = emulator.clients().configure(SsmClient.builder()).build()) {
-                ssm.putParameter(b -> b.name(parameter).type("SecureString").overwrite(true)
+            try (SsmClient ssm =
+                    emulator.clients().configure(SsmClient.builder()).build()) {
+                ssm.putParameter(b -> b.name(parameter)
+                        .type("SecureString")
+                        .overwrite(true)
                         .value(Base64.getEncoder().encodeToString(key)));
             }
         }
@@ -124,13 +131,16 @@ public final class LocalPipeline implements AutoCloseable {
      *
      * @param progress told how many of {@code records} were sent so far
      */
-    public StreamProducer.Tally produce(List<KplAggregator.UserRecord> records, StreamProducer.Settings settings,
-            LongConsumer progress) {
+    public StreamProducer.Tally produce(
+            List<KplAggregator.UserRecord> records, StreamProducer.Settings settings, LongConsumer progress) {
         StreamProducer producer = new StreamProducer(kinesis, deployment.physicalId("EventStream"), settings);
         for (int start = 0; start < records.size(); start += PRODUCE_STEP) {
-            producer.send(records.subList(start, Math.min(records.size(), start + PRODUCE_STEP)),
-                    accepted -> ledger.accepted(new RecordLedger.Position(accepted.shardId(),
-                            accepted.sequenceNumber(), accepted.subSequenceNumber()), accepted.data()));
+            producer.send(
+                    records.subList(start, Math.min(records.size(), start + PRODUCE_STEP)),
+                    accepted -> ledger.accepted(
+                            new RecordLedger.Position(
+                                    accepted.shardId(), accepted.sequenceNumber(), accepted.subSequenceNumber()),
+                            accepted.data()));
             progress.accept(Math.min(records.size(), start + PRODUCE_STEP));
         }
         if (producer.tally().failed > 0) {
@@ -149,13 +159,16 @@ public final class LocalPipeline implements AutoCloseable {
      * the stream and sending on-failure records to the processor's dead-letter queue with the processor's execution
      * role (through the IAM gate).
      */
-    public KinesisEventSourceSimulator.Report process(KinesisEventSourceSimulator.Settings settings,
-            KinesisEventSourceSimulator.Handler processor) {
+    public KinesisEventSourceSimulator.Report process(
+            KinesisEventSourceSimulator.Settings settings, KinesisEventSourceSimulator.Handler processor) {
         AwsClientFactory role = deployment.functionClients(PROCESSOR);
         try (KinesisClient roleKinesis = role.configure(KinesisClient.builder()).build();
                 SqsClient roleSqs = role.configure(SqsClient.builder()).build()) {
             return new KinesisEventSourceSimulator(roleKinesis, Optional.of(roleSqs), emulator.region(), settings)
-                    .drain(deployment.physicalId("EventStream"), deployment.arn("EventStream"), processor,
+                    .drain(
+                            deployment.physicalId("EventStream"),
+                            deployment.arn("EventStream"),
+                            processor,
                             deployment.physicalId("ProcessorDeadLetterQueue"));
         }
     }
@@ -168,16 +181,25 @@ public final class LocalPipeline implements AutoCloseable {
      * @param patient  wait for notifications the emulator may deliver late
      * @param progress told how many notifications were delivered so far
      */
-    public AsyncInvocationSimulator.Report transform(AsyncInvocationSimulator.Function transformer, boolean patient,
-            IntConsumer progress) {
-        String queue = deployment.notificationQueueUrl("RawBucket")
+    public AsyncInvocationSimulator.Report transform(
+            AsyncInvocationSimulator.Function transformer, boolean patient, IntConsumer progress) {
+        String queue = deployment
+                .notificationQueueUrl("RawBucket")
                 .orElseThrow(() -> new IllegalStateException("the template gives the raw bucket no notification"));
         int retriesAllowed = Integer.parseInt(deployment.parameter("AsyncMaxRetryAttempts"));
-        try (SqsClient transformerRole = deployment.functionClients(TRANSFORMER).configure(SqsClient.builder())
+        try (SqsClient transformerRole = deployment
+                .functionClients(TRANSFORMER)
+                .configure(SqsClient.builder())
                 .build()) {
-            return new AsyncInvocationSimulator(sqs, transformerRole, deployment.region()).deliver(queue, transformer,
-                    retriesAllowed, deployment.physicalId("TransformerDeadLetterQueue"), "s3-transformer", patient,
-                    progress);
+            return new AsyncInvocationSimulator(sqs, transformerRole, deployment.region())
+                    .deliver(
+                            queue,
+                            transformer,
+                            retriesAllowed,
+                            deployment.physicalId("TransformerDeadLetterQueue"),
+                            "s3-transformer",
+                            patient,
+                            progress);
         }
     }
 
@@ -189,8 +211,9 @@ public final class LocalPipeline implements AutoCloseable {
     /** The EventBridge schedule's event, as the orchestrator is invoked with it. */
     public Map<String, Object> scheduledEvent() {
         Map<String, Object> event = eventEnvelope("Scheduled Event", "aws.events");
-        event.put("resources", List.of("arn:aws:events:" + deployment.region() + ":" + ACCOUNT
-                + ":rule/tributary-schedule"));
+        event.put(
+                "resources",
+                List.of("arn:aws:events:" + deployment.region() + ":" + ACCOUNT + ":rule/tributary-schedule"));
         event.put("detail", Map.of());
         return event;
     }
@@ -199,8 +222,19 @@ public final class LocalPipeline implements AutoCloseable {
     public Map<String, Object> glueStateChange(String runId, String state) {
         Map<String, Object> event = eventEnvelope("Glue Job State Change", "aws.glue");
         event.put("resources", List.of());
-        event.put("detail", Map.of("jobName", curationJob(), "severity", state.equals("SUCCEEDED") ? "INFO" : "ERROR",
-                "state", state, "jobRunId", runId, "message", "local run " + state.toLowerCase(Locale.ROOT)));
+        event.put(
+                "detail",
+                Map.of(
+                        "jobName",
+                        curationJob(),
+                        "severity",
+                        state.equals("SUCCEEDED") ? "INFO" : "ERROR",
+                        "state",
+                        state,
+                        "jobRunId",
+                        runId,
+                        "message",
+                        "local run " + state.toLowerCase(Locale.ROOT)));
         return event;
     }
 
@@ -220,15 +254,22 @@ public final class LocalPipeline implements AutoCloseable {
      * Reads a bucket of the template ({@link PlacesReader#readBucket}): {@code failed/} lines go to {@code places}
      * (may be null) as quarantined, {@code processed/} lines as output when {@code processedIsOutput}.
      */
-    public PlacesReader.BucketLines inventory(String bucketLogicalId, RecordLedger.Places places,
-            boolean processedIsOutput, PlacesReader.ObjectVisitor visitor) {
+    public PlacesReader.BucketLines inventory(
+            String bucketLogicalId,
+            RecordLedger.Places places,
+            boolean processedIsOutput,
+            PlacesReader.ObjectVisitor visitor) {
         return this.places.readBucket(s3, deployment.physicalId(bucketLogicalId), places, processedIsOutput, visitor);
     }
 
     /** Enters what waits on the processor's and the transformer's dead-letter queues, without consuming it. */
     public void readDeadLetters(RecordLedger.Places places) {
-        this.places.readDeadLetters(sqs, s3, deployment.physicalId("ProcessorDeadLetterQueue"),
-                deployment.physicalId("TransformerDeadLetterQueue"), places);
+        this.places.readDeadLetters(
+                sqs,
+                s3,
+                deployment.physicalId("ProcessorDeadLetterQueue"),
+                deployment.physicalId("TransformerDeadLetterQueue"),
+                places);
     }
 
     /** Metadata items per status, and the sum of the transformer's records out ({@link MetadataTally}). */

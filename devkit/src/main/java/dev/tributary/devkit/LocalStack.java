@@ -28,8 +28,8 @@ final class LocalStack {
             container.start();
             return container.getEndpoint();
         } catch (RuntimeException e) {
-            throw new EmulatorUnavailableException("Docker is available but LocalStack (" + image
-                    + ") did not start: " + e.getMessage(), e);
+            throw new EmulatorUnavailableException(
+                    "Docker is available but LocalStack (" + image + ") did not start: " + e.getMessage(), e);
         }
     }
 }

@@ -18,10 +18,16 @@ public final class MetadataTally {
         dynamoDb.scanPaginator(b -> b.tableName(table)).items().forEach(item -> {
             counts.merge("status:" + item.get(MetadataAttributes.STATUS).s(), 1L, Long::sum);
             if (item.containsKey(MetadataAttributes.RECORDS_OUT)) {
-                counts.merge("records_out", Long.parseLong(item.get(MetadataAttributes.RECORDS_OUT).n()), Long::sum);
+                counts.merge(
+                        "records_out",
+                        Long.parseLong(item.get(MetadataAttributes.RECORDS_OUT).n()),
+                        Long::sum);
             }
             if (item.containsKey(MetadataAttributes.RECORDS_IN)) {
-                counts.merge("records_in", Long.parseLong(item.get(MetadataAttributes.RECORDS_IN).n()), Long::sum);
+                counts.merge(
+                        "records_in",
+                        Long.parseLong(item.get(MetadataAttributes.RECORDS_IN).n()),
+                        Long::sum);
             }
         });
         return counts;

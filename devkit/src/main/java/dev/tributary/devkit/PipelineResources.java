@@ -18,24 +18,33 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * @param deadLetterQueueUrl the processor's dead-letter queue (the Kinesis on-failure destination; see {@link #quarantineQueueUrl})
  * @param deployment         the whole deployment (the other functions' resources, their roles)
  */
-public record PipelineResources(String streamName, String streamArn, String rawBucket, String metadataTable,
-        String deadLetterQueueUrl, LocalDeployment deployment) {
+public record PipelineResources(
+        String streamName,
+        String streamArn,
+        String rawBucket,
+        String metadataTable,
+        String deadLetterQueueUrl,
+        LocalDeployment deployment) {
     /** The processor's logical id in the template. */
     public static final String PROCESSOR = "KinesisProcessorFunction";
 
     /** Deploys the template with names starting {@code <prefix>-<random>} and {@code shards} Kinesis shards. */
     public static PipelineResources deploy(AwsEmulator emulator, String prefix, int shards) {
         String base = (prefix + "-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-        LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator, base,
-                Map.of("ShardCount", Integer.toString(shards)));
+        LocalDeployment deployment = LocalDeployment.deploy(
+                SamTemplate.load(SamTemplate.locate()), emulator, base, Map.of("ShardCount", Integer.toString(shards)));
         return of(deployment);
     }
 
     /** The processor's resources of a deployment. */
     public static PipelineResources of(LocalDeployment deployment) {
-        return new PipelineResources(deployment.physicalId("EventStream"), deployment.arn("EventStream"),
-                deployment.physicalId("RawBucket"), deployment.physicalId("MetadataTable"),
-                deployment.physicalId("ProcessorDeadLetterQueue"), deployment);
+        return new PipelineResources(
+                deployment.physicalId("EventStream"),
+                deployment.arn("EventStream"),
+                deployment.physicalId("RawBucket"),
+                deployment.physicalId("MetadataTable"),
+                deployment.physicalId("ProcessorDeadLetterQueue"),
+                deployment);
     }
 
     /** The processor's quarantine notice queue ({@code QUARANTINE_QUEUE_URL}). */

@@ -67,8 +67,10 @@ final class ResourceCreator {
             indexes.add(GlobalSecondaryIndex.builder()
                     .indexName(gsi.get("IndexName").toString())
                     .keySchema(keySchema(gsi.get("KeySchema")))
-                    .projection(Projection.builder().projectionType(ProjectionType.fromValue(
-                            SamTemplate.map(gsi.get("Projection")).getOrDefault("ProjectionType", "ALL").toString()))
+                    .projection(Projection.builder()
+                            .projectionType(ProjectionType.fromValue(SamTemplate.map(gsi.get("Projection"))
+                                    .getOrDefault("ProjectionType", "ALL")
+                                    .toString()))
                             .build())
                     .build());
         }
@@ -102,18 +104,25 @@ final class ResourceCreator {
         }
         String notificationQueue = null;
         List<QueueConfiguration> targets = new ArrayList<>();
-        for (Object config : list(SamTemplate.map(p.get("NotificationConfiguration")).get("LambdaConfigurations"))) {
+        for (Object config :
+                list(SamTemplate.map(p.get("NotificationConfiguration")).get("LambdaConfigurations"))) {
             Map<String, Object> lambda = SamTemplate.map(config);
             String queueUrl = queue(sqs, name + "-notifications");
-            String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
-                    .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+            String queueArn = sqs.getQueueAttributes(
+                            b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes()
+                    .get(QueueAttributeName.QUEUE_ARN);
             notificationQueue = queueUrl;
-            List<FilterRule> rules = list(SamTemplate.map(SamTemplate.map(lambda.get("Filter")).get("S3Key")).get("Rules"))
-                    .stream()
-                    .map(SamTemplate::map)
-                    .map(rule -> FilterRule.builder().name(rule.get("Name").toString())
-                            .value(rule.get("Value").toString()).build())
-                    .toList();
+            List<FilterRule> rules =
+                    list(SamTemplate.map(SamTemplate.map(lambda.get("Filter")).get("S3Key"))
+                                    .get("Rules"))
+                            .stream()
+                            .map(SamTemplate::map)
+                            .map(rule -> FilterRule.builder()
+                                    .name(rule.get("Name").toString())
+                                    .value(rule.get("Value").toString())
+                                    .build())
+                            .toList();
             targets.add(QueueConfiguration.builder()
                     .queueArn(queueArn)
                     .events(Event.fromValue(lambda.get("Event").toString()))
@@ -121,8 +130,8 @@ final class ResourceCreator {
                     .build());
         }
         if (!targets.isEmpty()) {
-            s3.putBucketNotificationConfiguration(b -> b.bucket(name)
-                    .notificationConfiguration(n -> n.queueConfigurations(targets)));
+            s3.putBucketNotificationConfiguration(
+                    b -> b.bucket(name).notificationConfiguration(n -> n.queueConfigurations(targets)));
         }
         return Optional.ofNullable(notificationQueue);
     }

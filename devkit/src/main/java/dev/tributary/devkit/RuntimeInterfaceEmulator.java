@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -46,11 +45,12 @@ import java.util.stream.Collectors;
 public final class RuntimeInterfaceEmulator implements AutoCloseable {
     /** The Runtime Interface Client's entry point, what Lambda's Java runtime starts. */
     public static final String RUNTIME_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+
     private static final Pattern INIT_REPORT = Pattern.compile("INIT REPORT\\(durationMs: ([0-9.]+)\\)");
-    private static final Pattern INVOKE_DONE = Pattern.compile(
-            "INVOKE RTDONE\\(status: [a-z_]+.*duration: ([0-9.]+)ms\\)");
-    private static final java.util.Set<String> ERROR_FIELDS = java.util.Set.of("errorMessage", "errorType",
-            "stackTrace", "cause");
+    private static final Pattern INVOKE_DONE =
+            Pattern.compile("INVOKE RTDONE\\(status: [a-z_]+.*duration: ([0-9.]+)ms\\)");
+    private static final java.util.Set<String> ERROR_FIELDS =
+            java.util.Set.of("errorMessage", "errorType", "stackTrace", "cause");
     private static final Pattern REQUEST_ID = Pattern.compile("^(?:START|END|REPORT) RequestId: ([0-9a-f-]+)");
 
     /**
@@ -66,8 +66,16 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
      * @param environment    the function's environment (the emulator passes its whole environment to the runtime)
      * @param jvmFlags       flags before {@code -cp}, e.g. {@link #lambdaJvmFlags}
      */
-    public record Launch(Path rie, Path java, List<Path> classpath, String handler, String functionName,
-            int memoryMb, int timeoutSeconds, Map<String, String> environment, List<String> jvmFlags) {
+    public record Launch(
+            Path rie,
+            Path java,
+            List<Path> classpath,
+            String handler,
+            String functionName,
+            int memoryMb,
+            int timeoutSeconds,
+            Map<String, String> environment,
+            List<String> jvmFlags) {
         public Launch {
             classpath = List.copyOf(classpath);
             environment = Map.copyOf(environment);
@@ -76,7 +84,11 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
     }
 
     /** How an invocation ended. */
-    public enum Outcome { SUCCESS, FUNCTION_ERROR, TIMEOUT }
+    public enum Outcome {
+        SUCCESS,
+        FUNCTION_ERROR,
+        TIMEOUT
+    }
 
     /**
      * One invocation.
@@ -88,14 +100,24 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
      * @param maxMemoryMb     peak resident set of the runtime process; -1 where /proc is not available
      * @param sinceStartNanos from {@link #start} to the response
      */
-    public record Invocation(Outcome outcome, int httpStatus, String body, String requestId, OptionalDouble initMillis,
-            double durationMillis, long maxMemoryMb, int memorySizeMb, long sinceStartNanos) {
+    public record Invocation(
+            Outcome outcome,
+            int httpStatus,
+            String body,
+            String requestId,
+            OptionalDouble initMillis,
+            double durationMillis,
+            long maxMemoryMb,
+            int memorySizeMb,
+            long sinceStartNanos) {
 
         /** The {@code REPORT} line Lambda writes, with the figures measured as the class comment says. */
         public String reportLine() {
-            StringBuilder line = new StringBuilder("REPORT RequestId: ").append(requestId).append('\t');
+            StringBuilder line =
+                    new StringBuilder("REPORT RequestId: ").append(requestId).append('\t');
             initMillis.ifPresent(init -> line.append(String.format("Init Duration: %.2f ms\t", init)));
-            line.append(String.format("Duration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\t",
+            line.append(String.format(
+                    "Duration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\t",
                     durationMillis, (long) Math.ceil(durationMillis), memorySizeMb));
             line.append(maxMemoryMb >= 0 ? "Max Memory Used: " + maxMemoryMb + " MB" : "Max Memory Used: n/a");
             return line.toString();
@@ -111,7 +133,10 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
      * startup behavior"). {@code JAVA_TOOL_OPTIONS} in the function's environment adds to them, as in Lambda.
      */
     public static List<String> lambdaJvmFlags(int memoryMb) {
-        return List.of(heapFlag(memoryMb), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        return List.of(
+                heapFlag(memoryMb),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
                 "--enable-native-access=ALL-UNNAMED"); // the RIC loads its JNI library; silences JDK 25's warning
     }
 
@@ -129,7 +154,8 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
     private final int port;
     private final Launch launch;
     private final long startedNanos;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Consumer<String> functionLog;
     private final Consumer<String> emulatorLog;
     private volatile OptionalDouble initMillis = OptionalDouble.empty();
@@ -138,8 +164,13 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
     /** The invoke's {@code INVOKE RTDONE} line: on stderr, read by another thread than the REPORT line on stdout. */
     private volatile CountDownLatch invokeDone = new CountDownLatch(1);
 
-    private RuntimeInterfaceEmulator(Process process, int port, Launch launch, long startedNanos,
-            Consumer<String> functionLog, Consumer<String> emulatorLog) {
+    private RuntimeInterfaceEmulator(
+            Process process,
+            int port,
+            Launch launch,
+            long startedNanos,
+            Consumer<String> functionLog,
+            Consumer<String> emulatorLog) {
         this.process = process;
         this.port = port;
         this.launch = launch;
@@ -154,15 +185,18 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
      * @param functionLog receives the function's output and the {@code START}/{@code END} lines
      * @param emulatorLog receives the emulator's own log lines
      */
-    public static RuntimeInterfaceEmulator start(Launch launch, Consumer<String> functionLog,
-            Consumer<String> emulatorLog) {
+    public static RuntimeInterfaceEmulator start(
+            Launch launch, Consumer<String> functionLog, Consumer<String> emulatorLog) {
         if (!Files.isExecutable(launch.rie())) {
             throw new IllegalStateException("the Runtime Interface Emulator " + launch.rie() + " is not executable");
         }
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(launch.rie().toString(),
-                "--runtime-interface-emulator-address", "127.0.0.1:" + port,
-                "--runtime-api-address", "127.0.0.1:" + freePort(),
+        List<String> command = new ArrayList<>(List.of(
+                launch.rie().toString(),
+                "--runtime-interface-emulator-address",
+                "127.0.0.1:" + port,
+                "--runtime-api-address",
+                "127.0.0.1:" + freePort(),
                 launch.java().toString()));
         command.addAll(launch.jvmFlags());
         command.add("-cp");
@@ -186,8 +220,8 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + launch.rie(), e);
         }
-        RuntimeInterfaceEmulator emulator = new RuntimeInterfaceEmulator(process, port, launch, started,
-                functionLog, emulatorLog);
+        RuntimeInterfaceEmulator emulator =
+                new RuntimeInterfaceEmulator(process, port, launch, started, functionLog, emulatorLog);
         emulator.pump(process.getInputStream(), emulator::onStdout, "rie-stdout");
         emulator.pump(process.getErrorStream(), emulator::onStderr, "rie-stderr");
         emulator.awaitListening();
@@ -209,10 +243,11 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
-            throw new IllegalStateException("no answer from the emulator within " + request.timeout().orElseThrow());
+            throw new IllegalStateException(
+                    "no answer from the emulator within " + request.timeout().orElseThrow());
         } catch (IOException e) {
-            throw new IllegalStateException("the emulator closed the connection (did the runtime crash?): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the emulator closed the connection (did the runtime crash?): " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the function", e);
@@ -230,8 +265,16 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
         Outcome outcome = outcome(response.statusCode(), body);
         OptionalDouble init = initMillis;
         initMillis = OptionalDouble.empty(); // reported once, on the cold invoke
-        return new Invocation(outcome, response.statusCode(), body, requestId, init, lastDuration, peakMemoryMb(),
-                launch.memoryMb(), since);
+        return new Invocation(
+                outcome,
+                response.statusCode(),
+                body,
+                requestId,
+                init,
+                lastDuration,
+                peakMemoryMb(),
+                launch.memoryMb(),
+                since);
     }
 
     /**
@@ -298,10 +341,7 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
 
     /** Peak resident set of the runtime (the emulator's child) in MB, or -1 where /proc cannot tell. */
     private long peakMemoryMb() {
-        return process.toHandle().descendants()
-                .mapToLong(child -> vmHwmKb(child.pid()))
-                .max()
-                .stream()
+        return process.toHandle().descendants().mapToLong(child -> vmHwmKb(child.pid())).max().stream()
                 .map(kb -> kb < 0 ? -1 : (kb + 1023) / 1024)
                 .findFirst()
                 .orElse(-1);
@@ -361,15 +401,18 @@ public final class RuntimeInterfaceEmulator implements AutoCloseable {
     }
 
     private void pump(InputStream stream, Consumer<String> sink, String name) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    sink.accept(line);
-                }
-            } catch (IOException e) {
-                // the process ended; nothing more to read
-            }
-        }, name);
+        Thread thread = new Thread(
+                () -> {
+                    try (BufferedReader reader =
+                            new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                            sink.accept(line);
+                        }
+                    } catch (IOException e) {
+                        // the process ended; nothing more to read
+                    }
+                },
+                name);
         thread.setDaemon(true);
         thread.start();
     }

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public final class TemplateResolver {
     /** Marks a value {@code AWS::NoValue} removes; maps and lists drop it. */
     public static final Object NO_VALUE = new Object();
+
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!]+)}");
 
     private final Map<String, String> parameters;
@@ -31,8 +32,11 @@ public final class TemplateResolver {
      * @param ref        the physical id of a resource, by logical id
      * @param getAtt     an attribute of a resource: (logical id, attribute) → value
      */
-    public TemplateResolver(Map<String, String> parameters, Map<String, Object> conditions,
-            Function<String, String> ref, BiFunction<String, String, String> getAtt) {
+    public TemplateResolver(
+            Map<String, String> parameters,
+            Map<String, Object> conditions,
+            Function<String, String> ref,
+            BiFunction<String, String, String> getAtt) {
         this.parameters = parameters;
         this.conditions = conditions;
         this.ref = ref;
@@ -113,8 +117,9 @@ public final class TemplateResolver {
                 }
                 yield String.join(parts.get(0).toString(), items);
             }
-            default -> throw new UnsupportedOperationException(
-                    "the local deployment does not evaluate " + name + "; extend TemplateResolver");
+            default ->
+                throw new UnsupportedOperationException(
+                        "the local deployment does not evaluate " + name + "; extend TemplateResolver");
         };
     }
 

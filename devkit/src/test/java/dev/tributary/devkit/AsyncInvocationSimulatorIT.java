@@ -42,8 +42,8 @@ class AsyncInvocationSimulatorIT {
     @BeforeAll
     static void deploy() {
         template = SamTemplate.load(SamTemplate.locate());
-        deployment = LocalDeployment.deploy(template, EMULATOR,
-                "async-" + UUID.randomUUID().toString().substring(0, 6), Map.of());
+        deployment = LocalDeployment.deploy(
+                template, EMULATOR, "async-" + UUID.randomUUID().toString().substring(0, 6), Map.of());
         s3 = EMULATOR.clients().s3();
         sqs = EMULATOR.clients().configure(SqsClient.builder()).build();
         notifications = deployment.notificationQueueUrl("RawBucket").orElseThrow();
@@ -59,8 +59,8 @@ class AsyncInvocationSimulatorIT {
     @BeforeEach
     void emptyQueues() {
         // S3's test event from configuring the notification, and anything an earlier test left.
-        new AsyncInvocationSimulator(sqs, EMULATOR.region().id()).deliver(notifications, event -> {}, 0, deadLetters,
-                "s3-transformer", false, n -> {});
+        new AsyncInvocationSimulator(sqs, EMULATOR.region().id())
+                .deliver(notifications, event -> {}, 0, deadLetters, "s3-transformer", false, n -> {});
         received(deadLetters);
     }
 
@@ -76,8 +76,10 @@ class AsyncInvocationSimulatorIT {
 
     private static List<JsonNode> received(String queue) {
         List<JsonNode> bodies = new ArrayList<>();
-        for (List<Message> page; !(page = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10))
-                .messages()).isEmpty(); ) {
+        for (List<Message> page;
+                !(page = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10))
+                                .messages())
+                        .isEmpty(); ) {
             for (Message message : page) {
                 try {
                     bodies.add(Json.mapper().readTree(message.body()));
@@ -90,8 +92,10 @@ class AsyncInvocationSimulatorIT {
         return bodies;
     }
 
-    private static AsyncInvocationSimulator.Report deliver(AsyncInvocationSimulator simulator,
-            AsyncInvocationSimulator.Function function, AsyncInvocationSimulator.Settings settings) {
+    private static AsyncInvocationSimulator.Report deliver(
+            AsyncInvocationSimulator simulator,
+            AsyncInvocationSimulator.Function function,
+            AsyncInvocationSimulator.Settings settings) {
         return simulator.deliver(notifications, function, settings, deadLetters, "s3-transformer", false, n -> {});
     }
 
@@ -106,25 +110,31 @@ class AsyncInvocationSimulatorIT {
             String key = createObject();
             List<String> events = new ArrayList<>();
 
-            var report = deliver(simulator(Clock.systemUTC()), events::add, new AsyncInvocationSimulator.Settings(2,
-                    3600));
+            var report =
+                    deliver(simulator(Clock.systemUTC()), events::add, new AsyncInvocationSimulator.Settings(2, 3600));
 
-            assertThat(events).singleElement().satisfies(event -> assertThat(Json.mapper().readTree(event)
-                    .at("/Records/0/s3/object/key").asText()).isEqualTo(key));
+            assertThat(events)
+                    .singleElement()
+                    .satisfies(event -> assertThat(Json.mapper()
+                                    .readTree(event)
+                                    .at("/Records/0/s3/object/key")
+                                    .asText())
+                            .isEqualTo(key));
             assertThat(report.notifications()).isEqualTo(1);
             assertThat(report.retries()).isZero();
         }
 
         @Test
         void deliver_whenTheQueueHoldsS3sTestEvent_neverInvokesTheFunctionWithIt() {
-            sqs.sendMessage(b -> b.queueUrl(notifications).messageBody("{\"Service\":\"Amazon S3\","
-                    + "\"Event\":\"s3:TestEvent\",\"Time\":\"2014-10-13T15:57:02.089Z\",\"Bucket\":\"bucketname\","
-                    + "\"RequestId\":\"5582815E1AEA5ADF\",\"HostId\":\"8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+"
-                    + "YstdA6Knx4Ip8EXAMPLE\"}"));
+            sqs.sendMessage(b -> b.queueUrl(notifications)
+                    .messageBody("{\"Service\":\"Amazon S3\","
+                            + "\"Event\":\"s3:TestEvent\",\"Time\":\"2014-10-13T15:57:02.089Z\",\"Bucket\":\"bucketname\","
+                            + "\"RequestId\":\"5582815E1AEA5ADF\",\"HostId\":\"8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+"
+                            + "YstdA6Knx4Ip8EXAMPLE\"}"));
             List<String> events = new ArrayList<>();
 
-            var report = deliver(simulator(Clock.systemUTC()), events::add, new AsyncInvocationSimulator.Settings(2,
-                    3600));
+            var report =
+                    deliver(simulator(Clock.systemUTC()), events::add, new AsyncInvocationSimulator.Settings(2, 3600));
 
             assertThat(events).isEmpty();
             assertThat(report.notifications()).isZero();
@@ -138,11 +148,14 @@ class AsyncInvocationSimulatorIT {
             createObject();
             AtomicInteger calls = new AtomicInteger();
 
-            var report = deliver(simulator(Clock.systemUTC()), event -> {
-                if (calls.incrementAndGet() == 1) {
-                    throw new IllegalStateException("first attempt fails");
-                }
-            }, new AsyncInvocationSimulator.Settings(2, 3600));
+            var report = deliver(
+                    simulator(Clock.systemUTC()),
+                    event -> {
+                        if (calls.incrementAndGet() == 1) {
+                            throw new IllegalStateException("first attempt fails");
+                        }
+                    },
+                    new AsyncInvocationSimulator.Settings(2, 3600));
 
             assertThat(report.invocations()).isEqualTo(2);
             assertThat(report.retries()).isEqualTo(1);
@@ -154,18 +167,23 @@ class AsyncInvocationSimulatorIT {
         void deliver_whenTheFunctionAlwaysFails_triesOncePlusMaximumRetryAttemptsThenSendsTheInvocationRecord() {
             String key = createObject();
 
-            var report = deliver(simulator(Clock.systemUTC()), event -> {
-                throw new IllegalStateException("cannot transform");
-            }, new AsyncInvocationSimulator.Settings(2, 3600));
+            var report = deliver(
+                    simulator(Clock.systemUTC()),
+                    event -> {
+                        throw new IllegalStateException("cannot transform");
+                    },
+                    new AsyncInvocationSimulator.Settings(2, 3600));
 
             assertThat(report.invocations()).isEqualTo(3);
             assertThat(received(deadLetters)).singleElement().satisfies(record -> {
                 assertThat(record.at("/version").asText()).isEqualTo("1.0");
                 assertThat(record.at("/requestContext/condition").asText()).isEqualTo("RetriesExhausted");
-                assertThat(record.at("/requestContext/approximateInvokeCount").asInt()).isEqualTo(3);
+                assertThat(record.at("/requestContext/approximateInvokeCount").asInt())
+                        .isEqualTo(3);
                 assertThat(record.at("/requestContext/functionArn").asText())
                         .endsWith(":function:s3-transformer:$LATEST");
-                assertThat(record.at("/requestPayload/Records/0/s3/object/key").asText()).isEqualTo(key);
+                assertThat(record.at("/requestPayload/Records/0/s3/object/key").asText())
+                        .isEqualTo(key);
                 assertThat(record.at("/responseContext/functionError").asText()).isEqualTo("Unhandled");
                 assertThat(record.at("/responsePayload/errorMessage").asText()).isEqualTo("cannot transform");
                 assertThat(record.at("/responsePayload/errorType").asText())
@@ -176,7 +194,8 @@ class AsyncInvocationSimulatorIT {
         @Test
         void settings_whenRetryAttemptsAboveTwo_failsFast() {
             assertThatThrownBy(() -> new AsyncInvocationSimulator.Settings(3, 3600))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 to 2");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("0 to 2");
         }
     }
 
@@ -188,16 +207,20 @@ class AsyncInvocationSimulatorIT {
             AtomicInteger calls = new AtomicInteger();
 
             // Attempts at 0 s and 60 s; the third would be at 180 s, past the 90 s limit.
-            var report = deliver(simulator(Clock.systemUTC()), event -> {
-                calls.incrementAndGet();
-                throw new IllegalStateException("still failing");
-            }, new AsyncInvocationSimulator.Settings(2, 90));
+            var report = deliver(
+                    simulator(Clock.systemUTC()),
+                    event -> {
+                        calls.incrementAndGet();
+                        throw new IllegalStateException("still failing");
+                    },
+                    new AsyncInvocationSimulator.Settings(2, 90));
 
             assertThat(calls).hasValue(2);
             assertThat(report.deadLettered()).isEqualTo(1);
             assertThat(received(deadLetters)).singleElement().satisfies(record -> {
                 assertThat(record.at("/requestContext/condition").asText()).isEqualTo("EventAgeExceeded");
-                assertThat(record.at("/requestContext/approximateInvokeCount").asInt()).isEqualTo(2);
+                assertThat(record.at("/requestContext/approximateInvokeCount").asInt())
+                        .isEqualTo(2);
             });
         }
 
@@ -212,7 +235,8 @@ class AsyncInvocationSimulatorIT {
             assertThat(events).isEmpty();
             assertThat(received(deadLetters)).singleElement().satisfies(record -> {
                 assertThat(record.at("/requestContext/condition").asText()).isEqualTo("EventAgeExceeded");
-                assertThat(record.at("/requestContext/approximateInvokeCount").asInt()).isZero();
+                assertThat(record.at("/requestContext/approximateInvokeCount").asInt())
+                        .isZero();
                 assertThat(record.has("responsePayload")).isFalse();
             });
         }

@@ -72,10 +72,15 @@ final class DocumentedReshardingStream implements KinesisClient {
         BigInteger hash = md5(partitionKey);
         Stored shard = shards.values().stream()
                 .filter(s -> !s.closed && s.start.compareTo(hash) <= 0 && hash.compareTo(s.end) <= 0)
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         nextSequence = nextSequence.add(BigInteger.valueOf(1_000_003));
-        shard.records.add(Record.builder().partitionKey(partitionKey).sequenceNumber(nextSequence.toString())
-                .data(SdkBytes.fromUtf8String(data)).approximateArrivalTimestamp(Instant.now()).build());
+        shard.records.add(Record.builder()
+                .partitionKey(partitionKey)
+                .sequenceNumber(nextSequence.toString())
+                .data(SdkBytes.fromUtf8String(data))
+                .approximateArrivalTimestamp(Instant.now())
+                .build());
         return shard.id;
     }
 
@@ -84,8 +89,8 @@ final class DocumentedReshardingStream implements KinesisClient {
         Stored parent = shards.get(shardId);
         parent.closed = true;
         BigInteger middle = parent.start.add(parent.end).shiftRight(1);
-        return List.of(add(parent.start, middle, shardId, null), add(middle.add(BigInteger.ONE), parent.end,
-                shardId, null));
+        return List.of(
+                add(parent.start, middle, shardId, null), add(middle.add(BigInteger.ONE), parent.end, shardId, null));
     }
 
     /** MergeShards of two adjacent shards; returns the child. */
@@ -103,12 +108,18 @@ final class DocumentedReshardingStream implements KinesisClient {
         for (Stored shard : shards.values()) {
             SequenceNumberRange.Builder range = SequenceNumberRange.builder().startingSequenceNumber("0");
             if (shard.closed) {
-                range.endingSequenceNumber(shard.records.isEmpty() ? "0" : shard.records.getLast().sequenceNumber());
+                range.endingSequenceNumber(
+                        shard.records.isEmpty() ? "0" : shard.records.getLast().sequenceNumber());
             }
-            listed.add(Shard.builder().shardId(shard.id).parentShardId(shard.parent)
-                    .adjacentParentShardId(shard.adjacentParent).sequenceNumberRange(range.build())
-                    .hashKeyRange(HashKeyRange.builder().startingHashKey(shard.start.toString())
-                            .endingHashKey(shard.end.toString()).build())
+            listed.add(Shard.builder()
+                    .shardId(shard.id)
+                    .parentShardId(shard.parent)
+                    .adjacentParentShardId(shard.adjacentParent)
+                    .sequenceNumberRange(range.build())
+                    .hashKeyRange(HashKeyRange.builder()
+                            .startingHashKey(shard.start.toString())
+                            .endingHashKey(shard.end.toString())
+                            .build())
                     .build());
         }
         return ListShardsResponse.builder().shards(listed).build();
@@ -125,7 +136,9 @@ final class DocumentedReshardingStream implements KinesisClient {
                 position++;
             }
         }
-        return GetShardIteratorResponse.builder().shardIterator(shard.id + "/" + position).build();
+        return GetShardIteratorResponse.builder()
+                .shardIterator(shard.id + "/" + position)
+                .build();
     }
 
     @Override
@@ -135,8 +148,11 @@ final class DocumentedReshardingStream implements KinesisClient {
         int from = Integer.parseInt(iterator[1]);
         int to = Math.min(shard.records.size(), from + request.limit());
         boolean end = shard.closed && to == shard.records.size();
-        return GetRecordsResponse.builder().records(List.copyOf(shard.records.subList(from, to)))
-                .nextShardIterator(end ? null : shard.id + "/" + to).millisBehindLatest(0L).build();
+        return GetRecordsResponse.builder()
+                .records(List.copyOf(shard.records.subList(from, to)))
+                .nextShardIterator(end ? null : shard.id + "/" + to)
+                .millisBehindLatest(0L)
+                .build();
     }
 
     @Override

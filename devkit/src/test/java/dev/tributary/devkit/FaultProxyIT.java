@@ -56,12 +56,16 @@ class FaultProxyIT {
 
     @Test
     void s3Put_whenSlowDownShorterThanTheSdksAttempts_succeedsAfterRetries() {
-        proxy.inject("slowdown", FaultRules.s3Put("raw/.*"), FaultProxy.Response.s3SlowDown(),
+        proxy.inject(
+                "slowdown",
+                FaultRules.s3Put("raw/.*"),
+                FaultProxy.Response.s3SlowDown(),
                 FaultSchedule.firstAttempts(2));
 
         try (S3Client s3 = throughProxy.s3()) {
             s3.putObject(b -> b.bucket(bucket).key("raw/a.json"), RequestBody.fromString("{\"a\":1}"));
-            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("raw/a.json")).asUtf8String())
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("raw/a.json"))
+                            .asUtf8String())
                     .isEqualTo("{\"a\":1}");
         }
         assertThat(proxy.injected()).containsEntry("slowdown", 2L);
@@ -69,7 +73,10 @@ class FaultProxyIT {
 
     @Test
     void s3Put_whenScheduledPerTarget_eachObjectMeetsItsOwnFaults() {
-        proxy.inject("slowdown", FaultRules.s3Put("raw/.*"), FaultProxy.Response.s3SlowDown(),
+        proxy.inject(
+                "slowdown",
+                FaultRules.s3Put("raw/.*"),
+                FaultProxy.Response.s3SlowDown(),
                 FaultSchedule.firstAttempts(2));
 
         try (S3Client s3 = throughProxy.s3()) {
@@ -82,13 +89,14 @@ class FaultProxyIT {
 
     @Test
     void s3Put_whenSlowDownOutlastsTheSdksAttempts_throwsS3ExceptionWithTheCode() {
-        proxy.inject("slowdown", FaultRules.s3Put("raw/.*"), FaultProxy.Response.s3SlowDown(),
-                FaultSchedule.always());
+        proxy.inject("slowdown", FaultRules.s3Put("raw/.*"), FaultProxy.Response.s3SlowDown(), FaultSchedule.always());
 
         try (S3Client s3 = throughProxy.s3()) {
             assertThatThrownBy(() -> s3.putObject(b -> b.bucket(bucket).key("raw/b.json"), RequestBody.fromString("b")))
                     .isInstanceOf(S3Exception.class)
-                    .satisfies(e -> assertThat(((S3Exception) e).awsErrorDetails().errorCode()).isEqualTo("SlowDown"))
+                    .satisfies(
+                            e -> assertThat(((S3Exception) e).awsErrorDetails().errorCode())
+                                    .isEqualTo("SlowDown"))
                     .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(503));
         }
         assertThat(proxy.injected().get("slowdown")).isGreaterThanOrEqualTo(3L); // every attempt the SDK made
@@ -99,7 +107,10 @@ class FaultProxyIT {
 
     @Test
     void s3Put_whenAnswerDropped_theWriteHappenedButTheCallerTimedOut() {
-        proxy.inject("lost-answer", FaultRules.s3Put("raw/.*"), FaultProxy.Response.dropAfterForwarding(),
+        proxy.inject(
+                "lost-answer",
+                FaultRules.s3Put("raw/.*"),
+                FaultProxy.Response.dropAfterForwarding(),
                 FaultSchedule.always());
 
         try (S3Client s3 = throughProxy.s3()) {
@@ -108,23 +119,30 @@ class FaultProxyIT {
                     .hasMessageContaining("timed out");
         }
         try (S3Client s3 = direct.s3()) {
-            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("raw/c.json")).asUtf8String()).isEqualTo("c");
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key("raw/c.json"))
+                            .asUtf8String())
+                    .isEqualTo("c");
         }
     }
 
     @Test
     void dynamoDbUpdate_whenThrottled_throwsTheThrottlingTypeAfterTheSdksRetries() {
         String table = deployment.physicalId("CheckpointTable"); // key: job_name
-        proxy.inject("throttle", FaultRules.dynamoDb("UpdateItem"), FaultProxy.Response.dynamoDbThrottling(),
+        proxy.inject(
+                "throttle",
+                FaultRules.dynamoDb("UpdateItem"),
+                FaultProxy.Response.dynamoDbThrottling(),
                 FaultSchedule.always());
 
         try (DynamoDbClient dynamoDb = throughProxy.dynamoDb()) {
             assertThatThrownBy(() -> dynamoDb.updateItem(b -> b.tableName(table)
-                    .key(Map.of("job_name", AttributeValue.fromS("x"))).updateExpression("SET v = :v")
-                    .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("1")))))
+                            .key(Map.of("job_name", AttributeValue.fromS("x")))
+                            .updateExpression("SET v = :v")
+                            .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("1")))))
                     .isInstanceOf(ProvisionedThroughputExceededException.class);
             // Only UpdateItem is broken: reads pass.
-            assertThat(dynamoDb.getItem(b -> b.tableName(table).key(Map.of("job_name", AttributeValue.fromS("x")))).hasItem())
+            assertThat(dynamoDb.getItem(b -> b.tableName(table).key(Map.of("job_name", AttributeValue.fromS("x"))))
+                            .hasItem())
                     .isFalse();
         }
         // The factory bounds DynamoDB retries (the SDK default spends a minute on throttling).
@@ -134,8 +152,7 @@ class FaultProxyIT {
     @Test
     void sqs_whenUnavailableThenBack_failsWithAConnectionErrorThenRecovers() {
         String queue = deployment.physicalId("QuarantineQueue");
-        proxy.inject("sqs-down", FaultRules.target("AmazonSQS."), FaultProxy.Response.reset(),
-                FaultSchedule.always());
+        proxy.inject("sqs-down", FaultRules.target("AmazonSQS."), FaultProxy.Response.reset(), FaultSchedule.always());
 
         try (SqsClient sqs = throughProxy.configure(SqsClient.builder()).build()) {
             assertThatThrownBy(() -> sqs.sendMessage(b -> b.queueUrl(queue).messageBody("m")))

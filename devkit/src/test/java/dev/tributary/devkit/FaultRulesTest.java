@@ -32,13 +32,18 @@ class FaultRulesTest {
             String key = "raw/event_type=page_view/dt=2026-11-22/hr=03/demo-" + runId + "-events.shardId-000000000001."
                     + object + ".jsonl.gz";
             for (int attempt = 0; attempt < 4; attempt++) {
-                calls.add(new Call("put " + object + " #" + attempt,
+                calls.add(new Call(
+                        "put " + object + " #" + attempt,
                         new Request("PUT", "/demo-" + runId + "-raw-123456789012-us-east-1/" + key, Map.of()),
                         new byte[0]));
-                calls.add(new Call("update " + object + " #" + attempt, new Request("POST", "/",
-                        Map.of("x-amz-target", "DynamoDB_20120810.UpdateItem")), ("{\"TableName\":\"demo-" + runId
-                        + "-metadata\",\"Key\":{\"object_key\":{\"S\":\"" + key + "\"}},\"UpdateExpression\":\"SET t = "
-                        + attempt + "\"}").getBytes(StandardCharsets.UTF_8)));
+                calls.add(new Call(
+                        "update " + object + " #" + attempt,
+                        new Request("POST", "/", Map.of("x-amz-target", "DynamoDB_20120810.UpdateItem")),
+                        ("{\"TableName\":\"demo-" + runId
+                                        + "-metadata\",\"Key\":{\"object_key\":{\"S\":\"" + key
+                                        + "\"}},\"UpdateExpression\":\"SET t = "
+                                        + attempt + "\"}")
+                                .getBytes(StandardCharsets.UTF_8)));
             }
         }
         return calls;
@@ -47,7 +52,10 @@ class FaultRulesTest {
     private static FaultRules rules(long seed) {
         FaultRules rules = new FaultRules(seed);
         rules.add("slowdown", FaultRules.s3Put("raw/.*"), Response.s3SlowDown(), FaultSchedule.bursts(0.3, 2));
-        rules.add("throttled", FaultRules.dynamoDb("UpdateItem"), Response.dynamoDbThrottling(),
+        rules.add(
+                "throttled",
+                FaultRules.dynamoDb("UpdateItem"),
+                Response.dynamoDbThrottling(),
                 FaultSchedule.share(0.2));
         return rules;
     }
@@ -103,14 +111,15 @@ class FaultRulesTest {
                 FaultRules rules = rules(21);
                 Map<String, Boolean> raced = new ConcurrentHashMap<>();
                 Map<String, List<Call>> byKey = new TreeMap<>();
-                calls.forEach(c -> byKey.computeIfAbsent(c.id().substring(0, c.id().indexOf(" #")),
-                        k -> new ArrayList<>()).add(c));
+                calls.forEach(
+                        c -> byKey.computeIfAbsent(c.id().substring(0, c.id().indexOf(" #")), k -> new ArrayList<>())
+                                .add(c));
                 List<List<Call>> writers = new ArrayList<>(byKey.values());
                 Collections.shuffle(writers, new Random(run));
                 // One thread per key, all at once: a key's retries stay in order, keys interleave as they please.
                 try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                    writers.forEach(writer -> pool.submit(() -> writer.forEach(call ->
-                            raced.put(call.id(), rules.decide(call.request(), call.body()) != null))));
+                    writers.forEach(writer -> pool.submit(() -> writer.forEach(
+                            call -> raced.put(call.id(), rules.decide(call.request(), call.body()) != null))));
                 }
                 assertThat(new TreeMap<>(raced)).as("run " + run).isEqualTo(alone);
                 assertThat(rules.injected()).isEqualTo(one.injected());
@@ -134,18 +143,22 @@ class FaultRulesTest {
             FaultRules rules = rules(21);
             Map<String, Boolean> outcome = decide(rules, calls("59502669"));
 
-            long puts = outcome.entrySet().stream().filter(e -> e.getKey().startsWith("put") && e.getValue()).count();
-            long updates = outcome.entrySet().stream().filter(e -> e.getKey().startsWith("update") && e.getValue())
+            long puts = outcome.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("put") && e.getValue())
                     .count();
-            assertThat(rules.injected()).containsExactlyInAnyOrderEntriesOf(Map.of("slowdown", puts,
-                    "throttled", updates));
+            long updates = outcome.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("update") && e.getValue())
+                    .count();
+            assertThat(rules.injected())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("slowdown", puts, "throttled", updates));
         }
 
         @Test
         void decide_whenNoRuleMatches_forwards() {
             FaultRules rules = rules(21);
 
-            assertThat(rules.decide(new Request("GET", "/bucket/raw/x", Map.of()), new byte[0])).isNull();
+            assertThat(rules.decide(new Request("GET", "/bucket/raw/x", Map.of()), new byte[0]))
+                    .isNull();
             assertThat(rules.injected()).containsOnly(Map.entry("slowdown", 0L), Map.entry("throttled", 0L));
         }
     }

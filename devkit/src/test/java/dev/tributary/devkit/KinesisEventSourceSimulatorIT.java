@@ -42,8 +42,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class KinesisEventSourceSimulatorIT {
     private final AwsEmulator emulator = AwsEmulator.get();
-    private final KinesisClient kinesis = emulator.clients().configure(KinesisClient.builder()).build();
-    private final SqsClient sqs = emulator.clients().configure(SqsClient.builder()).build();
+    private final KinesisClient kinesis =
+            emulator.clients().configure(KinesisClient.builder()).build();
+    private final SqsClient sqs =
+            emulator.clients().configure(SqsClient.builder()).build();
     private final String prefix = "esm-" + UUID.randomUUID().toString().substring(0, 8);
     private String name;
     private String streamArn;
@@ -56,7 +58,10 @@ class KinesisEventSourceSimulatorIT {
     }
 
     private void stream(int shards) {
-        LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator, prefix,
+        LocalDeployment deployment = LocalDeployment.deploy(
+                SamTemplate.load(SamTemplate.locate()),
+                emulator,
+                prefix,
                 Map.of("ShardCount", Integer.toString(shards)));
         name = deployment.physicalId("EventStream");
         streamArn = deployment.arn("EventStream");
@@ -81,8 +86,12 @@ class KinesisEventSourceSimulatorIT {
 
     private List<JsonNode> onFailureRecords() throws java.io.IOException {
         List<JsonNode> records = new ArrayList<>();
-        for (List<Message> page; !(page = sqs.receiveMessage(b -> b.queueUrl(onFailureQueue).maxNumberOfMessages(10)
-                .visibilityTimeout(60)).messages()).isEmpty(); ) {
+        for (List<Message> page;
+                !(page = sqs.receiveMessage(b -> b.queueUrl(onFailureQueue)
+                                        .maxNumberOfMessages(10)
+                                        .visibilityTimeout(60))
+                                .messages())
+                        .isEmpty(); ) {
             for (Message message : page) {
                 records.add(Json.mapper().readTree(message.body()));
             }
@@ -115,7 +124,10 @@ class KinesisEventSourceSimulatorIT {
             if (response != null && response.getBatchItemFailures() != null) {
                 for (var failure : response.getBatchItemFailures()) {
                     for (int i = 0; i < data.size(); i++) {
-                        if (event.getRecords().get(i).getKinesis().getSequenceNumber()
+                        if (event.getRecords()
+                                .get(i)
+                                .getKinesis()
+                                .getSequenceNumber()
                                 .equals(failure.getItemIdentifier())) {
                             failedFrom = Math.min(failedFrom, i);
                         }
@@ -128,14 +140,17 @@ class KinesisEventSourceSimulatorIT {
 
         static String data(KinesisEvent.KinesisEventRecord record) {
             // duplicate(): decoding consumes the buffer, and the same record is read again by the test's answer
-            return StandardCharsets.UTF_8.decode(record.getKinesis().getData().duplicate()).toString();
+            return StandardCharsets.UTF_8
+                    .decode(record.getKinesis().getData().duplicate())
+                    .toString();
         }
     }
 
     private static StreamsEventResponse failing(KinesisEvent.KinesisEventRecord... records) {
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         for (var record : records) {
-            failures.add(new StreamsEventResponse.BatchItemFailure(record.getKinesis().getSequenceNumber()));
+            failures.add(new StreamsEventResponse.BatchItemFailure(
+                    record.getKinesis().getSequenceNumber()));
         }
         return new StreamsEventResponse(failures);
     }
@@ -172,8 +187,8 @@ class KinesisEventSourceSimulatorIT {
             stream(1);
             put("k", 0, 6);
             AtomicInteger calls = new AtomicInteger();
-            Recorder handler = new Recorder(records -> calls.getAndIncrement() == 0 ? failing(records.get(3))
-                    : new StreamsEventResponse());
+            Recorder handler = new Recorder(
+                    records -> calls.getAndIncrement() == 0 ? failing(records.get(3)) : new StreamsEventResponse());
 
             var report = drain(simulator(new KinesisEventSourceSimulator.Settings(10, 2, true)), handler);
 
@@ -190,7 +205,8 @@ class KinesisEventSourceSimulatorIT {
             AtomicInteger calls = new AtomicInteger();
             // Listed highest first: the checkpoint is the lowest sequence number, not the first item of the list.
             Recorder handler = new Recorder(records -> calls.getAndIncrement() == 0
-                    ? failing(records.get(4), records.get(2)) : new StreamsEventResponse());
+                    ? failing(records.get(4), records.get(2))
+                    : new StreamsEventResponse());
 
             drain(simulator(new KinesisEventSourceSimulator.Settings(10, 2, true)), handler);
 
@@ -224,12 +240,16 @@ class KinesisEventSourceSimulatorIT {
             assertThat(report.sentToOnFailure()).hasSize(1);
             JsonNode record = onFailureRecords().getFirst();
             assertThat(record.at("/KinesisBatchInfo/batchSize").asInt()).isEqualTo(3);
-            assertThat(record.at("/requestContext/approximateInvokeCount").asInt()).isEqualTo(2);
+            assertThat(record.at("/requestContext/approximateInvokeCount").asInt())
+                    .isEqualTo(2);
         }
     }
 
     private static KinesisEvent.KinesisEventRecord pick(List<KinesisEvent.KinesisEventRecord> records, String data) {
-        return records.stream().filter(r -> Recorder.data(r).equals(data)).findFirst().orElseThrow();
+        return records.stream()
+                .filter(r -> Recorder.data(r).equals(data))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Nested
@@ -252,7 +272,8 @@ class KinesisEventSourceSimulatorIT {
             assertThat(report.bisections()).isEqualTo(3);
             assertThat(onFailureRecords()).singleElement().satisfies(record -> {
                 assertThat(record.at("/KinesisBatchInfo/batchSize").asInt()).isEqualTo(1);
-                assertThat(record.at("/requestContext/approximateInvokeCount").asInt()).isEqualTo(5);
+                assertThat(record.at("/requestContext/approximateInvokeCount").asInt())
+                        .isEqualTo(5);
             });
         }
 
@@ -284,19 +305,28 @@ class KinesisEventSourceSimulatorIT {
 
             drain(simulator(new KinesisEventSourceSimulator.Settings(10, 1, false)), handler);
 
-            String shardId = kinesis.listShards(b -> b.streamName(name)).shards().getFirst().shardId();
+            String shardId = kinesis.listShards(b -> b.streamName(name))
+                    .shards()
+                    .getFirst()
+                    .shardId();
             assertThat(onFailureRecords()).singleElement().satisfies(record -> {
                 assertThat(record.at("/requestContext/condition").asText()).isEqualTo("RetryAttemptsExhausted");
-                assertThat(record.at("/requestContext/approximateInvokeCount").asInt()).isEqualTo(2);
+                assertThat(record.at("/requestContext/approximateInvokeCount").asInt())
+                        .isEqualTo(2);
                 assertThat(record.at("/responseContext/functionError").asText()).isEqualTo("Unhandled");
                 assertThat(record.at("/version").asText()).isEqualTo("1.0");
                 assertThat(record.at("/KinesisBatchInfo/shardId").asText()).isEqualTo(shardId);
                 assertThat(record.at("/KinesisBatchInfo/streamArn").asText()).isEqualTo(streamArn);
                 assertThat(record.at("/KinesisBatchInfo/batchSize").asInt()).isEqualTo(3);
-                assertThat(record.at("/KinesisBatchInfo/startSequenceNumber").asText()).isNotEmpty();
-                assertThat(new BigInteger(record.at("/KinesisBatchInfo/endSequenceNumber").asText()))
-                        .isGreaterThan(new BigInteger(record.at("/KinesisBatchInfo/startSequenceNumber").asText()));
-                assertThat(record.has("Records")).as("the actual records aren't included").isFalse();
+                assertThat(record.at("/KinesisBatchInfo/startSequenceNumber").asText())
+                        .isNotEmpty();
+                assertThat(new BigInteger(
+                                record.at("/KinesisBatchInfo/endSequenceNumber").asText()))
+                        .isGreaterThan(new BigInteger(record.at("/KinesisBatchInfo/startSequenceNumber")
+                                .asText()));
+                assertThat(record.has("Records"))
+                        .as("the actual records aren't included")
+                        .isFalse();
             });
         }
 
@@ -317,15 +347,20 @@ class KinesisEventSourceSimulatorIT {
             Clock twoHoursLater = Clock.fixed(Instant.now().plus(Duration.ofHours(2)), ZoneOffset.UTC);
             Recorder handler = Recorder.succeeding();
 
-            var report = new KinesisEventSourceSimulator(kinesis, Optional.of(sqs), emulator.region(),
-                    new KinesisEventSourceSimulator.Settings(10, 3, true, 3600), twoHoursLater)
+            var report = new KinesisEventSourceSimulator(
+                            kinesis,
+                            Optional.of(sqs),
+                            emulator.region(),
+                            new KinesisEventSourceSimulator.Settings(10, 3, true, 3600),
+                            twoHoursLater)
                     .drain(name, streamArn, handler, onFailureQueue);
 
             assertThat(handler.invocations).isEmpty();
             assertThat(report.sentToOnFailure()).hasSize(1);
             assertThat(onFailureRecords()).singleElement().satisfies(record -> {
                 assertThat(record.at("/requestContext/condition").asText()).isEqualTo("RecordAgeExceeded");
-                assertThat(record.at("/requestContext/approximateInvokeCount").asInt()).isZero();
+                assertThat(record.at("/requestContext/approximateInvokeCount").asInt())
+                        .isZero();
                 assertThat(record.at("/KinesisBatchInfo/batchSize").asInt()).isEqualTo(3);
             });
         }
@@ -358,14 +393,19 @@ class KinesisEventSourceSimulatorIT {
                 throw new IllegalStateException("always");
             });
 
-            new KinesisEventSourceSimulator(kinesis, Optional.of(sqs), emulator.region(),
-                    new KinesisEventSourceSimulator.Settings(10, -1, false, 60), clock)
+            new KinesisEventSourceSimulator(
+                            kinesis,
+                            Optional.of(sqs),
+                            emulator.region(),
+                            new KinesisEventSourceSimulator.Settings(10, -1, false, 60),
+                            clock)
                     .drain(name, streamArn, handler, onFailureQueue);
 
             assertThat(handler.invocations).hasSize(3);
             assertThat(onFailureRecords()).singleElement().satisfies(record -> {
                 assertThat(record.at("/requestContext/condition").asText()).isEqualTo("RecordAgeExceeded");
-                assertThat(record.at("/requestContext/approximateInvokeCount").asInt()).isEqualTo(3);
+                assertThat(record.at("/requestContext/approximateInvokeCount").asInt())
+                        .isEqualTo(3);
             });
         }
 
@@ -391,20 +431,31 @@ class KinesisEventSourceSimulatorIT {
             put("k", 0, 12);
             try (FaultProxy proxy = FaultProxy.start(emulator.endpoint());
                     KinesisClient throttled = new AwsClientFactory(
-                            new AwsSettings(emulator.region(), Optional.of(proxy.endpoint()), Duration.ofSeconds(5)),
-                            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                            .configure(KinesisClient.builder()).build()) {
-                // GetRecords names no key FaultCalls knows, so every call is the same target: its first 6 attempts fail.
-                proxy.inject("getrecords-throttled", FaultRules.target("Kinesis_20131202.GetRecords"),
-                        new FaultProxy.Response(FaultProxy.Action.ANSWER, 400, "application/x-amz-json-1.1",
+                                    new AwsSettings(
+                                            emulator.region(), Optional.of(proxy.endpoint()), Duration.ofSeconds(5)),
+                                    StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                            .configure(KinesisClient.builder())
+                            .build()) {
+                // GetRecords names no key FaultCalls knows, so every call is the same target: its first 6 attempts
+                // fail.
+                proxy.inject(
+                        "getrecords-throttled",
+                        FaultRules.target("Kinesis_20131202.GetRecords"),
+                        new FaultProxy.Response(
+                                FaultProxy.Action.ANSWER,
+                                400,
+                                "application/x-amz-json-1.1",
                                 "{\"__type\":\"ProvisionedThroughputExceededException\",\"message\":\"Rate exceeded"
                                         + " for shard shardId-000000000000 in stream " + name + "\"}"),
                         FaultSchedule.firstAttempts(6));
                 Recorder handler = Recorder.succeeding();
 
-                var report = new KinesisEventSourceSimulator(throttled, Optional.of(sqs), emulator.region(),
-                        new KinesisEventSourceSimulator.Settings(5, 0, false)).drain(name, streamArn, handler,
-                        onFailureQueue);
+                var report = new KinesisEventSourceSimulator(
+                                throttled,
+                                Optional.of(sqs),
+                                emulator.region(),
+                                new KinesisEventSourceSimulator.Settings(5, 0, false))
+                        .drain(name, streamArn, handler, onFailureQueue);
 
                 assertThat(proxy.injected()).containsEntry("getrecords-throttled", 6L);
                 assertThat(report.throttledReads()).isPositive();
@@ -431,15 +482,21 @@ class KinesisEventSourceSimulatorIT {
             stream(1);
             List<String> keys = List.of("a", "b", "c", "d", "e", "f");
             keys.forEach(key -> put(key, 0, 3));
-            String parent = kinesis.listShards(b -> b.streamName(name)).shards().getFirst().shardId();
-            kinesis.splitShard(b -> b.streamName(name).shardToSplit(parent)
+            String parent = kinesis.listShards(b -> b.streamName(name))
+                    .shards()
+                    .getFirst()
+                    .shardId();
+            kinesis.splitShard(b -> b.streamName(name)
+                    .shardToSplit(parent)
                     .newStartingHashKey(BigInteger.TWO.pow(127).toString()));
             PipelineResources.awaitActive(kinesis, name);
             keys.forEach(key -> put(key, 3, 3));
             List<Shard> children = kinesis.listShards(b -> b.streamName(name)).shards().stream()
-                    .filter(s -> parent.equals(s.parentShardId())).toList();
+                    .filter(s -> parent.equals(s.parentShardId()))
+                    .toList();
             assertThat(children).hasSize(2);
-            kinesis.mergeShards(b -> b.streamName(name).shardToMerge(children.get(0).shardId())
+            kinesis.mergeShards(b -> b.streamName(name)
+                    .shardToMerge(children.get(0).shardId())
                     .adjacentShardToMerge(children.get(1).shardId()));
             PipelineResources.awaitActive(kinesis, name);
             keys.forEach(key -> put(key, 6, 3));
@@ -449,7 +506,9 @@ class KinesisEventSourceSimulatorIT {
 
             assertThat(kinesis.listShards(b -> b.streamName(name)).shards()).hasSize(4);
             for (String key : keys) {
-                assertThat(handler.succeeded).as("key %s", key).filteredOn(data -> data.startsWith(key + ":"))
+                assertThat(handler.succeeded)
+                        .as("key %s", key)
+                        .filteredOn(data -> data.startsWith(key + ":"))
                         .containsExactlyElementsOf(keyed(key, 9));
             }
             assertThat(handler.succeeded).hasSize(keys.size() * 9);

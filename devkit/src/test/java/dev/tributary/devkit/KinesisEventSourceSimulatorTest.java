@@ -30,10 +30,15 @@ class KinesisEventSourceSimulatorTest {
             Shard root = shard("shardId-000000000000", null, null);
 
             List<String> order = KinesisShardReader.parentsFirst(List.of(merged, right, left, root)).stream()
-                    .map(Shard::shardId).toList();
+                    .map(Shard::shardId)
+                    .toList();
 
-            assertThat(order).containsExactly("shardId-000000000000", "shardId-000000000001",
-                    "shardId-000000000002", "shardId-000000000003");
+            assertThat(order)
+                    .containsExactly(
+                            "shardId-000000000000",
+                            "shardId-000000000001",
+                            "shardId-000000000002",
+                            "shardId-000000000003");
         }
 
         @Test
@@ -44,7 +49,11 @@ class KinesisEventSourceSimulatorTest {
         }
 
         private static Shard shard(String id, String parent, String adjacentParent) {
-            return Shard.builder().shardId(id).parentShardId(parent).adjacentParentShardId(adjacentParent).build();
+            return Shard.builder()
+                    .shardId(id)
+                    .parentShardId(parent)
+                    .adjacentParentShardId(adjacentParent)
+                    .build();
         }
     }
 
@@ -78,18 +87,27 @@ class KinesisEventSourceSimulatorTest {
                 return new StreamsEventResponse();
             };
 
-            var report = new KinesisEventSourceSimulator(stream, Optional.empty(), Region.US_EAST_1,
-                    new KinesisEventSourceSimulator.Settings(3, 0, false)).drain("resharding", ARN, handler, null);
+            var report = new KinesisEventSourceSimulator(
+                            stream,
+                            Optional.empty(),
+                            Region.US_EAST_1,
+                            new KinesisEventSourceSimulator.Settings(3, 0, false))
+                    .drain("resharding", ARN, handler, null);
 
             assertThat(merged[0]).as("the merge happened during the drain").isNotNull();
             int lastParent = shardOfInvocation.lastIndexOf("shardId-000000000000");
             for (String child : children) {
-                assertThat(shardOfInvocation.indexOf(child)).as("first batch of %s", child).isGreaterThan(lastParent);
-                assertThat(shardOfInvocation.lastIndexOf(child)).as("last batch of %s", child)
+                assertThat(shardOfInvocation.indexOf(child))
+                        .as("first batch of %s", child)
+                        .isGreaterThan(lastParent);
+                assertThat(shardOfInvocation.lastIndexOf(child))
+                        .as("last batch of %s", child)
                         .isLessThan(shardOfInvocation.indexOf(merged[0]));
             }
             for (String key : keys) {
-                assertThat(delivered).as("key %s", key).filteredOn(data -> data.startsWith(key + ":"))
+                assertThat(delivered)
+                        .as("key %s", key)
+                        .filteredOn(data -> data.startsWith(key + ":"))
                         .containsExactly(key + ":0", key + ":1", key + ":2", key + ":3", key + ":4");
             }
             assertThat(delivered).hasSize(keys.size() * 5).doesNotHaveDuplicates();
@@ -101,7 +119,9 @@ class KinesisEventSourceSimulatorTest {
         }
 
         private static String data(KinesisEvent.KinesisEventRecord record) {
-            return StandardCharsets.UTF_8.decode(record.getKinesis().getData().duplicate()).toString();
+            return StandardCharsets.UTF_8
+                    .decode(record.getKinesis().getData().duplicate())
+                    .toString();
         }
     }
 }

@@ -18,19 +18,30 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  */
 class KinesisInvocationRecordTest {
     private static Record record(String sequenceNumber, Instant arrival) {
-        return Record.builder().sequenceNumber(sequenceNumber).partitionKey("k").data(SdkBytes.fromUtf8String("x"))
-                .approximateArrivalTimestamp(arrival).build();
+        return Record.builder()
+                .sequenceNumber(sequenceNumber)
+                .partitionKey("k")
+                .data(SdkBytes.fromUtf8String("x"))
+                .approximateArrivalTimestamp(arrival)
+                .build();
     }
 
     @Test
     void json_whenReadByOnFailureRecord_givesTheBatchsStreamShardAndSequenceRange() throws Exception {
         String arn = "arn:aws:kinesis:us-east-1:123456789012:stream/demo-1234-events";
-        List<Record> slice = List.of(record("4960", Instant.parse("2026-11-22T04:00:00Z")),
+        List<Record> slice = List.of(
+                record("4960", Instant.parse("2026-11-22T04:00:00Z")),
                 record("4961", Instant.parse("2026-11-22T04:00:01Z")),
                 record("4962", Instant.parse("2026-11-22T04:00:02Z")));
 
-        String json = KinesisInvocationRecord.json(Region.US_EAST_1, "RetryAttemptsExhausted", 3,
-                Instant.parse("2026-11-22T04:01:00Z"), "shardId-000000000001", arn, slice);
+        String json = KinesisInvocationRecord.json(
+                Region.US_EAST_1,
+                "RetryAttemptsExhausted",
+                3,
+                Instant.parse("2026-11-22T04:01:00Z"),
+                "shardId-000000000001",
+                arn,
+                slice);
 
         assertThat(OnFailureRecord.kinesisBatch(Json.mapper().readTree(json))).hasValueSatisfying(batch -> {
             assertThat(batch.streamArn()).isEqualTo(arn);

@@ -24,11 +24,15 @@ class LambdaLayersTest {
         void contentZips_whenEveryFunctionOfTheTemplate_isTheCommonLayerZip() {
             Path templatePath = SamTemplate.locate();
             SamTemplate template = SamTemplate.load(templatePath);
-            Path expected = templatePath.getParent().resolve("../layer/target/common-layer.zip").normalize();
+            Path expected = templatePath
+                    .getParent()
+                    .resolve("../layer/target/common-layer.zip")
+                    .normalize();
 
             for (SamTemplate.Resource function : template.resources("AWS::Serverless::Function")) {
                 assertThat(LambdaLayers.contentZips(template, templatePath, function.logicalId()))
-                        .as(function.logicalId()).containsExactly(expected);
+                        .as(function.logicalId())
+                        .containsExactly(expected);
             }
         }
 
@@ -52,7 +56,8 @@ class LambdaLayersTest {
     @Nested
     class JavaLibraries {
         @Test
-        void javaLibraries_whenZipHasJavaLib_extractsItsJarsSortedAndSkipsTheRest(@TempDir Path dir) throws IOException {
+        void javaLibraries_whenZipHasJavaLib_extractsItsJarsSortedAndSkipsTheRest(@TempDir Path dir)
+                throws IOException {
             Path zip = zip(dir.resolve("layer.zip"), "java/lib/b.jar", "java/lib/a.jar", "python/x.py");
 
             List<Path> jars = LambdaLayers.javaLibraries(zip);
@@ -74,7 +79,8 @@ class LambdaLayersTest {
             LambdaLayers.javaLibraries(zip);
             zip(zip, "java/lib/new-" + System.nanoTime() + ".jar");
 
-            assertThat(LambdaLayers.javaLibraries(zip)).singleElement()
+            assertThat(LambdaLayers.javaLibraries(zip))
+                    .singleElement()
                     .satisfies(jar -> assertThat(jar.getFileName().toString()).startsWith("new-"));
         }
 
@@ -84,7 +90,8 @@ class LambdaLayersTest {
 
             assertThatThrownBy(() -> LambdaLayers.javaLibraries(zip))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining(zip.toString()).hasMessageContaining("java/lib/");
+                    .hasMessageContaining(zip.toString())
+                    .hasMessageContaining("java/lib/");
         }
 
         @Test
@@ -96,7 +103,8 @@ class LambdaLayersTest {
     }
 
     private static Path zip(Path zip, String... entries) throws IOException {
-        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
+        try (OutputStream file = Files.newOutputStream(zip);
+                ZipOutputStream out = new ZipOutputStream(file)) {
             for (String entry : entries) {
                 out.putNextEntry(new ZipEntry(entry));
                 out.write(("content of " + entry).getBytes(StandardCharsets.UTF_8));

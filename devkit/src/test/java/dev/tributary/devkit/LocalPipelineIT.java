@@ -41,8 +41,8 @@ class LocalPipelineIT {
     private List<KplAggregator.UserRecord> samples(int count) {
         List<KplAggregator.UserRecord> records = new ArrayList<>();
         for (SampleEvents.Sample sample : new SampleEvents(3, 0, SampleEvents.FIXED_BASE).next(count)) {
-            records.add(new KplAggregator.UserRecord(Integer.toString(records.size()),
-                    sample.json().getBytes(StandardCharsets.UTF_8)));
+            records.add(new KplAggregator.UserRecord(
+                    Integer.toString(records.size()), sample.json().getBytes(StandardCharsets.UTF_8)));
         }
         return records;
     }
@@ -61,8 +61,8 @@ class LocalPipelineIT {
         }
         byte[] body = bytes;
         try (S3Client s3 = emulator.clients().s3()) {
-            s3.putObject(b -> b.bucket(pipeline.deployment().physicalId("RawBucket")).key(key),
-                    RequestBody.fromBytes(body));
+            s3.putObject(
+                    b -> b.bucket(pipeline.deployment().physicalId("RawBucket")).key(key), RequestBody.fromBytes(body));
         }
     }
 
@@ -71,8 +71,8 @@ class LocalPipelineIT {
         @Test
         void process_whenProduced_deliversEveryAcceptedRecordOnceAndTheLedgerHasEach() {
             List<Long> progress = new ArrayList<>();
-            StreamProducer.Tally tally = pipeline.produce(samples(600), StreamProducer.Settings.plain(3),
-                    progress::add);
+            StreamProducer.Tally tally =
+                    pipeline.produce(samples(600), StreamProducer.Settings.plain(3), progress::add);
             List<String> delivered = new ArrayList<>();
 
             KinesisEventSourceSimulator.Report report = pipeline.process(pipeline.processorSettings(), event -> {
@@ -90,7 +90,7 @@ class LocalPipelineIT {
 
         @Test
         void process_whenTheFunctionAlwaysFails_theLedgerFindsEveryRecordOnTheDeadLetterQueue() {
-            pipeline.produce(samples(5), StreamProducer.Settings.plain(3), n -> { });
+            pipeline.produce(samples(5), StreamProducer.Settings.plain(3), n -> {});
 
             KinesisEventSourceSimulator.Report report = pipeline.process(pipeline.processorSettings(), event -> {
                 throw new IllegalStateException("storage down");
@@ -102,7 +102,8 @@ class LocalPipelineIT {
             assertThat(report.sentToOnFailure()).isNotEmpty();
             assertThat(counts.deadLettered()).isEqualTo(5);
             assertThat(counts.lost()).isZero();
-            assertThat(pipeline.messages("ProcessorDeadLetterQueue")).isEqualTo(report.sentToOnFailure().size());
+            assertThat(pipeline.messages("ProcessorDeadLetterQueue"))
+                    .isEqualTo(report.sentToOnFailure().size());
         }
     }
 
@@ -114,7 +115,7 @@ class LocalPipelineIT {
             putRawObject("raw/event_type=a/dt=2026-11-22/hr=04/two.jsonl.gz", "{\"n\":2}\n");
             List<String> events = new ArrayList<>();
 
-            AsyncInvocationSimulator.Report report = pipeline.transform(events::add, true, n -> { });
+            AsyncInvocationSimulator.Report report = pipeline.transform(events::add, true, n -> {});
 
             assertThat(report.invocations()).isEqualTo(2);
             assertThat(report.deadLettered()).isZero();
@@ -126,9 +127,12 @@ class LocalPipelineIT {
             putRawObject("raw/event_type=a/dt=2026-11-22/hr=04/bad.jsonl.gz", "{\"n\":1}\n{\"n\":2}\n");
             int retries = Integer.parseInt(pipeline.deployment().parameter("AsyncMaxRetryAttempts"));
 
-            AsyncInvocationSimulator.Report report = pipeline.transform(event -> {
-                throw new IllegalStateException("cannot transform");
-            }, true, n -> { });
+            AsyncInvocationSimulator.Report report = pipeline.transform(
+                    event -> {
+                        throw new IllegalStateException("cannot transform");
+                    },
+                    true,
+                    n -> {});
             RecordLedger.Places places = new RecordLedger.Places();
             pipeline.readDeadLetters(places);
 
@@ -141,9 +145,13 @@ class LocalPipelineIT {
         void functionEnvironment_whenTransformer_storesItsPiiKeyWhereTheFunctionReadsIt() {
             Map<String, String> env = pipeline.functionEnvironment(LocalPipeline.TRANSFORMER);
 
-            try (SsmClient ssm = emulator.clients().configure(SsmClient.builder()).build()) {
-                assertThat(ssm.getParameter(b -> b.name(env.get("PII_HMAC_KEY_PARAMETER")).withDecryption(true))
-                        .parameter().value()).isNotBlank();
+            try (SsmClient ssm =
+                    emulator.clients().configure(SsmClient.builder()).build()) {
+                assertThat(ssm.getParameter(b -> b.name(env.get("PII_HMAC_KEY_PARAMETER"))
+                                        .withDecryption(true))
+                                .parameter()
+                                .value())
+                        .isNotBlank();
             }
         }
     }
@@ -153,8 +161,10 @@ class LocalPipelineIT {
         @Test
         void inventory_whenFailedAndRawObjects_countsLinesPerKindAndTellsEachObject() {
             putRawObject("raw/event_type=a/dt=2026-11-22/hr=04/x.jsonl.gz", "{\"n\":1}\n{\"n\":2}\n");
-            putRawObject("failed/dt=2026-11-22/hr=04/f.jsonl", "{\"shard_id\":\"shardId-000000000000\","
-                    + "\"sequence_number\":\"1\",\"reason\":\"invalid_json\",\"data_base64\":\"e30=\"}\n");
+            putRawObject(
+                    "failed/dt=2026-11-22/hr=04/f.jsonl",
+                    "{\"shard_id\":\"shardId-000000000000\","
+                            + "\"sequence_number\":\"1\",\"reason\":\"invalid_json\",\"data_base64\":\"e30=\"}\n");
             Map<String, Long> objects = new TreeMap<>();
             RecordLedger.Places places = new RecordLedger.Places();
 
@@ -163,8 +173,9 @@ class LocalPipelineIT {
             assertThat(lines.rawObjects()).isEqualTo(1);
             assertThat(lines.rawLines()).isEqualTo(2);
             assertThat(lines.failedLines()).isEqualTo(1);
-            assertThat(objects).containsOnlyKeys("failed/dt=2026-11-22/hr=04/f.jsonl",
-                    "raw/event_type=a/dt=2026-11-22/hr=04/x.jsonl.gz");
+            assertThat(objects)
+                    .containsOnlyKeys(
+                            "failed/dt=2026-11-22/hr=04/f.jsonl", "raw/event_type=a/dt=2026-11-22/hr=04/x.jsonl.gz");
             // The ledger was given the failed/ line: a record it never accepted, so it is unknown, not lost.
             assertThat(pipeline.ledger().reconcile(places).unknown()).isEqualTo(1);
         }
@@ -174,11 +185,23 @@ class LocalPipelineIT {
             Map<String, Object> tick = pipeline.scheduledEvent();
             Map<String, Object> change = pipeline.glueStateChange("jr_1", "FAILED");
 
-            assertThat(tick).containsEntry("detail-type", "Scheduled Event").containsEntry("source", "aws.events")
+            assertThat(tick)
+                    .containsEntry("detail-type", "Scheduled Event")
+                    .containsEntry("source", "aws.events")
                     .containsEntry("region", emulator.region().id());
             assertThat(change).containsEntry("detail-type", "Glue Job State Change");
-            assertThat(change.get("detail")).isEqualTo(Map.of("jobName", pipeline.curationJob(), "severity", "ERROR",
-                    "state", "FAILED", "jobRunId", "jr_1", "message", "local run failed"));
+            assertThat(change.get("detail"))
+                    .isEqualTo(Map.of(
+                            "jobName",
+                            pipeline.curationJob(),
+                            "severity",
+                            "ERROR",
+                            "state",
+                            "FAILED",
+                            "jobRunId",
+                            "jr_1",
+                            "message",
+                            "local run failed"));
         }
     }
 }

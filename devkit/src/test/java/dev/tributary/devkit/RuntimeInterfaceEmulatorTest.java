@@ -24,7 +24,8 @@ class RuntimeInterfaceEmulatorTest {
             String response = "{\"errorMessage\":\"none\",\"errorType\":\"x\",\"batchItemFailures\":[]}";
 
             assertThat(RuntimeInterfaceEmulator.outcome(200, response)).isEqualTo(Outcome.SUCCESS);
-            assertThat(RuntimeInterfaceEmulator.outcome(200, "{\"batchItemFailures\":[]}")).isEqualTo(Outcome.SUCCESS);
+            assertThat(RuntimeInterfaceEmulator.outcome(200, "{\"batchItemFailures\":[]}"))
+                    .isEqualTo(Outcome.SUCCESS);
             assertThat(RuntimeInterfaceEmulator.outcome(200, "not json")).isEqualTo(Outcome.SUCCESS);
         }
 
@@ -48,13 +49,22 @@ class RuntimeInterfaceEmulatorTest {
 
     @Test
     void reportLine_whenColdInvoke_hasLambdasFieldsInLambdasOrder() {
-        Invocation cold = new Invocation(Outcome.SUCCESS, 200, "{}", "8f5c1c4e-0000-4000-8000-000000000001",
-                OptionalDouble.of(812.345), 101.2, 178, 1024, 0);
+        Invocation cold = new Invocation(
+                Outcome.SUCCESS,
+                200,
+                "{}",
+                "8f5c1c4e-0000-4000-8000-000000000001",
+                OptionalDouble.of(812.345),
+                101.2,
+                178,
+                1024,
+                0);
         Invocation warm = new Invocation(Outcome.SUCCESS, 200, "{}", "id", OptionalDouble.empty(), 3.0, -1, 512, 0);
 
-        assertThat(cold.reportLine()).isEqualTo("REPORT RequestId: 8f5c1c4e-0000-4000-8000-000000000001\t"
-                + "Init Duration: 812.35 ms\tDuration: 101.20 ms\tBilled Duration: 102 ms\tMemory Size: 1024 MB\t"
-                + "Max Memory Used: 178 MB");
+        assertThat(cold.reportLine())
+                .isEqualTo("REPORT RequestId: 8f5c1c4e-0000-4000-8000-000000000001\t"
+                        + "Init Duration: 812.35 ms\tDuration: 101.20 ms\tBilled Duration: 102 ms\tMemory Size: 1024 MB\t"
+                        + "Max Memory Used: 178 MB");
         assertThat(warm.reportLine()).doesNotContain("Init Duration").endsWith("Max Memory Used: n/a");
     }
 }

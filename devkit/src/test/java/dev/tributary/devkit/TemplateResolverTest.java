@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 class TemplateResolverTest {
     private final TemplateResolver resolver = new TemplateResolver(
             Map.of("NamePrefix", "demo", "AWS::Region", "eu-west-1", "KmsKeyArn", "", "Mode", "PROVISIONED"),
-            Map.of("CreateKey", Map.of("Fn::Equals", List.of(Map.of("Ref", "KmsKeyArn"), "")),
-                    "IsOnDemand", Map.of("Fn::Equals", List.of(Map.of("Ref", "Mode"), "ON_DEMAND"))),
+            Map.of(
+                    "CreateKey",
+                    Map.of("Fn::Equals", List.of(Map.of("Ref", "KmsKeyArn"), "")),
+                    "IsOnDemand",
+                    Map.of("Fn::Equals", List.of(Map.of("Ref", "Mode"), "ON_DEMAND"))),
             logicalId -> "physical-" + logicalId,
             (logicalId, attribute) -> logicalId + "." + attribute);
 
@@ -43,11 +46,12 @@ class TemplateResolverTest {
         SamTemplate template = SamTemplate.load(SamTemplate.locate());
 
         SamTemplate.Resource processor = template.resource("KinesisProcessorFunction");
-        Map<String, Object> variables = SamTemplate.map(SamTemplate.map(
-                processor.properties().get("Environment")).get("Variables"));
+        Map<String, Object> variables = SamTemplate.map(
+                SamTemplate.map(processor.properties().get("Environment")).get("Variables"));
 
         assertThat(variables.get("RAW_BUCKET")).isEqualTo(Map.of("Ref", "RawBucket"));
-        assertThat(template.resources("AWS::DynamoDB::Table")).extracting(SamTemplate.Resource::logicalId)
+        assertThat(template.resources("AWS::DynamoDB::Table"))
+                .extracting(SamTemplate.Resource::logicalId)
                 .contains("MetadataTable", "CheckpointTable");
         assertThat(template.parameterDefaults()).containsKey("KinesisBatchSize");
     }

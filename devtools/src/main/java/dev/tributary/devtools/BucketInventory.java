@@ -25,11 +25,11 @@ final class BucketInventory {
      * Reads the template's bucket {@code bucketLogicalId}; {@code places} (may be null) receives quarantine lines
      * and, if asked, processed lines.
      */
-    static BucketInventory read(LocalPipeline pipeline, String bucketLogicalId, RecordLedger.Places places,
-            boolean processedIsOutput) {
+    static BucketInventory read(
+            LocalPipeline pipeline, String bucketLogicalId, RecordLedger.Places places, boolean processedIsOutput) {
         BucketInventory inventory = new BucketInventory();
-        PlacesReader.BucketLines lines = pipeline.inventory(bucketLogicalId, places, processedIsOutput,
-                (key, count) -> {
+        PlacesReader.BucketLines lines =
+                pipeline.inventory(bucketLogicalId, places, processedIsOutput, (key, count) -> {
                     long[] counts = inventory.partitions.computeIfAbsent(treePrefix(key), k -> new long[2]);
                     counts[0]++;
                     counts[1] += count;

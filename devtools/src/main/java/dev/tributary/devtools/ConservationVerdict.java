@@ -22,10 +22,22 @@ final class ConservationVerdict {
      *                             other reason (no local Glue runtime) is a failure, not a weaker check
      * @param deadLettersLeft      messages still on the three dead-letter queues after the recovery
      */
-    record Facts(long events, long expectedInvalid, long rawRecords, long rawObjects, long failedRecords,
-            long failedObjects, long processedRecords, Map<String, Long> metadata, List<GlueRun> glueRuns,
-            boolean glueSkippedByRequest, long injectedGlueFailures, RecordLedger.Counts ledger,
-            long quarantineNotices, long deadLettersLeft, List<String> denials) {}
+    record Facts(
+            long events,
+            long expectedInvalid,
+            long rawRecords,
+            long rawObjects,
+            long failedRecords,
+            long failedObjects,
+            long processedRecords,
+            Map<String, Long> metadata,
+            List<GlueRun> glueRuns,
+            boolean glueSkippedByRequest,
+            long injectedGlueFailures,
+            RecordLedger.Counts ledger,
+            long quarantineNotices,
+            long deadLettersLeft,
+            List<String> denials) {}
 
     private ConservationVerdict() {}
 
@@ -33,36 +45,63 @@ final class ConservationVerdict {
     static List<String> problems(Facts f) {
         List<String> problems = new ArrayList<>();
         RecordLedger.Counts ledger = f.ledger();
-        check(problems, ledger.in() == f.events(), "the stream accepted " + ledger.in() + " of " + f.events()
-                + " records");
-        check(problems, ledger.balanced(), "record by record: lost " + ledger.lost() + ", duplicated "
-                + ledger.duplicated() + ", unknown " + ledger.unknown() + ", without a reason "
-                + ledger.withoutReason());
-        check(problems, ledger.deadLettered() == 0 && f.deadLettersLeft() == 0, ledger.deadLettered()
-                + " records and " + f.deadLettersLeft() + " messages still on dead-letter queues after the redrive");
+        check(
+                problems,
+                ledger.in() == f.events(),
+                "the stream accepted " + ledger.in() + " of " + f.events() + " records");
+        check(
+                problems,
+                ledger.balanced(),
+                "record by record: lost " + ledger.lost() + ", duplicated "
+                        + ledger.duplicated() + ", unknown " + ledger.unknown() + ", without a reason "
+                        + ledger.withoutReason());
+        check(
+                problems,
+                ledger.deadLettered() == 0 && f.deadLettersLeft() == 0,
+                ledger.deadLettered() + " records and " + f.deadLettersLeft()
+                        + " messages still on dead-letter queues after the redrive");
         long valid = f.events() - f.expectedInvalid();
-        check(problems, ledger.output() == valid, "record by record: " + ledger.output() + " in the output, valid "
-                + "events " + valid);
-        check(problems, ledger.failed() == f.expectedInvalid(), "record by record: " + ledger.failed()
-                + " quarantined, generated invalid " + f.expectedInvalid());
-        check(problems, f.rawRecords() + f.failedRecords() == f.events(), "raw + quarantined = "
-                + (f.rawRecords() + f.failedRecords()) + ", records in = " + f.events());
-        check(problems, f.failedRecords() == f.expectedInvalid(), "quarantined " + f.failedRecords()
-                + ", generated invalid " + f.expectedInvalid());
-        check(problems, f.failedObjects() == 0 || f.quarantineNotices() > 0, f.failedObjects()
-                + " failed/ objects but no quarantine notice");
+        check(
+                problems,
+                ledger.output() == valid,
+                "record by record: " + ledger.output() + " in the output, valid " + "events " + valid);
+        check(
+                problems,
+                ledger.failed() == f.expectedInvalid(),
+                "record by record: " + ledger.failed() + " quarantined, generated invalid " + f.expectedInvalid());
+        check(
+                problems,
+                f.rawRecords() + f.failedRecords() == f.events(),
+                "raw + quarantined = " + (f.rawRecords() + f.failedRecords()) + ", records in = " + f.events());
+        check(
+                problems,
+                f.failedRecords() == f.expectedInvalid(),
+                "quarantined " + f.failedRecords() + ", generated invalid " + f.expectedInvalid());
+        check(
+                problems,
+                f.failedObjects() == 0 || f.quarantineNotices() > 0,
+                f.failedObjects() + " failed/ objects but no quarantine notice");
         long processedObjects = f.metadata().getOrDefault("status:PROCESSED", 0L);
-        check(problems, processedObjects == f.rawObjects(), processedObjects + " of " + f.rawObjects()
-                + " raw objects PROCESSED");
+        check(
+                problems,
+                processedObjects == f.rawObjects(),
+                processedObjects + " of " + f.rawObjects() + " raw objects PROCESSED");
         long transformerIn = f.metadata().getOrDefault("records_in", 0L);
-        check(problems, transformerIn == f.rawRecords(), "transformer read " + transformerIn + " of "
-                + f.rawRecords() + " raw records");
+        check(
+                problems,
+                transformerIn == f.rawRecords(),
+                "transformer read " + transformerIn + " of " + f.rawRecords() + " raw records");
         long transformerOut = f.metadata().getOrDefault("records_out", 0L);
-        check(problems, f.processedRecords() == transformerOut, "processed objects hold " + f.processedRecords()
-                + " records, metadata says " + transformerOut);
+        check(
+                problems,
+                f.processedRecords() == transformerOut,
+                "processed objects hold " + f.processedRecords() + " records, metadata says " + transformerOut);
         if (f.glueRuns() == null) {
-            check(problems, f.glueSkippedByRequest(), "the Glue stage did not run: set GLUE_PYTHON and "
-                    + "SPARK_JAVA_HOME (scripts/demo.sh sets them) or pass --skip-glue to stop after the transformer");
+            check(
+                    problems,
+                    f.glueSkippedByRequest(),
+                    "the Glue stage did not run: set GLUE_PYTHON and "
+                            + "SPARK_JAVA_HOME (scripts/demo.sh sets them) or pass --skip-glue to stop after the transformer");
         } else {
             glue(problems, f, valid);
         }
@@ -73,13 +112,20 @@ final class ConservationVerdict {
     private static void glue(List<String> problems, Facts f, long valid) {
         List<GlueRun> runs = f.glueRuns();
         long failedRuns = runs.stream().filter(run -> !run.succeeded()).count();
-        check(problems, !runs.isEmpty() && runs.getLast().succeeded() && failedRuns == f.injectedGlueFailures(),
+        check(
+                problems,
+                !runs.isEmpty() && runs.getLast().succeeded() && failedRuns == f.injectedGlueFailures(),
                 "Glue runs: " + runs.size() + ", failed: " + failedRuns + " (injected " + f.injectedGlueFailures()
-                        + "), the last " + (runs.isEmpty() ? "none" : runs.getLast().succeeded() ? "SUCCEEDED"
-                        : "FAILED"));
-        long glueIn = runs.stream().filter(GlueRun::succeeded).mapToLong(GlueRun::recordsIn).sum();
-        check(problems, glueIn == f.processedRecords(), "Glue read " + glueIn + " of " + f.processedRecords()
-                + " processed records");
+                        + "), the last "
+                        + (runs.isEmpty() ? "none" : runs.getLast().succeeded() ? "SUCCEEDED" : "FAILED"));
+        long glueIn = runs.stream()
+                .filter(GlueRun::succeeded)
+                .mapToLong(GlueRun::recordsIn)
+                .sum();
+        check(
+                problems,
+                glueIn == f.processedRecords(),
+                "Glue read " + glueIn + " of " + f.processedRecords() + " processed records");
         // Sample events have unique ids: every valid one is curated exactly once. After a run that died mid-write,
         // the retry's counts depend on what the dead run left: the ledger checks each event instead.
         if (failedRuns == 0) {

@@ -66,17 +66,19 @@ final class CostCounters {
      * Logs would ingest.
      */
     PrintStream logSink() {
-        return new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                logBytes.computeIfAbsent(current, k -> new LongAdder()).increment();
-            }
+        return new PrintStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        logBytes.computeIfAbsent(current, k -> new LongAdder()).increment();
+                    }
 
-            @Override
-            public void write(byte[] b, int off, int len) {
-                logBytes.computeIfAbsent(current, k -> new LongAdder()).add(len);
-            }
-        }, true);
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        logBytes.computeIfAbsent(current, k -> new LongAdder()).add(len);
+                    }
+                },
+                true);
     }
 
     /** A figure of the run (events produced, Glue seconds, ...). */

@@ -48,8 +48,10 @@ final class DemoRecovery {
         String processorQueue = deployment.physicalId("ProcessorDeadLetterQueue");
         String transformerQueue = deployment.physicalId("TransformerDeadLetterQueue");
         String orchestratorQueue = deployment.physicalId("OrchestratorDeadLetterQueue");
-        Recovery found = new Recovery(pipeline.messages("ProcessorDeadLetterQueue"),
-                pipeline.messages("TransformerDeadLetterQueue"), pipeline.messages("OrchestratorDeadLetterQueue"),
+        Recovery found = new Recovery(
+                pipeline.messages("ProcessorDeadLetterQueue"),
+                pipeline.messages("TransformerDeadLetterQueue"),
+                pipeline.messages("OrchestratorDeadLetterQueue"),
                 List.of());
         if (!found.needed()) {
             return found;
@@ -58,13 +60,21 @@ final class DemoRecovery {
         stages.dropOverrides();
         err.println("recover    faults stopped; redriving " + found.processorMessages() + " + "
                 + found.transformerMessages() + " + " + found.orchestratorMessages() + " dead-letter messages");
-        List<String> aws = List.of("--endpoint-url", AwsEmulator.get().endpoint().toString(), "--region",
-                deployment.region());
+        List<String> aws =
+                List.of("--endpoint-url", AwsEmulator.get().endpoint().toString(), "--region", deployment.region());
         List<Integer> exits = new ArrayList<>();
         if (found.processorMessages() > 0) {
-            exits.add(redrive(aws, "kinesis", "--queue", processorQueue, "--raw-bucket",
-                    deployment.physicalId("RawBucket"), "--metadata-table", deployment.physicalId("MetadataTable"),
-                    "--quarantine-queue", deployment.physicalId("QuarantineQueue")));
+            exits.add(redrive(
+                    aws,
+                    "kinesis",
+                    "--queue",
+                    processorQueue,
+                    "--raw-bucket",
+                    deployment.physicalId("RawBucket"),
+                    "--metadata-table",
+                    deployment.physicalId("MetadataTable"),
+                    "--quarantine-queue",
+                    deployment.physicalId("QuarantineQueue")));
             stages.transform(new ProgressBar(err, "transform", 1), 1); // the redriven batches' new raw objects
         }
         if (pipeline.messages("TransformerDeadLetterQueue") > 0) {
@@ -76,15 +86,27 @@ final class DemoRecovery {
             exits.add(redrive(aws, args.toArray(String[]::new)));
         }
         if (found.orchestratorMessages() > 0) {
-            exits.add(redrive(aws, "glue", "--queue", orchestratorQueue, "--job",
-                    deployment.physicalId("CurationJob"), "--processed-bucket",
+            exits.add(redrive(
+                    aws,
+                    "glue",
+                    "--queue",
+                    orchestratorQueue,
+                    "--job",
+                    deployment.physicalId("CurationJob"),
+                    "--processed-bucket",
                     deployment.physicalId("ProcessedBucket")));
         }
         if (glueRuns) {
-            glueReports.add(stages.orchestrate(Files.createTempDirectory("tributary-glue"), DemoRun.repository(), 1,
+            glueReports.add(stages.orchestrate(
+                    Files.createTempDirectory("tributary-glue"),
+                    DemoRun.repository(),
+                    1,
                     PipelineStages.GlueFault.NONE));
         }
-        return new Recovery(found.processorMessages(), found.transformerMessages(), found.orchestratorMessages(),
+        return new Recovery(
+                found.processorMessages(),
+                found.transformerMessages(),
+                found.orchestratorMessages(),
                 List.copyOf(exits));
     }
 

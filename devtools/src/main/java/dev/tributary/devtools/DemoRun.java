@@ -1,18 +1,18 @@
 package dev.tributary.devtools;
 
 import dev.tributary.cli.ProgressBar;
-import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.json.Json;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
-import dev.tributary.toolkit.KplAggregator;
 import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.devkit.LocalPipeline;
-import dev.tributary.toolkit.SamTemplate;
-import dev.tributary.toolkit.StreamProducer;
 import dev.tributary.devkit.ledger.RecordLedger;
 import dev.tributary.processor.KinesisProcessorHandler;
+import dev.tributary.toolkit.KplAggregator;
+import dev.tributary.toolkit.SamTemplate;
+import dev.tributary.toolkit.SampleEvents;
+import dev.tributary.toolkit.StreamProducer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,20 +37,44 @@ final class DemoRun {
     static final String PROCESSOR = LocalPipeline.PROCESSOR;
 
     /** The demo's options. */
-    record Options(int events, double invalidShare, double kplShare, int shards, Integer batchSize,
-            Path templatePath, long seed, Instant eventTime, int eventTimeSpread, boolean skipGlue,
-            Map<String, String> functionEnv, PipelineStages.GlueFault glueFault, Path costCounters) {}
+    record Options(
+            int events,
+            double invalidShare,
+            double kplShare,
+            int shards,
+            Integer batchSize,
+            Path templatePath,
+            long seed,
+            Instant eventTime,
+            int eventTimeSpread,
+            boolean skipGlue,
+            Map<String, String> functionEnv,
+            PipelineStages.GlueFault glueFault,
+            Path costCounters) {}
 
     /** What the producer put on the stream. */
     record Produced(long kinesisRecords, long aggregates, long aggregatedRecords) {}
 
     /** Everything the report shows and the verdict judges. */
-    record Result(LocalDeployment deployment, KinesisEventSourceSimulator.Settings settings, Produced produced,
-            BucketInventory raw, KinesisEventSourceSimulator.Report processing, int quarantineNotices,
-            int givenUpBatches, PipelineStages.TransformReport transformed, DemoRecovery.Recovery recovery,
-            BucketInventory processed, Map<String, Long> metadata, PipelineStages.GlueReport glue,
-            String glueSkipped, BucketInventory curatedFiles, RecordLedger.Counts ledger, String outputName,
-            List<String> problems, double seconds) {}
+    record Result(
+            LocalDeployment deployment,
+            KinesisEventSourceSimulator.Settings settings,
+            Produced produced,
+            BucketInventory raw,
+            KinesisEventSourceSimulator.Report processing,
+            int quarantineNotices,
+            int givenUpBatches,
+            PipelineStages.TransformReport transformed,
+            DemoRecovery.Recovery recovery,
+            BucketInventory processed,
+            Map<String, Long> metadata,
+            PipelineStages.GlueReport glue,
+            String glueSkipped,
+            BucketInventory curatedFiles,
+            RecordLedger.Counts ledger,
+            String outputName,
+            List<String> problems,
+            double seconds) {}
 
     private final Options options;
     private final Runnable stopFaults;
@@ -74,67 +98,90 @@ final class DemoRun {
         long started = System.nanoTime();
         AwsEmulator emulator = AwsEmulator.get();
         err.println("Tributary demo: " + emulator.description());
-        SamTemplate template = SamTemplate.load(options.templatePath() != null ? options.templatePath()
-                : SamTemplate.locate());
-        try (LocalPipeline pipeline = LocalPipeline.deploy(emulator, template, "demo-"
-                        + UUID.randomUUID().toString().substring(0, 8),
-                        Map.of("ShardCount", Integer.toString(options.shards())), new RecordLedger());
+        SamTemplate template =
+                SamTemplate.load(options.templatePath() != null ? options.templatePath() : SamTemplate.locate());
+        try (LocalPipeline pipeline = LocalPipeline.deploy(
+                        emulator,
+                        template,
+                        "demo-" + UUID.randomUUID().toString().substring(0, 8),
+                        Map.of("ShardCount", Integer.toString(options.shards())),
+                        new RecordLedger());
                 S3Client s3 = emulator.clients().s3();
                 DynamoDbClient dynamoDb = emulator.clients().dynamoDb();
-                GlueClient glue = emulator.clients().configure(GlueClient.builder()).build()) {
+                GlueClient glue =
+                        emulator.clients().configure(GlueClient.builder()).build()) {
             LocalDeployment deployment = pipeline.deployment();
             deployment.notes().forEach(note -> err.println("note: " + note));
             KinesisEventSourceSimulator.Settings fromTemplate = pipeline.processorSettings();
-            KinesisEventSourceSimulator.Settings settings = options.batchSize() == null ? fromTemplate
-                    : new KinesisEventSourceSimulator.Settings(options.batchSize(), fromTemplate.maxRetryAttempts(),
-                            fromTemplate.bisectOnFunctionError(), fromTemplate.maxRecordAgeSeconds());
-            List<SampleEvents.Sample> samples = new SampleEvents(options.seed(), options.invalidShare(),
-                    options.eventTime(), options.eventTimeSpread()).next(options.events());
+            KinesisEventSourceSimulator.Settings settings = options.batchSize() == null
+                    ? fromTemplate
+                    : new KinesisEventSourceSimulator.Settings(
+                            options.batchSize(),
+                            fromTemplate.maxRetryAttempts(),
+                            fromTemplate.bisectOnFunctionError(),
+                            fromTemplate.maxRecordAgeSeconds());
+            List<SampleEvents.Sample> samples = new SampleEvents(
+                            options.seed(), options.invalidShare(), options.eventTime(), options.eventTimeSpread())
+                    .next(options.events());
             Produced produced = produce(pipeline, samples);
 
-            PipelineStages stages = new PipelineStages(pipeline, glue, options.functionEnv(), functionLogs)
-                    .meter(counters);
+            PipelineStages stages =
+                    new PipelineStages(pipeline, glue, options.functionEnv(), functionLogs).meter(counters);
             ProgressBar processing = new ProgressBar(err, "process", produced.kinesisRecords());
             AtomicLong delivered = new AtomicLong();
-            KinesisProcessorHandler handler = new KinesisProcessorHandler(
-                    new Env(stages.functionEnvironment(PROCESSOR)), functionLogs);
+            KinesisProcessorHandler handler =
+                    new KinesisProcessorHandler(new Env(stages.functionEnvironment(PROCESSOR)), functionLogs);
             // Lambda reads the stream and sends on-failure records with the processor's execution role.
             KinesisEventSourceSimulator.Report report = pipeline.process(settings, event -> {
                 var response = counters.invoke(PROCESSOR, () -> handler.handleRequest(event, null));
-                processing.update(Math.min(produced.kinesisRecords(), delivered.addAndGet(event.getRecords().size())));
+                processing.update(Math.min(
+                        produced.kinesisRecords(),
+                        delivered.addAndGet(event.getRecords().size())));
                 return response;
             });
             processing.update(produced.kinesisRecords());
-            long rawObjects = s3.listObjectsV2Paginator(b -> b.bucket(deployment.physicalId("RawBucket"))
-                    .prefix(dev.tributary.common.layout.ObjectKeys.RAW_PREFIX)).contents().stream().count();
-            PipelineStages.TransformReport transformed = stages.transform(
-                    new ProgressBar(err, "transform", rawObjects), rawObjects);
-            String glueSkipped = options.skipGlue() ? "--skip-glue"
+            long rawObjects = s3
+                    .listObjectsV2Paginator(b -> b.bucket(deployment.physicalId("RawBucket"))
+                            .prefix(dev.tributary.common.layout.ObjectKeys.RAW_PREFIX))
+                    .contents()
+                    .stream()
+                    .count();
+            PipelineStages.TransformReport transformed =
+                    stages.transform(new ProgressBar(err, "transform", rawObjects), rawObjects);
+            String glueSkipped = options.skipGlue()
+                    ? "--skip-glue"
                     : LocalGlueRunner.available() ? null : "GLUE_PYTHON/SPARK_JAVA_HOME not set";
             List<PipelineStages.GlueReport> glueReports = new ArrayList<>();
             if (glueSkipped == null) {
                 err.println("glue       running the curation job locally (PySpark 3.5, the Spark of Glue 5.0)...");
-                glueReports.add(stages.orchestrate(Files.createTempDirectory("tributary-glue"), repository(), 1,
-                        options.glueFault()));
+                glueReports.add(stages.orchestrate(
+                        Files.createTempDirectory("tributary-glue"), repository(), 1, options.glueFault()));
             } else {
                 err.println("glue       skipped (" + glueSkipped + "): events are followed to processed/");
             }
-            DemoRecovery.Recovery recovery = new DemoRecovery(pipeline, stages, stopFaults, err)
-                    .run(glueSkipped == null, glueReports);
+            DemoRecovery.Recovery recovery =
+                    new DemoRecovery(pipeline, stages, stopFaults, err).run(glueSkipped == null, glueReports);
 
             RecordLedger.Places places = new RecordLedger.Places();
             BucketInventory raw = BucketInventory.read(pipeline, "RawBucket", places, false);
-            BucketInventory processed = BucketInventory.read(pipeline, "ProcessedBucket", places,
-                    glueSkipped != null);
+            BucketInventory processed = BucketInventory.read(pipeline, "ProcessedBucket", places, glueSkipped != null);
             BucketInventory curatedFiles = BucketInventory.read(pipeline, "CuratedBucket", null, false);
             if (glueSkipped == null) {
-                err.println("ledger     reading the curated rows (pyiceberg reads the Iceberg tables via the catalog)...");
+                err.println(
+                        "ledger     reading the curated rows (pyiceberg reads the Iceberg tables via the catalog)...");
                 // The checker reads as the operator (the emulator's test credentials), not as the job's role.
-                Map<String, String> operator = Map.of("AWS_ENDPOINT_URL", emulator.endpoint().toString(),
-                        "AWS_REGION", emulator.region().id(), "AWS_ACCESS_KEY_ID", "test",
-                        "AWS_SECRET_ACCESS_KEY", "test");
-                for (String row : new LocalGlueRunner(s3, glue, Files.createTempDirectory("tributary-ledger"),
-                        repository(), operator).curatedRows(deployment.physicalId("GlueDatabase"))) {
+                Map<String, String> operator = Map.of(
+                        "AWS_ENDPOINT_URL",
+                        emulator.endpoint().toString(),
+                        "AWS_REGION",
+                        emulator.region().id(),
+                        "AWS_ACCESS_KEY_ID",
+                        "test",
+                        "AWS_SECRET_ACCESS_KEY",
+                        "test");
+                for (String row : new LocalGlueRunner(
+                                s3, glue, Files.createTempDirectory("tributary-ledger"), repository(), operator)
+                        .curatedRows(deployment.physicalId("GlueDatabase"))) {
                     places.output(Json.mapper().readTree(row));
                 }
             }
@@ -149,43 +196,96 @@ final class DemoRun {
                     + pipeline.messages("TransformerDeadLetterQueue")
                     + pipeline.messages("OrchestratorDeadLetterQueue");
             long expectedInvalid = samples.stream().filter(s -> !s.valid()).count();
-            List<String> problems = ConservationVerdict.problems(new ConservationVerdict.Facts(options.events(),
-                    expectedInvalid, raw.rawRecords, raw.rawObjects, raw.failedRecords, raw.failedObjects,
-                    processed.dataRecords, metadata, glueRuns(glueReport), options.skipGlue(),
-                    options.glueFault() == PipelineStages.GlueFault.RUN_FAILS_MIDWAY ? 1 : 0, counts, notices,
-                    deadLeft, deployment.denials().stream().map(Object::toString).toList()));
+            List<String> problems = ConservationVerdict.problems(new ConservationVerdict.Facts(
+                    options.events(),
+                    expectedInvalid,
+                    raw.rawRecords,
+                    raw.rawObjects,
+                    raw.failedRecords,
+                    raw.failedObjects,
+                    processed.dataRecords,
+                    metadata,
+                    glueRuns(glueReport),
+                    options.skipGlue(),
+                    options.glueFault() == PipelineStages.GlueFault.RUN_FAILS_MIDWAY ? 1 : 0,
+                    counts,
+                    notices,
+                    deadLeft,
+                    deployment.denials().stream().map(Object::toString).toList()));
             if (options.costCounters() != null) {
                 writeCostCounters(deployment, s3, dynamoDb, samples, expectedInvalid, produced, settings, glueReport);
             }
-            return new Result(deployment, settings, produced, raw, report, notices, report.sentToOnFailure().size(),
-                    transformed, recovery, processed, metadata, glueReport, glueSkipped, curatedFiles, counts,
-                    glueSkipped == null ? "curated" : "processed", problems, (System.nanoTime() - started) / 1e9);
+            return new Result(
+                    deployment,
+                    settings,
+                    produced,
+                    raw,
+                    report,
+                    notices,
+                    report.sentToOnFailure().size(),
+                    transformed,
+                    recovery,
+                    processed,
+                    metadata,
+                    glueReport,
+                    glueSkipped,
+                    curatedFiles,
+                    counts,
+                    glueSkipped == null ? "curated" : "processed",
+                    problems,
+                    (System.nanoTime() - started) / 1e9);
         }
     }
 
-    private void writeCostCounters(LocalDeployment deployment, S3Client s3, DynamoDbClient dynamoDb,
-            List<SampleEvents.Sample> samples, long invalid, Produced produced,
-            KinesisEventSourceSimulator.Settings settings, PipelineStages.GlueReport curated) throws IOException {
+    private void writeCostCounters(
+            LocalDeployment deployment,
+            S3Client s3,
+            DynamoDbClient dynamoDb,
+            List<SampleEvents.Sample> samples,
+            long invalid,
+            Produced produced,
+            KinesisEventSourceSimulator.Settings settings,
+            PipelineStages.GlueReport curated)
+            throws IOException {
         counters.put("events", samples.size());
         counters.put("invalid_events", invalid);
-        counters.put("event_bytes", samples.stream()
-                .mapToLong(sample -> sample.json().getBytes(StandardCharsets.UTF_8).length).sum());
+        counters.put(
+                "event_bytes",
+                samples.stream()
+                        .mapToLong(sample -> sample.json().getBytes(StandardCharsets.UTF_8).length)
+                        .sum());
         counters.put("kinesis_records", produced.kinesisRecords());
         counters.put("batch_size", settings.batchSize());
         counters.inventory(s3, "raw", deployment.physicalId("RawBucket"));
         counters.inventory(s3, "processed", deployment.physicalId("ProcessedBucket"));
         counters.inventory(s3, "curated", deployment.physicalId("CuratedBucket"));
-        var table = dynamoDb.describeTable(b -> b.tableName(deployment.physicalId("MetadataTable"))).table();
+        var table = dynamoDb.describeTable(b -> b.tableName(deployment.physicalId("MetadataTable")))
+                .table();
         counters.put("metadata.items", table.itemCount());
         counters.put("metadata.bytes", table.tableSizeBytes());
         if (curated != null) {
             // The runs that succeeded: a failed run's seconds say nothing about the job's throughput.
-            var succeeded = curated.outcomes().stream().filter(LocalGlueRunner.Outcome::succeeded).toList();
+            var succeeded = curated.outcomes().stream()
+                    .filter(LocalGlueRunner.Outcome::succeeded)
+                    .toList();
             counters.put("glue.runs", curated.outcomes().size());
-            counters.put("glue.seconds", succeeded.stream().mapToDouble(LocalGlueRunner.Outcome::seconds).sum());
-            counters.put("glue.cpu_seconds", succeeded.stream().mapToDouble(LocalGlueRunner.Outcome::cpuSeconds).sum());
-            counters.put("glue.records_in", succeeded.stream()
-                    .mapToLong(o -> o.summary() == null ? 0 : o.summary().path("records_in").asLong()).sum());
+            counters.put(
+                    "glue.seconds",
+                    succeeded.stream()
+                            .mapToDouble(LocalGlueRunner.Outcome::seconds)
+                            .sum());
+            counters.put(
+                    "glue.cpu_seconds",
+                    succeeded.stream()
+                            .mapToDouble(LocalGlueRunner.Outcome::cpuSeconds)
+                            .sum());
+            counters.put(
+                    "glue.records_in",
+                    succeeded.stream()
+                            .mapToLong(o -> o.summary() == null
+                                    ? 0
+                                    : o.summary().path("records_in").asLong())
+                            .sum());
         }
         counters.write(options.costCounters(), deployment.iamGate().calls());
         err.println("cost counters written to " + options.costCounters());
@@ -199,10 +299,11 @@ final class DemoRun {
         ProgressBar bar = new ProgressBar(err, "produce", samples.size());
         List<KplAggregator.UserRecord> records = new ArrayList<>(samples.size());
         for (int i = 0; i < samples.size(); i++) {
-            records.add(new KplAggregator.UserRecord(Integer.toString(i),
-                    samples.get(i).json().getBytes(StandardCharsets.UTF_8)));
+            records.add(new KplAggregator.UserRecord(
+                    Integer.toString(i), samples.get(i).json().getBytes(StandardCharsets.UTF_8)));
         }
-        StreamProducer.Tally tally = pipeline.produce(records,
+        StreamProducer.Tally tally = pipeline.produce(
+                records,
                 new StreamProducer.Settings(options.kplShare(), KplAggregator.DEFAULT_MAX_BYTES, 8, options.seed()),
                 bar::update);
         return new Produced(tally.kinesisRecords, tally.aggregates, tally.aggregatedUserRecords);
@@ -221,9 +322,18 @@ final class DemoRun {
     }
 
     private static List<ConservationVerdict.GlueRun> glueRuns(PipelineStages.GlueReport report) {
-        return report == null ? null : report.outcomes().stream().map(o -> new ConservationVerdict.GlueRun(
-                o.succeeded(), o.summary() == null ? 0 : o.summary().path("records_in").asLong(),
-                o.summary() == null ? 0 : o.summary().path("records_out").asLong())).toList();
+        return report == null
+                ? null
+                : report.outcomes().stream()
+                        .map(o -> new ConservationVerdict.GlueRun(
+                                o.succeeded(),
+                                o.summary() == null
+                                        ? 0
+                                        : o.summary().path("records_in").asLong(),
+                                o.summary() == null
+                                        ? 0
+                                        : o.summary().path("records_out").asLong()))
+                        .toList();
     }
 
     static Path repository() {

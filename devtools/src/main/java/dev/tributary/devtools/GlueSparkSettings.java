@@ -31,7 +31,8 @@ final class GlueSparkSettings {
             if (eq <= 0) {
                 throw new IllegalArgumentException("--conf setting is not key=value: " + setting);
             }
-            settings.put(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
+            settings.put(
+                    setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
         }
         return settings;
     }
@@ -41,10 +42,14 @@ final class GlueSparkSettings {
      * {@code --conf} setting, and for each Iceberg catalog configured there its endpoints and region from
      * {@code awsEnvironment} ({@code AWS_ENDPOINT_URL}, {@code AWS_REGION}).
      */
-    static String submitArguments(Map<String, String> arguments, String icebergJars, Map<String, String> awsEnvironment) {
+    static String submitArguments(
+            Map<String, String> arguments, String icebergJars, Map<String, String> awsEnvironment) {
         List<String> args = new ArrayList<>();
-        boolean iceberg = List.of(arguments.getOrDefault("--datalake-formats", "").split(",")).stream()
-                .map(String::strip).anyMatch("iceberg"::equals);
+        boolean iceberg = List.of(
+                        arguments.getOrDefault("--datalake-formats", "").split(","))
+                .stream()
+                .map(String::strip)
+                .anyMatch("iceberg"::equals);
         if (iceberg) {
             if (icebergJars == null || icebergJars.isBlank()) {
                 throw new IllegalStateException("the job uses --datalake-formats iceberg but TRIBUTARY_ICEBERG_JARS "

@@ -27,32 +27,46 @@ import picocli.CommandLine.Parameters;
  * Runtime Interface Client ({@link RuntimeInterfaceEmulator}). The response goes to standard output; the function's
  * logs and the {@code REPORT} line go to standard error, as with {@code sam local invoke}.
  */
-@Command(name = "invoke", mixinStandardHelpOptions = true,
-        description = "Runs one function of infra/template.yaml once under the real Lambda Runtime Interface Emulator "
-                + "(sam local invoke without Docker). Exit status: 0 success, 1 function error or timeout, 2 setup error.")
+@Command(
+        name = "invoke",
+        mixinStandardHelpOptions = true,
+        description =
+                "Runs one function of infra/template.yaml once under the real Lambda Runtime Interface Emulator "
+                        + "(sam local invoke without Docker). Exit status: 0 success, 1 function error or timeout, 2 setup error.")
 final class InvokeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FUNCTION", description = "Logical id in the template, e.g. KinesisProcessorFunction.")
     String function;
 
-    @Option(names = {"-e", "--event"}, required = true, paramLabel = "FILE",
+    @Option(
+            names = {"-e", "--event"},
+            required = true,
+            paramLabel = "FILE",
             description = "Event JSON (e.g. infra/events/kinesis-get-records.json or `sam local generate-event` "
                     + "output); - reads standard input.")
     String event;
 
-    @Option(names = {"-n", "--env-vars"}, paramLabel = "FILE",
+    @Option(
+            names = {"-n", "--env-vars"},
+            paramLabel = "FILE",
             description = "Variables in SAM's format: {\"Parameters\": {…}, \"<LogicalId>\": {\"VAR\": \"value\"}}; "
                     + "as in sam local, only variables the template declares are set.")
     Path envVars;
 
-    @Option(names = {"-t", "--template"}, paramLabel = "FILE",
+    @Option(
+            names = {"-t", "--template"},
+            paramLabel = "FILE",
             description = "SAM template (default: infra/template.yaml found from the working directory).")
     Path template;
 
-    @Option(names = "--deploy", description = "First create the template's resources in the emulator "
-            + "(AWS_ENDPOINT_URL) under a fresh name prefix, and run the function against them.")
+    @Option(
+            names = "--deploy",
+            description = "First create the template's resources in the emulator "
+                    + "(AWS_ENDPOINT_URL) under a fresh name prefix, and run the function against them.")
     boolean deploy;
 
-    @Option(names = {"-d", "--debug-port"}, paramLabel = "PORT",
+    @Option(
+            names = {"-d", "--debug-port"},
+            paramLabel = "PORT",
             description = "Start the function's JVM with a JDWP agent on PORT, waiting for the debugger to attach.")
     Integer debugPort;
 
@@ -66,7 +80,8 @@ final class InvokeCommand implements Callable<Integer> {
             return run(err);
         } catch (RuntimeException | IOException e) {
             // One line: the emulator's and the SDK's messages can run over several.
-            err.println("error: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + hint(e));
+            err.println("error: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + hint(e));
             if (debug) {
                 e.printStackTrace(err);
             }
@@ -79,8 +94,8 @@ final class InvokeCommand implements Callable<Integer> {
         // The project this command was built in (devtools/target/..): where its tools are, whichever template it runs.
         Path projectRoot = runtimeDirectory().getParent().getParent().getParent();
         byte[] payload = readEvent();
-        String region = System.getenv().getOrDefault("AWS_REGION", "").isBlank()
-                ? "us-east-1" : System.getenv("AWS_REGION");
+        String region =
+                System.getenv().getOrDefault("AWS_REGION", "").isBlank() ? "us-east-1" : System.getenv("AWS_REGION");
 
         TemplateFunction spec = TemplateFunction.read(templatePath, function, region);
         if (deploy) {
@@ -94,8 +109,8 @@ final class InvokeCommand implements Callable<Integer> {
             }
         }
         if (!Files.isRegularFile(spec.jar())) {
-            throw new IllegalStateException("no " + spec.jar() + " (the template's CodeUri); build it: "
-                    + "./mvnw -DskipTests package");
+            throw new IllegalStateException(
+                    "no " + spec.jar() + " (the template's CodeUri); build it: " + "./mvnw -DskipTests package");
         }
         // Lambda's order: the function's own code, then each layer's /opt/java/lib, then the runtime's own jars.
         List<Path> classpath = new ArrayList<>();
@@ -112,10 +127,16 @@ final class InvokeCommand implements Callable<Integer> {
         }
         var launch = new RuntimeInterfaceEmulator.Launch(
                 LambdaRuntimeFiles.rie(System.getenv(), projectRoot),
-                Path.of(System.getProperty("java.home"), "bin", "java"), classpath, spec.handler(),
-                spec.functionName(), spec.memoryMb(), timeout, runtimeEnvironment(spec, region), flags);
-        try (var emulator = RuntimeInterfaceEmulator.start(launch, err::println,
-                debug ? line -> err.println("[rie] " + line) : line -> { })) {
+                Path.of(System.getProperty("java.home"), "bin", "java"),
+                classpath,
+                spec.handler(),
+                spec.functionName(),
+                spec.memoryMb(),
+                timeout,
+                runtimeEnvironment(spec, region),
+                flags);
+        try (var emulator = RuntimeInterfaceEmulator.start(
+                launch, err::println, debug ? line -> err.println("[rie] " + line) : line -> {})) {
             // Ctrl-C (e.g. while a debugger is awaited) must not leave the emulator and its JVM running.
             Thread cleanup = new Thread(emulator::close, "rie-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
@@ -180,7 +201,11 @@ final class InvokeCommand implements Callable<Integer> {
     /** {@code lambda-runtime/} next to the dev tools' jar (or to target/classes): the devtools build copies the RIC there. */
     static Path runtimeDirectory() {
         try {
-            Path codeSource = Path.of(InvokeCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path codeSource = Path.of(InvokeCommand.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return codeSource.toAbsolutePath().getParent().resolve("lambda-runtime");
         } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot locate the dev tools' own jar", e);

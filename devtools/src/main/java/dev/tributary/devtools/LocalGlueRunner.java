@@ -64,9 +64,13 @@ final class LocalGlueRunner {
         String python = System.getenv("GLUE_PYTHON");
         String java = System.getenv("SPARK_JAVA_HOME");
         String reader = System.getenv("ICEBERG_READER_PYTHON");
-        return python != null && Files.isExecutable(Path.of(python)) && java != null
-                && Files.isExecutable(Path.of(java, "bin", "java")) && System.getenv("TRIBUTARY_ICEBERG_JARS") != null
-                && reader != null && Files.isExecutable(Path.of(reader));
+        return python != null
+                && Files.isExecutable(Path.of(python))
+                && java != null
+                && Files.isExecutable(Path.of(java, "bin", "java"))
+                && System.getenv("TRIBUTARY_ICEBERG_JARS") != null
+                && reader != null
+                && Files.isExecutable(Path.of(reader));
     }
 
     Outcome run(String jobName, String runId) {
@@ -81,8 +85,8 @@ final class LocalGlueRunner {
     Outcome run(String jobName, String runId, boolean failMidway) {
         long started = System.nanoTime();
         JobRun run = glue.getJobRun(b -> b.jobName(jobName).runId(runId)).jobRun();
-        Map<String, String> arguments = new LinkedHashMap<>(glue.getJob(b -> b.jobName(jobName)).job()
-                .defaultArguments());
+        Map<String, String> arguments =
+                new LinkedHashMap<>(glue.getJob(b -> b.jobName(jobName)).job().defaultArguments());
         arguments.putAll(run.arguments());
         List<String> inputs = new ArrayList<>();
         if (arguments.containsKey("--input_paths")) {
@@ -95,35 +99,52 @@ final class LocalGlueRunner {
         Path runDir = workDir.resolve(runId.replaceAll("[^A-Za-z0-9_.-]", "_"));
         List<String> localInputs = new ArrayList<>();
         for (String input : inputs) {
-            localInputs.add(download(URI.create(input.strip()), runDir.resolve("in")).toUri().toString());
+            localInputs.add(download(URI.create(input.strip()), runDir.resolve("in"))
+                    .toUri()
+                    .toString());
         }
         URI summary = URI.create(arguments.get("--summary_uri"));
         Path localSummary = runDir.resolve("summary.json");
 
-        List<String> command = new ArrayList<>(List.of(System.getenv("GLUE_PYTHON"),
+        List<String> command = new ArrayList<>(List.of(
+                System.getenv("GLUE_PYTHON"),
                 repository.resolve("glue-job/curate_events.py").toString(),
-                "--JOB_NAME", jobName,
-                "--window_id", arguments.getOrDefault("--window_id", runId),
-                "--input_paths", String.join(",", localInputs),
-                "--curated_path", arguments.get("--curated_path"),
-                "--aggregates_path", arguments.get("--aggregates_path"),
-                "--database", arguments.get("--database"),
-                "--summary_uri", localSummary.toString()));
+                "--JOB_NAME",
+                jobName,
+                "--window_id",
+                arguments.getOrDefault("--window_id", runId),
+                "--input_paths",
+                String.join(",", localInputs),
+                "--curated_path",
+                arguments.get("--curated_path"),
+                "--aggregates_path",
+                arguments.get("--aggregates_path"),
+                "--database",
+                arguments.get("--database"),
+                "--summary_uri",
+                localSummary.toString()));
         Map<String, String> environment = new LinkedHashMap<>(awsEnvironment);
-        environment.put("PYSPARK_SUBMIT_ARGS", GlueSparkSettings.submitArguments(arguments,
-                System.getenv("TRIBUTARY_ICEBERG_JARS"), awsEnvironment));
+        environment.put(
+                "PYSPARK_SUBMIT_ARGS",
+                GlueSparkSettings.submitArguments(arguments, System.getenv("TRIBUTARY_ICEBERG_JARS"), awsEnvironment));
         Path log = runDir.resolve("spark.log");
         Path cpu = runDir.resolve("cpu-seconds.txt");
         // Through cpu_seconds.py, the tree's subreaper: PySpark's driver never waits for Spark's JVM, so a plain
         // parent would count the driver's CPU only, not the JVM's or its Python workers'.
-        List<String> timed = new ArrayList<>(List.of(System.getenv("GLUE_PYTHON"),
-                repository.resolve("glue-job/tools/cpu_seconds.py").toString(), cpu.toString()));
+        List<String> timed = new ArrayList<>(List.of(
+                System.getenv("GLUE_PYTHON"),
+                repository.resolve("glue-job/tools/cpu_seconds.py").toString(),
+                cpu.toString()));
         timed.addAll(command);
         int exit = exec(timed, log, environment);
         double cpuSeconds = childCpuSeconds(cpu);
         boolean succeeded = exit == 0 && Files.exists(localSummary);
         if (succeeded && failMidway) {
-            return new Outcome(false, null, (System.nanoTime() - started) / 1e9, cpuSeconds,
+            return new Outcome(
+                    false,
+                    null,
+                    (System.nanoTime() - started) / 1e9,
+                    cpuSeconds,
                     "injected failure after the run's table commits, before its summary");
         }
         JsonNode summaryJson = null;
@@ -138,7 +159,9 @@ final class LocalGlueRunner {
     /** The CPU seconds {@code glue-job/tools/cpu_seconds.py} wrote, NaN if it wrote none. */
     static double childCpuSeconds(Path file) {
         try {
-            return Files.exists(file) ? Double.parseDouble(Files.readString(file).strip()) : Double.NaN;
+            return Files.exists(file)
+                    ? Double.parseDouble(Files.readString(file).strip())
+                    : Double.NaN;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -166,9 +189,14 @@ final class LocalGlueRunner {
         try {
             Path dir = Files.createTempDirectory(workDir, "curated-read");
             Path lines = dir.resolve("lines.txt");
-            int exit = exec(List.of(System.getenv("ICEBERG_READER_PYTHON"),
-                    repository.resolve("glue-job/tools/" + tool).toString(), database, lines.toString()),
-                    dir.resolve("reader.log"), awsEnvironment);
+            int exit = exec(
+                    List.of(
+                            System.getenv("ICEBERG_READER_PYTHON"),
+                            repository.resolve("glue-job/tools/" + tool).toString(),
+                            database,
+                            lines.toString()),
+                    dir.resolve("reader.log"),
+                    awsEnvironment);
             if (exit != 0) {
                 throw new IllegalStateException("reading the curated tables (" + tool + ") failed (exit " + exit
                         + "), see " + dir.resolve("reader.log"));
@@ -216,10 +244,15 @@ final class LocalGlueRunner {
         Path target = root.resolve(bucket).resolve(prefix);
         try {
             Files.createDirectories(target);
-            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+            for (S3Object object : s3.listObjectsV2Paginator(
+                            b -> b.bucket(bucket).prefix(prefix))
+                    .contents()) {
                 Path file = root.resolve(bucket).resolve(object.key());
                 Files.createDirectories(file.getParent());
-                Files.write(file, s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray());
+                Files.write(
+                        file,
+                        s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key()))
+                                .asByteArray());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -228,7 +261,8 @@ final class LocalGlueRunner {
     }
 
     private JsonNode readJson(URI uri) {
-        return parse(s3.getObjectAsBytes(b -> b.bucket(uri.getHost()).key(key(uri))).asByteArray());
+        return parse(
+                s3.getObjectAsBytes(b -> b.bucket(uri.getHost()).key(key(uri))).asByteArray());
     }
 
     private static String key(URI uri) {

@@ -49,7 +49,10 @@ final class PipelineStages {
      *                          {@code AWS_ENDPOINT_URL} that routes the functions' calls through a fault proxy)
      * @param functionLogs      where the hosted functions' log lines go (Lambda's would go to CloudWatch Logs)
      */
-    PipelineStages(LocalPipeline pipeline, GlueClient glue, Map<String, String> functionOverrides,
+    PipelineStages(
+            LocalPipeline pipeline,
+            GlueClient glue,
+            Map<String, String> functionOverrides,
             java.io.PrintStream functionLogs) {
         this.functionOverrides = Map.copyOf(functionOverrides);
         this.functionLogs = functionLogs;
@@ -70,15 +73,19 @@ final class PipelineStages {
      * dead-letter queue in Lambda's on-failure record shape.
      */
     TransformReport transform(ProgressBar progress, long expectedObjects) {
-        S3TransformerHandler transformer = new S3TransformerHandler(new Env(functionEnvironment(TRANSFORMER)),
-                functionLogs);
+        S3TransformerHandler transformer =
+                new S3TransformerHandler(new Env(functionEnvironment(TRANSFORMER)), functionLogs);
         AsyncInvocationSimulator.Report report = pipeline.transform(
-                event -> meter.invokeChecked(TRANSFORMER, () -> transformer.handleRequest(
-                        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-                        new ByteArrayOutputStream(), null)),
-                true, delivered -> progress.update(Math.min(expectedObjects, delivered)));
-        return new TransformReport(report.notifications(), report.invocations(), report.retries(),
-                report.deadLettered());
+                event -> meter.invokeChecked(
+                        TRANSFORMER,
+                        () -> transformer.handleRequest(
+                                new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+                                new ByteArrayOutputStream(),
+                                null)),
+                true,
+                delivered -> progress.update(Math.min(expectedObjects, delivered)));
+        return new TransformReport(
+                report.notifications(), report.invocations(), report.retries(), report.deadLettered());
     }
 
     /** A fault in the Glue stage, to watch the orchestrator and the job recover from it. */
@@ -112,10 +119,11 @@ final class PipelineStages {
         List<String> allRuns = new ArrayList<>();
         List<LocalGlueRunner.Outcome> outcomes = new ArrayList<>();
         // The runner reads the job's inputs and writes its outputs on the job's behalf: as the Glue job's role.
-        S3Client jobRole = deployment.serviceRoleClients("GlueJobRole", "glue-job").s3();
+        S3Client jobRole =
+                deployment.serviceRoleClients("GlueJobRole", "glue-job").s3();
         // The job's own process calls the Glue Data Catalog and S3 (Iceberg commits) as the role too.
-        LocalGlueRunner runner = new LocalGlueRunner(jobRole, glue, workDir, repository,
-                deployment.serviceRoleEnvironment("GlueJobRole", "glue-job-spark"));
+        LocalGlueRunner runner = new LocalGlueRunner(
+                jobRole, glue, workDir, repository, deployment.serviceRoleEnvironment("GlueJobRole", "glue-job-spark"));
         boolean faultPending = fault != GlueFault.NONE;
         for (int round = 0; round < 5; round++) {
             List<String> started = new ArrayList<>(runIds(job));
@@ -134,14 +142,17 @@ final class PipelineStages {
                     tickOutcomes.add("state-change event of " + runId + " lost");
                 } else {
                     String state = outcome.succeeded() ? "SUCCEEDED" : "FAILED";
-                    tickOutcomes.add(meter.invoke(ORCHESTRATOR,
-                            () -> orchestrator.handleRequest(pipeline.glueStateChange(runId, state), null)).get("outcomes"));
+                    tickOutcomes.add(meter.invoke(
+                                    ORCHESTRATOR,
+                                    () -> orchestrator.handleRequest(pipeline.glueStateChange(runId, state), null))
+                            .get("outcomes"));
                 }
                 faultPending = false;
             }
             // The next scheduled tick: starts the retry of a failed window, or reconciles a run whose event was lost.
-            tickOutcomes.add(meter.invoke(ORCHESTRATOR, () -> orchestrator.handleRequest(pipeline.scheduledEvent(), null))
-                    .get("outcomes"));
+            tickOutcomes.add(
+                    meter.invoke(ORCHESTRATOR, () -> orchestrator.handleRequest(pipeline.scheduledEvent(), null))
+                            .get("outcomes"));
         }
         jobRole.close();
         return new GlueReport(allRuns, outcomes, tickOutcomes);
@@ -179,8 +190,10 @@ final class PipelineStages {
     private void awaitEmulatorRun(String job, String runId) {
         for (int i = 0; i < 20; i++) { // moto advances a run one state per read in its manual mode
             JobRun run = glue.getJobRun(b -> b.jobName(job).runId(runId)).jobRun();
-            if (run.jobRunState() == JobRunState.SUCCEEDED || run.jobRunState() == JobRunState.FAILED
-                    || run.jobRunState() == JobRunState.STOPPED || run.jobRunState() == JobRunState.TIMEOUT) {
+            if (run.jobRunState() == JobRunState.SUCCEEDED
+                    || run.jobRunState() == JobRunState.FAILED
+                    || run.jobRunState() == JobRunState.STOPPED
+                    || run.jobRunState() == JobRunState.TIMEOUT) {
                 return;
             }
         }

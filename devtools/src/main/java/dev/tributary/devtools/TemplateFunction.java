@@ -3,8 +3,8 @@ package dev.tributary.devtools;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.json.Json;
 import dev.tributary.devkit.LambdaLayers;
-import dev.tributary.toolkit.SamTemplate;
 import dev.tributary.devkit.TemplateResolver;
+import dev.tributary.toolkit.SamTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,10 +24,19 @@ import java.util.Map;
  *                      {@link #withEnvVars}); what the runtime process is given, plus what {@link InvokeCommand} adds
  * @param ignoredEnvVars variables of the {@code --env-vars} file the template does not declare (SAM ignores them too)
  */
-record TemplateFunction(String logicalId, String functionName, String handler, Path jar, List<Path> layers, int memoryMb,
-        int timeoutSeconds, Map<String, String> environment, List<String> ignoredEnvVars) {
+record TemplateFunction(
+        String logicalId,
+        String functionName,
+        String handler,
+        Path jar,
+        List<Path> layers,
+        int memoryMb,
+        int timeoutSeconds,
+        Map<String, String> environment,
+        List<String> ignoredEnvVars) {
     /** SAM's defaults when a function (and Globals) sets none. */
     static final int DEFAULT_MEMORY_MB = 128;
+
     static final int DEFAULT_TIMEOUT_SECONDS = 3;
     /**
      * The account id {@code sam local} gives {@code AWS::AccountId} (and moto's default account, which
@@ -39,8 +48,8 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
      * function's section of {@code --env-vars} though the template cannot declare them, so a local run can run as the
      * function's role (devkit's IAM gate authorizes it) instead of as whoever runs the command.
      */
-    static final List<String> SESSION_VARIABLES = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN");
+    static final List<String> SESSION_VARIABLES =
+            List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
 
     /**
      * Reads {@code logicalId} from the template at {@code templatePath}, its environment resolved with the parameter
@@ -51,10 +60,16 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
     static TemplateFunction read(Path templatePath, String logicalId, String region) {
         SamTemplate template = SamTemplate.load(templatePath);
         List<SamTemplate.Resource> functions = template.resources("AWS::Serverless::Function");
-        SamTemplate.Resource function = functions.stream().filter(f -> f.logicalId().equals(logicalId)).findFirst()
+        SamTemplate.Resource function = functions.stream()
+                .filter(f -> f.logicalId().equals(logicalId))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no function " + logicalId + " in " + templatePath
-                        + " (functions: " + String.join(", ", functions.stream().map(SamTemplate.Resource::logicalId)
-                        .toList()) + ")"));
+                        + " (functions: "
+                        + String.join(
+                                ", ",
+                                functions.stream()
+                                        .map(SamTemplate.Resource::logicalId)
+                                        .toList()) + ")"));
         TemplateResolver resolver = resolver(template, region);
         Map<String, Object> p = function.properties();
         String codeUri = resolver.string(p.get("CodeUri"));
@@ -67,14 +82,16 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
         map(resolver.resolve(variables)).forEach((k, v) -> environment.put(k, String.valueOf(v)));
         // Declared but resolved to AWS::NoValue (AWS_ENDPOINT_URL in AWS): still declared, so --env-vars may set it.
         map(variables).keySet().forEach(k -> environment.putIfAbsent(k, null));
-        return new TemplateFunction(logicalId,
+        return new TemplateFunction(
+                logicalId,
                 String.valueOf(resolver.string(p.getOrDefault("FunctionName", logicalId))),
                 handler,
                 templatePath.toAbsolutePath().getParent().resolve(codeUri).normalize(),
                 LambdaLayers.contentZips(template, templatePath, logicalId),
                 Integer.parseInt(String.valueOf(resolver.string(p.getOrDefault("MemorySize", DEFAULT_MEMORY_MB)))),
                 Integer.parseInt(String.valueOf(resolver.string(p.getOrDefault("Timeout", DEFAULT_TIMEOUT_SECONDS)))),
-                environment, List.of());
+                environment,
+                List.of());
     }
 
     /** This function with {@code environment} as its variables (e.g. a local deployment's). */
@@ -82,8 +99,8 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
         Map<String, String> merged = new LinkedHashMap<>();
         environment.keySet().forEach(k -> merged.put(k, null));
         merged.putAll(replacement);
-        return new TemplateFunction(logicalId, functionName, handler, jar, layers, memoryMb, timeoutSeconds, merged,
-                ignoredEnvVars);
+        return new TemplateFunction(
+                logicalId, functionName, handler, jar, layers, memoryMb, timeoutSeconds, merged, ignoredEnvVars);
     }
 
     /**
@@ -102,8 +119,8 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
             throw new UncheckedIOException("cannot read --env-vars " + file + ": " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("--env-vars " + file
-                    + " is not a JSON object like {\"" + logicalId + "\": {\"VAR\": \"value\"}}");
+            throw new IllegalArgumentException(
+                    "--env-vars " + file + " is not a JSON object like {\"" + logicalId + "\": {\"VAR\": \"value\"}}");
         }
         Map<String, String> merged = new LinkedHashMap<>(environment);
         List<String> ignored = new ArrayList<>(ignoredEnvVars);
@@ -118,13 +135,16 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
             values.properties().forEach(entry -> {
                 if (environment.containsKey(entry.getKey())
                         || (section.equals(logicalId) && SESSION_VARIABLES.contains(entry.getKey()))) {
-                    merged.put(entry.getKey(), entry.getValue().isNull() ? null : entry.getValue().asText());
+                    merged.put(
+                            entry.getKey(),
+                            entry.getValue().isNull() ? null : entry.getValue().asText());
                 } else if (section.equals(logicalId)) {
                     ignored.add(entry.getKey());
                 }
             });
         }
-        return new TemplateFunction(logicalId, functionName, handler, jar, layers, memoryMb, timeoutSeconds, merged, ignored);
+        return new TemplateFunction(
+                logicalId, functionName, handler, jar, layers, memoryMb, timeoutSeconds, merged, ignored);
     }
 
     /** The variables with a value (a declared variable without one is not set, as in Lambda). */
@@ -146,7 +166,9 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
         parameters.put("AWS::URLSuffix", "amazonaws.com");
         parameters.put("AWS::StackName", parameters.getOrDefault("NamePrefix", "local"));
         TemplateResolver[] self = new TemplateResolver[1];
-        self[0] = new TemplateResolver(parameters, template.conditions(),
+        self[0] = new TemplateResolver(
+                parameters,
+                template.conditions(),
                 logicalId -> physicalName(template, self[0], logicalId),
                 (logicalId, attribute) -> logicalId + "." + attribute);
         return self[0];
@@ -154,7 +176,8 @@ record TemplateFunction(String logicalId, String functionName, String handler, P
 
     /** A resource's own name property (bucket, table, queue, job, function), else its logical id, as SAM does. */
     private static String physicalName(SamTemplate template, TemplateResolver resolver, String logicalId) {
-        String id = logicalId.endsWith(".Alias") ? logicalId.substring(0, logicalId.length() - ".Alias".length())
+        String id = logicalId.endsWith(".Alias")
+                ? logicalId.substring(0, logicalId.length() - ".Alias".length())
                 : logicalId;
         Map<String, Object> p = template.resource(id).properties();
         for (String property : List.of("BucketName", "TableName", "QueueName", "Name", "FunctionName")) {

@@ -9,29 +9,49 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class ConservationVerdictTest {
-    private static final Map<String, Long> METADATA = Map.of("status:PROCESSED", 12L, "records_in", 990L,
-            "records_out", 990L);
-    private static final RecordLedger.Counts BALANCED = new RecordLedger.Counts(1000, 990, 10, 0, 0, 0, 0, 0,
-            List.of());
-    private static final List<ConservationVerdict.GlueRun> ONE_RUN = List.of(new ConservationVerdict.GlueRun(true,
-            990, 990));
+    private static final Map<String, Long> METADATA =
+            Map.of("status:PROCESSED", 12L, "records_in", 990L, "records_out", 990L);
+    private static final RecordLedger.Counts BALANCED =
+            new RecordLedger.Counts(1000, 990, 10, 0, 0, 0, 0, 0, List.of());
+    private static final List<ConservationVerdict.GlueRun> ONE_RUN =
+            List.of(new ConservationVerdict.GlueRun(true, 990, 990));
 
-    private static ConservationVerdict.Facts facts(RecordLedger.Counts ledger, List<ConservationVerdict.GlueRun> glue,
-            boolean skipRequested, long rawRecords, long deadLettersLeft) {
-        return new ConservationVerdict.Facts(1000, 10, rawRecords, 12, 10, 2, 990, METADATA, glue, skipRequested, 0,
-                ledger, 2, deadLettersLeft, List.of());
+    private static ConservationVerdict.Facts facts(
+            RecordLedger.Counts ledger,
+            List<ConservationVerdict.GlueRun> glue,
+            boolean skipRequested,
+            long rawRecords,
+            long deadLettersLeft) {
+        return new ConservationVerdict.Facts(
+                1000,
+                10,
+                rawRecords,
+                12,
+                10,
+                2,
+                990,
+                METADATA,
+                glue,
+                skipRequested,
+                0,
+                ledger,
+                2,
+                deadLettersLeft,
+                List.of());
     }
 
     @Nested
     class WhenComplete {
         @Test
         void problems_whenEveryCountAgrees_isEmpty() {
-            assertThat(ConservationVerdict.problems(facts(BALANCED, ONE_RUN, false, 990, 0))).isEmpty();
+            assertThat(ConservationVerdict.problems(facts(BALANCED, ONE_RUN, false, 990, 0)))
+                    .isEmpty();
         }
 
         @Test
         void problems_whenGlueSkippedOnRequest_isEmpty() {
-            assertThat(ConservationVerdict.problems(facts(BALANCED, null, true, 990, 0))).isEmpty();
+            assertThat(ConservationVerdict.problems(facts(BALANCED, null, true, 990, 0)))
+                    .isEmpty();
         }
     }
 
@@ -43,7 +63,8 @@ class ConservationVerdictTest {
 
             List<String> problems = ConservationVerdict.problems(facts(waiting, ONE_RUN, false, 890, 3));
 
-            assertThat(problems).anyMatch(p -> p.contains("100 records and 3 messages still on dead-letter queues"))
+            assertThat(problems)
+                    .anyMatch(p -> p.contains("100 records and 3 messages still on dead-letter queues"))
                     .anyMatch(p -> p.startsWith("raw + quarantined = 900"))
                     .anyMatch(p -> p.contains("890 in the output, valid events 990"));
         }
@@ -60,7 +81,9 @@ class ConservationVerdictTest {
         @Test
         void problems_whenGlueCouldNotRunAndNoSkipRequested_failsWithInstruction() {
             assertThat(ConservationVerdict.problems(facts(BALANCED, null, false, 990, 0)))
-                    .singleElement().asString().contains("GLUE_PYTHON", "--skip-glue");
+                    .singleElement()
+                    .asString()
+                    .contains("GLUE_PYTHON", "--skip-glue");
         }
 
         @Test
@@ -92,8 +115,22 @@ class ConservationVerdictTest {
 
         @Test
         void problems_whenARoleWasDenied_listsTheDenial() {
-            ConservationVerdict.Facts denied = new ConservationVerdict.Facts(1000, 10, 990, 12, 10, 2, 990, METADATA,
-                    ONE_RUN, false, 0, BALANCED, 2, 0, List.of("s3:PutObject denied"));
+            ConservationVerdict.Facts denied = new ConservationVerdict.Facts(
+                    1000,
+                    10,
+                    990,
+                    12,
+                    10,
+                    2,
+                    990,
+                    METADATA,
+                    ONE_RUN,
+                    false,
+                    0,
+                    BALANCED,
+                    2,
+                    0,
+                    List.of("s3:PutObject denied"));
 
             assertThat(ConservationVerdict.problems(denied)).containsExactly("s3:PutObject denied");
         }

@@ -66,7 +66,8 @@ public final class FaultPlan implements ExecutionInterceptor {
             return;
         }
         key = FaultCalls.runIndependent(key);
-        long attempt = SEEN.computeIfAbsent(operation + " " + key, k -> new AtomicLong()).getAndIncrement();
+        long attempt = SEEN.computeIfAbsent(operation + " " + key, k -> new AtomicLong())
+                .getAndIncrement();
         if (schedule.fires(current.seed(), new FaultSchedule.Call("fault-plan", operation, key, attempt))) {
             INJECTED.incrementAndGet();
             throw SdkClientException.create("injected fault: " + operation);

@@ -34,7 +34,8 @@ class FaultPlanTest {
         for (int object : order) {
             String key = "raw/event_type=payment/dt=2026-11-22/hr=03/demo-59502669-events.shardId-000000000000."
                     + object + ".jsonl.gz";
-            PutObjectRequest put = PutObjectRequest.builder().bucket("b").key(key).build();
+            PutObjectRequest put =
+                    PutObjectRequest.builder().bucket("b").key(key).build();
             try {
                 plan.beforeExecution(() -> put, attributes);
             } catch (SdkClientException e) {

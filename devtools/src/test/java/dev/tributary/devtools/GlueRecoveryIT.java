@@ -20,8 +20,9 @@ class GlueRecoveryIT {
     void demo_whenTheFirstRunFailsMidWrite_theRetryCuratesEachEventOnce() {
         String output = demo("RUN_FAILS_MIDWAY");
 
-        assertThat(output).containsPattern("Glue run \\S+ FAILED \\(log: injected failure after the run's table "
-                + "commits, before its summary\\)");
+        assertThat(output)
+                .containsPattern("Glue run \\S+ FAILED \\(log: injected failure after the run's table "
+                        + "commits, before its summary\\)");
         // The retry met the dead run's commits: the ledger (in demo()) finds each event once, not twice.
         assertThat(output).containsPattern("Glue run \\S+ SUCCEEDED");
     }
@@ -45,8 +46,19 @@ class GlueRecoveryIT {
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            code = TributaryDev.commandLine().execute("demo", "--events", "400", "--invalid-share", "0.05",
-                    "--batch-size", "100", "--seed", "5", "--glue-fault", glueFault);
+            code = TributaryDev.commandLine()
+                    .execute(
+                            "demo",
+                            "--events",
+                            "400",
+                            "--invalid-share",
+                            "0.05",
+                            "--batch-size",
+                            "100",
+                            "--seed",
+                            "5",
+                            "--glue-fault",
+                            glueFault);
         } finally {
             System.setOut(original);
             System.setErr(originalErr);
@@ -54,9 +66,10 @@ class GlueRecoveryIT {
         String output = captured.toString(StandardCharsets.UTF_8);
         System.out.println("glue fault " + glueFault + ":\n" + output);
         assertThat(code).as(output).isZero();
-        assertThat(output).containsPattern("per event\\s+in 400 = curated [\\d,]+ \\+ failed [\\d,]+ "
-                + "\\+ dead-lettered 0 \\+ lost 0;"
-                + "\\s+duplicated 0\\n");
+        assertThat(output)
+                .containsPattern("per event\\s+in 400 = curated [\\d,]+ \\+ failed [\\d,]+ "
+                        + "\\+ dead-lettered 0 \\+ lost 0;"
+                        + "\\s+duplicated 0\\n");
         return output;
     }
 }

@@ -23,9 +23,11 @@ final class GlueStage {
         if (optedOut()) {
             return List.of("--skip-glue");
         }
-        assertThat(LocalGlueRunner.available()).as("the local Glue runtime is missing (GLUE_PYTHON, SPARK_JAVA_HOME): "
-                + "run through scripts/test.sh, or `source scripts/lib.sh && ensure_glue_env` first, or pass -D"
-                + OPT_OUT + "=true to check processed/ instead of the curated tables").isTrue();
+        assertThat(LocalGlueRunner.available())
+                .as("the local Glue runtime is missing (GLUE_PYTHON, SPARK_JAVA_HOME): "
+                        + "run through scripts/test.sh, or `source scripts/lib.sh && ensure_glue_env` first, or pass -D"
+                        + OPT_OUT + "=true to check processed/ instead of the curated tables")
+                .isTrue();
         return List.of();
     }
 

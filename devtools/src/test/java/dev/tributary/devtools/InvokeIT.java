@@ -45,8 +45,11 @@ class InvokeIT {
     private static final String EVENTS_RAW_BUCKET = "tributary-raw-000000000000-us-east-1";
 
     private final AwsEmulator emulator = AwsEmulator.get();
-    private final LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()),
-            emulator, "inv-" + UUID.randomUUID().toString().substring(0, 8), Map.of());
+    private final LocalDeployment deployment = LocalDeployment.deploy(
+            SamTemplate.load(SamTemplate.locate()),
+            emulator,
+            "inv-" + UUID.randomUUID().toString().substring(0, 8),
+            Map.of());
 
     @TempDir
     Path dir;
@@ -86,9 +89,15 @@ class InvokeIT {
     }
 
     private Run invoke(String function, Path event, Map<String, String> extra) throws IOException {
-        Run run = run("invoke", function, "--event", event.toString(), "--env-vars",
+        Run run = run(
+                "invoke",
+                function,
+                "--event",
+                event.toString(),
+                "--env-vars",
                 envVars(function, extra).toString());
-        assertThat(run.stderr()).as(run.stderr())
+        assertThat(run.stderr())
+                .as(run.stderr())
                 .containsPattern("REPORT RequestId: [0-9a-f-]{36}\tInit Duration: [0-9.]+ ms\tDuration: [0-9.]+ ms\t"
                         + "Billed Duration: [0-9]+ ms\tMemory Size: [0-9]+ MB\tMax Memory Used: [0-9]+ MB");
         // The function ran as its template role (the session in --env-vars) behind the IAM gate, refused nothing.
@@ -105,14 +114,19 @@ class InvokeIT {
 
     /** The raw object {@code s3-put-raw.json} names, decoded as the transformer decodes it. */
     private static String rawKeyOfS3Event() throws IOException {
-        JsonNode event = Json.mapper().readTree(EVENTS.resolve("s3-put-raw.json").toFile());
+        JsonNode event =
+                Json.mapper().readTree(EVENTS.resolve("s3-put-raw.json").toFile());
         return URLDecoder.decode(event.at("/Records/0/s3/object/key").asText(), StandardCharsets.UTF_8);
     }
 
     private String status(DynamoDbClient dynamoDb, String rawKey) {
-        var item = dynamoDb.getItem(b -> b.tableName(deployment.physicalId("MetadataTable")).consistentRead(true)
-                .key(Map.of(MetadataAttributes.OBJECT_KEY, AttributeValue.fromS(rawKey)))).item();
-        return item.containsKey(MetadataAttributes.STATUS) ? item.get(MetadataAttributes.STATUS).s() : "no item";
+        var item = dynamoDb.getItem(b -> b.tableName(deployment.physicalId("MetadataTable"))
+                        .consistentRead(true)
+                        .key(Map.of(MetadataAttributes.OBJECT_KEY, AttributeValue.fromS(rawKey))))
+                .item();
+        return item.containsKey(MetadataAttributes.STATUS)
+                ? item.get(MetadataAttributes.STATUS).s()
+                : "no item";
     }
 
     @Nested
@@ -121,16 +135,27 @@ class InvokeIT {
         void invoke_whenCommittedKinesisEvent_writesRawObjectsAndQuarantinesTheTwoBadRecords() throws IOException {
             Run run = processKinesisEvent();
 
-            assertThat(Json.mapper().readTree(run.stdout()).path("batchItemFailures").size()).isZero();
-            try (S3Client s3 = emulator.clients().s3(); DynamoDbClient dynamoDb = emulator.clients().dynamoDb()) {
-                List<String> keys = s3.listObjectsV2(b -> b.bucket(deployment.physicalId("RawBucket"))).contents()
-                        .stream().map(S3Object::key).toList();
+            assertThat(Json.mapper()
+                            .readTree(run.stdout())
+                            .path("batchItemFailures")
+                            .size())
+                    .isZero();
+            try (S3Client s3 = emulator.clients().s3();
+                    DynamoDbClient dynamoDb = emulator.clients().dynamoDb()) {
+                List<String> keys =
+                        s3.listObjectsV2(b -> b.bucket(deployment.physicalId("RawBucket"))).contents().stream()
+                                .map(S3Object::key)
+                                .toList();
                 // page_view, sensor_reading, payment (three partitions) + one failed/ object with the two bad records
                 assertThat(keys).hasSize(4).contains(rawKeyOfS3Event());
                 assertThat(keys.stream().filter(k -> k.startsWith("failed/"))).hasSize(1);
                 assertThat(status(dynamoDb, rawKeyOfS3Event())).isEqualTo("WRITTEN");
-                String failedKey = keys.stream().filter(k -> k.startsWith("failed/")).findFirst().orElseThrow();
-                assertThat(lines(s3, deployment.physicalId("RawBucket"), failedKey)).hasSize(2);
+                String failedKey = keys.stream()
+                        .filter(k -> k.startsWith("failed/"))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(lines(s3, deployment.physicalId("RawBucket"), failedKey))
+                        .hasSize(2);
             }
         }
     }
@@ -142,14 +167,19 @@ class InvokeIT {
             processKinesisEvent();
             String rawBucket = deployment.physicalId("RawBucket");
             Path event = dir.resolve("s3-put-raw.json");
-            Files.writeString(event, Files.readString(EVENTS.resolve("s3-put-raw.json"))
-                    .replace(EVENTS_RAW_BUCKET, rawBucket));
-            try (SsmClient ssm = emulator.clients().configure(SsmClient.builder()).build()) {
-                // The transformer's minimum key length is 32 bytes (PiiHasher.MIN_KEY_BYTES); 32 random bytes in base64.
+            Files.writeString(
+                    event, Files.readString(EVENTS.resolve("s3-put-raw.json")).replace(EVENTS_RAW_BUCKET, rawBucket));
+            try (SsmClient ssm =
+                    emulator.clients().configure(SsmClient.builder()).build()) {
+                // The transformer's minimum key length is 32 bytes (PiiHasher.MIN_KEY_BYTES); 32 random bytes in
+                // base64.
                 byte[] key = new byte[32];
                 new java.security.SecureRandom().nextBytes(key);
-                ssm.putParameter(b -> b.name(deployment.functionEnvironment("S3TransformerFunction")
-                        .get("PII_HMAC_KEY_PARAMETER")).type("SecureString").overwrite(true)
+                ssm.putParameter(b -> b.name(deployment
+                                .functionEnvironment("S3TransformerFunction")
+                                .get("PII_HMAC_KEY_PARAMETER"))
+                        .type("SecureString")
+                        .overwrite(true)
                         .value(Base64.getEncoder().encodeToString(key)));
             }
 
@@ -158,10 +188,12 @@ class InvokeIT {
             assertThat(run.code()).as(run.stderr()).isZero();
             assertThat(run.stdout().strip()).isEqualTo("{}");
             String processedKey = rawKeyOfS3Event().replaceFirst("^raw/", "processed/");
-            try (S3Client s3 = emulator.clients().s3(); DynamoDbClient dynamoDb = emulator.clients().dynamoDb()) {
+            try (S3Client s3 = emulator.clients().s3();
+                    DynamoDbClient dynamoDb = emulator.clients().dynamoDb()) {
                 List<String> processed = lines(s3, deployment.physicalId("ProcessedBucket"), processedKey);
                 assertThat(processed).hasSize(1);
-                assertThat(processed.getFirst()).contains("0b9d7c1e-5f2a-4d0e-9a51-8c1f3e6b2a10")
+                assertThat(processed.getFirst())
+                        .contains("0b9d7c1e-5f2a-4d0e-9a51-8c1f3e6b2a10")
                         .doesNotContain("u-1842"); // the user id is PII: only its HMAC leaves the transformer
                 assertThat(status(dynamoDb, rawKeyOfS3Event())).isEqualTo("PROCESSED");
             }
@@ -183,27 +215,36 @@ class InvokeIT {
         @Test
         void invoke_whenScheduledEventAfterProcessedData_startsAGlueRunOfTheStacksJob() throws IOException {
             processKinesisEvent();
-            try (SsmClient ssm = emulator.clients().configure(SsmClient.builder()).build()) {
-                ssm.putParameter(b -> b.name(deployment.functionEnvironment("S3TransformerFunction")
-                        .get("PII_HMAC_KEY_PARAMETER")).type("SecureString").overwrite(true)
+            try (SsmClient ssm =
+                    emulator.clients().configure(SsmClient.builder()).build()) {
+                ssm.putParameter(b -> b.name(deployment
+                                .functionEnvironment("S3TransformerFunction")
+                                .get("PII_HMAC_KEY_PARAMETER"))
+                        .type("SecureString")
+                        .overwrite(true)
                         .value("a-test-key-of-at-least-thirty-two-bytes!"));
             }
             Path s3Event = dir.resolve("s3-put-raw.json");
-            Files.writeString(s3Event, Files.readString(EVENTS.resolve("s3-put-raw.json"))
-                    .replace(EVENTS_RAW_BUCKET, deployment.physicalId("RawBucket")));
-            assertThat(invoke("S3TransformerFunction", s3Event, Map.of()).code()).isZero();
+            Files.writeString(
+                    s3Event,
+                    Files.readString(EVENTS.resolve("s3-put-raw.json"))
+                            .replace(EVENTS_RAW_BUCKET, deployment.physicalId("RawBucket")));
+            assertThat(invoke("S3TransformerFunction", s3Event, Map.of()).code())
+                    .isZero();
 
             // SETTLE_SECONDS=1 (default 60): the window ends a second before the tick, which comes seconds after
             // the transformer processed the object (a cold JVM in between), so the object is in it.
-            Run run = invoke("GlueOrchestratorFunction", EVENTS.resolve("scheduled-event.json"),
-                    Map.of("SETTLE_SECONDS", "1"));
+            Run run = invoke(
+                    "GlueOrchestratorFunction", EVENTS.resolve("scheduled-event.json"), Map.of("SETTLE_SECONDS", "1"));
 
             assertThat(run.code()).as(run.stderr()).isZero();
             JsonNode response = Json.mapper().readTree(run.stdout());
             assertThat(response.path("event").asText()).isEqualTo("Tick");
             assertThat(response.path("outcomes").toString()).contains("STARTED");
-            try (GlueClient glue = emulator.clients().configure(GlueClient.builder()).build()) {
-                assertThat(glue.getJobRuns(b -> b.jobName(deployment.physicalId("CurationJob"))).jobRuns())
+            try (GlueClient glue =
+                    emulator.clients().configure(GlueClient.builder()).build()) {
+                assertThat(glue.getJobRuns(b -> b.jobName(deployment.physicalId("CurationJob")))
+                                .jobRuns())
                         .hasSize(1);
             }
         }
@@ -221,17 +262,26 @@ class InvokeIT {
             String template = Files.readString(SamTemplate.locate())
                     .replace("CodeUri: ../", "CodeUri: " + root + "/")
                     .replace("ContentUri: ../", "ContentUri: " + root + "/")
-                    .replace("      Timeout: 60\n      Role: !GetAtt KinesisProcessorRole.Arn",
+                    .replace(
+                            "      Timeout: 60\n      Role: !GetAtt KinesisProcessorRole.Arn",
                             "      Timeout: 1\n      Role: !GetAtt KinesisProcessorRole.Arn");
             assertThat(template).contains("Timeout: 1\n");
             Path copy = dir.resolve("template.yaml");
             Files.writeString(copy, template);
             try (var silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-                Path env = envVars("KinesisProcessorFunction",
+                Path env = envVars(
+                        "KinesisProcessorFunction",
                         Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:" + silent.getLocalPort()));
 
-                Run run = run("invoke", "KinesisProcessorFunction", "--template", copy.toString(), "--event",
-                        EVENTS.resolve("kinesis-get-records.json").toString(), "--env-vars", env.toString());
+                Run run = run(
+                        "invoke",
+                        "KinesisProcessorFunction",
+                        "--template",
+                        copy.toString(),
+                        "--event",
+                        EVENTS.resolve("kinesis-get-records.json").toString(),
+                        "--env-vars",
+                        env.toString());
 
                 assertThat(run.code()).as(run.stderr()).isEqualTo(1);
                 assertThat(run.stdout()).startsWith("Task timed out after 1.00 seconds");

@@ -102,7 +102,8 @@ final class PersonalDataScan {
             if (eq <= 0) {
                 continue;
             }
-            String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8)
+                    .toLowerCase(Locale.ROOT);
             String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             if (!value.isEmpty() && (names.isEmpty() || names.contains(name))) {
                 values.add(value);

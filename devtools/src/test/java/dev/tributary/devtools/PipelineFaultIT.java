@@ -37,8 +37,15 @@ class PipelineFaultIT {
         int code;
         try {
             // The faults stop before the demo's recovery (its redrive of every dead-letter queue).
-            List<String> args = new java.util.ArrayList<>(List.of("--events", "1500", "--invalid-share", "0.03",
-                    "--batch-size", "100", "--seed", Long.toString(seed)));
+            List<String> args = new java.util.ArrayList<>(List.of(
+                    "--events",
+                    "1500",
+                    "--invalid-share",
+                    "0.03",
+                    "--batch-size",
+                    "100",
+                    "--seed",
+                    Long.toString(seed)));
             args.addAll(GlueStage.demoArgs());
             code = new CommandLine(new DemoCommand(FaultPlan::disable)).execute(args.toArray(String[]::new));
         } finally {
@@ -56,8 +63,9 @@ class PipelineFaultIT {
         assertThat(output).containsPattern("unaccounted\\s+0\\n");
         // The per-record ledger: each event followed by its bytes to failed/ or by its content to the curated
         // tables; after the redrive nothing waits on a dead-letter queue.
-        assertThat(output).containsPattern("per event\\s+in 1,500 = " + GlueStage.output() + " [\\d,]+ \\+ failed "
-                + "[\\d,]+ \\+ dead-lettered 0 \\+ lost 0;\\s+duplicated 0\\n");
+        assertThat(output)
+                .containsPattern("per event\\s+in 1,500 = " + GlueStage.output() + " [\\d,]+ \\+ failed "
+                        + "[\\d,]+ \\+ dead-lettered 0 \\+ lost 0;\\s+duplicated 0\\n");
         if (!GlueStage.optedOut()) {
             assertThat(output).contains("SUCCEEDED");
         }
@@ -66,16 +74,22 @@ class PipelineFaultIT {
 
     /** The failure matrix's row: what the seed decided, read from the demo's summary. */
     private static void publish(int injected, String output) {
-        java.util.regex.Matcher partial = java.util.regex.Pattern.compile("(\\d+) partial\\s+failures").matcher(output);
-        java.util.regex.Matcher retries = java.util.regex.Pattern.compile("(\\d+) retries").matcher(output);
-        java.util.regex.Matcher ledger = java.util.regex.Pattern.compile("per event\\s+(in [^\\n]*)").matcher(output);
+        java.util.regex.Matcher partial =
+                java.util.regex.Pattern.compile("(\\d+) partial\\s+failures").matcher(output);
+        java.util.regex.Matcher retries =
+                java.util.regex.Pattern.compile("(\\d+) retries").matcher(output);
+        java.util.regex.Matcher ledger =
+                java.util.regex.Pattern.compile("per event\\s+(in [^\\n]*)").matcher(output);
         assertThat(partial.find() && retries.find() && ledger.find()).as(output).isTrue();
         ScenarioTable table = new ScenarioTable(PipelineFaultIT.class);
-        table.add("demo_whenStorageFailsAtRandom_nothingIsLostOrDuplicated", "the whole pipeline while S3 writes (5 %) "
-                + "and DynamoDB updates (2 %) fail at random, through a global SDK interceptor every client in the JVM "
-                + "gets (`FaultPlan`), 1,500 events", injected + " faults injected, " + partial.group(1)
-                + " partial batch failures, " + retries.group(1) + " transformer retries; "
-                + ledger.group(1).replaceAll("\\s+", " ").strip());
+        table.add(
+                "demo_whenStorageFailsAtRandom_nothingIsLostOrDuplicated",
+                "the whole pipeline while S3 writes (5 %) "
+                        + "and DynamoDB updates (2 %) fail at random, through a global SDK interceptor every client in the JVM "
+                        + "gets (`FaultPlan`), 1,500 events",
+                injected + " faults injected, " + partial.group(1)
+                        + " partial batch failures, " + retries.group(1) + " transformer retries; "
+                        + ledger.group(1).replaceAll("\\s+", " ").strip());
         table.publish();
     }
 }

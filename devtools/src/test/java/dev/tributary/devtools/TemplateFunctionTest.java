@@ -22,10 +22,14 @@ class TemplateFunctionTest {
             TemplateFunction f = TemplateFunction.read(TEMPLATE, "KinesisProcessorFunction", "eu-west-1");
 
             assertThat(f.handler()).isEqualTo("dev.tributary.processor.KinesisProcessorHandler::handleRequest");
-            assertThat(f.jar()).isEqualTo(TEMPLATE.toAbsolutePath().getParent().getParent()
-                    .resolve("kinesis-processor/target/kinesis-processor.jar"));
-            assertThat(f.layers()).containsExactly(TEMPLATE.toAbsolutePath().getParent().getParent()
-                    .resolve("layer/target/common-layer.zip"));
+            assertThat(f.jar())
+                    .isEqualTo(TEMPLATE.toAbsolutePath()
+                            .getParent()
+                            .getParent()
+                            .resolve("kinesis-processor/target/kinesis-processor.jar"));
+            assertThat(f.layers())
+                    .containsExactly(
+                            TEMPLATE.toAbsolutePath().getParent().getParent().resolve("layer/target/common-layer.zip"));
             assertThat(f.memoryMb()).isEqualTo(1024);
             assertThat(f.timeoutSeconds()).isEqualTo(60);
             assertThat(f.functionName()).isEqualTo("tributary-kinesis-processor");
@@ -79,8 +83,10 @@ class TemplateFunctionTest {
             TemplateFunction f = TemplateFunction.read(TEMPLATE, "KinesisProcessorFunction", "us-east-1")
                     .withEnvVars(file);
 
-            assertThat(f.resolvedEnvironment()).containsEntry("AWS_ACCESS_KEY_ID", "ASIAROLE")
-                    .containsEntry("AWS_SECRET_ACCESS_KEY", "s").containsEntry("AWS_SESSION_TOKEN", "t");
+            assertThat(f.resolvedEnvironment())
+                    .containsEntry("AWS_ACCESS_KEY_ID", "ASIAROLE")
+                    .containsEntry("AWS_SECRET_ACCESS_KEY", "s")
+                    .containsEntry("AWS_SESSION_TOKEN", "t");
             assertThat(f.ignoredEnvVars()).isEmpty();
         }
 
@@ -90,7 +96,8 @@ class TemplateFunctionTest {
             Files.writeString(file, "[1, 2]");
 
             assertThatThrownBy(() -> TemplateFunction.read(TEMPLATE, "KinesisProcessorFunction", "us-east-1")
-                    .withEnvVars(file)).hasMessageContaining("{\"KinesisProcessorFunction\": {\"VAR\": \"value\"}}");
+                            .withEnvVars(file))
+                    .hasMessageContaining("{\"KinesisProcessorFunction\": {\"VAR\": \"value\"}}");
         }
     }
 }

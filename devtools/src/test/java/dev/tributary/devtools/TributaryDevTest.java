@@ -1,9 +1,9 @@
 package dev.tributary.devtools;
 
-import dev.tributary.devkit.ConsoleCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tributary.cli.TributaryCli;
+import dev.tributary.devkit.ConsoleCapture;
 import java.io.PrintWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +26,8 @@ class TributaryDevTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "demo", "invoke", "produce", "redrive kinesis", "inspect health", "query", "completion"})
+    @ValueSource(
+            strings = {"", "demo", "invoke", "produce", "redrive kinesis", "inspect health", "query", "completion"})
     void help_whenAsked_printsUsageWithoutPicocliWarnings(String command) {
         Run run = run((command + " --help").trim().split(" "));
 
@@ -39,7 +40,8 @@ class TributaryDevTest {
     void help_whenAsked_listsTheOperatorCommandsAndTheDevTools() {
         Run run = run("--help");
 
-        assertThat(run.out()).contains("demo", "invoke", "produce", "redrive", "inspect", "query", "help", "completion");
+        assertThat(run.out())
+                .contains("demo", "invoke", "produce", "redrive", "inspect", "query", "help", "completion");
     }
 
     @Test

@@ -33,7 +33,8 @@ final class AwsFailures {
             if (service.isThrottlingException()) {
                 return Optional.of(RetryLaterException.Reason.THROTTLED);
             }
-            if (service instanceof InternalServiceException || service instanceof OperationTimeoutException
+            if (service instanceof InternalServiceException
+                    || service instanceof OperationTimeoutException
                     || service.statusCode() >= 500) {
                 return Optional.of(RetryLaterException.Reason.TRANSIENT);
             }

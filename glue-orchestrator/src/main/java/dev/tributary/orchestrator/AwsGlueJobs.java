@@ -17,15 +17,16 @@ public final class AwsGlueJobs implements GlueJobs {
 
     @Override
     public String startJobRun(Map<String, String> arguments) {
-        return AwsFailures.retryLater(() -> glue.startJobRun(b -> b.jobName(jobName).arguments(arguments))
-                .jobRunId());
+        return AwsFailures.retryLater(() ->
+                glue.startJobRun(b -> b.jobName(jobName).arguments(arguments)).jobRunId());
     }
 
     @Override
     public RunLookup getJobRun(String runId) {
         return AwsFailures.retryLater(() -> {
             try {
-                JobRun run = glue.getJobRun(b -> b.jobName(jobName).runId(runId)).jobRun();
+                JobRun run =
+                        glue.getJobRun(b -> b.jobName(jobName).runId(runId)).jobRun();
                 return new RunLookup.Found(run.jobRunStateAsString(), run.errorMessage());
             } catch (EntityNotFoundException e) {
                 return new RunLookup.NotFound(e.awsErrorDetails().errorMessage());

@@ -69,9 +69,26 @@ public record Checkpoint(
 
     /** A builder for a job's first checkpoint (version 1, {@link Phase#IDLE}, nothing else). */
     public static Builder first(String jobName) {
-        return new Builder(new Checkpoint(jobName, 1, Phase.IDLE, Optional.empty(), Optional.empty(), 0, Map.of(),
-                0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Optional.empty()));
+        return new Builder(new Checkpoint(
+                jobName,
+                1,
+                Phase.IDLE,
+                Optional.empty(),
+                Optional.empty(),
+                0,
+                Map.of(),
+                0,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                0,
+                0,
+                Optional.empty()));
     }
 
     /** Builds the next checkpoint: one typed setter per transition step. */
@@ -135,8 +152,8 @@ public record Checkpoint(
 
         /** A new window to run, with the arguments every attempt of it passes. */
         public Builder window(Window value, Map<String, String> arguments) {
-            window = Optional.of(new Window(value.id(), value.start(), value.end(), value.objects(),
-                    java.util.List.of()));
+            window = Optional.of(
+                    new Window(value.id(), value.start(), value.end(), value.objects(), java.util.List.of()));
             windowPartitions = value.partitions().size();
             runArguments = Map.copyOf(arguments);
             return this;
@@ -207,9 +224,26 @@ public record Checkpoint(
         }
 
         public Checkpoint build() {
-            return new Checkpoint(jobName, version, phase, watermark, window, windowPartitions, runArguments,
-                    attempts, runId, runStartedAt, leaseOwner, leaseExpiresAt, lastRunId, lastRunState,
-                    lastRunMessage, lastRunEndedAt, windowsCompleted, windowsDeadLettered, updatedAt);
+            return new Checkpoint(
+                    jobName,
+                    version,
+                    phase,
+                    watermark,
+                    window,
+                    windowPartitions,
+                    runArguments,
+                    attempts,
+                    runId,
+                    runStartedAt,
+                    leaseOwner,
+                    leaseExpiresAt,
+                    lastRunId,
+                    lastRunState,
+                    lastRunMessage,
+                    lastRunEndedAt,
+                    windowsCompleted,
+                    windowsDeadLettered,
+                    updatedAt);
         }
     }
 }

@@ -56,8 +56,9 @@ public final class CheckpointStore implements Checkpoints {
      */
     public Optional<Map<String, AttributeValue>> readItem(String jobName) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(tableName)
-                .key(Map.of(JOB_NAME, AttributeValue.fromS(jobName)))
-                .consistentRead(true)).item();
+                        .key(Map.of(JOB_NAME, AttributeValue.fromS(jobName)))
+                        .consistentRead(true))
+                .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
@@ -66,21 +67,34 @@ public final class CheckpointStore implements Checkpoints {
         if (current.isEmpty()) {
             return put(next, "attribute_not_exists(#job)", Map.of("#job", JOB_NAME), Map.of());
         }
-        return put(next, "#version = :version", Map.of("#version", VERSION),
-                Map.of(":version", AttributeValue.fromN(Long.toString(current.get().version()))));
+        return put(
+                next,
+                "#version = :version",
+                Map.of("#version", VERSION),
+                Map.of(
+                        ":version",
+                        AttributeValue.fromN(Long.toString(current.get().version()))));
     }
 
     @Override
     public boolean replaceRun(Checkpoint current, String runId, Checkpoint next) {
-        return put(next, "#run = :run AND #version = :version",
+        return put(
+                next,
+                "#run = :run AND #version = :version",
                 Map.of("#run", RUN_ID, "#version", VERSION),
-                Map.of(":run", AttributeValue.fromS(runId),
-                        ":version", AttributeValue.fromN(Long.toString(current.version()))));
+                Map.of(
+                        ":run",
+                        AttributeValue.fromS(runId),
+                        ":version",
+                        AttributeValue.fromN(Long.toString(current.version()))));
     }
 
     @Override
     public boolean replaceLeased(String leaseOwner, Checkpoint next) {
-        return put(next, "#owner = :owner", Map.of("#owner", LEASE_OWNER),
+        return put(
+                next,
+                "#owner = :owner",
+                Map.of("#owner", LEASE_OWNER),
                 Map.of(":owner", AttributeValue.fromS(leaseOwner)));
     }
 
@@ -143,8 +157,13 @@ public final class CheckpointStore implements Checkpoints {
     /** The checkpoint a stored item holds. */
     public static Checkpoint checkpoint(Map<String, AttributeValue> item) {
         Item read = new Item(item);
-        Optional<Window> window = read.s(WINDOW_ID).map(id -> new Window(id, read.instant(WINDOW_START),
-                read.instant(WINDOW_END), (int) read.n(WINDOW_OBJECTS), java.util.List.of()));
+        Optional<Window> window = read.s(WINDOW_ID)
+                .map(id -> new Window(
+                        id,
+                        read.instant(WINDOW_START),
+                        read.instant(WINDOW_END),
+                        (int) read.n(WINDOW_OBJECTS),
+                        java.util.List.of()));
         Map<String, String> arguments = new HashMap<>();
         AttributeValue stored = item.get(RUN_ARGUMENTS);
         if (stored != null && stored.hasM()) {
@@ -172,8 +191,8 @@ public final class CheckpointStore implements Checkpoints {
                 read.s(UPDATED_AT).map(Instant::parse));
     }
 
-    private boolean put(Checkpoint checkpoint, String condition, Map<String, String> names,
-            Map<String, AttributeValue> values) {
+    private boolean put(
+            Checkpoint checkpoint, String condition, Map<String, String> names, Map<String, AttributeValue> values) {
         Map<String, AttributeValue> item = item(checkpoint);
         try {
             dynamoDb.putItem(b -> {
@@ -209,8 +228,9 @@ public final class CheckpointStore implements Checkpoints {
         }
 
         Instant instant(String name) {
-            return s(name).map(Instant::parse).orElseThrow(() ->
-                    new OrchestratorException("checkpoint item has " + WINDOW_ID + " but no " + name));
+            return s(name).map(Instant::parse)
+                    .orElseThrow(
+                            () -> new OrchestratorException("checkpoint item has " + WINDOW_ID + " but no " + name));
         }
     }
 }

@@ -15,9 +15,19 @@ import java.util.TreeMap;
  *
  * @param glueArguments the exact arguments of the window's runs
  */
-public record GlueDeadLetter(String jobName, String windowId, String windowStart, String windowEnd, int objects,
-        long partitions, int attempts, String lastRunId, String lastRunState, String lastRunMessage,
-        Map<String, String> glueArguments, String deadLetteredAt) {
+public record GlueDeadLetter(
+        String jobName,
+        String windowId,
+        String windowStart,
+        String windowEnd,
+        int objects,
+        long partitions,
+        int attempts,
+        String lastRunId,
+        String lastRunState,
+        String lastRunMessage,
+        Map<String, String> glueArguments,
+        String deadLetteredAt) {
 
     /** The {@code kind} field, and the message attribute of the same name. */
     public static final String KIND = "glue_window";
@@ -51,11 +61,21 @@ public record GlueDeadLetter(String jobName, String windowId, String windowStart
             return Optional.empty();
         }
         Map<String, String> arguments = new TreeMap<>();
-        body.path("glue_arguments").properties().forEach(f -> arguments.put(f.getKey(), f.getValue().asText()));
-        return Optional.of(new GlueDeadLetter(body.path("job_name").asText(), body.path("window_id").asText(),
-                body.path("window_start").asText(null), body.path("window_end").asText(null),
-                body.path("objects").asInt(), body.path("partitions").asLong(), body.path("attempts").asInt(),
-                body.path("last_run_id").asText(null), body.path("last_run_state").asText(null),
-                body.path("last_run_message").asText(null), arguments, body.path("dead_lettered_at").asText(null)));
+        body.path("glue_arguments")
+                .properties()
+                .forEach(f -> arguments.put(f.getKey(), f.getValue().asText()));
+        return Optional.of(new GlueDeadLetter(
+                body.path("job_name").asText(),
+                body.path("window_id").asText(),
+                body.path("window_start").asText(null),
+                body.path("window_end").asText(null),
+                body.path("objects").asInt(),
+                body.path("partitions").asLong(),
+                body.path("attempts").asInt(),
+                body.path("last_run_id").asText(null),
+                body.path("last_run_state").asText(null),
+                body.path("last_run_message").asText(null),
+                arguments,
+                body.path("dead_lettered_at").asText(null)));
     }
 }

@@ -34,8 +34,15 @@ public final class GlueOrchestrator {
     private final Clock clock;
     private final StructuredLogger log;
 
-    public GlueOrchestrator(OrchestratorConfig config, Checkpoints checkpoints, ProcessedObjects index, GlueJobs glue,
-            WindowManifests manifests, DeadLetters deadLetters, Clock clock, StructuredLogger log) {
+    public GlueOrchestrator(
+            OrchestratorConfig config,
+            Checkpoints checkpoints,
+            ProcessedObjects index,
+            GlueJobs glue,
+            WindowManifests manifests,
+            DeadLetters deadLetters,
+            Clock clock,
+            StructuredLogger log) {
         this.config = config;
         this.checkpoints = checkpoints;
         this.index = index;
@@ -63,7 +70,10 @@ public final class GlueOrchestrator {
             }
             current = checkpoints.read(config.glueJobName());
             if (current.isPresent() && current.get().phase() == Phase.RUNNING) {
-                outcomes.add(Outcome.of(Kind.RUN_IN_FLIGHT, null, current.get().runId().orElse(null),
+                outcomes.add(Outcome.of(
+                        Kind.RUN_IN_FLIGHT,
+                        null,
+                        current.get().runId().orElse(null),
                         "another invocation started a run"));
                 return outcomes;
             }
@@ -82,14 +92,18 @@ public final class GlueOrchestrator {
             return Outcome.of(Kind.IGNORED, null, event.jobRunId(), "not a final state: " + event.state());
         }
         Optional<Checkpoint> current = checkpoints.read(config.glueJobName());
-        if (current.isEmpty() || current.get().phase() != Phase.RUNNING
+        if (current.isEmpty()
+                || current.get().phase() != Phase.RUNNING
                 || !current.get().runId().orElse("").equals(event.jobRunId())) {
             metrics.increment(UnmatchedStateChanges);
-            String detail = current.flatMap(Checkpoint::lastRunId).filter(event.jobRunId()::equals).isPresent()
+            String detail = current.flatMap(Checkpoint::lastRunId)
+                            .filter(event.jobRunId()::equals)
+                            .isPresent()
                     ? "run already handled (duplicate event or reconciled by a tick)"
                     : "run is not the one in flight";
-            log.warn("state change ignored", Map.of("run_id", event.jobRunId(), "state", event.state(),
-                    "detail", detail));
+            log.warn(
+                    "state change ignored",
+                    Map.of("run_id", event.jobRunId(), "state", event.state(), "detail", detail));
             return Outcome.of(Kind.IGNORED, null, event.jobRunId(), detail);
         }
         return finish(current.get(), event.jobRunId(), end.get(), event.message(), metrics);
@@ -97,8 +111,9 @@ public final class GlueOrchestrator {
 
     /** Asks Glue about the run in flight; applies its end if it has ended. */
     private Outcome reconcile(Checkpoint checkpoint, Metrics metrics) {
-        String runId = checkpoint.runId().orElseThrow(() ->
-                new OrchestratorException("checkpoint is RUNNING without a run_id"));
+        String runId = checkpoint
+                .runId()
+                .orElseThrow(() -> new OrchestratorException("checkpoint is RUNNING without a run_id"));
         String windowId = checkpoint.window().map(Window::id).orElse(null);
         GlueJobs.RunLookup lookup;
         try {
@@ -110,14 +125,19 @@ public final class GlueOrchestrator {
         switch (lookup) {
             case GlueJobs.RunLookup.NotFound notFound -> {
                 metrics.increment(MissedEventsReconciled);
-                return finish(checkpoint, runId, RunEnd.FAILED, "GetJobRun does not know the run: "
-                        + notFound.detail(), metrics);
+                return finish(
+                        checkpoint,
+                        runId,
+                        RunEnd.FAILED,
+                        "GetJobRun does not know the run: " + notFound.detail(),
+                        metrics);
             }
             case GlueJobs.RunLookup.Found run -> {
                 Optional<RunEnd> end = RunEnd.of(run.state());
                 if (end.isPresent()) {
                     metrics.increment(MissedEventsReconciled);
-                    log.warn("run end found by GetJobRun (state-change event missed or late)",
+                    log.warn(
+                            "run end found by GetJobRun (state-change event missed or late)",
                             Map.of("run_id", runId, "state", end.get().name()));
                     return finish(checkpoint, runId, end.get(), run.errorMessage(), metrics);
                 }
@@ -128,25 +148,41 @@ public final class GlueOrchestrator {
 
     /** Applies a run's final state to the checkpoint, conditional on the run still being the one in flight. */
     private Outcome finish(Checkpoint checkpoint, String runId, RunEnd state, String message, Metrics metrics) {
-        Window window = checkpoint.window().orElseThrow(() ->
-                new OrchestratorException("checkpoint is RUNNING without a window"));
+        Window window = checkpoint
+                .window()
+                .orElseThrow(() -> new OrchestratorException("checkpoint is RUNNING without a window"));
         Instant now = clock.instant();
-        Checkpoint.Builder next = checkpoint.with()
+        Checkpoint.Builder next = checkpoint
+                .with()
                 .lastRun(runId, state.name(), message == null ? null : truncate(message, 2000), now)
                 .updatedAt(now);
         Kind kind;
         if (state.succeeded()) {
-            next.phase(Phase.IDLE).watermark(window.end()).clearWindow()
+            next.phase(Phase.IDLE)
+                    .watermark(window.end())
+                    .clearWindow()
                     .windowsCompleted(checkpoint.windowsCompleted() + 1);
             kind = Kind.ADVANCED;
         } else if (checkpoint.attempts() < config.maxRunAttempts()) {
             next.phase(Phase.RETRY).clearRun();
             kind = Kind.RETRY_SCHEDULED;
         } else {
-            deadLetters.send(new GlueDeadLetter(config.glueJobName(), window.id(), window.start().toString(),
-                    window.end().toString(), window.objects(), checkpoint.windowPartitions(), checkpoint.attempts(),
-                    runId, state.name(), message, checkpoint.runArguments(), now.toString()));
-            next.phase(Phase.IDLE).watermark(window.end()).clearWindow()
+            deadLetters.send(new GlueDeadLetter(
+                    config.glueJobName(),
+                    window.id(),
+                    window.start().toString(),
+                    window.end().toString(),
+                    window.objects(),
+                    checkpoint.windowPartitions(),
+                    checkpoint.attempts(),
+                    runId,
+                    state.name(),
+                    message,
+                    checkpoint.runArguments(),
+                    now.toString()));
+            next.phase(Phase.IDLE)
+                    .watermark(window.end())
+                    .clearWindow()
                     .windowsDeadLettered(checkpoint.windowsDeadLettered() + 1);
             kind = Kind.DEAD_LETTERED;
         }
@@ -172,8 +208,8 @@ public final class GlueOrchestrator {
             log.info("run succeeded; watermark advanced", fields);
         } else {
             fields.put("message", message);
-            log.error(kind == Kind.DEAD_LETTERED ? "window dead-lettered" : "run failed; window will be retried",
-                    fields);
+            log.error(
+                    kind == Kind.DEAD_LETTERED ? "window dead-lettered" : "run failed; window will be retried", fields);
         }
         return Outcome.of(kind, window.id(), runId, state.name());
     }
@@ -182,10 +218,14 @@ public final class GlueOrchestrator {
     private Outcome startNext(Optional<Checkpoint> current, Metrics metrics) {
         Instant now = clock.instant();
         Checkpoint found = current.orElse(null);
-        if (found != null && found.phase() == Phase.STARTING
+        if (found != null
+                && found.phase() == Phase.STARTING
                 && found.leaseExpiresAt().map(now::isBefore).orElse(false)) {
             metrics.increment(LeaseContention);
-            return Outcome.of(Kind.LEASE_HELD, found.window().map(Window::id).orElse(null), null,
+            return Outcome.of(
+                    Kind.LEASE_HELD,
+                    found.window().map(Window::id).orElse(null),
+                    null,
                     "lease held until " + found.leaseExpiresAt().orElseThrow());
         }
         Window window;
@@ -193,8 +233,9 @@ public final class GlueOrchestrator {
         boolean newWindow;
         if (found != null && (found.phase() == Phase.RETRY || found.phase() == Phase.STARTING)) {
             // A retry, or a lease that expired before its run was recorded: the same window, the same arguments.
-            window = found.window().orElseThrow(() ->
-                    new OrchestratorException("checkpoint is " + found.phase() + " without a window"));
+            window = found.window()
+                    .orElseThrow(
+                            () -> new OrchestratorException("checkpoint is " + found.phase() + " without a window"));
             arguments = found.runArguments();
             newWindow = false;
         } else {
@@ -264,32 +305,50 @@ public final class GlueOrchestrator {
         if (!checkpoints.replaceLeased(owner, running)) {
             // The lease expired and another tick took over while StartJobRun was in flight: that tick owns the
             // window now; this run's end will not match the checkpoint and is only logged.
-            log.error("run started but the lease was lost; the run is not tracked",
+            log.error(
+                    "run started but the lease was lost; the run is not tracked",
                     Map.of("window_id", window.id(), "run_id", runId));
             metrics.increment(LeaseContention);
             return Outcome.of(Kind.LEASE_LOST, window.id(), runId, "lease lost while starting");
         }
         metrics.increment(RunsStarted);
-        log.info("run started", Map.of("window_id", window.id(), "run_id", runId, "attempt", attempts,
-                "window_start", window.start().toString(), "window_end", window.end().toString(),
-                "objects", window.objects(), "partitions", found == null || newWindow
-                        ? window.partitions().size() : found.windowPartitions()));
+        log.info(
+                "run started",
+                Map.of(
+                        "window_id",
+                        window.id(),
+                        "run_id",
+                        runId,
+                        "attempt",
+                        attempts,
+                        "window_start",
+                        window.start().toString(),
+                        "window_end",
+                        window.end().toString(),
+                        "objects",
+                        window.objects(),
+                        "partitions",
+                        found == null || newWindow ? window.partitions().size() : found.windowPartitions()));
         return Outcome.of(Kind.STARTED, window.id(), runId, "attempt " + attempts);
     }
 
     /** The Glue job arguments naming exactly the window's input (docs/contracts.md, "Glue job arguments"). */
     Map<String, String> arguments(Window window) {
-        return GlueRunArguments.of(config.glueJobName(), config.curatedBucket(), window,
+        return GlueRunArguments.of(
+                config.glueJobName(),
+                config.curatedBucket(),
+                window,
                 window.partitions().size() > config.manifestThreshold());
     }
 
     /** Counts a call that may pass later under its reason. */
     private static void count(RetryLaterException.Reason reason, Metrics metrics) {
-        metrics.increment(switch (reason) {
-            case CONCURRENT_RUNS_EXCEEDED -> ConcurrentRunsExceeded;
-            case THROTTLED -> Throttled;
-            case TRANSIENT -> TransientErrors;
-        });
+        metrics.increment(
+                switch (reason) {
+                    case CONCURRENT_RUNS_EXCEEDED -> ConcurrentRunsExceeded;
+                    case THROTTLED -> Throttled;
+                    case TRANSIENT -> TransientErrors;
+                });
     }
 
     private static String truncate(String text, int max) {

@@ -43,22 +43,36 @@ public final class GlueOrchestratorHandler implements RequestHandler<Map<String,
     }
 
     private GlueOrchestratorHandler(OrchestratorConfig config, AwsClientFactory clients, java.io.PrintStream logs) {
-        this(config, clients.dynamoDb(), clients.configure(GlueClient.builder()).build(), clients.s3(),
-                clients.configure(SqsClient.builder()).build(), Clock.systemUTC(),
+        this(
+                config,
+                clients.dynamoDb(),
+                clients.configure(GlueClient.builder()).build(),
+                clients.s3(),
+                clients.configure(SqsClient.builder()).build(),
+                Clock.systemUTC(),
                 new StructuredLogger("glue-orchestrator", logs, Clock.systemUTC()));
     }
 
     /** Tests and local runners pass their own clients. */
-    GlueOrchestratorHandler(OrchestratorConfig config, DynamoDbClient dynamoDb, GlueClient glue, S3Client s3,
-            SqsClient sqs, Clock clock, StructuredLogger log) {
+    GlueOrchestratorHandler(
+            OrchestratorConfig config,
+            DynamoDbClient dynamoDb,
+            GlueClient glue,
+            S3Client s3,
+            SqsClient sqs,
+            Clock clock,
+            StructuredLogger log) {
         this.log = log;
         this.clock = clock;
-        this.orchestrator = new GlueOrchestrator(config,
+        this.orchestrator = new GlueOrchestrator(
+                config,
                 new CheckpointStore(dynamoDb, config.checkpointTable()),
                 new ProcessedIndex(dynamoDb, config.metadataTable(), config.processedBucket()),
                 new AwsGlueJobs(glue, config.glueJobName()),
                 new S3WindowManifests(s3, config.curatedBucket(), config.glueJobName()),
-                new SqsDeadLetters(sqs, config.deadLetterQueueUrl()), clock, log);
+                new SqsDeadLetters(sqs, config.deadLetterQueueUrl()),
+                clock,
+                log);
     }
 
     @Override
@@ -70,9 +84,11 @@ public final class GlueOrchestratorHandler implements RequestHandler<Map<String,
             List<Outcome> outcomes = switch (decoded) {
                 case OrchestratorEvent.Tick tick -> orchestrator.tick(metrics);
                 case OrchestratorEvent.JobStateChange change -> List.of(orchestrator.onStateChange(change, metrics));
-                case OrchestratorEvent.Unrecognized other -> List.of(Outcome.of(Outcome.Kind.IGNORED,
-                        "not a schedule or Glue Job State Change event: source=" + other.source()
-                                + " detail-type=" + other.detailType()));
+                case OrchestratorEvent.Unrecognized other ->
+                    List.of(Outcome.of(
+                            Outcome.Kind.IGNORED,
+                            "not a schedule or Glue Job State Change event: source=" + other.source() + " detail-type="
+                                    + other.detailType()));
             };
             Map<String, Object> response = new LinkedHashMap<>();
             response.put("event", decoded.getClass().getSimpleName());

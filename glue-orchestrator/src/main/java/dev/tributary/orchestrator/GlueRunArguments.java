@@ -21,12 +21,13 @@ public final class GlueRunArguments {
     public static final String CURATED_PATH = "--curated_path";
     public static final String AGGREGATES_PATH = "--aggregates_path";
     public static final String SUMMARY_URI = "--summary_uri";
-    private static final Set<String> KEYS = Set.of(WINDOW_ID, MANIFEST_URI, INPUT_PATHS, CURATED_PATH,
-            AGGREGATES_PATH, SUMMARY_URI);
+    private static final Set<String> KEYS =
+            Set.of(WINDOW_ID, MANIFEST_URI, INPUT_PATHS, CURATED_PATH, AGGREGATES_PATH, SUMMARY_URI);
     /** {@link Window#idOf}: two UTC instants, {@code yyyyMMdd'T'HHmmss.SSSSSS'Z'}. */
     private static final Pattern WINDOW = Pattern.compile("\\d{8}T\\d{6}\\.\\d{6}Z_\\d{8}T\\d{6}\\.\\d{6}Z");
     /** A processed partition as the orchestrator names it: no {@code ..}, no other bucket or prefix. */
-    private static final String PARTITION = "processed/event_type=[a-z][a-z0-9_]{0,62}/dt=\\d{4}-\\d{2}-\\d{2}/hr=\\d{2}/";
+    private static final String PARTITION =
+            "processed/event_type=[a-z][a-z0-9_]{0,62}/dt=\\d{4}-\\d{2}-\\d{2}/hr=\\d{2}/";
 
     private GlueRunArguments() {}
 
@@ -54,10 +55,12 @@ public final class GlueRunArguments {
      * What is wrong with {@code arguments} for a run of {@code job} in this stack: an empty list when they are
      * exactly what the orchestrator could have passed.
      */
-    public static List<String> violations(Map<String, String> arguments, String job, String curatedBucket,
-            String processedBucket) {
+    public static List<String> violations(
+            Map<String, String> arguments, String job, String curatedBucket, String processedBucket) {
         List<String> problems = new ArrayList<>();
-        arguments.keySet().stream().filter(k -> !KEYS.contains(k)).sorted()
+        arguments.keySet().stream()
+                .filter(k -> !KEYS.contains(k))
+                .sorted()
                 .forEach(k -> problems.add("argument " + k + " is not one the orchestrator passes"));
         String window = arguments.getOrDefault(WINDOW_ID, "");
         if (!WINDOW.matcher(window).matches()) {
@@ -87,8 +90,8 @@ public final class GlueRunArguments {
     private static void expect(List<String> problems, Map<String, String> arguments, String key, String expected) {
         String actual = arguments.get(key);
         if (!expected.equals(actual)) {
-            problems.add(key + " is " + (actual == null ? "missing" : "'" + actual + "'") + ", expected '" + expected
-                    + "'");
+            problems.add(
+                    key + " is " + (actual == null ? "missing" : "'" + actual + "'") + ", expected '" + expected + "'");
         }
     }
 

@@ -18,8 +18,7 @@ public sealed interface OrchestratorEvent {
     record Tick(String eventId) implements OrchestratorEvent {}
 
     /** A {@code Glue Job State Change} event: a run reached SUCCEEDED, FAILED, TIMEOUT or STOPPED. */
-    record JobStateChange(String jobName, String jobRunId, String state, String message)
-            implements OrchestratorEvent {}
+    record JobStateChange(String jobName, String jobRunId, String state, String message) implements OrchestratorEvent {}
 
     /** Anything else (a {@code Glue Job Run Status} event, a test invocation): logged and ignored. */
     record Unrecognized(String source, String detailType) implements OrchestratorEvent {}
@@ -53,8 +52,8 @@ public sealed interface OrchestratorEvent {
     }
 
     private static String required(Map<?, ?> detail, String field) {
-        return text(detail.get(field)).orElseThrow(() ->
-                new OrchestratorException("Glue Job State Change event without detail." + field));
+        return text(detail.get(field))
+                .orElseThrow(() -> new OrchestratorException("Glue Job State Change event without detail." + field));
     }
 
     private static Optional<String> text(Object value) {

@@ -57,11 +57,15 @@ public final class ProcessedIndex implements ProcessedObjects {
     public List<ProcessedObject> processedBetween(Instant after, Instant upTo) {
         List<ProcessedObject> found = new ArrayList<>();
         Instant lastHour = upTo.truncatedTo(ChronoUnit.HOURS);
-        for (Instant hour = after.truncatedTo(ChronoUnit.HOURS); !hour.isAfter(lastHour);
+        for (Instant hour = after.truncatedTo(ChronoUnit.HOURS);
+                !hour.isAfter(lastHour);
                 hour = hour.plus(1, ChronoUnit.HOURS)) {
-            for (Map<String, AttributeValue> item : dynamoDb.queryPaginator(query(hour, after)).items()) {
+            for (Map<String, AttributeValue> item :
+                    dynamoDb.queryPaginator(query(hour, after)).items()) {
                 ProcessedObject object = toObject(item);
-                if (object != null && object.processedAt().isAfter(after) && !object.processedAt().isAfter(upTo)) {
+                if (object != null
+                        && object.processedAt().isAfter(after)
+                        && !object.processedAt().isAfter(upTo)) {
                     found.add(object);
                 }
             }
@@ -71,8 +75,18 @@ public final class ProcessedIndex implements ProcessedObjects {
 
     private QueryRequest query(Instant hour, Instant after) {
         Map<String, String> names = new HashMap<>(Map.of(
-                "#hour", PROCESSED_HOUR, "#at", PROCESSED_AT, "#key", PROCESSED_KEY, "#bucket", PROCESSED_BUCKET,
-                "#status", STATUS, "#object", OBJECT_KEY));
+                "#hour",
+                PROCESSED_HOUR,
+                "#at",
+                PROCESSED_AT,
+                "#key",
+                PROCESSED_KEY,
+                "#bucket",
+                PROCESSED_BUCKET,
+                "#status",
+                STATUS,
+                "#object",
+                OBJECT_KEY));
         Map<String, AttributeValue> values =
                 new HashMap<>(Map.of(":hour", AttributeValue.fromS(DynamoDbMetadataStore.processedHourOf(hour))));
         String condition = "#hour = :hour";
@@ -107,8 +121,8 @@ public final class ProcessedIndex implements ProcessedObjects {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            throw new OrchestratorException("metadata item has a processed_at that is not ISO-8601 with an offset: '"
-                    + text + "'", e);
+            throw new OrchestratorException(
+                    "metadata item has a processed_at that is not ISO-8601 with an offset: '" + text + "'", e);
         }
     }
 

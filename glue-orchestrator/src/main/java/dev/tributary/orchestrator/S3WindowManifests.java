@@ -24,8 +24,10 @@ public final class S3WindowManifests implements WindowManifests {
         manifest.put("window_id", window.id());
         manifest.put("input_paths", window.partitions());
         String json = Json.mapper().valueToTree(manifest).toString();
-        AwsFailures.retryLater(() -> s3.putObject(b -> b.bucket(curatedBucket)
-                .key(GlueRunArguments.manifestKey(jobName, window.id())).contentType("application/json"),
+        AwsFailures.retryLater(() -> s3.putObject(
+                b -> b.bucket(curatedBucket)
+                        .key(GlueRunArguments.manifestKey(jobName, window.id()))
+                        .contentType("application/json"),
                 RequestBody.fromString(json)));
     }
 }

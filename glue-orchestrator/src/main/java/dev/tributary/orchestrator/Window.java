@@ -35,7 +35,10 @@ public record Window(String id, Instant start, Instant end, int objects, List<St
         if (objects.isEmpty()) {
             throw new IllegalArgumentException("a window needs at least one object");
         }
-        Instant end = objects.stream().map(ProcessedObject::processedAt).max(Instant::compareTo).orElseThrow();
+        Instant end = objects.stream()
+                .map(ProcessedObject::processedAt)
+                .max(Instant::compareTo)
+                .orElseThrow();
         TreeSet<String> partitions = new TreeSet<>();
         objects.forEach(o -> partitions.add(o.partitionPrefix()));
         return new Window(idOf(start, end), start, end, objects.size(), List.copyOf(partitions));

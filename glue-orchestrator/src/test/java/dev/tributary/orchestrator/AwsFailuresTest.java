@@ -14,13 +14,20 @@ import software.amazon.awssdk.services.glue.model.InvalidInputException;
 /** Which SDK failures the orchestrator leaves for the next tick instead of failing the invocation. */
 class AwsFailuresTest {
     static GlueException service(String code, int status) {
-        return (GlueException) GlueException.builder().statusCode(status)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code).build()).build();
+        return (GlueException) GlueException.builder()
+                .statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode(code)
+                        .errorMessage(code)
+                        .build())
+                .build();
     }
 
     @Test
     void reason_whenGlueIsAtItsConcurrentRunLimit_isConcurrentRunsExceeded() {
-        assertThat(AwsFailures.reason(ConcurrentRunsExceededException.builder().statusCode(400).build()))
+        assertThat(AwsFailures.reason(ConcurrentRunsExceededException.builder()
+                        .statusCode(400)
+                        .build()))
                 .contains(RetryLaterException.Reason.CONCURRENT_RUNS_EXCEEDED);
     }
 
@@ -35,7 +42,9 @@ class AwsFailuresTest {
 
     @Test
     void reason_whenTheRequestIsWrong_willNotPass() {
-        assertThat(AwsFailures.reason(InvalidInputException.builder().statusCode(400).build())).isEmpty();
+        assertThat(AwsFailures.reason(
+                        InvalidInputException.builder().statusCode(400).build()))
+                .isEmpty();
         assertThat(AwsFailures.reason(service("AccessDeniedException", 400))).isEmpty();
         assertThat(AwsFailures.reason(new IllegalStateException("bug"))).isEqualTo(Optional.empty());
     }
@@ -45,7 +54,11 @@ class AwsFailuresTest {
         GlueException throttled = service("ThrottlingException", 400);
 
         assertThatThrownBy(() -> AwsFailures.retryLater(() -> {
-            throw throttled;
-        })).isInstanceOf(RetryLaterException.class).hasMessage(throttled.getMessage()).cause().isSameAs(throttled);
+                    throw throttled;
+                }))
+                .isInstanceOf(RetryLaterException.class)
+                .hasMessage(throttled.getMessage())
+                .cause()
+                .isSameAs(throttled);
     }
 }

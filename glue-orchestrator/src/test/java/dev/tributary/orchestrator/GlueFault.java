@@ -42,10 +42,15 @@ final class GlueFault implements ExecutionInterceptor {
             return;
         }
         if (throttle) {
-            throw ThrottlingException.builder().statusCode(400)
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException")
-                            .errorMessage("Rate exceeded (injected)").serviceName("Glue").build())
-                    .message("Rate exceeded (injected)").build();
+            throw ThrottlingException.builder()
+                    .statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                            .errorCode("ThrottlingException")
+                            .errorMessage("Rate exceeded (injected)")
+                            .serviceName("Glue")
+                            .build())
+                    .message("Rate exceeded (injected)")
+                    .build();
         }
         throw SdkClientException.create("injected fault: " + operation + " unreachable");
     }

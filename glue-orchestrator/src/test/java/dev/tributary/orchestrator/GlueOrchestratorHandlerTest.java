@@ -48,27 +48,45 @@ class GlueOrchestratorHandlerTest {
         Map<String, String> env = new HashMap<>(OrchestratorConfigTest.COMPLETE);
         env.put("GLUE_JOB_NAME", jobName);
         URI nowhere = URI.create("http://127.0.0.1:9");
-        return new GlueOrchestratorHandler(OrchestratorConfig.fromEnv(new Env(env)),
-                DynamoDbClient.builder().region(Region.US_EAST_1).endpointOverride(nowhere)
+        return new GlueOrchestratorHandler(
+                OrchestratorConfig.fromEnv(new Env(env)),
+                DynamoDbClient.builder()
+                        .region(Region.US_EAST_1)
+                        .endpointOverride(nowhere)
                         .credentialsProvider(AnonymousCredentialsProvider.create())
-                        .overrideConfiguration(c -> c.addExecutionInterceptor(noCalls)).build(),
-                GlueClient.builder().region(Region.US_EAST_1).endpointOverride(nowhere)
+                        .overrideConfiguration(c -> c.addExecutionInterceptor(noCalls))
+                        .build(),
+                GlueClient.builder()
+                        .region(Region.US_EAST_1)
+                        .endpointOverride(nowhere)
                         .credentialsProvider(AnonymousCredentialsProvider.create())
-                        .overrideConfiguration(c -> c.addExecutionInterceptor(noCalls)).build(),
-                S3Client.builder().region(Region.US_EAST_1).endpointOverride(nowhere)
+                        .overrideConfiguration(c -> c.addExecutionInterceptor(noCalls))
+                        .build(),
+                S3Client.builder()
+                        .region(Region.US_EAST_1)
+                        .endpointOverride(nowhere)
                         .credentialsProvider(AnonymousCredentialsProvider.create())
-                        .overrideConfiguration(c -> c.addExecutionInterceptor(noCalls)).build(),
-                SqsClient.builder().region(Region.US_EAST_1).endpointOverride(nowhere)
+                        .overrideConfiguration(c -> c.addExecutionInterceptor(noCalls))
+                        .build(),
+                SqsClient.builder()
+                        .region(Region.US_EAST_1)
+                        .endpointOverride(nowhere)
                         .credentialsProvider(AnonymousCredentialsProvider.create())
-                        .overrideConfiguration(c -> c.addExecutionInterceptor(noCalls)).build(),
+                        .overrideConfiguration(c -> c.addExecutionInterceptor(noCalls))
+                        .build(),
                 Clock.systemUTC(),
-                new StructuredLogger("glue-orchestrator", new PrintStream(logs, true, StandardCharsets.UTF_8),
-                        Clock.systemUTC()));
+                new StructuredLogger(
+                        "glue-orchestrator", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"glue-job-state-change-succeeded.json", "glue-job-state-change-failed.json",
-            "glue-job-state-change-timeout.json", "glue-job-state-change-stopped.json"})
+    @ValueSource(
+            strings = {
+                "glue-job-state-change-succeeded.json",
+                "glue-job-state-change-failed.json",
+                "glue-job-state-change-timeout.json",
+                "glue-job-state-change-stopped.json"
+            })
     void handleRequest_whenDocumentedEventIsForAnotherJob_ignoresItWithoutAwsCalls(String fixture) {
         Map<String, Object> response = handler("tributary-curate").handleRequest(Events.load(fixture), null);
 
@@ -89,8 +107,10 @@ class GlueOrchestratorHandlerTest {
     void handleRequest_always_publishesEveryCounterAsEmbeddedMetrics() {
         handler("MyJob").handleRequest(Events.load("glue-job-run-status-running.json"), null);
 
-        JsonNode line = logLines().stream().filter(l -> l.path("message").asText().equals("metrics"))
-                .findFirst().orElseThrow();
+        JsonNode line = logLines().stream()
+                .filter(l -> l.path("message").asText().equals("metrics"))
+                .findFirst()
+                .orElseThrow();
         JsonNode directive = line.get("_aws").get("CloudWatchMetrics").get(0);
         assertThat(directive.get("Namespace").asText()).isEqualTo(Metrics.NAMESPACE);
         assertThat(directive.get("Dimensions").toString()).isEqualTo("[[\"function\"]]");
@@ -104,17 +124,20 @@ class GlueOrchestratorHandlerTest {
 
     @SuppressWarnings("unchecked")
     private static List<String> outcomes(Map<String, Object> response) {
-        return ((List<Map<String, Object>>) response.get("outcomes")).stream()
-                .map(o -> (String) o.get("outcome")).toList();
+        return ((List<Map<String, Object>>) response.get("outcomes"))
+                .stream().map(o -> (String) o.get("outcome")).toList();
     }
 
     private List<JsonNode> logLines() {
-        return logs.toString(StandardCharsets.UTF_8).lines().map(l -> {
-            try {
-                return Json.mapper().readTree(l);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).toList();
+        return logs.toString(StandardCharsets.UTF_8)
+                .lines()
+                .map(l -> {
+                    try {
+                        return Json.mapper().readTree(l);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .toList();
     }
 }

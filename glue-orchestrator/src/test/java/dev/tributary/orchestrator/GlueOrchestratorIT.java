@@ -53,9 +53,9 @@ class GlueOrchestratorIT {
         String pageViews = bed.seedProcessed("page_view", early);
         bed.seedProcessed("page_view", early.plusSeconds(1));
         String payments = bed.seedProcessed("payment", latest);
-        bed.seed("payment", ago(Duration.ofMinutes(20)), "FAILED");              // not processed: not input
-        bed.seedProcessed("sensor_reading", ago(Duration.ofHours(30)));           // before the initial lookback
-        bed.seedProcessed("sensor_reading", ago(Duration.ofSeconds(10)));         // inside the settle delay
+        bed.seed("payment", ago(Duration.ofMinutes(20)), "FAILED"); // not processed: not input
+        bed.seedProcessed("sensor_reading", ago(Duration.ofHours(30))); // before the initial lookback
+        bed.seedProcessed("sensor_reading", ago(Duration.ofSeconds(10))); // inside the settle delay
 
         assertThat(bed.tick()).containsExactly("STARTED");
 
@@ -65,12 +65,14 @@ class GlueOrchestratorIT {
         assertThat(window.start()).isEqualTo(ago(Duration.ofHours(24)));
         assertThat(window.end()).isEqualTo(latest);
         assertThat(window.objects()).isEqualTo(3);
-        assertThat(run.arguments()).containsEntry("--window_id", window.id())
+        assertThat(run.arguments())
+                .containsEntry("--window_id", window.id())
                 .containsEntry("--input_paths", pageViews + "," + payments)
                 .containsEntry("--curated_path", "s3://" + bed.curatedBucket + "/curated/")
                 .containsEntry("--aggregates_path", "s3://" + bed.curatedBucket + "/aggregates/")
-                .containsEntry("--summary_uri", "s3://" + bed.curatedBucket + "/glue/runs/" + bed.jobName + "/"
-                        + window.id() + "/summary.json")
+                .containsEntry(
+                        "--summary_uri",
+                        "s3://" + bed.curatedBucket + "/glue/runs/" + bed.jobName + "/" + window.id() + "/summary.json")
                 .doesNotContainKey("--manifest_uri");
         assertThat(checkpoint.phase()).isEqualTo(Phase.RUNNING);
         assertThat(checkpoint.runId()).contains(run.id());
@@ -93,10 +95,12 @@ class GlueOrchestratorIT {
         Map<String, String> arguments = onlyRun().arguments();
         String windowId = arguments.get("--window_id");
         String manifestKey = "glue/manifests/" + bed.jobName + "/" + windowId + ".json";
-        assertThat(arguments).doesNotContainKey("--input_paths")
+        assertThat(arguments)
+                .doesNotContainKey("--input_paths")
                 .containsEntry("--manifest_uri", "s3://" + bed.curatedBucket + "/" + manifestKey);
-        JsonNode manifest = OrchestratorTestBed.parse(
-                bed.s3.getObjectAsBytes(b -> b.bucket(bed.curatedBucket).key(manifestKey)).asUtf8String());
+        JsonNode manifest = OrchestratorTestBed.parse(bed.s3
+                .getObjectAsBytes(b -> b.bucket(bed.curatedBucket).key(manifestKey))
+                .asUtf8String());
         assertThat(manifest.get("window_id").asText()).isEqualTo(windowId);
         List<String> paths = new ArrayList<>();
         manifest.get("input_paths").forEach(p -> paths.add(p.asText()));
@@ -105,7 +109,7 @@ class GlueOrchestratorIT {
 
     @Test
     void tick_whenNoNewData_startsNoRunAndWritesNothing() {
-        bed.seedProcessed("page_view", ago(Duration.ofHours(30)));   // older than the initial lookback
+        bed.seedProcessed("page_view", ago(Duration.ofHours(30))); // older than the initial lookback
 
         assertThat(bed.tick()).containsExactly("NO_NEW_DATA");
 
@@ -118,7 +122,8 @@ class GlueOrchestratorIT {
     void tick_whenTicksRace_startsExactlyOneRunForTheWindow() throws Exception {
         bed.seedProcessed("page_view", ago(Duration.ofMinutes(10)));
         int ticks = 4;
-        List<GlueOrchestratorHandler> handlers = Stream.generate(bed::handler).limit(ticks).toList();
+        List<GlueOrchestratorHandler> handlers =
+                Stream.generate(bed::handler).limit(ticks).toList();
         CountDownLatch go = new CountDownLatch(1);
         List<Future<List<String>>> results = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(ticks)) {
@@ -139,7 +144,8 @@ class GlueOrchestratorIT {
             assertThat(outcomes).filteredOn("STARTED"::equals).hasSize(1);
         }
         assertThat(bed.runs()).hasSize(1);
-        assertThat(bed.requireCheckpoint().runId()).contains(bed.runs().getFirst().id());
+        assertThat(bed.requireCheckpoint().runId())
+                .contains(bed.runs().getFirst().id());
     }
 
     @Test
@@ -151,7 +157,8 @@ class GlueOrchestratorIT {
         String runId = onlyRun().id();
         bed.finishInGlue(runId);
 
-        assertThat(bed.stateChange("glue-job-state-change-succeeded.json", runId)).containsExactly("ADVANCED");
+        assertThat(bed.stateChange("glue-job-state-change-succeeded.json", runId))
+                .containsExactly("ADVANCED");
 
         Checkpoint checkpoint = bed.requireCheckpoint();
         assertThat(checkpoint.phase()).isEqualTo(Phase.IDLE);
@@ -163,7 +170,7 @@ class GlueOrchestratorIT {
         assertThat(checkpoint.windowsCompleted()).isEqualTo(1);
         assertThat(bed.metric(RunsSucceeded)).isEqualTo(1);
 
-        assertThat(bed.tick()).containsExactly("NO_NEW_DATA");   // the object at the watermark is not taken again
+        assertThat(bed.tick()).containsExactly("NO_NEW_DATA"); // the object at the watermark is not taken again
 
         bed.clock.advance(Duration.ofMinutes(10));
         String later = bed.seedProcessed("payment", end.plusMillis(1));
@@ -172,13 +179,19 @@ class GlueOrchestratorIT {
         assertThat(next.start()).isEqualTo(end);
         assertThat(next.end()).isEqualTo(end.plusMillis(1));
         String nextRun = bed.requireCheckpoint().runId().orElseThrow();
-        assertThat(bed.runs()).filteredOn(r -> r.id().equals(nextRun)).singleElement()
+        assertThat(bed.runs())
+                .filteredOn(r -> r.id().equals(nextRun))
+                .singleElement()
                 .satisfies(r -> assertThat(r.arguments()).containsEntry("--input_paths", later));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"glue-job-state-change-failed.json", "glue-job-state-change-timeout.json",
-            "glue-job-state-change-stopped.json"})
+    @ValueSource(
+            strings = {
+                "glue-job-state-change-failed.json",
+                "glue-job-state-change-timeout.json",
+                "glue-job-state-change-stopped.json"
+            })
     void stateChange_whenRunFails_retriesTheSameWindowOnTheNextTick(String fixture) {
         Instant end = ago(Duration.ofMinutes(5));
         bed.seedProcessed("page_view", end);
@@ -200,7 +213,7 @@ class GlueOrchestratorIT {
         // moto cannot end a run as FAILED: its run still counts against MaxConcurrentRuns until it ends there.
         bed.finishInGlue(firstRun);
         bed.clock.advance(Duration.ofMinutes(10));
-        bed.seedProcessed("payment", end.plusSeconds(60));          // newer data is not added to the retry
+        bed.seedProcessed("payment", end.plusSeconds(60)); // newer data is not added to the retry
 
         assertThat(bed.tick()).containsExactly("STARTED");
 
@@ -209,14 +222,21 @@ class GlueOrchestratorIT {
         assertThat(secondRun).isNotEqualTo(firstRun);
         assertThat(retried.attempts()).isEqualTo(2);
         assertThat(retried.window()).isEqualTo(started.window());
-        JobRun first = bed.runs().stream().filter(r -> r.id().equals(firstRun)).findFirst().orElseThrow();
-        JobRun second = bed.runs().stream().filter(r -> r.id().equals(secondRun)).findFirst().orElseThrow();
+        JobRun first = bed.runs().stream()
+                .filter(r -> r.id().equals(firstRun))
+                .findFirst()
+                .orElseThrow();
+        JobRun second = bed.runs().stream()
+                .filter(r -> r.id().equals(secondRun))
+                .findFirst()
+                .orElseThrow();
         assertThat(second.arguments()).isEqualTo(first.arguments());
 
         bed.finishInGlue(secondRun);
-        assertThat(bed.stateChange("glue-job-state-change-succeeded.json", secondRun)).containsExactly("ADVANCED");
+        assertThat(bed.stateChange("glue-job-state-change-succeeded.json", secondRun))
+                .containsExactly("ADVANCED");
         assertThat(bed.requireCheckpoint().watermark()).contains(end);
-        assertThat(bed.tick()).containsExactly("STARTED");          // now the newer object
+        assertThat(bed.tick()).containsExactly("STARTED"); // now the newer object
     }
 
     @Test
@@ -269,12 +289,12 @@ class GlueOrchestratorIT {
         Instant end = ago(Duration.ofMinutes(5));
         bed.seedProcessed("page_view", end);
         assertThat(bed.tick()).containsExactly("STARTED");
-        String runId = bed.requireCheckpoint().runId().orElseThrow();   // (reading runs from Glue would move it on)
+        String runId = bed.requireCheckpoint().runId().orElseThrow(); // (reading runs from Glue would move it on)
 
-        assertThat(bed.tick()).containsExactly("RUN_IN_FLIGHT");   // GetJobRun: RUNNING
+        assertThat(bed.tick()).containsExactly("RUN_IN_FLIGHT"); // GetJobRun: RUNNING
         assertThat(bed.requireCheckpoint().phase()).isEqualTo(Phase.RUNNING);
 
-        assertThat(bed.tick()).containsExactly("ADVANCED", "NO_NEW_DATA");   // GetJobRun: SUCCEEDED, no event came
+        assertThat(bed.tick()).containsExactly("ADVANCED", "NO_NEW_DATA"); // GetJobRun: SUCCEEDED, no event came
 
         assertThat(onlyRun().jobRunState()).isEqualTo(JobRunState.SUCCEEDED);
         Checkpoint checkpoint = bed.requireCheckpoint();
@@ -285,7 +305,8 @@ class GlueOrchestratorIT {
 
         // The event arrives after all: a duplicate, changes nothing.
         Map<String, AttributeValue> before = bed.requireCheckpointItem();
-        assertThat(bed.stateChange("glue-job-state-change-succeeded.json", runId)).containsExactly("IGNORED");
+        assertThat(bed.stateChange("glue-job-state-change-succeeded.json", runId))
+                .containsExactly("IGNORED");
         assertThat(bed.requireCheckpointItem()).isEqualTo(before);
         assertThat(bed.metric(UnmatchedStateChanges)).isEqualTo(1);
     }
@@ -326,10 +347,11 @@ class GlueOrchestratorIT {
         assertThat(bed.tick()).containsExactly("STARTED");
         String runId = bed.requireCheckpoint().runId().orElseThrow();
         bed.finishInGlue(runId);
-        assertThat(bed.stateChange("glue-job-state-change-succeeded.json", runId)).containsExactly("ADVANCED");
+        assertThat(bed.stateChange("glue-job-state-change-succeeded.json", runId))
+                .containsExactly("ADVANCED");
         Instant second = ago(Duration.ofMinutes(5));
         String partition = bed.seedProcessed("payment", second);
-        String outsideRun = bed.startOutsideRun();                 // someone runs the job from the console
+        String outsideRun = bed.startOutsideRun(); // someone runs the job from the console
         Map<String, AttributeValue> before = bed.requireCheckpointItem();
 
         assertThat(bed.tick()).containsExactly("REFUSED");
@@ -345,7 +367,9 @@ class GlueOrchestratorIT {
         assertThat(checkpoint.window().orElseThrow().end()).isEqualTo(second);
         assertThat(checkpoint.attempts()).isEqualTo(1);
         String newRun = checkpoint.runId().orElseThrow();
-        assertThat(bed.runs()).filteredOn(r -> r.id().equals(newRun)).singleElement()
+        assertThat(bed.runs())
+                .filteredOn(r -> r.id().equals(newRun))
+                .singleElement()
                 .satisfies(r -> assertThat(r.arguments()).containsEntry("--input_paths", partition));
     }
 
@@ -366,7 +390,8 @@ class GlueOrchestratorIT {
         assertThat(bed.tick()).containsExactly("STARTED");
         String runId = bed.requireCheckpoint().runId().orElseThrow();
         bed.finishInGlue(runId);
-        assertThat(bed.stateChange("glue-job-state-change-succeeded.json", runId)).containsExactly("ADVANCED");
+        assertThat(bed.stateChange("glue-job-state-change-succeeded.json", runId))
+                .containsExactly("ADVANCED");
         bed.seedProcessed("payment", ago(Duration.ofMinutes(5)));
         Map<String, AttributeValue> before = bed.requireCheckpointItem();
 
@@ -414,7 +439,7 @@ class GlueOrchestratorIT {
         assertThat(bed.tick()).containsExactly("LEASE_HELD");
 
         bed.clock.advance(Duration.ofMinutes(16));
-        assertThat(bed.tick()).containsExactly("REFUSED");           // the orphan run still occupies the job
+        assertThat(bed.tick()).containsExactly("REFUSED"); // the orphan run still occupies the job
         assertThat(bed.requireCheckpointItem()).isEqualTo(leasedItem);
 
         bed.finishInGlue(orphan);
@@ -422,7 +447,8 @@ class GlueOrchestratorIT {
         Checkpoint running = bed.requireCheckpoint();
         assertThat(running.window()).isEqualTo(leased.window());
         assertThat(running.attempts()).isEqualTo(1);
-        assertThat(bed.stateChange("glue-job-state-change-succeeded.json", orphan)).containsExactly("IGNORED");
+        assertThat(bed.stateChange("glue-job-state-change-succeeded.json", orphan))
+                .containsExactly("IGNORED");
     }
 
     @Test
@@ -432,8 +458,9 @@ class GlueOrchestratorIT {
         Map<String, AttributeValue> before = bed.requireCheckpointItem();
 
         // The documented event's own run id: not a run of this checkpoint.
-        assertThat(bed.stateChange("glue-job-state-change-failed.json",
-                "jr_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"))
+        assertThat(bed.stateChange(
+                        "glue-job-state-change-failed.json",
+                        "jr_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"))
                 .containsExactly("IGNORED");
 
         assertThat(bed.requireCheckpointItem()).isEqualTo(before);

@@ -43,11 +43,20 @@ class GlueOrchestratorTest {
         Map<String, String> env = new HashMap<>(OrchestratorConfigTest.COMPLETE);
         env.put("MAX_RUN_ATTEMPTS", Integer.toString(maxRunAttempts));
         ProcessedObjects index = (after, upTo) -> processed.stream()
-                .filter(o -> o.processedAt().isAfter(after) && !o.processedAt().isAfter(upTo)).toList();
-        return new GlueOrchestrator(OrchestratorConfig.fromEnv(new Env(env)), checkpoints, index, glue,
-                manifests::add, deadLetters::add, Clock.fixed(NOW, ZoneOffset.UTC),
-                new StructuredLogger("glue-orchestrator", new PrintStream(new ByteArrayOutputStream(), true,
-                        StandardCharsets.UTF_8), Clock.fixed(NOW, ZoneOffset.UTC)));
+                .filter(o -> o.processedAt().isAfter(after) && !o.processedAt().isAfter(upTo))
+                .toList();
+        return new GlueOrchestrator(
+                OrchestratorConfig.fromEnv(new Env(env)),
+                checkpoints,
+                index,
+                glue,
+                manifests::add,
+                deadLetters::add,
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                new StructuredLogger(
+                        "glue-orchestrator",
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
     ProcessedObject processedAgo(Duration ago) {
@@ -78,8 +87,10 @@ class GlueOrchestratorTest {
             List<Outcome> outcomes = orchestrator(3).tick(metrics);
 
             assertThat(outcomes).extracting(Outcome::kind).containsExactly(Kind.STARTED);
-            assertThat(glue.started).singleElement().satisfies(arguments -> assertThat(arguments)
-                    .containsEntry(GlueRunArguments.INPUT_PATHS, object.partitionPrefix()));
+            assertThat(glue.started)
+                    .singleElement()
+                    .satisfies(arguments -> assertThat(arguments)
+                            .containsEntry(GlueRunArguments.INPUT_PATHS, object.partitionPrefix()));
             Checkpoint checkpoint = checkpoints.stored.orElseThrow();
             assertThat(checkpoint.phase()).isEqualTo(Phase.RUNNING);
             assertThat(checkpoint.runId()).contains("jr_1");
@@ -93,8 +104,8 @@ class GlueOrchestratorTest {
         @Test
         void tick_whenGlueRefusesTheStart_restoresTheCheckpointAndCountsTheReason() {
             processedAgo(Duration.ofMinutes(5));
-            glue.startFailure = arguments -> new RetryLaterException(RetryLaterException.Reason.THROTTLED,
-                    new RuntimeException("Rate exceeded"));
+            glue.startFailure = arguments -> new RetryLaterException(
+                    RetryLaterException.Reason.THROTTLED, new RuntimeException("Rate exceeded"));
 
             assertThat(orchestrator(3).tick(metrics)).singleElement().satisfies(o -> {
                 assertThat(o.kind()).isEqualTo(Kind.REFUSED);
@@ -139,8 +150,8 @@ class GlueOrchestratorTest {
             processedAgo(Duration.ofMinutes(5));
             orchestrator(3).tick(metrics);
             Checkpoint before = checkpoints.stored.orElseThrow();
-            glue.lookupFailure = new RetryLaterException(RetryLaterException.Reason.TRANSIENT,
-                    new RuntimeException("connection reset"));
+            glue.lookupFailure = new RetryLaterException(
+                    RetryLaterException.Reason.TRANSIENT, new RuntimeException("connection reset"));
 
             assertThat(orchestrator(3).tick(metrics)).extracting(Outcome::kind).containsExactly(Kind.RUN_IN_FLIGHT);
 
@@ -213,25 +224,33 @@ class GlueOrchestratorTest {
 
         @Override
         public boolean replace(Optional<Checkpoint> current, Checkpoint next) {
-            boolean unchanged = current.isEmpty() ? stored.isEmpty()
-                    : stored.isPresent() && stored.get().version() == current.get().version();
+            boolean unchanged = current.isEmpty()
+                    ? stored.isEmpty()
+                    : stored.isPresent()
+                            && stored.get().version() == current.get().version();
             return unchanged && store(next);
         }
 
         @Override
         public boolean replaceRun(Checkpoint current, String runId, Checkpoint next) {
             return stored.flatMap(Checkpoint::runId).filter(runId::equals).isPresent()
-                    && stored.get().version() == current.version() && store(next);
+                    && stored.get().version() == current.version()
+                    && store(next);
         }
 
         @Override
         public boolean replaceLeased(String leaseOwner, Checkpoint next) {
-            return stored.flatMap(Checkpoint::leaseOwner).filter(leaseOwner::equals).isPresent() && store(next);
+            return stored.flatMap(Checkpoint::leaseOwner)
+                            .filter(leaseOwner::equals)
+                            .isPresent()
+                    && store(next);
         }
 
         @Override
         public boolean restore(String jobName, Optional<Checkpoint> before, String leaseOwner) {
-            if (stored.flatMap(Checkpoint::leaseOwner).filter(leaseOwner::equals).isEmpty()) {
+            if (stored.flatMap(Checkpoint::leaseOwner)
+                    .filter(leaseOwner::equals)
+                    .isEmpty()) {
                 return false;
             }
             stored = before;

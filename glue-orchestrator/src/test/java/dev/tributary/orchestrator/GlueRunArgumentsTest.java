@@ -13,19 +13,24 @@ class GlueRunArgumentsTest {
     private static final String JOB = "stack-curate";
     private static final String CURATED = "stack-curated";
     private static final String PROCESSED = "stack-processed";
-    private static final Window WINDOW = Window.of(Instant.parse("2026-11-22T10:00:00Z"), List.of(
-            new ProcessedObject("raw/event_type=page_view/dt=2026-11-22/hr=10/a.jsonl.gz",
-                    Instant.parse("2026-11-22T10:05:00Z"), PROCESSED,
+    private static final Window WINDOW = Window.of(
+            Instant.parse("2026-11-22T10:00:00Z"),
+            List.of(new ProcessedObject(
+                    "raw/event_type=page_view/dt=2026-11-22/hr=10/a.jsonl.gz",
+                    Instant.parse("2026-11-22T10:05:00Z"),
+                    PROCESSED,
                     "processed/event_type=page_view/dt=2026-11-22/hr=10/a.jsonl.gz")));
 
     @Nested
     class Violations {
         @Test
         void violations_whenArgumentsAreTheOrchestratorsOwn_areNone() {
-            assertThat(GlueRunArguments.violations(GlueRunArguments.of(JOB, CURATED, WINDOW, false), JOB, CURATED,
-                    PROCESSED)).isEmpty();
-            assertThat(GlueRunArguments.violations(GlueRunArguments.of(JOB, CURATED, WINDOW, true), JOB, CURATED,
-                    PROCESSED)).isEmpty();
+            assertThat(GlueRunArguments.violations(
+                            GlueRunArguments.of(JOB, CURATED, WINDOW, false), JOB, CURATED, PROCESSED))
+                    .isEmpty();
+            assertThat(GlueRunArguments.violations(
+                            GlueRunArguments.of(JOB, CURATED, WINDOW, true), JOB, CURATED, PROCESSED))
+                    .isEmpty();
         }
 
         @Test
@@ -39,14 +44,17 @@ class GlueRunArgumentsTest {
 
         @Test
         void violations_whenAnInputLeavesTheProcessedPartitions_nameIt() {
-            for (String path : List.of("s3://other/processed/event_type=a/dt=2026-11-22/hr=10/",
+            for (String path : List.of(
+                    "s3://other/processed/event_type=a/dt=2026-11-22/hr=10/",
                     "s3://" + PROCESSED + "/raw/event_type=a/dt=2026-11-22/hr=10/",
                     "s3://" + PROCESSED + "/processed/event_type=a/dt=2026-11-22/hr=10/../../raw/")) {
                 Map<String, String> arguments = new HashMap<>(GlueRunArguments.of(JOB, CURATED, WINDOW, false));
                 arguments.put(GlueRunArguments.INPUT_PATHS, path);
 
-                assertThat(GlueRunArguments.violations(arguments, JOB, CURATED, PROCESSED)).singleElement()
-                        .asString().contains(path, "is not a partition of");
+                assertThat(GlueRunArguments.violations(arguments, JOB, CURATED, PROCESSED))
+                        .singleElement()
+                        .asString()
+                        .contains(path, "is not a partition of");
             }
         }
 
@@ -57,7 +65,8 @@ class GlueRunArgumentsTest {
             arguments.put(GlueRunArguments.MANIFEST_URI, "s3://other/glue/manifests/x.json");
             arguments.put(GlueRunArguments.SUMMARY_URI, "s3://" + CURATED + "/glue/lib/tributary_glue.zip");
 
-            assertThat(GlueRunArguments.violations(arguments, JOB, CURATED, PROCESSED)).hasSize(3)
+            assertThat(GlueRunArguments.violations(arguments, JOB, CURATED, PROCESSED))
+                    .hasSize(3)
                     .anySatisfy(p -> assertThat(p).startsWith("--curated_path is 's3://other/curated/'"))
                     .anySatisfy(p -> assertThat(p).startsWith("--manifest_uri is"))
                     .anySatisfy(p -> assertThat(p).startsWith("--summary_uri is"));

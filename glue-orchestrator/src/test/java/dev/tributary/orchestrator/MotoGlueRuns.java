@@ -21,9 +21,11 @@ final class MotoGlueRuns {
     static void useManualProgression(AwsEmulator emulator) {
         String body = "{\"model_name\":\"glue::job_run\",\"transition\":{\"progression\":\"manual\",\"times\":1}}";
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create(emulator.endpoint() + "/moto-api/state-manager/set-transition"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(emulator.endpoint() + "/moto-api/state-manager/set-transition"))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException("moto state manager answered " + response.statusCode()
                         + " (is the emulator moto? Glue ITs need moto)");

@@ -14,8 +14,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class OrchestratorConfigTest {
     static final Map<String, String> COMPLETE = Map.of(
-            "GLUE_JOB_NAME", "MyJob", "CHECKPOINT_TABLE", "checkpoints", "METADATA_TABLE", "meta",
-            "PROCESSED_BUCKET", "processed", "CURATED_BUCKET", "curated", "DEAD_LETTER_QUEUE_URL", "http://q");
+            "GLUE_JOB_NAME",
+            "MyJob",
+            "CHECKPOINT_TABLE",
+            "checkpoints",
+            "METADATA_TABLE",
+            "meta",
+            "PROCESSED_BUCKET",
+            "processed",
+            "CURATED_BUCKET",
+            "curated",
+            "DEAD_LETTER_QUEUE_URL",
+            "http://q");
 
     @Test
     void fromEnv_whenOnlyRequiredSet_usesDefaults() {
@@ -29,8 +39,15 @@ class OrchestratorConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"GLUE_JOB_NAME", "CHECKPOINT_TABLE", "METADATA_TABLE", "PROCESSED_BUCKET",
-            "CURATED_BUCKET", "DEAD_LETTER_QUEUE_URL"})
+    @ValueSource(
+            strings = {
+                "GLUE_JOB_NAME",
+                "CHECKPOINT_TABLE",
+                "METADATA_TABLE",
+                "PROCESSED_BUCKET",
+                "CURATED_BUCKET",
+                "DEAD_LETTER_QUEUE_URL"
+            })
     void fromEnv_whenRequiredVariableMissing_namesIt(String variable) {
         Map<String, String> env = new HashMap<>(COMPLETE);
         env.remove(variable);

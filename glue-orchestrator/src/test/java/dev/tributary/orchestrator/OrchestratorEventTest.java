@@ -20,11 +20,12 @@ class OrchestratorEventTest {
 
     @ParameterizedTest
     @CsvSource({
-            "glue-job-state-change-succeeded.json, SUCCEEDED, jr_abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789, Job run succeeded",
-            "glue-job-state-change-timeout.json, TIMEOUT, jr_abc0123456789abcdef0123456789abcdef0123456789abcdef0123456789def, Job run timed out",
-            "glue-job-state-change-stopped.json, STOPPED, jr_abc0123456789abcdef0123456789abcdef0123456789abcdef0123456789def, Job run stopped"})
-    void decode_whenDocumentedGlueJobStateChange_isJobStateChange(String fixture, String state, String runId,
-            String message) {
+        "glue-job-state-change-succeeded.json, SUCCEEDED, jr_abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789, Job run succeeded",
+        "glue-job-state-change-timeout.json, TIMEOUT, jr_abc0123456789abcdef0123456789abcdef0123456789abcdef0123456789def, Job run timed out",
+        "glue-job-state-change-stopped.json, STOPPED, jr_abc0123456789abcdef0123456789abcdef0123456789abcdef0123456789def, Job run stopped"
+    })
+    void decode_whenDocumentedGlueJobStateChange_isJobStateChange(
+            String fixture, String state, String runId, String message) {
         OrchestratorEvent event = OrchestratorEvent.decode(Events.load(fixture));
 
         assertThat(event).isEqualTo(new OrchestratorEvent.JobStateChange("MyJob", runId, state, message));

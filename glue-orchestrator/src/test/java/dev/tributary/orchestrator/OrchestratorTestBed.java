@@ -63,6 +63,7 @@ final class OrchestratorTestBed implements AutoCloseable {
     final LocalDeployment deployment;
     /** The orchestrator's own clients: its role's session, through the IAM gate. */
     final AwsClientFactory functionClients;
+
     final String jobName;
     final String checkpointTable;
     final String metadataTable;
@@ -105,14 +106,22 @@ final class OrchestratorTestBed implements AutoCloseable {
 
     /** A handler on the emulator; Glue calls pass through the given fault interceptors. */
     GlueOrchestratorHandler handler(List<ExecutionInterceptor> glueFaults, List<ExecutionInterceptor> dynamoDbFaults) {
-        GlueClient faultyGlue = functionClients.configure(GlueClient.builder())
-                .overrideConfiguration(c -> glueFaults.forEach(c::addExecutionInterceptor)).build();
-        DynamoDbClient faultyDynamoDb = functionClients.configure(DynamoDbClient.builder())
-                .overrideConfiguration(c -> dynamoDbFaults.forEach(c::addExecutionInterceptor)).build();
-        return new GlueOrchestratorHandler(config(), faultyDynamoDb, faultyGlue, functionClients.s3(),
-                functionClients.configure(SqsClient.builder()).build(), clock,
-                new StructuredLogger("glue-orchestrator", new PrintStream(logs, true, StandardCharsets.UTF_8),
-                        clock));
+        GlueClient faultyGlue = functionClients
+                .configure(GlueClient.builder())
+                .overrideConfiguration(c -> glueFaults.forEach(c::addExecutionInterceptor))
+                .build();
+        DynamoDbClient faultyDynamoDb = functionClients
+                .configure(DynamoDbClient.builder())
+                .overrideConfiguration(c -> dynamoDbFaults.forEach(c::addExecutionInterceptor))
+                .build();
+        return new GlueOrchestratorHandler(
+                config(),
+                faultyDynamoDb,
+                faultyGlue,
+                functionClients.s3(),
+                functionClients.configure(SqsClient.builder()).build(),
+                clock,
+                new StructuredLogger("glue-orchestrator", new PrintStream(logs, true, StandardCharsets.UTF_8), clock));
     }
 
     GlueOrchestratorHandler handler() {
@@ -131,8 +140,8 @@ final class OrchestratorTestBed implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     static List<String> outcomes(Map<String, Object> response) {
-        return ((List<Map<String, Object>>) response.get("outcomes")).stream()
-                .map(o -> (String) o.get("outcome")).toList();
+        return ((List<Map<String, Object>>) response.get("outcomes"))
+                .stream().map(o -> (String) o.get("outcome")).toList();
     }
 
     /**
@@ -147,8 +156,8 @@ final class OrchestratorTestBed implements AutoCloseable {
     String seed(String eventType, Instant at, String status) {
         String dt = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(at);
         String hr = DateTimeFormatter.ofPattern("HH").withZone(ZoneOffset.UTC).format(at);
-        String name = "tributary-events.shardId-000000000000." + UUID.randomUUID().toString().replace("-", "")
-                + ".jsonl.gz";
+        String name = "tributary-events.shardId-000000000000."
+                + UUID.randomUUID().toString().replace("-", "") + ".jsonl.gz";
         String partition = "event_type=" + eventType + "/dt=" + dt + "/hr=" + hr + "/";
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(MetadataAttributes.OBJECT_KEY, s("raw/" + partition + name));
@@ -175,7 +184,9 @@ final class OrchestratorTestBed implements AutoCloseable {
     /** The checkpoint item exactly as stored (read directly, not through the orchestrator's store). */
     Optional<Map<String, AttributeValue>> checkpointItem() {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(checkpointTable)
-                .key(Map.of(CheckpointStore.JOB_NAME, s(jobName))).consistentRead(true)).item();
+                        .key(Map.of(CheckpointStore.JOB_NAME, s(jobName)))
+                        .consistentRead(true))
+                .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
@@ -185,14 +196,14 @@ final class OrchestratorTestBed implements AutoCloseable {
 
     /** Every run of the job. Careful: in moto every read (GetJobRuns too) moves each run one state on. */
     List<JobRun> runs() {
-        return glue.getJobRunsPaginator(b -> b.jobName(jobName)).jobRuns().stream().toList();
+        return glue.getJobRunsPaginator(b -> b.jobName(jobName)).jobRuns().stream()
+                .toList();
     }
 
     /** Plays Glue finishing a run: reads it (each read moves a moto run one state on) until SUCCEEDED. */
     void finishInGlue(String runId) {
         for (int i = 0; i < 5; i++) {
-            if (glue.getJobRun(b -> b.jobName(jobName).runId(runId)).jobRun().jobRunState()
-                    == JobRunState.SUCCEEDED) {
+            if (glue.getJobRun(b -> b.jobName(jobName).runId(runId)).jobRun().jobRunState() == JobRunState.SUCCEEDED) {
                 return;
             }
         }
@@ -209,24 +220,32 @@ final class OrchestratorTestBed implements AutoCloseable {
         List<Message> all = new ArrayList<>();
         while (true) {
             List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(deadLetterQueueUrl)
-                    .maxNumberOfMessages(10).messageAttributeNames("All").waitTimeSeconds(0)).messages();
+                            .maxNumberOfMessages(10)
+                            .messageAttributeNames("All")
+                            .waitTimeSeconds(0))
+                    .messages();
             if (batch.isEmpty()) {
                 return all;
             }
             all.addAll(batch);
-            batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(deadLetterQueueUrl)
-                    .receiptHandle(m.receiptHandle())));
+            batch.forEach(
+                    m -> sqs.deleteMessage(b -> b.queueUrl(deadLetterQueueUrl).receiptHandle(m.receiptHandle())));
         }
     }
 
     /** The sum of one counter over every EMF line logged so far. */
     long metric(Metrics.Counter counter) {
-        return logLines().stream().filter(l -> l.path("message").asText().equals("metrics"))
-                .mapToLong(l -> l.path(counter.name()).asLong()).sum();
+        return logLines().stream()
+                .filter(l -> l.path("message").asText().equals("metrics"))
+                .mapToLong(l -> l.path(counter.name()).asLong())
+                .sum();
     }
 
     List<JsonNode> logLines() {
-        return logs.toString(StandardCharsets.UTF_8).lines().map(OrchestratorTestBed::parse).toList();
+        return logs.toString(StandardCharsets.UTF_8)
+                .lines()
+                .map(OrchestratorTestBed::parse)
+                .toList();
     }
 
     static JsonNode parse(String json) {

@@ -25,7 +25,10 @@ final class ReportRunAs implements ExecutionInterceptor {
     public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
         if (context.response() instanceof GetJobRunResponse response) {
             return response.toBuilder()
-                    .jobRun(response.jobRun().toBuilder().jobRunState(state).errorMessage(errorMessage).build())
+                    .jobRun(response.jobRun().toBuilder()
+                            .jobRunState(state)
+                            .errorMessage(errorMessage)
+                            .build())
                     .build();
         }
         return context.response();

@@ -79,7 +79,9 @@ public final class BatchProcessor implements AutoCloseable {
                     aggregates++;
                     userRecords += aggregate.data().size();
                     for (int sub = 0; sub < aggregate.data().size(); sub++) {
-                        StreamRecord user = new StreamRecord(record.position().subRecord(sub), record.arrival(),
+                        StreamRecord user = new StreamRecord(
+                                record.position().subRecord(sub),
+                                record.arrival(),
                                 aggregate.data().get(sub));
                         decodeInto(i, user, hours, partitions, quarantine);
                     }
@@ -121,16 +123,15 @@ public final class BatchProcessor implements AutoCloseable {
             } catch (ExecutionException e) {
                 failed.add(group);
                 Throwable cause = e.getCause();
-                warnings.accept("write failed for " + group.describe(records) + ": " + cause.getClass().getSimpleName()
-                        + ": " + cause.getMessage());
+                warnings.accept("write failed for " + group.describe(records) + ": "
+                        + cause.getClass().getSimpleName() + ": " + cause.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failed.add(group);
             }
         }
 
-        Optional<String> retryFrom = retryIndex(failed, succeeded)
-                .stream()
+        Optional<String> retryFrom = retryIndex(failed, succeeded).stream()
                 .mapToObj(i -> records.get(i).position().sequenceNumber())
                 .findFirst();
         return new BatchResult(
@@ -176,14 +177,22 @@ public final class BatchProcessor implements AutoCloseable {
     }
 
     /** Validates one user record and adds it to its partition's group or to the quarantine, at batch index {@code i}. */
-    private void decodeInto(int i, StreamRecord record, HourPartitions hours,
-            Map<Partition, Group<ValidRecord>> partitions, Group<QuarantinedRecord> quarantine) {
+    private void decodeInto(
+            int i,
+            StreamRecord record,
+            HourPartitions hours,
+            Map<Partition, Group<ValidRecord>> partitions,
+            Group<QuarantinedRecord> quarantine) {
         switch (decodeSafely(record)) {
-            case DecodeResult.Valid valid -> partitions
-                    .computeIfAbsent(hours.of(valid.event().eventType(), valid.event().eventTime()), Group::new)
-                    .add(i, new ValidRecord(record, line(record.data(), valid)));
+            case DecodeResult.Valid valid ->
+                partitions
+                        .computeIfAbsent(
+                                hours.of(
+                                        valid.event().eventType(), valid.event().eventTime()),
+                                Group::new)
+                        .add(i, new ValidRecord(record, line(record.data(), valid)));
             case DecodeResult.Invalid invalid ->
-                    quarantine.add(i, new QuarantinedRecord(record, invalid.reason(), invalid.detail()));
+                quarantine.add(i, new QuarantinedRecord(record, invalid.reason(), invalid.detail()));
         }
     }
 
@@ -193,8 +202,8 @@ public final class BatchProcessor implements AutoCloseable {
             return decoder.decode(record.data(), record.arrival());
         } catch (RuntimeException e) {
             warnings.accept("decoder failed on sequence " + record.position().sequenceNumber() + ": " + e);
-            return new DecodeResult.Invalid(QuarantineReason.DECODER_ERROR, e.getClass().getName() + ": "
-                    + e.getMessage());
+            return new DecodeResult.Invalid(
+                    QuarantineReason.DECODER_ERROR, e.getClass().getName() + ": " + e.getMessage());
         }
     }
 

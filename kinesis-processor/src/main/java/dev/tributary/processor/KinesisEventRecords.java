@@ -63,7 +63,8 @@ final class KinesisEventRecords {
             return UNKNOWN_STREAM;
         }
         int marker = arn.indexOf(":stream/");
-        String name = marker >= 0 ? arn.substring(marker + ":stream/".length()) : arn.substring(arn.lastIndexOf(':') + 1);
+        String name =
+                marker >= 0 ? arn.substring(marker + ":stream/".length()) : arn.substring(arn.lastIndexOf(':') + 1);
         name = name.replaceAll("[^A-Za-z0-9_.-]", "_");
         return name.isEmpty() ? UNKNOWN_STREAM : name.substring(0, Math.min(128, name.length()));
     }
@@ -74,7 +75,9 @@ final class KinesisEventRecords {
         }
         // The runtime base64-decodes each record into its own array and wraps it: take that array instead of
         // copying a full batch (4.5 MB) a second time. Nothing writes to it.
-        if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
+        if (data.hasArray()
+                && data.arrayOffset() == 0
+                && data.position() == 0
                 && data.remaining() == data.array().length) {
             return data.array();
         }

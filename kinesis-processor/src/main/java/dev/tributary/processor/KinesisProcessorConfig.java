@@ -53,7 +53,7 @@ public record KinesisProcessorConfig(
                 env.seconds("MAX_FUTURE_SKEW_SECONDS", Duration.ofDays(1)),
                 (int) Math.min(64, env.positiveLong("WRITE_CONCURRENCY", 8)),
                 (int) gzipLevel,
-                Duration.ofDays(Math.max(env.positiveLong("RAW_RETENTION_DAYS", 30),
-                        env.positiveLong("PROCESSED_RETENTION_DAYS", 90))));
+                Duration.ofDays(Math.max(
+                        env.positiveLong("RAW_RETENTION_DAYS", 30), env.positiveLong("PROCESSED_RETENTION_DAYS", 90))));
     }
 }

@@ -67,8 +67,13 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
     }
 
     private KinesisProcessorHandler(KinesisProcessorConfig config, AwsClientFactory clients, PrintStream logs) {
-        this(config, clients.s3(), clients.dynamoDb(), clients.configure(SqsClient.builder()).build(),
-                Clock.systemUTC(), new StructuredLogger("kinesis-processor", logs, Clock.systemUTC()));
+        this(
+                config,
+                clients.s3(),
+                clients.dynamoDb(),
+                clients.configure(SqsClient.builder()).build(),
+                Clock.systemUTC(),
+                new StructuredLogger("kinesis-processor", logs, Clock.systemUTC()));
     }
 
     /**
@@ -76,22 +81,32 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
      * own JVM with another HTTP client, e.g. the benchmarks' in-process one. Unlike the runtime's constructor, this
      * registers nothing with CRaC.
      */
-    public static KinesisProcessorHandler withClients(KinesisProcessorConfig config, S3Client s3,
-            DynamoDbClient dynamoDb, SqsClient sqs, Clock clock, StructuredLogger log) {
+    public static KinesisProcessorHandler withClients(
+            KinesisProcessorConfig config,
+            S3Client s3,
+            DynamoDbClient dynamoDb,
+            SqsClient sqs,
+            Clock clock,
+            StructuredLogger log) {
         return new KinesisProcessorHandler(config, s3, dynamoDb, sqs, clock, log);
     }
 
     /** Tests and local runners pass their own clients. */
-    KinesisProcessorHandler(KinesisProcessorConfig config, S3Client s3, DynamoDbClient dynamoDb, SqsClient sqs,
-            Clock clock, StructuredLogger log) {
+    KinesisProcessorHandler(
+            KinesisProcessorConfig config,
+            S3Client s3,
+            DynamoDbClient dynamoDb,
+            SqsClient sqs,
+            Clock clock,
+            StructuredLogger log) {
         this.config = config;
         this.log = log;
         this.clock = clock;
         EventDecoder decoder = new EventDecoder(new EventSchemas(), config.maxRecordBytes(), config.maxFutureSkew());
-        PartitionWriter writer = new S3PartitionWriter(new S3ObjectStore(s3),
-                new DynamoDbMetadataStore(dynamoDb, config.metadataTable()), sqs, config, clock);
-        this.processor = new BatchProcessor(decoder::decode, writer, config.writeConcurrency(),
-                warning -> log.warn(warning, Map.of()));
+        PartitionWriter writer = new S3PartitionWriter(
+                new S3ObjectStore(s3), new DynamoDbMetadataStore(dynamoDb, config.metadataTable()), sqs, config, clock);
+        this.processor = new BatchProcessor(
+                decoder::decode, writer, config.writeConcurrency(), warning -> log.warn(warning, Map.of()));
     }
 
     @Override
@@ -148,15 +163,21 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
      * the process, so priming needs no permissions and writes nothing.
      */
     public static void prime(KinesisProcessorConfig config) {
-        AwsClientFactory offline = new AwsClientFactory(new AwsSettings(Region.US_EAST_1, Optional.empty()),
+        AwsClientFactory offline = new AwsClientFactory(
+                new AwsSettings(Region.US_EAST_1, Optional.empty()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")),
                 OfflineHttpClient.forgetful());
         S3Client s3 = offline.s3();
         DynamoDbClient dynamoDb = offline.dynamoDb();
         SqsClient sqs = offline.configure(SqsClient.builder()).build();
-        KinesisProcessorHandler primer = new KinesisProcessorHandler(config, s3, dynamoDb, sqs, Clock.systemUTC(),
-                new StructuredLogger("kinesis-processor", new PrintStream(OutputStream.nullOutputStream()),
-                        Clock.systemUTC()));
+        KinesisProcessorHandler primer = new KinesisProcessorHandler(
+                config,
+                s3,
+                dynamoDb,
+                sqs,
+                Clock.systemUTC(),
+                new StructuredLogger(
+                        "kinesis-processor", new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC()));
         try {
             StreamsEventResponse response = primer.handleRequest(PrimingBatch.event(), null);
             if (!response.getBatchItemFailures().isEmpty()) {
@@ -170,8 +191,8 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
         }
     }
 
-    private static Map<String, Object> summary(BatchResult result, List<StreamRecord> records, Context context,
-            long started) {
+    private static Map<String, Object> summary(
+            BatchResult result, List<StreamRecord> records, Context context, long started) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("request_id", context == null ? null : context.getAwsRequestId());
         if (!records.isEmpty()) {

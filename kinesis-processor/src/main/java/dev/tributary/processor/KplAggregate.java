@@ -93,6 +93,7 @@ final class KplAggregate {
     /** Why an aggregate whose MD5 matched is still unreadable. */
     private static final class MalformedException extends Exception {
         private static final long serialVersionUID = 1L;
+
         MalformedException(String message) {
             super(message, null, false, false);
         }
@@ -148,8 +149,8 @@ final class KplAggregate {
                             + " out of range (table has " + partitionKeys + ")");
                 }
                 if (explicitHashKey >= 0 && explicitHashKey >= explicitHashKeys) {
-                    throw new MalformedException("user record " + i + ": explicit_hash_key_index "
-                            + explicitHashKey + " out of range (table has " + explicitHashKeys + ")");
+                    throw new MalformedException("user record " + i + ": explicit_hash_key_index " + explicitHashKey
+                            + " out of range (table has " + explicitHashKeys + ")");
                 }
             }
             return records;

@@ -24,14 +24,22 @@ final class PrimingBatch {
         Instant arrival = Instant.parse("2026-01-01T10:30:00Z");
         List<String> events = new ArrayList<>();
         for (int i = 0; i < RECORDS_PER_TYPE; i++) {
-            String envelope = "{\"event_id\":\"priming-%s-" + i + "\",\"event_type\":\"%s\",\"event_time\":\"2026-01-01T1"
-                    + (i % 2) + ":15:00.123Z\",\"source\":\"priming\",\"schema_version\":1,\"payload\":%s}";
-            events.add(envelope.formatted("pv", "page_view",
+            String envelope =
+                    "{\"event_id\":\"priming-%s-" + i + "\",\"event_type\":\"%s\",\"event_time\":\"2026-01-01T1"
+                            + (i % 2) + ":15:00.123Z\",\"source\":\"priming\",\"schema_version\":1,\"payload\":%s}";
+            events.add(envelope.formatted(
+                    "pv",
+                    "page_view",
                     "{\"page_url\":\"https://example.com/p/" + i + "\",\"tti_ms\":1830,\"ttar_ms\":412}"));
-            events.add(envelope.formatted("sr", "sensor_reading",
+            events.add(envelope.formatted(
+                    "sr",
+                    "sensor_reading",
                     "{\"device_id\":\"d-" + i + "\",\"metric\":\"temperature\",\"value\":21.5,\"unit\":\"C\"}"));
-            events.add(envelope.formatted("pay", "payment",
-                    "{\"transaction_id\":\"t-" + i + "\",\"amount\":\"12.99\",\"currency\":\"EUR\",\"status\":\"captured\"}"));
+            events.add(envelope.formatted(
+                    "pay",
+                    "payment",
+                    "{\"transaction_id\":\"t-" + i
+                            + "\",\"amount\":\"12.99\",\"currency\":\"EUR\",\"status\":\"captured\"}"));
         }
         events.add("{\"event_id\":\"priming-invalid\",\"event_type\":\"page_view\"}");
 

@@ -43,8 +43,12 @@ final class S3PartitionWriter implements PartitionWriter {
     private final KinesisProcessorConfig config;
     private final Clock clock;
 
-    S3PartitionWriter(S3ObjectStore objects, DynamoDbMetadataStore metadata, SqsClient sqs,
-            KinesisProcessorConfig config, Clock clock) {
+    S3PartitionWriter(
+            S3ObjectStore objects,
+            DynamoDbMetadataStore metadata,
+            SqsClient sqs,
+            KinesisProcessorConfig config,
+            Clock clock) {
         this.objects = objects;
         this.metadata = metadata;
         this.sqs = sqs;
@@ -68,18 +72,21 @@ final class S3PartitionWriter implements PartitionWriter {
         }
         PutOutcome outcome = objects.putIdempotent(config.rawBucket(), key, body, RAW_CONTENT_TYPE);
         Instant now = clock.instant();
-        metadata.recordRawObject(new RawObjectMetadata(
-                key,
-                config.rawBucket(),
-                first.stream(),
-                first.shardId(),
-                first.sequenceNumber(),
-                records.getLast().record().position().sequenceNumber(),
-                partition,
-                records.size(),
-                body.length(),
-                uncompressed,
-                body.sha256Base64()), now, now.plus(config.metadataRetention()));
+        metadata.recordRawObject(
+                new RawObjectMetadata(
+                        key,
+                        config.rawBucket(),
+                        first.stream(),
+                        first.shardId(),
+                        first.sequenceNumber(),
+                        records.getLast().record().position().sequenceNumber(),
+                        partition,
+                        records.size(),
+                        body.length(),
+                        uncompressed,
+                        body.sha256Base64()),
+                now,
+                now.plus(config.metadataRetention()));
         return new Receipt(key, outcome, body.length());
     }
 
@@ -87,11 +94,14 @@ final class S3PartitionWriter implements PartitionWriter {
     public Receipt writeQuarantine(List<QuarantinedRecord> records) throws IOException {
         StreamRecord firstRecord = records.getFirst().record();
         String key = ObjectKeys.failed(firstRecord.arrival(), firstRecord.position());
-        ObjectBuffer body = new ObjectBuffer(records.stream().mapToInt(r -> r.record().data().length * 4 / 3 + 512).sum());
+        ObjectBuffer body = new ObjectBuffer(records.stream()
+                .mapToInt(r -> r.record().data().length * 4 / 3 + 512)
+                .sum());
         Map<String, Integer> reasons = new TreeMap<>();
         for (QuarantinedRecord quarantined : records) {
             StreamRecord record = quarantined.record();
-            ObjectNode line = Json.mapper().createObjectNode()
+            ObjectNode line = Json.mapper()
+                    .createObjectNode()
                     .put("reason", quarantined.reason().code())
                     .put("detail", quarantined.detail())
                     .put("stream", record.position().stream())
@@ -107,7 +117,8 @@ final class S3PartitionWriter implements PartitionWriter {
             reasons.merge(quarantined.reason().code(), 1, Integer::sum);
         }
         PutOutcome outcome = objects.putIdempotent(config.rawBucket(), key, body, FAILED_CONTENT_TYPE);
-        ObjectNode notice = Json.mapper().createObjectNode()
+        ObjectNode notice = Json.mapper()
+                .createObjectNode()
                 .put("kind", NOTICE_KIND)
                 .put("bucket", config.rawBucket())
                 .put("key", key)
@@ -121,8 +132,12 @@ final class S3PartitionWriter implements PartitionWriter {
         // A repeated notice names the same object, so it is harmless.
         sqs.sendMessage(b -> b.queueUrl(config.quarantineQueueUrl())
                 .messageBody(notice.toString())
-                .messageAttributes(Map.of("kind",
-                        MessageAttributeValue.builder().dataType("String").stringValue(NOTICE_KIND).build())));
+                .messageAttributes(Map.of(
+                        "kind",
+                        MessageAttributeValue.builder()
+                                .dataType("String")
+                                .stringValue(NOTICE_KIND)
+                                .build())));
         return new Receipt(key, outcome, body.length());
     }
 

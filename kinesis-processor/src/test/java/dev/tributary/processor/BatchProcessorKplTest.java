@@ -8,9 +8,9 @@ import dev.tributary.common.event.EventDecoder;
 import dev.tributary.common.event.EventSchemas;
 import dev.tributary.common.event.QuarantineReason;
 import dev.tributary.common.layout.Partition;
+import dev.tributary.processor.PartitionWriter.QuarantinedRecord;
 import dev.tributary.toolkit.KplAggregator;
 import dev.tributary.toolkit.KplAggregator.UserRecord;
-import dev.tributary.processor.PartitionWriter.QuarantinedRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,8 +46,12 @@ class BatchProcessorKplTest {
         void process_whenMixedBatch_storesEachUserRecordOnceNamedBySequenceAndSubSequence() {
             List<StreamRecord> batch = List.of(
                     record(1, pageView("a", "2026-11-22T10:00:00Z")),
-                    aggregate(2, pageView("b", "2026-11-22T11:00:00Z"), pageView("c", "2026-11-22T10:05:00Z"),
-                            "not json", pageView("d", "2026-11-22T11:05:00Z")),
+                    aggregate(
+                            2,
+                            pageView("b", "2026-11-22T11:00:00Z"),
+                            pageView("c", "2026-11-22T10:05:00Z"),
+                            "not json",
+                            pageView("d", "2026-11-22T11:05:00Z")),
                     record(3, pageView("e", "2026-11-22T11:10:00Z")));
 
             BatchResult result = processor.process(batch);
@@ -57,7 +61,8 @@ class BatchProcessorKplTest {
             assertThat(writer.quarantined.getFirst()).singleElement().satisfies(q -> {
                 assertThat(q.reason()).isEqualTo(QuarantineReason.NOT_JSON);
                 assertThat(q.record().position().subSequenceNumber()).isEqualTo(2);
-                assertThat(new String(q.record().data(), StandardCharsets.UTF_8)).isEqualTo("not json");
+                assertThat(new String(q.record().data(), StandardCharsets.UTF_8))
+                        .isEqualTo("not json");
             });
             assertThat(result.records()).isEqualTo(3);
             assertThat(result.userRecords()).isEqualTo(6);
@@ -115,7 +120,10 @@ class BatchProcessorKplTest {
             writer.failWhen = partition -> partition.hour() == 11;
             List<StreamRecord> batch = List.of(
                     record(1, pageView("a", "2026-11-22T09:00:00Z")),
-                    aggregate(2, pageView("b", "2026-11-22T10:00:00Z"), pageView("c", "2026-11-22T11:00:00Z"),
+                    aggregate(
+                            2,
+                            pageView("b", "2026-11-22T10:00:00Z"),
+                            pageView("c", "2026-11-22T11:00:00Z"),
                             pageView("d", "2026-11-22T10:01:00Z")));
 
             // hr=10 (1002-0, 1002-2) starts in the failed group's aggregate: the retry, from 1002, rewrites it
@@ -139,7 +147,8 @@ class BatchProcessorKplTest {
             writer.failWhen = partition -> false;
             writer.rawWrites.clear();
             List<StreamRecord> retry = batch.stream()
-                    .dropWhile(r -> !r.position().sequenceNumber().equals(retryFrom)).toList();
+                    .dropWhile(r -> !r.position().sequenceNumber().equals(retryFrom))
+                    .toList();
             BatchResult result = processor.process(retry);
 
             assertThat(result.retryFrom()).isEmpty();

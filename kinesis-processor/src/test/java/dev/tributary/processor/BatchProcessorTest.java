@@ -27,8 +27,10 @@ class BatchProcessorTest {
             new EventDecoder(new EventSchemas(), 1024 * 1024, Duration.ofDays(1))::decode, writer, 4, warnings::add);
 
     static StreamRecord record(int sequence, String json) {
-        return new StreamRecord(new StreamPosition("events", "shardId-000000000000", Integer.toString(1000 + sequence)),
-                ARRIVAL, json.getBytes(StandardCharsets.UTF_8));
+        return new StreamRecord(
+                new StreamPosition("events", "shardId-000000000000", Integer.toString(1000 + sequence)),
+                ARRIVAL,
+                json.getBytes(StandardCharsets.UTF_8));
     }
 
     static String pageView(String id, String time) {
@@ -73,8 +75,9 @@ class BatchProcessorTest {
 
         assertThat(writer.rawWrites).isEmpty();
         assertThat(writer.quarantineWrites).hasSize(1);
-        assertThat(writer.quarantineWrites.getFirst()).containsExactly(
-                QuarantineReason.NOT_JSON, QuarantineReason.NOT_AN_OBJECT, QuarantineReason.INVALID_ENVELOPE);
+        assertThat(writer.quarantineWrites.getFirst())
+                .containsExactly(
+                        QuarantineReason.NOT_JSON, QuarantineReason.NOT_AN_OBJECT, QuarantineReason.INVALID_ENVELOPE);
         assertThat(result.quarantined()).isEqualTo(3);
         assertThat(result.retryFrom()).isEmpty();
     }
@@ -130,7 +133,8 @@ class BatchProcessorTest {
 
     @Test
     void retryIndex_whenNothingFailed_isEmpty() {
-        assertThat(BatchProcessor.retryIndex(List.of(), List.of(BatchProcessor.Group.spanning(0, 3)))).isEmpty();
+        assertThat(BatchProcessor.retryIndex(List.of(), List.of(BatchProcessor.Group.spanning(0, 3))))
+                .isEmpty();
     }
 
     @Test
@@ -158,9 +162,14 @@ class BatchProcessorTest {
             if (failWhen.test(partition)) {
                 throw new IllegalStateException("simulated S3 failure");
             }
-            rawWrites.put(partition, records.stream().map(r -> r.record().position())
-                    .map(p -> p.isSubRecord() ? p.sequenceNumber() + "-" + p.subSequenceNumber() : p.sequenceNumber())
-                    .toList());
+            rawWrites.put(
+                    partition,
+                    records.stream()
+                            .map(r -> r.record().position())
+                            .map(p -> p.isSubRecord()
+                                    ? p.sequenceNumber() + "-" + p.subSequenceNumber()
+                                    : p.sequenceNumber())
+                            .toList());
             return new Receipt(partition.path(), PutOutcome.CREATED, 1);
         }
 

@@ -79,22 +79,28 @@ class ConservationIT {
                 for (int i = firstUser; i < users; i++) {
                     expected.validIds.remove("ev-" + i);
                 }
-                packed.forEach(record -> expected.invalid.remove(Base64.getEncoder().encodeToString(record.data())));
+                packed.forEach(
+                        record -> expected.invalid.remove(Base64.getEncoder().encodeToString(record.data())));
                 expected.invalid.add(Base64.getEncoder().encodeToString(aggregate));
             }
             produced.add(aggregate);
         }
         bed.putBytes(produced);
-        System.out.printf("conservation (KPL): %d user records in %d Kinesis records, %d of them aggregates%n",
+        System.out.printf(
+                "conservation (KPL): %d user records in %d Kinesis records, %d of them aggregates%n",
                 users, produced.size(), aggregates);
 
         // Batches of 10 Kinesis records, so that the aggregates meet as many faults and bisections as plain records.
         assertConserved(expected, produced.size(), 10);
         // Sub-records in failed/ are traceable to their user record, corrupt aggregates are not split.
-        List<JsonNode> failedLines = bed.failedObjects().values().stream().flatMap(List::stream).toList();
-        assertThat(failedLines).filteredOn(line -> line.get("reason").asText().equals("kpl_corrupt"))
-                .isNotEmpty().allSatisfy(line -> assertThat(line.has("sub_sequence_number")).isFalse());
-        assertThat(failedLines).anySatisfy(line -> assertThat(line.has("sub_sequence_number")).isTrue());
+        List<JsonNode> failedLines =
+                bed.failedObjects().values().stream().flatMap(List::stream).toList();
+        assertThat(failedLines)
+                .filteredOn(line -> line.get("reason").asText().equals("kpl_corrupt"))
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line.has("sub_sequence_number")).isFalse());
+        assertThat(failedLines)
+                .anySatisfy(line -> assertThat(line.has("sub_sequence_number")).isTrue());
     }
 
     /** What must land where: valid event ids in raw/, invalid records' data (base64) in failed/. */
@@ -134,17 +140,23 @@ class ConservationIT {
         InjectedFault dynamoDbFaults = InjectedFault.randomly("UpdateItem", 0.03, 2);
         KinesisProcessorHandler handler = bed.handler(List.of(s3Faults), List.of(dynamoDbFaults));
         SplittableRandom timeouts = new SplittableRandom(3);
-        KinesisEventSourceSimulator esm = new KinesisEventSourceSimulator(bed.kinesis, Optional.of(bed.sqs),
-                bed.emulator.region(), new KinesisEventSourceSimulator.Settings(batchSize, 50, true));
+        KinesisEventSourceSimulator esm = new KinesisEventSourceSimulator(
+                bed.kinesis,
+                Optional.of(bed.sqs),
+                bed.emulator.region(),
+                new KinesisEventSourceSimulator.Settings(batchSize, 50, true));
 
-        KinesisEventSourceSimulator.Report report = esm.drain(bed.resources.streamName(), bed.resources.streamArn(),
+        KinesisEventSourceSimulator.Report report = esm.drain(
+                bed.resources.streamName(),
+                bed.resources.streamArn(),
                 event -> {
                     var response = handler.handleRequest(event, null);
                     if (timeouts.nextInt(6) == 0) { // the writes happened, but Lambda saw a timeout
                         throw new IllegalStateException("simulated timeout after the writes");
                     }
                     return response;
-                }, bed.resources.deadLetterQueueUrl());
+                },
+                bed.resources.deadLetterQueueUrl());
 
         Map<String, Long> rawCounts = bed.rawObjects().values().stream()
                 .flatMap(List::stream)
@@ -160,11 +172,20 @@ class ConservationIT {
         lost.removeAll(rawCounts.keySet());
         Set<String> lostInvalid = new HashSet<>(expected.invalid);
         lostInvalid.removeAll(failedCounts.keySet());
-        System.out.printf("conservation: in=%d raw=%d failed=%d lost=%d duplicated=%d | invocations=%d "
+        System.out.printf(
+                "conservation: in=%d raw=%d failed=%d lost=%d duplicated=%d | invocations=%d "
                         + "partial=%d errors=%d bisections=%d s3Faults=%d ddbFaults=%d%n",
-                kinesisRecords, rawCounts.size(), failedCounts.size(), lost.size() + lostInvalid.size(), duplicated,
-                report.invocations(), report.partialFailures(), report.functionErrors(), report.bisections(),
-                s3Faults.injected(), dynamoDbFaults.injected());
+                kinesisRecords,
+                rawCounts.size(),
+                failedCounts.size(),
+                lost.size() + lostInvalid.size(),
+                duplicated,
+                report.invocations(),
+                report.partialFailures(),
+                report.functionErrors(),
+                report.bisections(),
+                s3Faults.injected(),
+                dynamoDbFaults.injected());
 
         // The run must actually have exercised retries and bisection, or it proves nothing.
         assertThat(report.partialFailures()).isPositive();
@@ -178,7 +199,8 @@ class ConservationIT {
         for (var object : bed.rawObjects().entrySet()) {
             var item = bed.metadata(object.getKey());
             assertThat(item).as("metadata for %s", object.getKey()).isNotEmpty();
-            assertThat(Long.parseLong(item.get("record_count").n())).isEqualTo(object.getValue().size());
+            assertThat(Long.parseLong(item.get("record_count").n()))
+                    .isEqualTo(object.getValue().size());
         }
         // Every quarantine notice names an object that exists.
         Set<String> failedKeys = bed.failedObjects().keySet();

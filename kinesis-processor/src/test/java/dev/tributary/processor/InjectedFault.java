@@ -63,8 +63,8 @@ final class InjectedFault implements ExecutionInterceptor {
         Call call = new Call(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), context.request());
         if (when.test(call)) {
             injected.incrementAndGet();
-            throw SdkClientException.create("injected fault: " + call.operation()
-                    + (call.putKey() == null ? "" : " " + call.putKey()));
+            throw SdkClientException.create(
+                    "injected fault: " + call.operation() + (call.putKey() == null ? "" : " " + call.putKey()));
         }
     }
 }

@@ -31,7 +31,8 @@ class KinesisEventRecordsTest {
     void from_whenPlaceholderArn_usesItsLastSegmentAsStreamName() {
         KinesisEvent event = EventLoader.loadKinesisEvent("events/kinesis-get-records-default.json");
 
-        assertThat(KinesisEventRecords.from(event).getFirst().position().stream()).isEqualTo("EXAMPLE");
+        assertThat(KinesisEventRecords.from(event).getFirst().position().stream())
+                .isEqualTo("EXAMPLE");
     }
 
     @Test

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class KinesisProcessorConfigTest {
-    private static final Map<String, String> COMPLETE = Map.of(
-            "RAW_BUCKET", "raw", "METADATA_TABLE", "meta", "QUARANTINE_QUEUE_URL", "http://q");
+    private static final Map<String, String> COMPLETE =
+            Map.of("RAW_BUCKET", "raw", "METADATA_TABLE", "meta", "QUARANTINE_QUEUE_URL", "http://q");
 
     @Test
     void fromEnv_whenOnlyRequiredSet_usesDefaults() {
@@ -32,7 +32,8 @@ class KinesisProcessorConfigTest {
         env.put("RAW_RETENTION_DAYS", "120");
         env.put("PROCESSED_RETENTION_DAYS", "30");
 
-        assertThat(KinesisProcessorConfig.fromEnv(new Env(env)).metadataRetention()).isEqualTo(Duration.ofDays(120));
+        assertThat(KinesisProcessorConfig.fromEnv(new Env(env)).metadataRetention())
+                .isEqualTo(Duration.ofDays(120));
     }
 
     @ParameterizedTest

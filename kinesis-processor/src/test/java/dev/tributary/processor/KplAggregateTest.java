@@ -35,8 +35,8 @@ class KplAggregateTest {
 
     private static List<String> texts(KplAggregate.Unpacked unpacked) {
         assertThat(unpacked).isInstanceOf(KplAggregate.UserRecords.class);
-        return ((KplAggregate.UserRecords) unpacked).data().stream()
-                .map(d -> new String(d, StandardCharsets.UTF_8)).toList();
+        return ((KplAggregate.UserRecords) unpacked)
+                .data().stream().map(d -> new String(d, StandardCharsets.UTF_8)).toList();
     }
 
     private static String corruptDetail(byte[] data) {
@@ -80,7 +80,9 @@ class KplAggregateTest {
             byte[] aggregate = KplAggregator.aggregate(records);
 
             assertThat(texts(KplAggregate.unpack(aggregate)))
-                    .isEqualTo(records.stream().map(r -> new String(r.data(), StandardCharsets.UTF_8)).toList());
+                    .isEqualTo(records.stream()
+                            .map(r -> new String(r.data(), StandardCharsets.UTF_8))
+                            .toList());
         }
 
         @Test
@@ -94,18 +96,20 @@ class KplAggregateTest {
             List<List<UserRecord>> runs = KplAggregator.pack(records, KINESIS_RECORD_LIMIT);
             byte[] aggregate = KplAggregator.aggregate(runs.getFirst());
 
-            assertThat(aggregate.length).isLessThanOrEqualTo(KINESIS_RECORD_LIMIT)
+            assertThat(aggregate.length)
+                    .isLessThanOrEqualTo(KINESIS_RECORD_LIMIT)
                     .isGreaterThan(KINESIS_RECORD_LIMIT - 16);
             // 8 bytes per "{}" record (record tag and length, index field, data tag, length and bytes), 23 for
             // magic, key table and MD5: 131,069 user records in one Kinesis record.
             assertThat(runs.getFirst().size()).isEqualTo(131_069);
-            assertThat(texts(KplAggregate.unpack(aggregate))).hasSize(runs.getFirst().size());
+            assertThat(texts(KplAggregate.unpack(aggregate)))
+                    .hasSize(runs.getFirst().size());
         }
 
         @Test
         void unpack_whenLastUserRecordIsEmpty_returnsItAsAnEmptyRecord() {
-            byte[] aggregate = KplAggregator.aggregate(List.of(
-                    new UserRecord("k", utf8("{\"a\":1}")), new UserRecord("k", new byte[0])));
+            byte[] aggregate = KplAggregator.aggregate(
+                    List.of(new UserRecord("k", utf8("{\"a\":1}")), new UserRecord("k", new byte[0])));
 
             assertThat(texts(KplAggregate.unpack(aggregate))).containsExactly("{\"a\":1}", "");
         }
@@ -114,14 +118,16 @@ class KplAggregateTest {
         void unpack_whenRecordsCarryTagsExplicitHashKeysAndUnknownFields_skipsThem() {
             // partition_key_table "k"; explicit_hash_key_table "1"; a record with pk 0, ehk 0, data "{}", a tag
             // {key "t", value "v"}, and an unknown varint field 9; then an unknown fixed32 field 15 at top level.
-            byte[] record = {0x08, 0x00, 0x10, 0x00, 0x1A, 0x02, '{', '}',
-                0x22, 0x06, 0x0A, 0x01, 't', 0x12, 0x01, 'v', 0x48, 0x05};
+            byte[] record = {
+                0x08, 0x00, 0x10, 0x00, 0x1A, 0x02, '{', '}', 0x22, 0x06, 0x0A, 0x01, 't', 0x12, 0x01, 'v', 0x48, 0x05
+            };
             ByteArrayOutputStream protobuf = new ByteArrayOutputStream();
             protobuf.writeBytes(new byte[] {0x0A, 0x01, 'k', 0x12, 0x01, '1', 0x1A, (byte) record.length});
             protobuf.writeBytes(record);
             protobuf.writeBytes(new byte[] {0x7D, 1, 2, 3, 4});
 
-            assertThat(texts(KplAggregate.unpack(sealed(protobuf.toByteArray())))).containsExactly("{}");
+            assertThat(texts(KplAggregate.unpack(sealed(protobuf.toByteArray()))))
+                    .containsExactly("{}");
         }
 
         @Test
@@ -132,7 +138,8 @@ class KplAggregateTest {
             protobuf.writeBytes(record);
             protobuf.writeBytes(new byte[] {0x0A, 0x01, 'k'});
 
-            assertThat(texts(KplAggregate.unpack(sealed(protobuf.toByteArray())))).containsExactly("{}");
+            assertThat(texts(KplAggregate.unpack(sealed(protobuf.toByteArray()))))
+                    .containsExactly("{}");
         }
     }
 
@@ -167,7 +174,8 @@ class KplAggregateTest {
         void unpack_whenProtobufTruncatedButResealed_isCorruptNamingTheTruncation() {
             byte[] protobuf = protobufOf(good);
 
-            assertThat(corruptDetail(sealed(Arrays.copyOf(protobuf, protobuf.length - 3)))).startsWith("truncated");
+            assertThat(corruptDetail(sealed(Arrays.copyOf(protobuf, protobuf.length - 3))))
+                    .startsWith("truncated");
         }
 
         @Test
@@ -179,11 +187,11 @@ class KplAggregateTest {
 
         @Test
         void unpack_whenPartitionKeyIndexOutOfRange_isCorruptNamingTheRecord() {
-            byte[] aggregate = KplAggregator.encode(List.of("k"), List.of(), List.of(
-                    new Entry(0, -1, utf8("{}")), new Entry(1, -1, utf8("{}"))));
+            byte[] aggregate = KplAggregator.encode(
+                    List.of("k"), List.of(), List.of(new Entry(0, -1, utf8("{}")), new Entry(1, -1, utf8("{}"))));
 
-            assertThat(corruptDetail(aggregate)).isEqualTo(
-                    "user record 1: partition_key_index 1 out of range (table has 1)");
+            assertThat(corruptDetail(aggregate))
+                    .isEqualTo("user record 1: partition_key_index 1 out of range (table has 1)");
         }
 
         @Test

@@ -46,52 +46,67 @@ class KplAggregationIT {
                 utf8(pageView("c", "2026-11-22T10:30:00Z")),
                 corrupt));
         List<Record> records = bed.readShard();
-        String stem = bed.resources.streamName() + ".shardId-000000000000." + records.get(0).sequenceNumber();
+        String stem = bed.resources.streamName() + ".shardId-000000000000."
+                + records.get(0).sequenceNumber();
 
         StreamsEventResponse response = bed.handler().handleRequest(bed.event(records), null);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         Map<String, List<String>> raw = bed.rawObjects();
         String pageViews = "raw/event_type=page_view/dt=2026-11-22/hr=10/" + stem + "-0.jsonl.gz";
-        assertThat(raw.keySet()).containsExactlyInAnyOrder(pageViews,
-                "raw/event_type=sensor_reading/dt=2026-11-22/hr=10/" + stem + "-1.jsonl.gz");
-        assertThat(raw.get(pageViews)).containsExactly(pageView("a", "2026-11-22T10:00:00Z"),
-                pageView("c", "2026-11-22T10:30:00Z"));
-        assertThat(bed.metadata(pageViews).get("first_sequence").s()).isEqualTo(records.get(0).sequenceNumber());
-        assertThat(bed.metadata(pageViews).get("last_sequence").s()).isEqualTo(records.get(1).sequenceNumber());
+        assertThat(raw.keySet())
+                .containsExactlyInAnyOrder(
+                        pageViews, "raw/event_type=sensor_reading/dt=2026-11-22/hr=10/" + stem + "-1.jsonl.gz");
+        assertThat(raw.get(pageViews))
+                .containsExactly(pageView("a", "2026-11-22T10:00:00Z"), pageView("c", "2026-11-22T10:30:00Z"));
+        assertThat(bed.metadata(pageViews).get("first_sequence").s())
+                .isEqualTo(records.get(0).sequenceNumber());
+        assertThat(bed.metadata(pageViews).get("last_sequence").s())
+                .isEqualTo(records.get(1).sequenceNumber());
 
         Map<String, List<JsonNode>> failed = bed.failedObjects();
         assertThat(failed.keySet()).singleElement().asString().endsWith(stem + "-2.jsonl");
         List<JsonNode> lines = failed.values().iterator().next();
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0).get("reason").asText()).isEqualTo("not_json");
-        assertThat(lines.get(0).get("sequence_number").asText()).isEqualTo(records.get(0).sequenceNumber());
+        assertThat(lines.get(0).get("sequence_number").asText())
+                .isEqualTo(records.get(0).sequenceNumber());
         assertThat(lines.get(0).get("sub_sequence_number").asInt()).isEqualTo(2);
         assertThat(lines.get(1).get("reason").asText()).isEqualTo("kpl_corrupt");
         assertThat(lines.get(1).get("detail").asText()).contains("MD5");
-        assertThat(lines.get(1).get("sequence_number").asText()).isEqualTo(records.get(2).sequenceNumber());
+        assertThat(lines.get(1).get("sequence_number").asText())
+                .isEqualTo(records.get(2).sequenceNumber());
         assertThat(lines.get(1).has("sub_sequence_number")).isFalse();
-        assertThat(java.util.Base64.getDecoder().decode(lines.get(1).get("data_base64").asText())).isEqualTo(corrupt);
-        assertThat(bed.logText()).contains("\"records\":3", "\"user_records\":5", "\"kpl_aggregates\":2",
-                "\"valid\":3", "\"quarantined\":2");
+        assertThat(java.util.Base64.getDecoder()
+                        .decode(lines.get(1).get("data_base64").asText()))
+                .isEqualTo(corrupt);
+        assertThat(bed.logText())
+                .contains(
+                        "\"records\":3",
+                        "\"user_records\":5",
+                        "\"kpl_aggregates\":2",
+                        "\"valid\":3",
+                        "\"quarantined\":2");
     }
 
     @Test
     void handleRequest_whenWriteFailsForAPartitionInsideAnAggregate_retryFromTheAggregateStoresEachRecordOnce() {
         List<String> events = List.of(
                 pageView("a", "2026-11-22T09:00:00Z"),
-                pageView("b", "2026-11-22T10:00:00Z"), payment("c", "2026-11-22T10:00:00Z"),
+                pageView("b", "2026-11-22T10:00:00Z"),
+                payment("c", "2026-11-22T10:00:00Z"),
                 pageView("d", "2026-11-22T10:05:00Z"),
                 pageView("e", "2026-11-22T10:10:00Z"));
-        bed.putBytes(List.of(utf8(events.get(0)), aggregate(events.get(1), events.get(2), events.get(3)),
-                utf8(events.get(4))));
+        bed.putBytes(List.of(
+                utf8(events.get(0)), aggregate(events.get(1), events.get(2), events.get(3)), utf8(events.get(4))));
         List<Record> records = bed.readShard();
         InjectedFault s3Down = InjectedFault.putObjectWhereKeyContains("event_type=payment");
 
         StreamsEventResponse first = bed.handler(List.of(s3Down), List.of()).handleRequest(bed.event(records), null);
 
         // The failed payment group starts inside the aggregate: Lambda can only retry from the aggregate itself.
-        assertThat(first.getBatchItemFailures()).extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+        assertThat(first.getBatchItemFailures())
+                .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(records.get(1).sequenceNumber());
 
         StreamsEventResponse retry = bed.handler().handleRequest(bed.event(records.subList(1, 3)), null);
@@ -100,7 +115,9 @@ class KplAggregationIT {
         assertThat(bed.rawObjects().values().stream().flatMap(List::stream).toList())
                 .containsExactlyInAnyOrderElementsOf(events);
         // The page_view hr=10 object (named by the aggregate's first user record) was rewritten unchanged.
-        assertThat(bed.versionCounts("raw/")).hasSize(3).allSatisfy((key, versions) -> assertThat(versions).isOne());
+        assertThat(bed.versionCounts("raw/"))
+                .hasSize(3)
+                .allSatisfy((key, versions) -> assertThat(versions).isOne());
     }
 
     @Test
@@ -111,7 +128,10 @@ class KplAggregationIT {
             List<String> packed = new ArrayList<>();
             for (int i = 0; i < 5; i++) { // two partitions interleaved inside every aggregate
                 int n = k * 5 + i;
-                packed.add(n % 2 == 0 ? pageView("p" + n, "2026-11-22T10:00:00Z") : reading("r" + n, "2026-11-22T12:00:00Z"));
+                packed.add(
+                        n % 2 == 0
+                                ? pageView("p" + n, "2026-11-22T10:00:00Z")
+                                : reading("r" + n, "2026-11-22T12:00:00Z"));
             }
             events.addAll(packed);
             kinesisRecords.add(k == 3 ? utf8(packed.getFirst()) : aggregate(packed.toArray(String[]::new)));

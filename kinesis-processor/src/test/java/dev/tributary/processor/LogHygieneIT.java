@@ -26,13 +26,22 @@ class LogHygieneIT {
 
     @Test
     void handleRequest_whenRecordsCarryPii_logsNoneOfIt() {
-        String valid = KinesisProcessorIT.event("e-1", "page_view", "2026-11-22T10:00:00Z",
+        String valid = KinesisProcessorIT.event(
+                "e-1",
+                "page_view",
+                "2026-11-22T10:00:00Z",
                 "{\"page_url\":\"https://a.example/?email=alice@example.com\",\"tti_ms\":1,\"ttar_ms\":2,"
                         + "\"user_id\":\"4111111111111111\"}");
-        String invalidTime = KinesisProcessorIT.event("e-2", "payment", "s3cr3t-t0ken-value",
+        String invalidTime = KinesisProcessorIT.event(
+                "e-2",
+                "payment",
+                "s3cr3t-t0ken-value",
                 "{\"transaction_id\":\"DE89370400440532013000\",\"amount\":\"1.00\",\"currency\":\"EUR\","
                         + "\"status\":\"captured\"}");
-        String invalidPayload = KinesisProcessorIT.event("e-3", "payment", "2026-11-22T10:00:00Z",
+        String invalidPayload = KinesisProcessorIT.event(
+                "e-3",
+                "payment",
+                "2026-11-22T10:00:00Z",
                 "{\"transaction_id\":\"t\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"status\":\"captured\","
                         + "\"card_last4\":\"555-0142\"}");
         String notJson = "{\"phone\": 555-0142, alice@example.com";

@@ -38,15 +38,19 @@ class ProcessorBoundedHeapIT {
                 default -> "payment";
             };
             String payload = switch (type) {
-                case "page_view" -> "{\"page_url\":\"https://shop.example.com/p/" + i + "\",\"tti_ms\":" + (i % 5000)
-                        + ",\"ttar_ms\":120,\"user_agent\":\"" + padding + "\"}";
-                case "sensor_reading" -> "{\"device_id\":\"d-" + (i % 40) + "\",\"metric\":\"temperature\",\"value\":"
-                        + (i % 50) + ".5,\"unit\":\"C\",\"context\":\"" + padding + "\"}";
-                default -> "{\"transaction_id\":\"t-" + i + "\",\"amount\":\"" + (i % 900) + ".99\",\"currency\":\"EUR\","
-                        + "\"status\":\"captured\",\"context\":\"" + padding + "\"}";
+                case "page_view" ->
+                    "{\"page_url\":\"https://shop.example.com/p/" + i + "\",\"tti_ms\":" + (i % 5000)
+                            + ",\"ttar_ms\":120,\"user_agent\":\"" + padding + "\"}";
+                case "sensor_reading" ->
+                    "{\"device_id\":\"d-" + (i % 40) + "\",\"metric\":\"temperature\",\"value\":" + (i % 50)
+                            + ".5,\"unit\":\"C\",\"context\":\"" + padding + "\"}";
+                default ->
+                    "{\"transaction_id\":\"t-" + i + "\",\"amount\":\"" + (i % 900) + ".99\",\"currency\":\"EUR\","
+                            + "\"status\":\"captured\",\"context\":\"" + padding + "\"}";
             };
             String json = "{\"event_id\":\"" + shardSalt + "-" + i + "\",\"event_type\":\"" + type
-                    + "\",\"event_time\":\"2026-11-22T1" + (i % 3) + ":15:00Z\",\"source\":\"bench\",\"schema_version\":1,"
+                    + "\",\"event_time\":\"2026-11-22T1" + (i % 3)
+                    + ":15:00Z\",\"source\":\"bench\",\"schema_version\":1,"
                     + "\"payload\":" + payload + "}";
             records.add(Record.builder()
                     .sequenceNumber(String.format("4959%052d", i))
@@ -66,8 +70,8 @@ class ProcessorBoundedHeapIT {
         int eventBytes = 0;
         for (int run = 0; run < 4; run++) {
             String shard = "shardId-00000000000" + run; // fresh keys each run: every run writes, none is a no-op
-            String json = LambdaEvents.kinesisEventJson(bed.resources.streamArn(), shard, bed.emulator.region(),
-                    fullBatch("run" + run));
+            String json = LambdaEvents.kinesisEventJson(
+                    bed.resources.streamArn(), shard, bed.emulator.region(), fullBatch("run" + run));
             eventBytes = json.length();
             long started = System.nanoTime();
             KinesisEvent event = LambdaEvents.kinesisEvent(json); // deserialisation counts, as in Lambda
@@ -81,11 +85,13 @@ class ProcessorBoundedHeapIT {
                 .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
                 .mapToLong(pool -> pool.getPeakUsage().getUsed())
                 .sum();
-        System.out.printf("bounded-heap: event=%.1f MB, -Xmx=%d MB, peak heap pools=%.1f MB, best %.0f records/s "
+        System.out.printf(
+                "bounded-heap: event=%.1f MB, -Xmx=%d MB, peak heap pools=%.1f MB, best %.0f records/s "
                         + "(emulator round trips included)%n",
                 eventBytes / 1e6, maxHeap >> 20, peakHeap / 1e6, bestRate);
 
         assertThat(eventBytes).isGreaterThan(5_500_000).isLessThan(6_291_456);
-        assertThat(bed.rawObjects().values().stream().mapToInt(List::size).sum()).isEqualTo(4 * RECORDS);
+        assertThat(bed.rawObjects().values().stream().mapToInt(List::size).sum())
+                .isEqualTo(4 * RECORDS);
     }
 }

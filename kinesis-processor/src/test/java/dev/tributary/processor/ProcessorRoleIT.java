@@ -7,9 +7,9 @@ import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.devkit.LocalPipeline;
 import dev.tributary.devkit.PipelineResources;
-import dev.tributary.toolkit.SamTemplate;
 import dev.tributary.devkit.iam.IamGate;
 import dev.tributary.devkit.ledger.RecordLedger;
+import dev.tributary.toolkit.SamTemplate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,10 +47,13 @@ class ProcessorRoleIT {
 
     @Test
     void handleRequest_whenTemplateRoleLacksGetObject_redeliveredBatchFailsAndTheDenialNamesActionResourceRole() {
-        SamTemplate withoutGet = SamTemplate.load(SamTemplate.locate())
-                .withoutPermission("KinesisProcessorRole", "s3:GetObject");
-        try (ProcessorTestBed bed = new ProcessorTestBed(LocalPipeline.deploy(AwsEmulator.get(), withoutGet,
-                "kp-noget-" + UUID.randomUUID().toString().substring(0, 8), Map.of("ShardCount", "1"),
+        SamTemplate withoutGet =
+                SamTemplate.load(SamTemplate.locate()).withoutPermission("KinesisProcessorRole", "s3:GetObject");
+        try (ProcessorTestBed bed = new ProcessorTestBed(LocalPipeline.deploy(
+                AwsEmulator.get(),
+                withoutGet,
+                "kp-noget-" + UUID.randomUUID().toString().substring(0, 8),
+                Map.of("ShardCount", "1"),
                 new RecordLedger()))) {
             LocalDeployment deployment = bed.pipeline.deployment();
             bed.put(EVENTS);
@@ -59,13 +62,19 @@ class ProcessorRoleIT {
             StreamsEventResponse first = bed.handler().handleRequest(bed.event(records), null);
             StreamsEventResponse again = bed.handler().handleRequest(bed.event(records), null);
 
-            assertThat(first.getBatchItemFailures()).as("first delivery: PutObject is still allowed").isEmpty();
-            assertThat(again.getBatchItemFailures()).as("the retry path needs s3:GetObject").isNotEmpty();
+            assertThat(first.getBatchItemFailures())
+                    .as("first delivery: PutObject is still allowed")
+                    .isEmpty();
+            assertThat(again.getBatchItemFailures())
+                    .as("the retry path needs s3:GetObject")
+                    .isNotEmpty();
             List<IamGate.Denial> denials = deployment.denials();
             assertThat(denials).isNotEmpty().allSatisfy(denial -> {
                 assertThat(denial.action().action()).isEqualTo("s3:GetObject");
                 assertThat(denial.action().resource()).startsWith("arn:aws:s3:::" + bed.resources.rawBucket() + "/");
-                assertThat(denial.role()).isEqualTo(deployment.session(PipelineResources.PROCESSOR).roleName());
+                assertThat(denial.role())
+                        .isEqualTo(
+                                deployment.session(PipelineResources.PROCESSOR).roleName());
                 assertThat(denial.toString()).contains("s3:GetObject", bed.resources.rawBucket(), denial.role());
             });
         }

@@ -9,10 +9,10 @@ import dev.tributary.common.json.Json;
 import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.devkit.AwsEmulator;
-import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.devkit.LocalPipeline;
 import dev.tributary.devkit.PipelineResources;
 import dev.tributary.toolkit.KplAggregator;
+import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.toolkit.StreamProducer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,6 +49,7 @@ final class ProcessorTestBed implements AutoCloseable {
     final PipelineResources resources;
     /** The processor's own clients: its role's session, through the IAM gate. */
     final AwsClientFactory functionClients;
+
     final S3Client s3 = clients.s3();
     final DynamoDbClient dynamoDb = clients.dynamoDb();
     final SqsClient sqs = clients.configure(SqsClient.builder()).build();
@@ -71,17 +72,24 @@ final class ProcessorTestBed implements AutoCloseable {
 
     /** A handler on the emulator; S3 and DynamoDB calls pass through the given fault interceptors. */
     KinesisProcessorHandler handler(List<ExecutionInterceptor> s3Faults, List<ExecutionInterceptor> dynamoDbFaults) {
-        S3Client faultyS3 = functionClients.configure(S3Client.builder())
+        S3Client faultyS3 = functionClients
+                .configure(S3Client.builder())
                 .forcePathStyle(true)
                 .overrideConfiguration(c -> s3Faults.forEach(c::addExecutionInterceptor))
                 .build();
-        DynamoDbClient faultyDynamoDb = functionClients.configure(DynamoDbClient.builder())
+        DynamoDbClient faultyDynamoDb = functionClients
+                .configure(DynamoDbClient.builder())
                 .overrideConfiguration(c -> dynamoDbFaults.forEach(c::addExecutionInterceptor))
                 .build();
         SqsClient functionSqs = functionClients.configure(SqsClient.builder()).build();
-        return new KinesisProcessorHandler(config(), faultyS3, faultyDynamoDb, functionSqs, Clock.systemUTC(),
-                new StructuredLogger("kinesis-processor", new PrintStream(logs, true, StandardCharsets.UTF_8),
-                        Clock.systemUTC()));
+        return new KinesisProcessorHandler(
+                config(),
+                faultyS3,
+                faultyDynamoDb,
+                functionSqs,
+                Clock.systemUTC(),
+                new StructuredLogger(
+                        "kinesis-processor", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
     }
 
     KinesisProcessorHandler handler() {
@@ -99,14 +107,19 @@ final class ProcessorTestBed implements AutoCloseable {
         for (int i = 0; i < records.size(); i++) {
             entries.add(new KplAggregator.UserRecord("key-" + i, records.get(i)));
         }
-        pipeline.produce(entries, StreamProducer.Settings.plain(1), sent -> { });
+        pipeline.produce(entries, StreamProducer.Settings.plain(1), sent -> {});
     }
 
     /** Every record of the stream's first shard, from the start. */
     List<Record> readShard() {
-        String shardId = kinesis.listShards(b -> b.streamName(resources.streamName())).shards().getFirst().shardId();
-        String iterator = kinesis.getShardIterator(b -> b.streamName(resources.streamName()).shardId(shardId)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        String shardId = kinesis.listShards(b -> b.streamName(resources.streamName()))
+                .shards()
+                .getFirst()
+                .shardId();
+        String iterator = kinesis.getShardIterator(b -> b.streamName(resources.streamName())
+                        .shardId(shardId)
+                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .shardIterator();
         List<Record> records = new ArrayList<>();
         while (true) {
             String current = iterator;
@@ -121,7 +134,10 @@ final class ProcessorTestBed implements AutoCloseable {
 
     /** The event Lambda would build for these records of the first shard. */
     KinesisEvent event(List<Record> records) {
-        String shardId = kinesis.listShards(b -> b.streamName(resources.streamName())).shards().getFirst().shardId();
+        String shardId = kinesis.listShards(b -> b.streamName(resources.streamName()))
+                .shards()
+                .getFirst()
+                .shardId();
         return LambdaEvents.kinesisEvent(resources.streamArn(), shardId, emulator.region(), records);
     }
 
@@ -136,7 +152,8 @@ final class ProcessorTestBed implements AutoCloseable {
     Map<String, List<String>> rawObjects() {
         Map<String, List<String>> objects = new LinkedHashMap<>();
         for (String key : keys(ObjectKeys.RAW_PREFIX)) {
-            byte[] gz = s3.getObjectAsBytes(b -> b.bucket(resources.rawBucket()).key(key)).asByteArray();
+            byte[] gz = s3.getObjectAsBytes(b -> b.bucket(resources.rawBucket()).key(key))
+                    .asByteArray();
             try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
                 objects.put(key, lines(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
             } catch (IOException e) {
@@ -150,7 +167,9 @@ final class ProcessorTestBed implements AutoCloseable {
     Map<String, List<JsonNode>> failedObjects() {
         Map<String, List<JsonNode>> objects = new LinkedHashMap<>();
         for (String key : keys(ObjectKeys.FAILED_PREFIX)) {
-            String text = s3.getObjectAsBytes(b -> b.bucket(resources.rawBucket()).key(key)).asUtf8String();
+            String text = s3.getObjectAsBytes(
+                            b -> b.bucket(resources.rawBucket()).key(key))
+                    .asUtf8String();
             objects.put(key, lines(text).stream().map(ProcessorTestBed::parse).toList());
         }
         return objects;
@@ -159,14 +178,17 @@ final class ProcessorTestBed implements AutoCloseable {
     /** How many versions each key has (the raw bucket is versioned). */
     Map<String, Integer> versionCounts(String prefix) {
         Map<String, Integer> counts = new HashMap<>();
-        s3.listObjectVersionsPaginator(b -> b.bucket(resources.rawBucket()).prefix(prefix)).versions()
+        s3.listObjectVersionsPaginator(b -> b.bucket(resources.rawBucket()).prefix(prefix))
+                .versions()
                 .forEach(v -> counts.merge(v.key(), 1, Integer::sum));
         return counts;
     }
 
     Map<String, AttributeValue> metadata(String key) {
         return dynamoDb.getItem(b -> b.tableName(resources.metadataTable())
-                .key(Map.of("object_key", AttributeValue.fromS(key))).consistentRead(true)).item();
+                        .key(Map.of("object_key", AttributeValue.fromS(key)))
+                        .consistentRead(true))
+                .item();
     }
 
     /** Receives (and deletes) every message currently on the quarantine notice queue. */
@@ -183,7 +205,10 @@ final class ProcessorTestBed implements AutoCloseable {
         List<Message> all = new ArrayList<>();
         while (true) {
             List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue)
-                    .maxNumberOfMessages(10).messageAttributeNames("All").waitTimeSeconds(0)).messages();
+                            .maxNumberOfMessages(10)
+                            .messageAttributeNames("All")
+                            .waitTimeSeconds(0))
+                    .messages();
             if (batch.isEmpty()) {
                 return all;
             }

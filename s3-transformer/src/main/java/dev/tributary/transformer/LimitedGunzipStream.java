@@ -49,9 +49,11 @@ final class LimitedGunzipStream extends InputStream {
         if (n > 0) {
             decompressed += n;
             if (decompressed > maxBytes) {
-                throw new DecompressionBombException(String.format("decompresses to more than %d bytes from %d "
-                        + "compressed bytes read (limit MAX_DECOMPRESSED_BYTES: more than the kinesis-processor can "
-                        + "write into one raw object)", maxBytes, compressed.count()));
+                throw new DecompressionBombException(String.format(
+                        "decompresses to more than %d bytes from %d "
+                                + "compressed bytes read (limit MAX_DECOMPRESSED_BYTES: more than the kinesis-processor can "
+                                + "write into one raw object)",
+                        maxBytes, compressed.count()));
             }
         }
         return n;

@@ -13,6 +13,7 @@ final class LineReader {
     /** A line longer than the limit. */
     static final class LineTooLongException extends IOException {
         private static final long serialVersionUID = 1L;
+
         LineTooLongException(String message) {
             super(message);
         }
@@ -68,8 +69,8 @@ final class LineReader {
                         + " bytes (limit MAX_LINE_BYTES)");
             }
             if (assembledLength + count > assembled.length) {
-                assembled = java.util.Arrays.copyOf(assembled,
-                        Math.min(maxLineBytes, Math.max(assembled.length * 2, assembledLength + count)));
+                assembled = java.util.Arrays.copyOf(
+                        assembled, Math.min(maxLineBytes, Math.max(assembled.length * 2, assembledLength + count)));
             }
             System.arraycopy(buffer, position, assembled, assembledLength, count);
             assembledLength += count;
@@ -85,8 +86,8 @@ final class LineReader {
 
     private void setLine(byte[] array, int offset, int length) throws IOException {
         if (length > maxLineBytes) {
-            throw new LineTooLongException("line " + (lineNumber + 1) + " is longer than " + maxLineBytes
-                    + " bytes (limit MAX_LINE_BYTES)");
+            throw new LineTooLongException(
+                    "line " + (lineNumber + 1) + " is longer than " + maxLineBytes + " bytes (limit MAX_LINE_BYTES)");
         }
         if (length > 0 && array[offset + length - 1] == '\r') {
             length--;

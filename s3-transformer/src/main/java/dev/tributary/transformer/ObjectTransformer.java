@@ -70,8 +70,16 @@ final class ObjectTransformer {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    ObjectTransformer(MetadataLedger metadata, RawSource raw, ProcessedSink processed, StreamTransformer transformer,
-            EventSchemas schemas, PiiKeys piiKeys, TransformerConfig config, Clock clock, Sleeper sleeper,
+    ObjectTransformer(
+            MetadataLedger metadata,
+            RawSource raw,
+            ProcessedSink processed,
+            StreamTransformer transformer,
+            EventSchemas schemas,
+            PiiKeys piiKeys,
+            TransformerConfig config,
+            Clock clock,
+            Sleeper sleeper,
             StructuredLogger log) {
         this.metadata = metadata;
         this.raw = raw;
@@ -97,9 +105,13 @@ final class ObjectTransformer {
             throws TransformFailure, IOException {
         String key = notice.key();
         Optional<ObjectState> before = metadata.find(key);
-        if (notice.sequencer() != null && before.isPresent() && before.get().isProcessed()
+        if (notice.sequencer() != null
+                && before.isPresent()
+                && before.get().isProcessed()
                 && before.get().sourceSequencer() != null
-                && S3Notifications.compareSequencers(notice.sequencer(), before.get().sourceSequencer()) <= 0) {
+                && S3Notifications.compareSequencers(
+                                notice.sequencer(), before.get().sourceSequencer())
+                        <= 0) {
             return Outcome.STALE_EVENT;
         }
         String owner = (requestId == null ? "local" : requestId) + "/" + UUID.randomUUID();
@@ -114,8 +126,8 @@ final class ObjectTransformer {
         }
     }
 
-    private Outcome underLease(S3Notifications.Notice.Created notice, String owner, ObjectState state,
-            Instant deadline) throws TransformFailure, IOException {
+    private Outcome underLease(S3Notifications.Notice.Created notice, String owner, ObjectState state, Instant deadline)
+            throws TransformFailure, IOException {
         String key = notice.key();
         for (int round = 1; round <= MAX_VERSION_CHANGES; round++) {
             Current current = awaitRecordedVersion(key, state);
@@ -129,8 +141,8 @@ final class ObjectTransformer {
             String checksum = current.version().checksumSha256();
             String eventType = ObjectKeys.parse(key).orElseThrow().partition().eventType();
             if (schemas.payloadSchema(eventType).isEmpty()) {
-                TransformFailure failure = new TransformFailure("unknown_event_type",
-                        "no schema for event_type '" + eventType + "' and no default schema");
+                TransformFailure failure = new TransformFailure(
+                        "unknown_event_type", "no schema for event_type '" + eventType + "' and no default schema");
                 if (metadata.markFailed(key, checksum, failure.describe(), owner, clock.instant())) {
                     throw failure;
                 }
@@ -149,9 +161,16 @@ final class ObjectTransformer {
             } else {
                 StreamTransformer.Summary summary = attempt.summary();
                 String sequencer = newest(notice.sequencer(), state.sourceSequencer());
-                ProcessedObjectMetadata done = new ProcessedObjectMetadata(key, checksum, config.processedBucket(),
-                        ObjectKeys.processedFor(key), summary.recordsIn(), summary.recordsOut(),
-                        summary.duplicatesDropped(), current.version().versionId(), sequencer);
+                ProcessedObjectMetadata done = new ProcessedObjectMetadata(
+                        key,
+                        checksum,
+                        config.processedBucket(),
+                        ObjectKeys.processedFor(key),
+                        summary.recordsIn(),
+                        summary.recordsOut(),
+                        summary.duplicatesDropped(),
+                        current.version().versionId(),
+                        sequencer);
                 if (metadata.markProcessed(done, owner, clock.instant())) {
                     log.info("object transformed", summary(notice, done, summary));
                     return Outcome.PROCESSED;
@@ -163,11 +182,12 @@ final class ObjectTransformer {
             if (!owner.equals(state.leaseOwner())) {
                 throw new RetryableTransformException("lost the lease on " + key + " while transforming it");
             }
-            log.warn("raw object changed while it was transformed; transforming the new version",
+            log.warn(
+                    "raw object changed while it was transformed; transforming the new version",
                     Map.of("raw_key", key, "round", round));
         }
-        throw new RetryableTransformException("raw object " + key + " changed " + MAX_VERSION_CHANGES
-                + " times while it was transformed");
+        throw new RetryableTransformException(
+                "raw object " + key + " changed " + MAX_VERSION_CHANGES + " times while it was transformed");
     }
 
     /** The current raw version once the item records it; null when the object no longer exists. */
@@ -214,8 +234,8 @@ final class ObjectTransformer {
         }
         ProcessedSink.Upload sink = processed.open(ObjectKeys.processedFor(key), userMetadata);
         try {
-            StreamTransformer.Summary summary = transformer.transform(body.stream(), sink.stream(), eventType,
-                    version.lastModified(), pii);
+            StreamTransformer.Summary summary =
+                    transformer.transform(body.stream(), sink.stream(), eventType, version.lastModified(), pii);
             if (!summary.rawSha256().equals(version.checksumSha256())) {
                 throw new IOException("the bytes read from " + key + " do not match its SHA-256 in S3");
             }
@@ -258,7 +278,9 @@ final class ObjectTransformer {
         return S3Notifications.compareSequencers(eventSequencer, stored) >= 0 ? eventSequencer : stored;
     }
 
-    private static Map<String, Object> summary(S3Notifications.Notice.Created notice, ProcessedObjectMetadata processed,
+    private static Map<String, Object> summary(
+            S3Notifications.Notice.Created notice,
+            ProcessedObjectMetadata processed,
             StreamTransformer.Summary summary) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("raw_key", notice.key());

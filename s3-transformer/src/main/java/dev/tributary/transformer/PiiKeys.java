@@ -43,8 +43,13 @@ final class PiiKeys {
     private final Clock clock;
     private volatile Key current;
 
-    PiiKeys(Optional<String> key, long keyVersion, Optional<String> parameter, ParameterSource source,
-            Duration refresh, Clock clock) {
+    PiiKeys(
+            Optional<String> key,
+            long keyVersion,
+            Optional<String> parameter,
+            ParameterSource source,
+            Duration refresh,
+            Clock clock) {
         this.key = key;
         this.keyVersion = keyVersion;
         this.parameter = parameter;
@@ -55,7 +60,12 @@ final class PiiKeys {
 
     /** From the configuration, with the system clock. */
     PiiKeys(TransformerConfig config, ParameterSource source) {
-        this(config.piiKey(), config.piiKeyVersion(), config.piiKeyParameter(), source, config.piiKeyRefresh(),
+        this(
+                config.piiKey(),
+                config.piiKeyVersion(),
+                config.piiKeyParameter(),
+                source,
+                config.piiKeyRefresh(),
                 Clock.systemUTC());
     }
 

@@ -25,8 +25,13 @@ final class ProcessingLease {
     private final ObjectTransformer.Sleeper sleeper;
     private final StructuredLogger log;
 
-    ProcessingLease(MetadataLedger metadata, RawSource raw, TransformerConfig config, Clock clock,
-            ObjectTransformer.Sleeper sleeper, StructuredLogger log) {
+    ProcessingLease(
+            MetadataLedger metadata,
+            RawSource raw,
+            TransformerConfig config,
+            Clock clock,
+            ObjectTransformer.Sleeper sleeper,
+            StructuredLogger log) {
         this.metadata = metadata;
         this.raw = raw;
         this.config = config;
@@ -57,7 +62,8 @@ final class ProcessingLease {
                 }
                 case LeaseAttempt.NoItem noItem -> {
                     if (raw.current(key).isEmpty()) {
-                        log.warn("raw object no longer exists and has no metadata item; nothing to transform",
+                        log.warn(
+                                "raw object no longer exists and has no metadata item; nothing to transform",
                                 Map.of("raw_key", key));
                         return null;
                     }
@@ -70,13 +76,15 @@ final class ProcessingLease {
                 }
                 case LeaseAttempt.Held held -> {
                     if (!now.isBefore(giveUp)) {
-                        throw new RetryableTransformException("another invocation is transforming " + key
-                                + "; gave up waiting after " + config.leaseWait().toSeconds() + " s");
+                        throw new RetryableTransformException(
+                                "another invocation is transforming " + key + "; gave up waiting after "
+                                        + config.leaseWait().toSeconds() + " s");
                     }
                 }
             }
             pause(backoff.plusMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() + 1)));
-            backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
+            backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
+                    ? Duration.ofSeconds(2)
                     : backoff.multipliedBy(2);
             now = clock.instant();
         }

@@ -7,6 +7,7 @@ package dev.tributary.transformer;
  */
 public final class RetryableTransformException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+
     public RetryableTransformException(String message) {
         super(message);
     }

@@ -36,8 +36,15 @@ final class S3Notifications {
          * @param versionId null in an unversioned bucket
          * @param sequencer S3's ordering token for events of one key; null when absent
          */
-        record Created(String messageId, String eventName, String bucket, String key, String versionId,
-                String sequencer, long size) implements Notice {}
+        record Created(
+                String messageId,
+                String eventName,
+                String bucket,
+                String key,
+                String versionId,
+                String sequencer,
+                long size)
+                implements Notice {}
 
         /** Anything else: a delete, a test event, a message that is not an S3 event. */
         record Ignored(String messageId, String why) implements Notice {}
@@ -110,7 +117,11 @@ final class S3Notifications {
             return;
         }
         JsonNode object = s3.path("object");
-        notices.add(new Notice.Created(messageId, eventName, bucket, key,
+        notices.add(new Notice.Created(
+                messageId,
+                eventName,
+                bucket,
+                key,
                 emptyToNull(object.path("versionId").asText(null)),
                 emptyToNull(object.path("sequencer").asText(null)),
                 object.path("size").asLong(-1)));

@@ -20,8 +20,14 @@ final class S3ProcessedSink implements ProcessedSink {
 
     @Override
     public Upload open(String key, Map<String, String> userMetadata) {
-        S3UploadStream stream = new S3UploadStream(s3, config.processedBucket(), key, CONTENT_TYPE, userMetadata,
-                config.uploadPartBytes(), config.uploadConcurrency());
+        S3UploadStream stream = new S3UploadStream(
+                s3,
+                config.processedBucket(),
+                key,
+                CONTENT_TYPE,
+                userMetadata,
+                config.uploadPartBytes(),
+                config.uploadConcurrency());
         return new Upload() {
             @Override
             public OutputStream stream() {

@@ -33,16 +33,20 @@ final class S3RawSource implements RawSource {
             }
             throw e;
         }
-        return Optional.of(new RawVersion(key, head.checksumSHA256(), head.versionId(), head.eTag(),
-                head.lastModified()));
+        return Optional.of(
+                new RawVersion(key, head.checksumSHA256(), head.versionId(), head.eTag(), head.lastModified()));
     }
 
     @Override
     public Optional<RawBody> open(RawVersion version) {
         // If-Match pins the version HEAD saw (needs only s3:GetObject, unlike a GET by version id); a 412 means a
         // newer version landed in between.
-        GetObjectRequest get = GetObjectRequest.builder().bucket(bucket).key(version.key())
-                .checksumMode(ChecksumMode.ENABLED).ifMatch(version.eTag()).build();
+        GetObjectRequest get = GetObjectRequest.builder()
+                .bucket(bucket)
+                .key(version.key())
+                .checksumMode(ChecksumMode.ENABLED)
+                .ifMatch(version.eTag())
+                .build();
         ResponseInputStream<GetObjectResponse> body;
         try {
             body = s3.getObject(get);

@@ -72,29 +72,57 @@ public final class S3TransformerHandler implements RequestStreamHandler {
     }
 
     private S3TransformerHandler(TransformerConfig config, AwsClientFactory clients, java.io.PrintStream logs) {
-        this(config, clients.s3(), clients.dynamoDb(), new PiiKeys(config,
-                        new SsmParameterReader(UrlConnectionHttpClient.create(),
-                                DefaultCredentialsProvider.builder().build(), clients.settings().region(),
+        this(
+                config,
+                clients.s3(),
+                clients.dynamoDb(),
+                new PiiKeys(
+                        config,
+                        new SsmParameterReader(
+                                UrlConnectionHttpClient.create(),
+                                DefaultCredentialsProvider.builder().build(),
+                                clients.settings().region(),
                                 clients.settings().endpoint())::read),
-                new EventSchemas(), Clock.systemUTC(), new StructuredLogger("s3-transformer", logs, Clock.systemUTC()),
+                new EventSchemas(),
+                Clock.systemUTC(),
+                new StructuredLogger("s3-transformer", logs, Clock.systemUTC()),
                 ObjectTransformerSleeper.REAL);
     }
 
     /** Tests and local runners pass their own clients. */
-    S3TransformerHandler(TransformerConfig config, S3Client s3, DynamoDbClient dynamoDb, PiiKeys piiKeys,
-            EventSchemas schemas, Clock clock, StructuredLogger log, ObjectTransformer.Sleeper sleeper) {
+    S3TransformerHandler(
+            TransformerConfig config,
+            S3Client s3,
+            DynamoDbClient dynamoDb,
+            PiiKeys piiKeys,
+            EventSchemas schemas,
+            Clock clock,
+            StructuredLogger log,
+            ObjectTransformer.Sleeper sleeper) {
         this.config = config;
         this.clock = clock;
         this.log = log;
-        ReferenceData referenceData = new ReferenceData(config.enrichment().referenceData(),
-                (uri, maxBytes) -> readSmallObject(s3, uri, maxBytes), config.referenceDataMaxBytes());
-        RecordEnricher enricher = new RecordEnricher(config.enrichment(),
-                new UserAgentClassifier(config.userAgentCacheSize()), referenceData, new PiiPolicy.Bundled());
+        ReferenceData referenceData = new ReferenceData(
+                config.enrichment().referenceData(),
+                (uri, maxBytes) -> readSmallObject(s3, uri, maxBytes),
+                config.referenceDataMaxBytes());
+        RecordEnricher enricher = new RecordEnricher(
+                config.enrichment(),
+                new UserAgentClassifier(config.userAgentCacheSize()),
+                referenceData,
+                new PiiPolicy.Bundled());
         StreamTransformer transformer = new StreamTransformer(enricher, config.limits(), config.gzipLevel());
         this.objects = new ObjectTransformer(
                 new DynamoDbMetadataLedger(new DynamoDbMetadataStore(dynamoDb, config.metadataTable())),
-                new S3RawSource(s3, config.rawBucket()), new S3ProcessedSink(s3, config), transformer, schemas,
-                piiKeys, config, clock, sleeper, log);
+                new S3RawSource(s3, config.rawBucket()),
+                new S3ProcessedSink(s3, config),
+                transformer,
+                schemas,
+                piiKeys,
+                config,
+                clock,
+                sleeper,
+                log);
     }
 
     @Override
@@ -102,7 +130,8 @@ public final class S3TransformerHandler implements RequestStreamHandler {
         long started = System.nanoTime();
         JsonNode event = Json.mapper().readTree(input);
         String requestId = context == null ? null : context.getAwsRequestId();
-        Instant deadline = context == null ? clock.instant().plus(LOCAL_DEADLINE)
+        Instant deadline = context == null
+                ? clock.instant().plus(LOCAL_DEADLINE)
                 : clock.instant().plusMillis(context.getRemainingTimeInMillis());
         List<S3Notifications.Notice> notices = S3Notifications.parse(event);
         List<String> failures = new ArrayList<>();
@@ -127,31 +156,49 @@ public final class S3TransformerHandler implements RequestStreamHandler {
                             processed++;
                         } else {
                             skipped++;
-                            log.info("notification needs no work", fields(requestId, notice, "outcome",
-                                    outcome.name().toLowerCase(java.util.Locale.ROOT)));
+                            log.info(
+                                    "notification needs no work",
+                                    fields(
+                                            requestId,
+                                            notice,
+                                            "outcome",
+                                            outcome.name().toLowerCase(java.util.Locale.ROOT)));
                         }
                     } catch (TransformFailure e) {
                         failures.add("s3://" + created.bucket() + "/" + created.key() + " FAILED " + e.describe());
-                        log.error("raw object cannot be transformed; marked FAILED",
+                        log.error(
+                                "raw object cannot be transformed; marked FAILED",
                                 fields(requestId, notice, "failure_reason", e.describe()));
                     } catch (IOException | RuntimeException e) {
                         failures.add("s3://" + created.bucket() + "/" + created.key() + " will be retried: "
                                 + e.getMessage());
-                        log.warn("raw object not transformed; the invocation fails so it is retried",
+                        log.warn(
+                                "raw object not transformed; the invocation fails so it is retried",
                                 fields(requestId, notice, "error", String.valueOf(e)));
                     }
                 }
             }
         }
-        log.info("invocation done", Map.of("request_id", String.valueOf(requestId), "notices", notices.size(),
-                "processed", processed, "skipped", skipped, "failed", failures.size()));
+        log.info(
+                "invocation done",
+                Map.of(
+                        "request_id",
+                        String.valueOf(requestId),
+                        "notices",
+                        notices.size(),
+                        "processed",
+                        processed,
+                        "skipped",
+                        skipped,
+                        "failed",
+                        failures.size()));
         Map<String, EmbeddedMetrics.Metric> metrics = new LinkedHashMap<>();
         metrics.put("ObjectsProcessed", EmbeddedMetrics.Metric.count(processed));
         metrics.put("ObjectsSkipped", EmbeddedMetrics.Metric.count(skipped));
         metrics.put("ObjectsFailed", EmbeddedMetrics.Metric.count(failures.size()));
         metrics.put("InvocationLatency", EmbeddedMetrics.Metric.millis((System.nanoTime() - started) / 1_000_000));
-        EmbeddedMetrics.publish(log, clock, METRICS_NAMESPACE, metrics,
-                requestId == null ? Map.of() : Map.of("request_id", requestId));
+        EmbeddedMetrics.publish(
+                log, clock, METRICS_NAMESPACE, metrics, requestId == null ? Map.of() : Map.of("request_id", requestId));
         if (!failures.isEmpty()) {
             throw new TransformInvocationException(String.join("; ", failures));
         }
@@ -172,8 +219,8 @@ public final class S3TransformerHandler implements RequestStreamHandler {
         return null;
     }
 
-    private static Map<String, Object> fields(String requestId, S3Notifications.Notice notice, String name,
-            Object value) {
+    private static Map<String, Object> fields(
+            String requestId, S3Notifications.Notice notice, String name, Object value) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("request_id", requestId);
         if (notice.messageId() != null) {
@@ -191,7 +238,8 @@ public final class S3TransformerHandler implements RequestStreamHandler {
 
     private static byte[] readSmallObject(S3Client s3, URI uri, long maxBytes) throws IOException {
         String key = uri.getPath().substring(1);
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(uri.getHost()).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> in =
+                s3.getObject(b -> b.bucket(uri.getHost()).key(key))) {
             Long length = in.response().contentLength();
             if (length != null && length > maxBytes) {
                 in.abort();
@@ -204,6 +252,7 @@ public final class S3TransformerHandler implements RequestStreamHandler {
     /** The invocation failed for at least one object; the message lists them. Lambda retries, then dead-letters. */
     public static final class TransformInvocationException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+
         public TransformInvocationException(String message) {
             super(message);
         }

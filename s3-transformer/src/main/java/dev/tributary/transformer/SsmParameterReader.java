@@ -53,7 +53,11 @@ final class SsmParameterReader {
      * @throws IOException naming the parameter and the service's error code when it cannot be read
      */
     PiiKeys.Parameter read(String name) throws IOException {
-        byte[] body = Json.mapper().createObjectNode().put("Name", name).put("WithDecryption", true).toString()
+        byte[] body = Json.mapper()
+                .createObjectNode()
+                .put("Name", name)
+                .put("WithDecryption", true)
+                .toString()
                 .getBytes(StandardCharsets.UTF_8);
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -80,18 +84,19 @@ final class SsmParameterReader {
                 .putHeader("X-Amz-Target", "AmazonSSM.GetParameter")
                 .putHeader("Content-Length", Integer.toString(body.length))
                 .build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(credentials.resolveCredentials())
-                .request(request)
-                .payload(() -> new ByteArrayInputStream(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "ssm")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region.id()));
+        SignedRequest signed = AwsV4HttpSigner.create()
+                .sign(r -> r.identity(credentials.resolveCredentials())
+                        .request(request)
+                        .payload(() -> new ByteArrayInputStream(body))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "ssm")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region.id()));
         HttpExecuteResponse response;
         try {
             response = http.prepareRequest(HttpExecuteRequest.builder()
-                    .request(signed.request())
-                    .contentStreamProvider(signed.payload().orElse(null))
-                    .build()).call();
+                            .request(signed.request())
+                            .contentStreamProvider(signed.payload().orElse(null))
+                            .build())
+                    .call();
         } catch (IOException e) {
             throw new RetryableCall("SSM GetParameter for " + name + " failed: " + e.getMessage());
         }
@@ -100,14 +105,18 @@ final class SsmParameterReader {
         try (InputStream in = response.responseBody().orElse(null)) {
             json = in == null ? null : Json.mapper().readTree(in.readAllBytes());
         }
-        if (status == 200 && json != null && json.path("Parameter").path("Value").isTextual()) {
+        if (status == 200
+                && json != null
+                && json.path("Parameter").path("Value").isTextual()) {
             // "Version: The parameter version." (SSM API reference, Parameter): 1 when created, +1 per overwrite.
-            return new PiiKeys.Parameter(json.path("Parameter").path("Value").textValue(),
+            return new PiiKeys.Parameter(
+                    json.path("Parameter").path("Value").textValue(),
                     json.path("Parameter").path("Version").asLong(0));
         }
         String type = json == null ? "" : json.path("__type").asText("");
         String code = type.substring(type.indexOf('#') + 1);
-        String message = "SSM GetParameter for " + name + " failed: HTTP " + status + (code.isEmpty() ? "" : " " + code);
+        String message =
+                "SSM GetParameter for " + name + " failed: HTTP " + status + (code.isEmpty() ? "" : " " + code);
         if (status >= 500 || code.contains("Throttl")) {
             throw new RetryableCall(message);
         }
@@ -116,6 +125,7 @@ final class SsmParameterReader {
 
     private static final class RetryableCall extends IOException {
         private static final long serialVersionUID = 1L;
+
         RetryableCall(String message) {
             super(message);
         }

@@ -76,8 +76,14 @@ public final class StreamTransformer {
      * @param rawSha256         base64 SHA-256 of the raw bytes
      * @param outputBytes       uncompressed bytes written
      */
-    public record Summary(long recordsIn, long recordsOut, long duplicatesDropped, long rawBytes,
-            long rawUncompressed, String rawSha256, long outputBytes) {}
+    public record Summary(
+            long recordsIn,
+            long recordsOut,
+            long duplicatesDropped,
+            long rawBytes,
+            long rawUncompressed,
+            String rawSha256,
+            long outputBytes) {}
 
     /**
      * Tributary's mapper, but keeping a decimal's trailing zeros ({@code 12.50} stays {@code 12.50}): a payload is
@@ -138,8 +144,14 @@ public final class StreamTransformer {
         // Whatever follows the last gzip member still belongs to the object and to its checksum.
         digesting.transferTo(OutputStream.nullOutputStream());
         writer.close(); // finishes the gzip stream; KeepOpen leaves the sink open for the caller to publish
-        return new Summary(recordsIn, writer.records(), duplicates, counted.count(), gunzip.decompressedBytes(),
-                Base64.getEncoder().encodeToString(sha256.digest()), writer.uncompressedBytes());
+        return new Summary(
+                recordsIn,
+                writer.records(),
+                duplicates,
+                counted.count(),
+                gunzip.decompressedBytes(),
+                Base64.getEncoder().encodeToString(sha256.digest()),
+                writer.uncompressedBytes());
     }
 
     private LimitedGunzipStream openGunzip(InputStream compressed) throws TransformFailure, IOException {
@@ -160,8 +172,8 @@ public final class StreamTransformer {
         } catch (ZipException e) {
             throw new TransformFailure("corrupt_gzip", "after line " + lines.lineNumber() + ": " + e.getMessage(), e);
         } catch (EOFException e) {
-            throw new TransformFailure("truncated_gzip", "the gzip stream ends early, after line "
-                    + lines.lineNumber(), e);
+            throw new TransformFailure(
+                    "truncated_gzip", "the gzip stream ends early, after line " + lines.lineNumber(), e);
         } catch (LineReader.LineTooLongException e) {
             throw new TransformFailure("line_too_long", e.getMessage(), e);
         }
@@ -174,15 +186,17 @@ public final class StreamTransformer {
         } catch (JacksonException e) {
             // The parser's message can quote the record; name the place only.
             var location = e.getLocation();
-            throw new TransformFailure("not_json_lines", "line " + lines.lineNumber() + " is not JSON"
-                    + (location == null ? "" : " (column " + location.getColumnNr() + ")"));
+            throw new TransformFailure(
+                    "not_json_lines",
+                    "line " + lines.lineNumber() + " is not JSON"
+                            + (location == null ? "" : " (column " + location.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new TransformFailure("not_json_lines", "line " + lines.lineNumber() + " is not JSON");
         } catch (NumberFormatException e) {
             // Found by fuzzing: a number no decimal can hold (1e-111111111111) is well-formed JSON, and Jackson
             // throws this instead of a JacksonException; retrying would never help.
-            throw new TransformFailure("not_json_lines", "line " + lines.lineNumber() + " holds a number that "
-                    + "cannot be represented");
+            throw new TransformFailure(
+                    "not_json_lines", "line " + lines.lineNumber() + " holds a number that " + "cannot be represented");
         }
         if (!(node instanceof ObjectNode object)) {
             throw new TransformFailure("not_json_lines", "line " + lines.lineNumber() + " is not a JSON object");

@@ -34,12 +34,13 @@ final class InMemoryMetadataLedger implements MetadataLedger {
         if (state == null) {
             return new LeaseAttempt.NoItem();
         }
-        if (state.leaseOwner() != null && !state.leaseOwner().equals(owner)
+        if (state.leaseOwner() != null
+                && !state.leaseOwner().equals(owner)
                 && !leaseExpiresAt.get(key).isBefore(now)) {
             return new LeaseAttempt.Held();
         }
-        ObjectState leased = new ObjectState(key, state.status(), state.checksumSha256(), state.sourceSequencer(),
-                owner);
+        ObjectState leased =
+                new ObjectState(key, state.status(), state.checksumSha256(), state.sourceSequencer(), owner);
         items.put(key, leased);
         leaseExpiresAt.put(key, expiresAt);
         return new LeaseAttempt.Granted(leased);
@@ -51,8 +52,7 @@ final class InMemoryMetadataLedger implements MetadataLedger {
         if (state == null || !owner.equals(state.leaseOwner())) {
             return false;
         }
-        items.put(key, new ObjectState(key, state.status(), state.checksumSha256(), state.sourceSequencer(),
-                null));
+        items.put(key, new ObjectState(key, state.status(), state.checksumSha256(), state.sourceSequencer(), null));
         return true;
     }
 
@@ -62,8 +62,10 @@ final class InMemoryMetadataLedger implements MetadataLedger {
         if (!owner.equals(state.leaseOwner()) || !done.checksumSha256().equals(state.checksumSha256())) {
             return false;
         }
-        items.put(done.objectKey(), new ObjectState(done.objectKey(), ObjectStatus.PROCESSED,
-                done.checksumSha256(), done.sourceSequencer(), null));
+        items.put(
+                done.objectKey(),
+                new ObjectState(
+                        done.objectKey(), ObjectStatus.PROCESSED, done.checksumSha256(), done.sourceSequencer(), null));
         processed.add(done);
         return true;
     }

@@ -8,7 +8,6 @@ import dev.tributary.common.event.EventSchemas;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.common.metadata.ObjectState;
 import dev.tributary.common.metadata.ObjectStatus;
-import dev.tributary.common.metadata.ProcessedObjectMetadata;
 import dev.tributary.transformer.RawSource.RawBody;
 import dev.tributary.transformer.RawSource.RawVersion;
 import java.io.ByteArrayInputStream;
@@ -43,13 +42,28 @@ class ObjectTransformerTest {
     final FakeRaw raw = new FakeRaw();
     final FakeSink sink = new FakeSink();
     final TransformerConfig config = TransformerConfig.fromEnv(new Env(TransformerConfigTest.env()));
-    final ObjectTransformer transformer = new ObjectTransformer(ledger, raw, sink,
+    final ObjectTransformer transformer = new ObjectTransformer(
+            ledger,
+            raw,
+            sink,
             new StreamTransformer(StreamTransformerTest.ENRICHER, StreamTransformerTest.LIMITS, 6),
-            new EventSchemas(), new PiiKeys(Optional.of(TransformerConfigTest.KEY), 1, Optional.empty(), name -> {
-                throw new AssertionError("no parameter store in this test");
-            }, Duration.ofMinutes(5), clock), config, clock, duration -> clock.now = clock.now.plus(duration),
-            new StructuredLogger("s3-transformer", new PrintStream(new ByteArrayOutputStream(), true,
-                    StandardCharsets.UTF_8), clock));
+            new EventSchemas(),
+            new PiiKeys(
+                    Optional.of(TransformerConfigTest.KEY),
+                    1,
+                    Optional.empty(),
+                    name -> {
+                        throw new AssertionError("no parameter store in this test");
+                    },
+                    Duration.ofMinutes(5),
+                    clock),
+            config,
+            clock,
+            duration -> clock.now = clock.now.plus(duration),
+            new StructuredLogger(
+                    "s3-transformer",
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    clock));
 
     static S3Notifications.Notice.Created notice(String sequencer) {
         return new S3Notifications.Notice.Created(null, "ObjectCreated:Put", "raw", KEY, null, sequencer, 1);
@@ -66,8 +80,14 @@ class ObjectTransformerTest {
     String written(byte[] body) {
         String checksum = raw.put(body);
         ObjectState before = ledger.items.get(KEY);
-        ledger.items.put(KEY, new ObjectState(KEY, ObjectStatus.WRITTEN, checksum,
-                before == null ? null : before.sourceSequencer(), before == null ? null : before.leaseOwner()));
+        ledger.items.put(
+                KEY,
+                new ObjectState(
+                        KEY,
+                        ObjectStatus.WRITTEN,
+                        checksum,
+                        before == null ? null : before.sourceSequencer(),
+                        before == null ? null : before.leaseOwner()));
         return checksum;
     }
 
@@ -80,9 +100,11 @@ class ObjectTransformerTest {
 
             assertThat(process("0055AED6DCD90281E5")).isEqualTo(ObjectTransformer.Outcome.PROCESSED);
 
-            assertThat(sink.published).containsOnlyKeys("processed/event_type=sensor_reading/dt=2026-11-22/hr=10/"
-                    + "tributary-events.shardId-000000000000.0123456789abcdef.jsonl.gz");
-            assertThat(RawObjects.gunzipLines(sink.published.values().iterator().next())).hasSize(2);
+            assertThat(sink.published)
+                    .containsOnlyKeys("processed/event_type=sensor_reading/dt=2026-11-22/hr=10/"
+                            + "tributary-events.shardId-000000000000.0123456789abcdef.jsonl.gz");
+            assertThat(RawObjects.gunzipLines(sink.published.values().iterator().next()))
+                    .hasSize(2);
             assertThat(ledger.processed).singleElement().satisfies(p -> {
                 assertThat(p.checksumSha256()).isEqualTo(checksum);
                 assertThat(p.recordsOut()).isEqualTo(2);
@@ -132,7 +154,8 @@ class ObjectTransformerTest {
 
             assertThat(process(null)).isEqualTo(ObjectTransformer.Outcome.PROCESSED);
 
-            assertThat(ledger.processed).singleElement()
+            assertThat(ledger.processed)
+                    .singleElement()
                     .satisfies(p -> assertThat(p.recordsOut()).isEqualTo(2));
             assertThat(sink.aborted).isZero();
         }
@@ -155,7 +178,8 @@ class ObjectTransformerTest {
             raw.put(RawObjects.lines(RawObjects.reading("a")));
             ledger.items.put(KEY, new ObjectState(KEY, ObjectStatus.WRITTEN, "an-older-checksum", null, null));
 
-            assertThatThrownBy(() -> process(null)).isInstanceOf(RetryableTransformException.class)
+            assertThatThrownBy(() -> process(null))
+                    .isInstanceOf(RetryableTransformException.class)
                     .hasMessageContaining("does not record the current raw version yet");
 
             assertThat(ledger.processed).isEmpty();
@@ -165,11 +189,14 @@ class ObjectTransformerTest {
         @Test
         void process_whenAnotherInvocationHoldsTheLeasePastTheWait_failsForARetry() {
             written(RawObjects.lines(RawObjects.reading("a")));
-            ledger.items.put(KEY, new ObjectState(KEY, ObjectStatus.WRITTEN, ledger.items.get(KEY).checksumSha256(),
-                    null, "someone-else"));
+            ledger.items.put(
+                    KEY,
+                    new ObjectState(
+                            KEY, ObjectStatus.WRITTEN, ledger.items.get(KEY).checksumSha256(), null, "someone-else"));
             ledger.leaseExpiresAt.put(KEY, clock.instant().plus(Duration.ofHours(1)));
 
-            assertThatThrownBy(() -> process(null)).isInstanceOf(RetryableTransformException.class)
+            assertThatThrownBy(() -> process(null))
+                    .isInstanceOf(RetryableTransformException.class)
                     .hasMessageContaining("another invocation is transforming");
 
             assertThat(ledger.items.get(KEY).leaseOwner()).isEqualTo("someone-else");
@@ -219,7 +246,8 @@ class ObjectTransformerTest {
 
         static String sha256(byte[] bytes) {
             try {
-                return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+                return Base64.getEncoder()
+                        .encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }

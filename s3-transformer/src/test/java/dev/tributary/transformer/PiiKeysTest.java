@@ -43,13 +43,19 @@ class PiiKeysTest {
     final AtomicReference<IOException> failure = new AtomicReference<>();
 
     PiiKeys keys() {
-        return new PiiKeys(Optional.empty(), 1, Optional.of("/tributary/pii"), name -> {
-            reads.incrementAndGet();
-            if (failure.get() != null) {
-                throw failure.get();
-            }
-            return stored.get();
-        }, Duration.ofMinutes(5), clock);
+        return new PiiKeys(
+                Optional.empty(),
+                1,
+                Optional.of("/tributary/pii"),
+                name -> {
+                    reads.incrementAndGet();
+                    if (failure.get() != null) {
+                        throw failure.get();
+                    }
+                    return stored.get();
+                },
+                Duration.ofMinutes(5),
+                clock);
     }
 
     @Test
@@ -87,15 +93,22 @@ class PiiKeysTest {
     void hasher_whenFirstReadFails_failsForARetry() {
         failure.set(new IOException("SSM GetParameter failed: HTTP 503"));
 
-        assertThatThrownBy(() -> keys().hasher()).isInstanceOf(RetryableTransformException.class)
+        assertThatThrownBy(() -> keys().hasher())
+                .isInstanceOf(RetryableTransformException.class)
                 .hasMessageContaining("could not be read");
     }
 
     @Test
     void hasher_whenKeyFromEnvironment_usesItsConfiguredVersionAndNeverRereads() {
-        PiiKeys keys = new PiiKeys(Optional.of(KEY_1), 3, Optional.empty(), name -> {
-            throw new AssertionError("no SSM");
-        }, Duration.ofMinutes(5), clock);
+        PiiKeys keys = new PiiKeys(
+                Optional.of(KEY_1),
+                3,
+                Optional.empty(),
+                name -> {
+                    throw new AssertionError("no SSM");
+                },
+                Duration.ofMinutes(5),
+                clock);
 
         clock.now = clock.now.plus(Duration.ofDays(1));
 

@@ -20,15 +20,22 @@ final class RawObjects {
     }
 
     static String reading(String id) {
-        return event(id, "sensor_reading", "2026-11-22T10:15:00Z",
+        return event(
+                id,
+                "sensor_reading",
+                "2026-11-22T10:15:00Z",
                 "{\"device_id\":\"d-1\",\"metric\":\"temperature\",\"value\":21.5}");
     }
 
     static String pageView(String id) {
-        return event(id, "page_view", "2026-11-22T10:15:00Z", "{\"page_url\":\"https://shop.example.com/p/" + id
-                + "?ref=mail\",\"tti_ms\":1200,\"ttar_ms\":300,\"user_id\":\"u-" + id + "\",\"user_agent\":"
-                + "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                + "Chrome/120.0.0.0 Safari/537.36\"}");
+        return event(
+                id,
+                "page_view",
+                "2026-11-22T10:15:00Z",
+                "{\"page_url\":\"https://shop.example.com/p/" + id
+                        + "?ref=mail\",\"tti_ms\":1200,\"ttar_ms\":300,\"user_id\":\"u-" + id + "\",\"user_agent\":"
+                        + "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "Chrome/120.0.0.0 Safari/537.36\"}");
     }
 
     static byte[] gzip(String text) {

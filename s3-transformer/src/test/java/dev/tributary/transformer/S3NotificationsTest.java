@@ -26,8 +26,9 @@ class S3NotificationsTest {
 
     @Test
     void parse_whenDirectS3Put_givesDecodedKeyAndSequencer() throws Exception {
-        assertThat(parse("s3-put-raw.json")).singleElement().isInstanceOfSatisfying(
-                S3Notifications.Notice.Created.class, created -> {
+        assertThat(parse("s3-put-raw.json"))
+                .singleElement()
+                .isInstanceOfSatisfying(S3Notifications.Notice.Created.class, created -> {
                     assertThat(created.key()).isEqualTo(RAW_KEY);
                     assertThat(created.bucket()).isEqualTo("tributary-raw-000000000000-us-east-1");
                     assertThat(created.sequencer()).isEqualTo("0A1B2C3D4E5F678901");
@@ -40,10 +41,12 @@ class S3NotificationsTest {
     void parse_whenS3EventInsideSqs_givesTheSameObjectAndTheMessageId() throws Exception {
         String json = fixture("sqs-s3-put-raw.json");
         // What the Java runtime would hand a RequestHandler<SQSEvent, …>: the body is the S3 event.
-        assertThat(LambdaEvents.sqsEvent(json).getRecords().getFirst().getBody()).contains("ObjectCreated:Put");
+        assertThat(LambdaEvents.sqsEvent(json).getRecords().getFirst().getBody())
+                .contains("ObjectCreated:Put");
 
-        assertThat(S3Notifications.parse(Json.mapper().readTree(json))).singleElement().isInstanceOfSatisfying(
-                S3Notifications.Notice.Created.class, created -> {
+        assertThat(S3Notifications.parse(Json.mapper().readTree(json)))
+                .singleElement()
+                .isInstanceOfSatisfying(S3Notifications.Notice.Created.class, created -> {
                     assertThat(created.key()).isEqualTo(RAW_KEY);
                     assertThat(created.messageId()).isEqualTo("19dd0b57-b21e-4ac1-bd88-01bbb068cb78");
                 });
@@ -51,16 +54,22 @@ class S3NotificationsTest {
 
     @Test
     void parse_whenDeleteOrTestEvent_ignoresWithReason() throws Exception {
-        assertThat(parse("s3-delete-raw.json")).singleElement().isInstanceOfSatisfying(
-                S3Notifications.Notice.Ignored.class, ignored -> assertThat(ignored.why()).startsWith("ObjectRemoved"));
-        assertThat(parse("sqs-s3-test-event.json")).singleElement().isInstanceOfSatisfying(
-                S3Notifications.Notice.Ignored.class, ignored -> assertThat(ignored.why()).isEqualTo("s3:TestEvent"));
+        assertThat(parse("s3-delete-raw.json"))
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        S3Notifications.Notice.Ignored.class,
+                        ignored -> assertThat(ignored.why()).startsWith("ObjectRemoved"));
+        assertThat(parse("sqs-s3-test-event.json"))
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        S3Notifications.Notice.Ignored.class,
+                        ignored -> assertThat(ignored.why()).isEqualTo("s3:TestEvent"));
     }
 
     @Test
     void parse_whenSqsBodyIsNotAnS3Event_ignoresIt() throws Exception {
-        JsonNode event = Json.mapper().readTree(fixture("sqs-s3-test-event.json").replace(
-                "s3:TestEvent", "something else"));
+        JsonNode event =
+                Json.mapper().readTree(fixture("sqs-s3-test-event.json").replace("s3:TestEvent", "something else"));
 
         assertThat(S3Notifications.parse(event)).singleElement().isInstanceOf(S3Notifications.Notice.Ignored.class);
     }
@@ -80,7 +89,8 @@ class S3NotificationsTest {
 
     @Test
     void compareSequencers_whenDifferentLengths_leftPadsBeforeComparing() {
-        assertThat(S3Notifications.compareSequencers("0A1B2C3D4E5F678901", "0A1B2C3D4E5F678902")).isNegative();
+        assertThat(S3Notifications.compareSequencers("0A1B2C3D4E5F678901", "0A1B2C3D4E5F678902"))
+                .isNegative();
         assertThat(S3Notifications.compareSequencers("FF", "0100")).isNegative();
         assertThat(S3Notifications.compareSequencers("00ff", "FF")).isZero();
     }

@@ -43,25 +43,38 @@ class S3TransformerIT {
     }
 
     static String pageView(String id, String time, String userId) {
-        return RawObjects.event(id, "page_view", time, "{\"page_url\":\"https://shop.example.com/cart?item=" + id
-                + "\",\"tti_ms\":1830,\"ttar_ms\":412,\"user_id\":\"" + userId + "\",\"user_agent\":\"" + UA_IPHONE
-                + "\"}");
+        return RawObjects.event(
+                id,
+                "page_view",
+                time,
+                "{\"page_url\":\"https://shop.example.com/cart?item=" + id
+                        + "\",\"tti_ms\":1830,\"ttar_ms\":412,\"user_id\":\"" + userId + "\",\"user_agent\":\""
+                        + UA_IPHONE
+                        + "\"}");
     }
 
     static String reading(String id, String device) {
-        return RawObjects.event(id, "sensor_reading", "2026-11-22T10:05:00+01:00",
+        return RawObjects.event(
+                id,
+                "sensor_reading",
+                "2026-11-22T10:05:00+01:00",
                 "{\"device_id\":\"" + device + "\",\"metric\":\"temperature\",\"value\":21.50}");
     }
 
     static String payment(String id) {
-        return RawObjects.event(id, "payment", "2026-11-22T10:06:00Z", "{\"transaction_id\":\"t-" + id
-                + "\",\"amount\":\"12.50\",\"currency\":\"EUR\",\"status\":\"captured\",\"customer_id\":\"c-7\"}");
+        return RawObjects.event(
+                id,
+                "payment",
+                "2026-11-22T10:06:00Z",
+                "{\"transaction_id\":\"t-" + id
+                        + "\",\"amount\":\"12.50\",\"currency\":\"EUR\",\"status\":\"captured\",\"customer_id\":\"c-7\"}");
     }
 
     @Test
     void handleRequest_whenNotifiedThroughSqsAfterRealProcessorOutput_writesEnrichedObjectsAndMarksThemProcessed()
             throws Exception {
-        bed.s3.putObject(b -> b.bucket(bed.resources.rawBucket()).key("reference/devices.csv"),
+        bed.s3.putObject(
+                b -> b.bucket(bed.resources.rawBucket()).key("reference/devices.csv"),
                 RequestBody.fromString("device_id,site,model\nd-1,\"Berlin, DE\",T-100\n"));
         Map<String, String> env = Map.of("ENRICHMENT_CONFIG", """
                 {"event_types": {
@@ -85,33 +98,52 @@ class S3TransformerIT {
 
         List<String> rawKeys = bed.rawKeys();
         assertThat(rawKeys).hasSize(3);
-        String pageViews = rawKeys.stream().filter(k -> k.contains("page_view")).findFirst().orElseThrow();
+        String pageViews = rawKeys.stream()
+                .filter(k -> k.contains("page_view"))
+                .findFirst()
+                .orElseThrow();
         List<JsonNode> views = bed.processedRecords(pageViews);
         assertThat(views).extracting(r -> r.get("event_id").asText()).containsExactly("pv-1", "pv-2");
         JsonNode view = views.get(1);
         assertThat(view.get("event_time").asText()).isEqualTo("2026-11-22T10:02:00.500Z");
-        assertThat(view.get("event_time_ms").asLong()).isEqualTo(Instant.parse("2026-11-22T10:02:00.500Z").toEpochMilli());
-        Instant written = bed.s3.headObject(b -> b.bucket(bed.resources.rawBucket()).key(pageViews)).lastModified();
+        assertThat(view.get("event_time_ms").asLong())
+                .isEqualTo(Instant.parse("2026-11-22T10:02:00.500Z").toEpochMilli());
+        Instant written = bed.s3
+                .headObject(b -> b.bucket(bed.resources.rawBucket()).key(pageViews))
+                .lastModified();
         assertThat(view.get("ingest_lag_ms").asLong())
                 .isEqualTo(written.toEpochMilli() - view.get("event_time_ms").asLong());
         assertThat(view.at("/page/host").asText()).isEqualTo("shop.example.com");
         assertThat(view.at("/page/query_params/item").asText()).isEqualTo("pv-2");
         assertThat(view.at("/user_agent/device_class").asText()).isEqualTo("phone");
-        assertThat(view.at("/payload/user_id").asText()).isEqualTo(
-                new PiiHasher(TransformerTestBed.PII_KEY.getBytes(StandardCharsets.UTF_8)).hash("u-1842"));
+        assertThat(view.at("/payload/user_id").asText())
+                .isEqualTo(new PiiHasher(TransformerTestBed.PII_KEY.getBytes(StandardCharsets.UTF_8)).hash("u-1842"));
         assertThat(view.at("/payload/tti_ms").asInt()).isEqualTo(1830);
         assertThat(bed.logText()).doesNotContain(TransformerTestBed.PII_KEY).doesNotContain("u-1842");
 
-        String readings = rawKeys.stream().filter(k -> k.contains("sensor_reading")).findFirst().orElseThrow();
+        String readings = rawKeys.stream()
+                .filter(k -> k.contains("sensor_reading"))
+                .findFirst()
+                .orElseThrow();
         List<JsonNode> sensorRecords = bed.processedRecords(readings);
         assertThat(sensorRecords.getFirst().at("/device/site").asText()).isEqualTo("Berlin, DE");
-        assertThat(RawObjects.gunzipLines(bed.processedBytes(readings)).getFirst()).contains("\"value\":21.50");
+        assertThat(RawObjects.gunzipLines(bed.processedBytes(readings)).getFirst())
+                .contains("\"value\":21.50");
         assertThat(sensorRecords.getFirst().get("event_time").asText()).isEqualTo("2026-11-22T09:05:00.000Z");
         assertThat(sensorRecords.get(1).has("device")).isFalse();
-        String payments = rawKeys.stream().filter(k -> k.contains("payment")).findFirst().orElseThrow();
-        assertThat(bed.processedRecords(payments).getFirst().at("/payload/customer_id").asText()).hasSize(67)
+        String payments =
+                rawKeys.stream().filter(k -> k.contains("payment")).findFirst().orElseThrow();
+        assertThat(bed.processedRecords(payments)
+                        .getFirst()
+                        .at("/payload/customer_id")
+                        .asText())
+                .hasSize(67)
                 .startsWith("v1:"); // key version 1 (PII_HMAC_KEY_VERSION unset) + 64 hex digits
-        assertThat(bed.processedRecords(payments).getFirst().at("/payload/amount").asText()).isEqualTo("12.50");
+        assertThat(bed.processedRecords(payments)
+                        .getFirst()
+                        .at("/payload/amount")
+                        .asText())
+                .isEqualTo("12.50");
 
         Map<String, AttributeValue> item = bed.metadata(pageViews);
         assertThat(item.get("status").s()).isEqualTo("PROCESSED");
@@ -121,15 +153,17 @@ class S3TransformerIT {
         assertThat(item.get("records_out").n()).isEqualTo("2");
         assertThat(item.get("duplicates_dropped").n()).isEqualTo("1");
         assertThat(item.get("record_count").n()).isEqualTo("3"); // the processor's attributes stay
-        assertThat(item.get("processed_hour").s()).isEqualTo(item.get("processed_at").s().substring(0, 13));
+        assertThat(item.get("processed_hour").s())
+                .isEqualTo(item.get("processed_at").s().substring(0, 13));
         assertThat(item.get("processed_hour").s()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}");
         assertThat(item).doesNotContainKeys("lease_owner", "lease_expires_at", "failure_reason");
         assertThat(bed.processedHead(pageViews).orElseThrow().metadata())
-                .containsEntry("source-checksum-sha256", item.get("checksum_sha256").s());
+                .containsEntry(
+                        "source-checksum-sha256", item.get("checksum_sha256").s());
         assertThat(bed.logText()).contains("\"why\":\"s3:TestEvent\"").contains("\"processed\":3");
         // The invocation's embedded-metric-format line, which CloudWatch turns into Tributary/S3Transformer metrics.
-        assertThat(bed.logText()).contains("\"Namespace\":\"Tributary/S3Transformer\"", "\"ObjectsProcessed\":3",
-                "\"ObjectsFailed\":0");
+        assertThat(bed.logText())
+                .contains("\"Namespace\":\"Tributary/S3Transformer\"", "\"ObjectsProcessed\":3", "\"ObjectsFailed\":0");
     }
 
     @Test
@@ -148,17 +182,28 @@ class S3TransformerIT {
     @Test
     void handleRequest_whenDeleteOtherBucketOrOtherPrefix_ignoresThemWithALogLine() throws Exception {
         // The fixtures' raw bucket is the deployed one's name.
-        S3TransformerHandler handler = bed.transformer(Map.of("RAW_BUCKET", "tributary-raw-000000000000-us-east-1"),
-                List.of(), new EventSchemas());
-        for (String fixture : List.of("s3-delete-raw.json", "s3-put-other-bucket.json", "s3-put-failed-prefix.json",
+        S3TransformerHandler handler = bed.transformer(
+                Map.of("RAW_BUCKET", "tributary-raw-000000000000-us-east-1"), List.of(), new EventSchemas());
+        for (String fixture : List.of(
+                "s3-delete-raw.json",
+                "s3-put-other-bucket.json",
+                "s3-put-failed-prefix.json",
                 "sqs-s3-test-event.json")) {
             assertThat(TransformerTestBed.invoke(handler, fixture(fixture))).isEqualTo("{}");
         }
 
-        assertThat(bed.logText().lines().filter(l -> l.contains("notification ignored")).count()).isEqualTo(4);
-        assertThat(bed.logText()).contains("ObjectRemoved:Delete").contains("is not RAW_BUCKET")
-                .contains("key is not under raw/").contains("s3:TestEvent");
-        assertThat(bed.s3.listObjectsV2(b -> b.bucket(bed.processedBucket)).contents()).isEmpty();
+        assertThat(bed.logText()
+                        .lines()
+                        .filter(l -> l.contains("notification ignored"))
+                        .count())
+                .isEqualTo(4);
+        assertThat(bed.logText())
+                .contains("ObjectRemoved:Delete")
+                .contains("is not RAW_BUCKET")
+                .contains("key is not under raw/")
+                .contains("s3:TestEvent");
+        assertThat(bed.s3.listObjectsV2(b -> b.bucket(bed.processedBucket)).contents())
+                .isEmpty();
     }
 
     @Test
@@ -176,14 +221,18 @@ class S3TransformerIT {
 
         assertThatThrownBy(() -> TransformerTestBed.invoke(handler, event))
                 .isInstanceOf(S3TransformerHandler.TransformInvocationException.class)
-                .hasMessageContaining(rawKey).hasMessageContaining("truncated_gzip");
+                .hasMessageContaining(rawKey)
+                .hasMessageContaining("truncated_gzip");
 
         Map<String, AttributeValue> item = bed.metadata(rawKey);
         assertThat(item.get("status").s()).isEqualTo("FAILED");
         assertThat(item.get("failure_reason").s()).startsWith("truncated_gzip: ");
         assertThat(item).doesNotContainKeys("processed_key", "processed_hour", "lease_owner");
         assertThat(bed.processedHead(rawKey)).isEmpty();
-        assertThat(bed.s3.listMultipartUploads(b -> b.bucket(bed.processedBucket)).uploads()).isEmpty();
+        assertThat(bed.s3
+                        .listMultipartUploads(b -> b.bucket(bed.processedBucket))
+                        .uploads())
+                .isEmpty();
 
         // Lambda retries the same event: the same verdict, still no output.
         assertThatThrownBy(() -> TransformerTestBed.invoke(handler, event)).hasMessageContaining("truncated_gzip");
@@ -238,22 +287,42 @@ class S3TransformerIT {
         }
 
         String rawKey = bed.rawKeys().getFirst();
-        assertThat(bed.processedRecords(rawKey).getFirst().at("/payload/customer_id").asText())
+        assertThat(bed.processedRecords(rawKey)
+                        .getFirst()
+                        .at("/payload/customer_id")
+                        .asText())
                 .isEqualTo(new PiiHasher(secret.getBytes(StandardCharsets.UTF_8)).hash("c-7"));
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("object transformed").doesNotContain(secret);
+        assertThat(stdout.toString(StandardCharsets.UTF_8))
+                .contains("object transformed")
+                .doesNotContain(secret);
     }
 
     private void putRaw(String rawKey, byte[] body, long records) {
         ObjectBuffer buffer = new ObjectBuffer(body.length);
         buffer.write(body, 0, body.length);
-        bed.s3.putObject(b -> b.bucket(bed.resources.rawBucket()).key(rawKey).checksumAlgorithm(ChecksumAlgorithm.SHA256)
-                .checksumSHA256(buffer.sha256Base64()), RequestBody.fromBytes(body));
+        bed.s3.putObject(
+                b -> b.bucket(bed.resources.rawBucket())
+                        .key(rawKey)
+                        .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                        .checksumSHA256(buffer.sha256Base64()),
+                RequestBody.fromBytes(body));
         var parsed = ObjectKeys.parse(rawKey).orElseThrow();
-        new DynamoDbMetadataStore(bed.dynamoDb, bed.resources.metadataTable()).recordRawObject(new RawObjectMetadata(
-                rawKey, bed.resources.rawBucket(), bed.resources.streamName(), "shardId-000000000000",
-                String.format("4959%052d", 1), String.format("4959%052d", records), parsed.partition(), records,
-                body.length, body.length * 4L, buffer.sha256Base64()), Instant.now(),
-                Instant.now().plus(Duration.ofDays(90)));
+        new DynamoDbMetadataStore(bed.dynamoDb, bed.resources.metadataTable())
+                .recordRawObject(
+                        new RawObjectMetadata(
+                                rawKey,
+                                bed.resources.rawBucket(),
+                                bed.resources.streamName(),
+                                "shardId-000000000000",
+                                String.format("4959%052d", 1),
+                                String.format("4959%052d", records),
+                                parsed.partition(),
+                                records,
+                                body.length,
+                                body.length * 4L,
+                                buffer.sha256Base64()),
+                        Instant.now(),
+                        Instant.now().plus(Duration.ofDays(90)));
     }
 
     static String fixture(String name) throws Exception {
@@ -278,7 +347,8 @@ class S3TransformerIT {
 
             @Override
             public Enumeration<URL> getResources(String name) throws java.io.IOException {
-                return name.endsWith("/_default.schema.json") ? java.util.Collections.emptyEnumeration()
+                return name.endsWith("/_default.schema.json")
+                        ? java.util.Collections.emptyEnumeration()
                         : parent.getResources(name);
             }
         };

@@ -33,7 +33,8 @@ class ShadedJarIT {
     void shadedJar_whenRunWithOnlyTheLayerOnARealNotification_transformsTheObject() throws Exception {
         Path jar = Path.of("target", "s3-transformer.jar");
         assertThat(jar).exists();
-        bed.produce(List.of(S3TransformerIT.pageView("pv-1", "2026-11-22T10:01:00Z", "u-1"),
+        bed.produce(List.of(
+                S3TransformerIT.pageView("pv-1", "2026-11-22T10:01:00Z", "u-1"),
                 S3TransformerIT.pageView("pv-2", "2026-11-22T10:02:00Z", "u-2")));
         Path event = Files.createTempFile("event-", ".json");
         Files.writeString(event, bed.sqsEvent(bed.objectNotifications(1)));
@@ -45,8 +46,13 @@ class ShadedJarIT {
         LambdaLayers.classpath(SamTemplate.locate(), "S3TransformerFunction").forEach(p -> classpath.add(p.toString()));
         classpath.add(launcher);
 
-        ProcessBuilder process = new ProcessBuilder(java, "-cp", String.join(File.pathSeparator, classpath),
-                "dev.tributary.transformer.ShadedJarLauncher", event.toString()).redirectErrorStream(true);
+        ProcessBuilder process = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        String.join(File.pathSeparator, classpath),
+                        "dev.tributary.transformer.ShadedJarLauncher",
+                        event.toString())
+                .redirectErrorStream(true);
         Map<String, String> env = process.environment();
         env.putAll(bed.environment(Map.of()));
         env.put("AWS_ACCESS_KEY_ID", "test");
@@ -59,8 +65,10 @@ class ShadedJarIT {
         assertThat(running.exitValue()).as(output).isZero();
         String rawKey = bed.rawKeys().getFirst();
         assertThat(bed.metadata(rawKey).get("status").s()).isEqualTo("PROCESSED");
-        assertThat(bed.processedRecords(rawKey)).hasSize(2)
-                .allSatisfy(r -> assertThat(r.at("/user_agent/device_class").asText()).isEqualTo("phone"));
+        assertThat(bed.processedRecords(rawKey))
+                .hasSize(2)
+                .allSatisfy(r ->
+                        assertThat(r.at("/user_agent/device_class").asText()).isEqualTo("phone"));
         assertThat(output).contains("object transformed").doesNotContain(TransformerTestBed.PII_KEY);
     }
 }

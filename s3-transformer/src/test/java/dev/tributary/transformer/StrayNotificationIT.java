@@ -30,15 +30,17 @@ class StrayNotificationIT {
         Partition partition = new Partition("sensor_reading", LocalDate.parse("2026-11-22"), 9);
         String rawKey = "raw/" + partition.path() + "/" + bed.resources.streamName() + ".shardId-000000000000."
                 + String.format("4959%052d", 7) + ".jsonl.gz";
-        bed.s3.putObject(b -> b.bucket(bed.resources.rawBucket()).key(rawKey),
+        bed.s3.putObject(
+                b -> b.bucket(bed.resources.rawBucket()).key(rawKey),
                 RequestBody.fromBytes(RawObjects.lines(RawObjects.reading("a"))));
         String event = bed.objectNotifications(1).getFirst().body();
-        S3TransformerHandler handler = bed.transformer(Map.of("METADATA_WAIT_SECONDS", "1"), List.of(),
-                new dev.tributary.common.event.EventSchemas());
+        S3TransformerHandler handler = bed.transformer(
+                Map.of("METADATA_WAIT_SECONDS", "1"), List.of(), new dev.tributary.common.event.EventSchemas());
 
         assertThatThrownBy(() -> TransformerTestBed.invoke(handler, event))
                 .isInstanceOf(S3TransformerHandler.TransformInvocationException.class)
-                .hasMessageContaining(rawKey).hasMessageContaining("no metadata item");
+                .hasMessageContaining(rawKey)
+                .hasMessageContaining("no metadata item");
 
         assertThat(bed.metadata(rawKey)).isEmpty();
         assertThat(allItems()).isEmpty();
@@ -52,8 +54,8 @@ class StrayNotificationIT {
         String rawKey = bed.rawKeys().getFirst();
         // Deleted before the notification is handled: the object (retention, an operator) and its item.
         bed.s3.deleteObject(b -> b.bucket(bed.resources.rawBucket()).key(rawKey));
-        bed.dynamoDb.deleteItem(b -> b.tableName(bed.resources.metadataTable())
-                .key(Map.of("object_key", AttributeValue.fromS(rawKey))));
+        bed.dynamoDb.deleteItem(b ->
+                b.tableName(bed.resources.metadataTable()).key(Map.of("object_key", AttributeValue.fromS(rawKey))));
 
         TransformerTestBed.invoke(bed.transformer(), event);
 
@@ -70,7 +72,8 @@ class StrayNotificationIT {
         TransformerTestBed.invoke(bed.transformer(), realEvent);
         // Someone else's object, uploaded and removed again before its notification is handled.
         String stray = real.replace(String.format("4959%052d", 1), String.format("4959%052d", 99));
-        bed.s3.putObject(b -> b.bucket(bed.resources.rawBucket()).key(stray),
+        bed.s3.putObject(
+                b -> b.bucket(bed.resources.rawBucket()).key(stray),
                 RequestBody.fromBytes(RawObjects.lines(RawObjects.reading("x"))));
         String strayEvent = bed.objectNotifications(1).getFirst().body();
         bed.s3.deleteObject(b -> b.bucket(bed.resources.rawBucket()).key(stray));
@@ -85,7 +88,11 @@ class StrayNotificationIT {
     }
 
     private List<Map<String, AttributeValue>> allItems() {
-        return bed.dynamoDb.scanPaginator(b -> b.tableName(bed.resources.metadataTable()).consistentRead(true))
-                .items().stream().toList();
+        return bed
+                .dynamoDb
+                .scanPaginator(b -> b.tableName(bed.resources.metadataTable()).consistentRead(true))
+                .items()
+                .stream()
+                .toList();
     }
 }

@@ -1,7 +1,6 @@
 package dev.tributary.transformer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tributary.common.config.Env;
@@ -64,21 +63,29 @@ class StreamTransformerTest {
 
     @Test
     void transform_whenEventIdRepeats_keepsTheFirstAndCountsTheRest() throws Exception {
-        byte[] raw = RawObjects.lines(RawObjects.reading("a"), RawObjects.reading("b"),
-                RawObjects.reading("a").replace("21.5", "99"), RawObjects.reading("c"), RawObjects.reading("b"));
+        byte[] raw = RawObjects.lines(
+                RawObjects.reading("a"),
+                RawObjects.reading("b"),
+                RawObjects.reading("a").replace("21.5", "99"),
+                RawObjects.reading("c"),
+                RawObjects.reading("b"));
 
         Run run = run(raw);
 
-        assertThat(run.lines()).extracting(line -> Json.mapper().readTree(line).get("event_id").asText())
+        assertThat(run.lines())
+                .extracting(line -> Json.mapper().readTree(line).get("event_id").asText())
                 .containsExactly("a", "b", "c");
         assertThat(run.lines().getFirst()).contains("\"value\":21.5");
-        assertThat(run(RawObjects.lines(RawObjects.reading("z").replace("21.5", "12.50"))).lines().getFirst())
+        assertThat(run(RawObjects.lines(RawObjects.reading("z").replace("21.5", "12.50")))
+                        .lines()
+                        .getFirst())
                 .contains("\"value\":12.50");
         assertThat(run.summary().recordsIn()).isEqualTo(5);
         assertThat(run.summary().recordsOut()).isEqualTo(3);
         assertThat(run.summary().duplicatesDropped()).isEqualTo(2);
-        assertThat(run.summary().rawSha256()).isEqualTo(
-                Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(raw)));
+        assertThat(run.summary().rawSha256())
+                .isEqualTo(Base64.getEncoder()
+                        .encodeToString(MessageDigest.getInstance("SHA-256").digest(raw)));
         assertThat(run.summary().rawBytes()).isEqualTo(raw.length);
     }
 
@@ -86,7 +93,8 @@ class StreamTransformerTest {
     void transform_whenSameVersionTwice_writesIdenticalBytes() throws Exception {
         byte[] raw = RawObjects.lines(RawObjects.pageView("1"), RawObjects.pageView("2"));
 
-        assertThat(run(raw, "page_view", LIMITS).output()).isEqualTo(run(raw, "page_view", LIMITS).output());
+        assertThat(run(raw, "page_view", LIMITS).output())
+                .isEqualTo(run(raw, "page_view", LIMITS).output());
         assertThat(run(raw, "page_view", LIMITS).lines().getFirst())
                 .contains("\"page\":{\"scheme\":\"https\",\"host\":\"shop.example.com\"")
                 .contains("\"device_class\":\"desktop\"")
@@ -118,13 +126,15 @@ class StreamTransformerTest {
     void transform_whenTruncatedGzip_failsAsTruncated() {
         byte[] raw = RawObjects.lines(RawObjects.reading("a"), RawObjects.reading("b"));
 
-        assertThat(failure(Arrays.copyOf(raw, raw.length - 12), LIMITS).reason()).isEqualTo("truncated_gzip");
+        assertThat(failure(Arrays.copyOf(raw, raw.length - 12), LIMITS).reason())
+                .isEqualTo("truncated_gzip");
         assertThat(failure(new byte[0], LIMITS).reason()).isEqualTo("truncated_gzip");
     }
 
     @Test
     void transform_whenNotGzipOrCorruptBody_failsAsCorrupt() {
-        assertThat(failure(RawObjects.reading("a").getBytes(StandardCharsets.UTF_8), LIMITS).reason())
+        assertThat(failure(RawObjects.reading("a").getBytes(StandardCharsets.UTF_8), LIMITS)
+                        .reason())
                 .isEqualTo("corrupt_gzip");
         byte[] raw = RawObjects.lines(RawObjects.reading("a"), RawObjects.reading("b"));
         raw[raw.length - 6] ^= 0x55; // inside the CRC-32/ISIZE trailer
@@ -138,15 +148,17 @@ class StreamTransformerTest {
         assertThat(notJson.getMessage()).contains("line 2").doesNotContain("secret");
 
         assertThat(failure(RawObjects.lines("[1,2]"), LIMITS).reason()).isEqualTo("not_json_lines");
-        assertThat(failure(RawObjects.lines("{\"a\":1} {\"b\":2}"), LIMITS).reason()).isEqualTo("not_json_lines");
-        assertThat(failure(RawObjects.lines(RawObjects.pageView("a")), LIMITS).reason()).isEqualTo("invalid_record");
+        assertThat(failure(RawObjects.lines("{\"a\":1} {\"b\":2}"), LIMITS).reason())
+                .isEqualTo("not_json_lines");
+        assertThat(failure(RawObjects.lines(RawObjects.pageView("a")), LIMITS).reason())
+                .isEqualTo("invalid_record");
     }
 
     @Nested
     class DecompressionBombs {
         /** The limits a deployed transformer runs with (TransformerConfig's defaults). */
-        final StreamTransformer.Limits deployed = TransformerConfig.fromEnv(new Env(TransformerConfigTest.env()))
-                .limits();
+        final StreamTransformer.Limits deployed =
+                TransformerConfig.fromEnv(new Env(TransformerConfigTest.env())).limits();
 
         @Test
         void transform_whenValidObjectCompressesNear1000To1_passes() throws Exception {
@@ -155,7 +167,10 @@ class StreamTransformerTest {
             // ceiling of about 1032:1. The old 200:1 ratio limit refused it as a bomb; now no ratio is refused.
             String[] records = new String[5];
             for (int i = 0; i < records.length; i++) {
-                records[i] = RawObjects.event("pad-" + i, "sensor_reading", "2026-11-22T10:15:00Z",
+                records[i] = RawObjects.event(
+                        "pad-" + i,
+                        "sensor_reading",
+                        "2026-11-22T10:15:00Z",
                         "{\"device_id\":\"d-1\",\"metric\":\"temperature\",\"value\":21.5,\"pad\":\""
                                 + " ".repeat(1_000_000) + "\"}");
             }
@@ -170,7 +185,8 @@ class StreamTransformerTest {
             Run run = run(raw, "sensor_reading", deployed);
 
             double ratio = (double) run.summary().rawUncompressed() / raw.length;
-            System.out.printf("valid object: %d bytes from %d compressed, ratio %.0f:1%n",
+            System.out.printf(
+                    "valid object: %d bytes from %d compressed, ratio %.0f:1%n",
                     run.summary().rawUncompressed(), raw.length, ratio);
             assertThat(ratio).isGreaterThan(850);
             assertThat(run.summary().recordsOut()).isEqualTo(5);
@@ -180,8 +196,12 @@ class StreamTransformerTest {
         void transform_whenObjectIsAtTheProcessorBound_passes() throws Exception {
             // Exactly MAX_RAW_OBJECT_BYTES of JSON Lines, as large as a raw object the processor wrote can be.
             long bound = StreamTransformer.Limits.MAX_RAW_OBJECT_BYTES;
-            String template = RawObjects.event("%08d", "sensor_reading", "2026-11-22T10:15:00Z",
-                    "{\"device_id\":\"d-1\",\"metric\":\"temperature\",\"value\":21.5}") + "\n";
+            String template = RawObjects.event(
+                            "%08d",
+                            "sensor_reading",
+                            "2026-11-22T10:15:00Z",
+                            "{\"device_id\":\"d-1\",\"metric\":\"temperature\",\"value\":21.5}")
+                    + "\n";
             int lineBytes = String.format(template, 0).length();
             StringBuilder text = new StringBuilder();
             int i = 0;
@@ -212,14 +232,17 @@ class StreamTransformerTest {
             // 160 gzip members of 64 MiB of line breaks each: 10 GiB decompressed from about 10 MB, streamed (never
             // held). Line breaks, so that the line-length limit does not stop it first.
             byte[] member = RawObjects.gzip("\n".repeat(64 << 20));
-            InputStream bomb = new SequenceInputStream(Collections.enumeration(
-                    Collections.nCopies(160, member).stream().map(ByteArrayInputStream::new).toList()));
+            InputStream bomb = new SequenceInputStream(Collections.enumeration(Collections.nCopies(160, member).stream()
+                    .map(ByteArrayInputStream::new)
+                    .toList()));
             var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
             long started = System.nanoTime();
 
-            TransformFailure failure = assertThrows(TransformFailure.class, () -> new StreamTransformer(ENRICHER,
-                    deployed, 6).transform(bomb, OutputStream.nullOutputStream(), "sensor_reading", INGESTED, PII));
+            TransformFailure failure = assertThrows(
+                    TransformFailure.class,
+                    () -> new StreamTransformer(ENRICHER, deployed, 6)
+                            .transform(bomb, OutputStream.nullOutputStream(), "sensor_reading", INGESTED, PII));
 
             long millis = (System.nanoTime() - started) / 1_000_000;
             long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
@@ -233,11 +256,12 @@ class StreamTransformerTest {
 
     @Test
     void transform_whenLineLongerThanLimit_fails() {
-        String longLine = RawObjects.event("a", "sensor_reading", "2026-11-22T10:15:00Z",
-                "{\"pad\":\"" + "x".repeat(200_000) + "\"}");
+        String longLine = RawObjects.event(
+                "a", "sensor_reading", "2026-11-22T10:15:00Z", "{\"pad\":\"" + "x".repeat(200_000) + "\"}");
 
         assertThat(failure(RawObjects.lines(longLine), new StreamTransformer.Limits(64L << 20, 100_000))
-                .reason()).isEqualTo("line_too_long");
+                        .reason())
+                .isEqualTo("line_too_long");
     }
 
     @Test

@@ -24,7 +24,8 @@ final class SyntheticRawObject {
         "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
         "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
     };
-    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final char[] ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     /**
      * What was written.
@@ -60,14 +61,28 @@ final class SyntheticRawObject {
                     context[i] = ALPHABET[random.nextInt(ALPHABET.length)];
                 }
                 line.setLength(0);
-                line.append("{\"event_id\":\"ev-").append(id).append("\",\"event_type\":\"page_view\",\"event_time\":\"")
-                        .append(String.format("2026-11-22T10:%02d:%02d.%03dZ", id / 60_000 % 60, id / 1000 % 60, id % 1000))
+                line.append("{\"event_id\":\"ev-")
+                        .append(id)
+                        .append("\",\"event_type\":\"page_view\",\"event_time\":\"")
+                        .append(String.format(
+                                "2026-11-22T10:%02d:%02d.%03dZ", id / 60_000 % 60, id / 1000 % 60, id % 1000))
                         .append("\",\"source\":\"web-frontend\",\"schema_version\":1,\"payload\":{\"page_url\":")
-                        .append("\"https://shop.example.com/products/").append(id % 5000).append("?ref=mail&utm_source=n")
-                        .append(id % 7).append("\",\"tti_ms\":").append(200 + id % 3000).append(",\"ttar_ms\":")
-                        .append(50 + id % 700).append(",\"user_id\":\"u-").append(id % 10_000)
-                        .append("\",\"session_id\":\"s-").append(id / 20).append("\",\"user_agent\":\"")
-                        .append(AGENTS[(int) (id % AGENTS.length)]).append("\",\"context\":\"").append(context)
+                        .append("\"https://shop.example.com/products/")
+                        .append(id % 5000)
+                        .append("?ref=mail&utm_source=n")
+                        .append(id % 7)
+                        .append("\",\"tti_ms\":")
+                        .append(200 + id % 3000)
+                        .append(",\"ttar_ms\":")
+                        .append(50 + id % 700)
+                        .append(",\"user_id\":\"u-")
+                        .append(id % 10_000)
+                        .append("\",\"session_id\":\"s-")
+                        .append(id / 20)
+                        .append("\",\"user_agent\":\"")
+                        .append(AGENTS[(int) (id % AGENTS.length)])
+                        .append("\",\"context\":\"")
+                        .append(context)
                         .append("\"}}\n");
                 out.write(line.toString().getBytes(StandardCharsets.UTF_8));
                 records++;

@@ -34,7 +34,8 @@ public final class TransformThroughput {
         byte[] bytes = buffer.toByteArray();
         StreamTransformer transformer = new StreamTransformer(
                 new RecordEnricher(EnrichmentConfig.defaultConfig(), new UserAgentClassifier(10_000), null),
-                new StreamTransformer.Limits(Long.MAX_VALUE, 4 << 20), 6);
+                new StreamTransformer.Limits(Long.MAX_VALUE, 4 << 20),
+                6);
         byte[] key = "tributary-benchmark-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
         Instant ingested = Instant.parse("2026-11-22T11:00:00Z");
 
@@ -45,15 +46,20 @@ public final class TransformThroughput {
             gunzipGzip(new ByteArrayInputStream(bytes), OutputStream.nullOutputStream());
             double baselineRate = bytes.length / 1e6 / ((System.nanoTime() - started) / 1e9);
             started = System.nanoTime();
-            transformer.transform(new ByteArrayInputStream(bytes), OutputStream.nullOutputStream(), "page_view",
-                    ingested, new PiiHasher(key));
+            transformer.transform(
+                    new ByteArrayInputStream(bytes),
+                    OutputStream.nullOutputStream(),
+                    "page_view",
+                    ingested,
+                    new PiiHasher(key));
             double transformRate = bytes.length / 1e6 / ((System.nanoTime() - started) / 1e9);
             if (round > 0) {
                 baseline = Math.max(baseline, baselineRate);
                 transform = Math.max(transform, transformRate);
             }
         }
-        System.out.printf("raw object: %.1f MB gzip, %d page views; best of 3 after warm-up, one thread:%n",
+        System.out.printf(
+                "raw object: %.1f MB gzip, %d page views; best of 3 after warm-up, one thread:%n",
                 bytes.length / 1e6, raw.records());
         System.out.printf("  gunzip + gzip -6       : %6.1f MB/s of raw%n", baseline);
         System.out.printf("  transform (default cfg): %6.1f MB/s of raw%n", transform);

@@ -55,22 +55,44 @@ class TransformerBoundedHeapIT {
                 raw = SyntheticRawObject.write(out, RAW_BYTES, 42);
             }
             SyntheticRawObject.Written written = raw;
-            bed.s3.putObject(b -> b.bucket(bed.resources.rawBucket()).key(rawKey)
-                    .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(written.sha256()),
+            bed.s3.putObject(
+                    b -> b.bucket(bed.resources.rawBucket())
+                            .key(rawKey)
+                            .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                            .checksumSHA256(written.sha256()),
                     RequestBody.fromFile(file));
         } finally {
             Files.deleteIfExists(file);
         }
-        new DynamoDbMetadataStore(bed.dynamoDb, bed.resources.metadataTable()).recordRawObject(new RawObjectMetadata(
-                rawKey, bed.resources.rawBucket(), bed.resources.streamName(), "shardId-000000000000", first,
-                String.format("4959%052d", raw.records()), partition, raw.records(), raw.bytes(), 0, raw.sha256()),
-                Instant.now(), Instant.now().plus(Duration.ofDays(90)));
+        new DynamoDbMetadataStore(bed.dynamoDb, bed.resources.metadataTable())
+                .recordRawObject(
+                        new RawObjectMetadata(
+                                rawKey,
+                                bed.resources.rawBucket(),
+                                bed.resources.streamName(),
+                                "shardId-000000000000",
+                                first,
+                                String.format("4959%052d", raw.records()),
+                                partition,
+                                raw.records(),
+                                raw.bytes(),
+                                0,
+                                raw.sha256()),
+                        Instant.now(),
+                        Instant.now().plus(Duration.ofDays(90)));
         String event = bed.objectNotifications(1).getFirst().body();
         S3TransformerHandler handler = bed.transformer(
                 // A raw object 100 MiB long cannot come from the processor (6 MiB at most), so this streaming test
                 // lifts the bomb limit to reach the size it is about.
-                Map.of("UPLOAD_PART_BYTES", "5242880", "UPLOAD_CONCURRENCY", "1",
-                        "MAX_DECOMPRESSED_BYTES", String.valueOf(1L << 30)), List.of(), new EventSchemas());
+                Map.of(
+                        "UPLOAD_PART_BYTES",
+                        "5242880",
+                        "UPLOAD_CONCURRENCY",
+                        "1",
+                        "MAX_DECOMPRESSED_BYTES",
+                        String.valueOf(1L << 30)),
+                List.of(),
+                new EventSchemas());
         resetPeaks();
 
         long started = System.nanoTime();
@@ -79,30 +101,39 @@ class TransformerBoundedHeapIT {
 
         long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(pool -> pool.getType() == MemoryType.HEAP)
-                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+                .mapToLong(pool -> pool.getPeakUsage().getUsed())
+                .sum();
         Map<String, AttributeValue> item = bed.metadata(rawKey);
-        System.out.printf("bounded-heap: raw=%.1f MB (%d records), -Xmx=%d MB, peak heap pools=%.1f MB, "
+        System.out.printf(
+                "bounded-heap: raw=%.1f MB (%d records), -Xmx=%d MB, peak heap pools=%.1f MB, "
                         + "transform %.1f s = %.1f MB/s of raw (emulator round trips included)%n",
-                raw.bytes() / 1e6, raw.records(), Runtime.getRuntime().maxMemory() >> 20, peakHeap / 1e6,
-                seconds, raw.bytes() / 1e6 / seconds);
+                raw.bytes() / 1e6,
+                raw.records(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                peakHeap / 1e6,
+                seconds,
+                raw.bytes() / 1e6 / seconds);
 
         assertThat(raw.bytes()).isGreaterThanOrEqualTo(RAW_BYTES);
         assertThat(item.get("status").s()).isEqualTo("PROCESSED");
         assertThat(item.get("records_in").n()).isEqualTo(Long.toString(raw.records()));
         assertThat(item.get("records_out").n()).isEqualTo(Long.toString(raw.unique()));
-        assertThat(Long.parseLong(item.get("duplicates_dropped").n())).isEqualTo(raw.records() - raw.unique())
+        assertThat(Long.parseLong(item.get("duplicates_dropped").n()))
+                .isEqualTo(raw.records() - raw.unique())
                 .isPositive();
         long lines = 0;
         try (var in = bed.s3.getObject(b -> b.bucket(bed.processedBucket).key(ObjectKeys.processedFor(rawKey)));
-                BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(in, 65536),
-                        StandardCharsets.UTF_8))) {
+                BufferedReader reader = new BufferedReader(
+                        new InputStreamReader(new GZIPInputStream(in, 65536), StandardCharsets.UTF_8))) {
             while (reader.readLine() != null) {
                 lines++;
             }
         }
         assertThat(lines).isEqualTo(raw.unique());
-        assertThat(bed.s3.headObject(b -> b.bucket(bed.processedBucket).key(ObjectKeys.processedFor(rawKey)))
-                .contentLength()).isGreaterThan(RAW_BYTES / 2);
+        assertThat(bed.s3
+                        .headObject(b -> b.bucket(bed.processedBucket).key(ObjectKeys.processedFor(rawKey)))
+                        .contentLength())
+                .isGreaterThan(RAW_BYTES / 2);
     }
 
     private static void resetPeaks() {

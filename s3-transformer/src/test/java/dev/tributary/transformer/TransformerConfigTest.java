@@ -37,7 +37,8 @@ class TransformerConfigTest {
         env.remove("PROCESSED_BUCKET");
 
         assertThatThrownBy(() -> TransformerConfig.fromEnv(new Env(env)))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PROCESSED_BUCKET");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("PROCESSED_BUCKET");
     }
 
     @Test
@@ -46,7 +47,8 @@ class TransformerConfigTest {
         env.remove("PII_HMAC_KEY_PARAMETER");
 
         assertThatThrownBy(() -> TransformerConfig.fromEnv(new Env(env)))
-                .hasMessageContaining("PII_HMAC_KEY_PARAMETER").hasMessageContaining("PII_HMAC_KEY");
+                .hasMessageContaining("PII_HMAC_KEY_PARAMETER")
+                .hasMessageContaining("PII_HMAC_KEY");
         env.put("ENRICHMENT_CONFIG", "{}"); // the bundled PII policies hash whatever the enrichment says
         assertThatThrownBy(() -> TransformerConfig.fromEnv(new Env(env)))
                 .hasMessageContaining("PII_HMAC_KEY_PARAMETER");
@@ -65,7 +67,8 @@ class TransformerConfigTest {
         Map<String, String> env = env();
         env.put("PII_HMAC_KEY", "hunter2");
         assertThatThrownBy(() -> TransformerConfig.fromEnv(new Env(env)))
-                .hasMessageContaining("PII_HMAC_KEY").hasMessageNotContaining("hunter2");
+                .hasMessageContaining("PII_HMAC_KEY")
+                .hasMessageNotContaining("hunter2");
 
         Map<String, String> small = env();
         small.put("UPLOAD_PART_BYTES", "1048576");
@@ -77,6 +80,8 @@ class TransformerConfigTest {
         Map<String, String> env = env();
         env.put("PII_HMAC_KEY", KEY);
 
-        assertThat(TransformerConfig.fromEnv(new Env(env)).toString()).doesNotContain(KEY).contains("(set)");
+        assertThat(TransformerConfig.fromEnv(new Env(env)).toString())
+                .doesNotContain(KEY)
+                .contains("(set)");
     }
 }

@@ -48,7 +48,9 @@ class TransformerIdempotencyIT {
         bed.produce(readings(4), 1L);
         bed.produce(readings(2), 1L);
         List<Message> notifications = bed.objectNotifications(2);
-        assertThat(notifications).extracting(TransformerTestBed::rawKey).containsOnly(bed.rawKeys().getFirst());
+        assertThat(notifications)
+                .extracting(TransformerTestBed::rawKey)
+                .containsOnly(bed.rawKeys().getFirst());
         return notifications;
     }
 
@@ -57,9 +59,12 @@ class TransformerIdempotencyIT {
         assertThat(bed.processedRecords(rawKey)).hasSize(records);
         var item = bed.metadata(rawKey);
         assertThat(item.get("status").s()).isEqualTo("PROCESSED");
-        assertThat(item.get("checksum_sha256").s()).isEqualTo(bed.s3.headObject(b -> b
-                .bucket(bed.resources.rawBucket()).key(rawKey)
-                .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED)).checksumSHA256());
+        assertThat(item.get("checksum_sha256").s())
+                .isEqualTo(bed.s3
+                        .headObject(b -> b.bucket(bed.resources.rawBucket())
+                                .key(rawKey)
+                                .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED))
+                        .checksumSHA256());
         assertThat(item.get("records_in").n()).isEqualTo(Integer.toString(records));
         assertThat(item).doesNotContainKeys("lease_owner", "lease_expires_at");
     }
@@ -153,8 +158,8 @@ class TransformerIdempotencyIT {
         List<Message> notifications = twoVersions();
         String rawKey = bed.rawKeys().getFirst();
 
-        runConcurrently(2, i -> TransformerTestBed.invoke(bed.transformer(),
-                bed.sqsEvent(List.of(notifications.get(i)))));
+        runConcurrently(
+                2, i -> TransformerTestBed.invoke(bed.transformer(), bed.sqsEvent(List.of(notifications.get(i)))));
 
         assertProcessedIsLatestTransformedOnce(rawKey, 2);
         assertThat(bed.processedWrites(rawKey)).isEqualTo(1);
@@ -169,7 +174,8 @@ class TransformerIdempotencyIT {
         ExecutionInterceptor replaceBeforeFirstWrite = new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof PutObjectRequest put && put.bucket().equals(bed.processedBucket)
+                if (context.request() instanceof PutObjectRequest put
+                        && put.bucket().equals(bed.processedBucket)
                         && replaced.compareAndSet(false, true)) {
                     // Version 1 is transformed and about to be written: the processor writes version 2 now.
                     bed.produce(readings(2), 1L);
@@ -177,8 +183,8 @@ class TransformerIdempotencyIT {
             }
         };
 
-        TransformerTestBed.invoke(bed.transformer(Map.of(), List.of(replaceBeforeFirstWrite), new EventSchemas()),
-                event);
+        TransformerTestBed.invoke(
+                bed.transformer(Map.of(), List.of(replaceBeforeFirstWrite), new EventSchemas()), event);
 
         assertThat(replaced).isTrue();
         assertProcessedIsLatestTransformedOnce(rawKey, 2);
@@ -202,8 +208,8 @@ class TransformerIdempotencyIT {
             }
         };
 
-        TransformerTestBed.invoke(bed.transformer(Map.of(), List.of(replaceBeforeFirstRead), new EventSchemas()),
-                event);
+        TransformerTestBed.invoke(
+                bed.transformer(Map.of(), List.of(replaceBeforeFirstRead), new EventSchemas()), event);
 
         assertThat(replaced).isTrue();
         assertProcessedIsLatestTransformedOnce(rawKey, 2);

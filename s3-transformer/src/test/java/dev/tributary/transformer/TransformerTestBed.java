@@ -9,10 +9,10 @@ import dev.tributary.common.json.Json;
 import dev.tributary.common.layout.ObjectKeys;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.devkit.AwsEmulator;
-import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.devkit.PipelineResources;
 import dev.tributary.processor.KinesisProcessorHandler;
+import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.transformer.enrich.RecordEnricher;
 import dev.tributary.transformer.enrich.ReferenceData;
 import dev.tributary.transformer.enrich.UserAgentClassifier;
@@ -64,6 +64,7 @@ final class TransformerTestBed implements AutoCloseable {
     final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     /** The transformer's own clients: its role's session, through the IAM gate. */
     private final AwsClientFactory functionClients;
+
     private final DynamoDbClient functionDynamoDb;
     private KinesisProcessorHandler processor;
     private long nextSequence = 1;
@@ -79,7 +80,8 @@ final class TransformerTestBed implements AutoCloseable {
         // the queue that stands in for the function.
         queueUrl = deployment.notificationQueueUrl("RawBucket").orElseThrow();
         queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
         functionClients = new AwsClientFactory(AwsSettings.fromEnv(new Env(environment(Map.of()))));
         functionDynamoDb = functionClients.dynamoDb();
     }
@@ -103,19 +105,27 @@ final class TransformerTestBed implements AutoCloseable {
     }
 
     /** A handler on the emulator whose S3 calls pass through {@code s3Interceptors}. */
-    S3TransformerHandler transformer(Map<String, String> overrides, List<ExecutionInterceptor> s3Interceptors,
-            EventSchemas schemas) {
+    S3TransformerHandler transformer(
+            Map<String, String> overrides, List<ExecutionInterceptor> s3Interceptors, EventSchemas schemas) {
         TransformerConfig config = config(overrides);
-        S3Client interceptedS3 = functionClients.configure(S3Client.builder())
+        S3Client interceptedS3 = functionClients
+                .configure(S3Client.builder())
                 .forcePathStyle(true)
                 .overrideConfiguration(c -> s3Interceptors.forEach(c::addExecutionInterceptor))
                 .build();
         PiiKeys keys = new PiiKeys(config, name -> {
             throw new IOException("no SSM in this handler");
         });
-        return new S3TransformerHandler(config, interceptedS3, functionDynamoDb, keys, schemas, Clock.systemUTC(),
-                new StructuredLogger("s3-transformer", new PrintStream(logs, true, StandardCharsets.UTF_8),
-                        Clock.systemUTC()), duration -> Thread.sleep(duration.toMillis()));
+        return new S3TransformerHandler(
+                config,
+                interceptedS3,
+                functionDynamoDb,
+                keys,
+                schemas,
+                Clock.systemUTC(),
+                new StructuredLogger(
+                        "s3-transformer", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()),
+                duration -> Thread.sleep(duration.toMillis()));
     }
 
     S3TransformerHandler transformer() {
@@ -143,13 +153,19 @@ final class TransformerTestBed implements AutoCloseable {
         for (int i = 0; i < events.size(); i++) {
             String sequence = String.format("4959%052d", first + i);
             sequences.add(sequence);
-            records.add(Record.builder().sequenceNumber(sequence).partitionKey("k" + i)
+            records.add(Record.builder()
+                    .sequenceNumber(sequence)
+                    .partitionKey("k" + i)
                     .approximateArrivalTimestamp(Instant.parse("2026-11-22T10:30:00Z"))
-                    .data(SdkBytes.fromUtf8String(events.get(i))).build());
+                    .data(SdkBytes.fromUtf8String(events.get(i)))
+                    .build());
         }
         nextSequence = Math.max(nextSequence, first + events.size());
-        var response = processor().handleRequest(LambdaEvents.kinesisEvent(resources.streamArn(),
-                "shardId-000000000000", emulator.region(), records), null);
+        var response = processor()
+                .handleRequest(
+                        LambdaEvents.kinesisEvent(
+                                resources.streamArn(), "shardId-000000000000", emulator.region(), records),
+                        null);
         if (!response.getBatchItemFailures().isEmpty()) {
             throw new IllegalStateException("processor failed: " + response.getBatchItemFailures());
         }
@@ -171,9 +187,12 @@ final class TransformerTestBed implements AutoCloseable {
             if (System.currentTimeMillis() > giveUp) {
                 throw new AssertionError("expected " + objectEvents + " notifications, got " + all);
             }
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
-                    .waitTimeSeconds(1).messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                    .messageAttributeNames("All")).messages();
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                            .maxNumberOfMessages(10)
+                            .waitTimeSeconds(1)
+                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                            .messageAttributeNames("All"))
+                    .messages();
             all.addAll(batch);
             batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle())));
         }
@@ -182,7 +201,9 @@ final class TransformerTestBed implements AutoCloseable {
 
     /** The notifications of object-created events only, one per message. */
     List<Message> objectNotifications(int count) {
-        return receiveNotifications(count).stream().filter(m -> m.body().contains("ObjectCreated")).toList();
+        return receiveNotifications(count).stream()
+                .filter(m -> m.body().contains("ObjectCreated"))
+                .toList();
     }
 
     /** The JSON Lambda's SQS event source sends for {@code messages}. */
@@ -212,11 +233,14 @@ final class TransformerTestBed implements AutoCloseable {
     }
 
     byte[] processedBytes(String rawKey) {
-        return s3.getObjectAsBytes(b -> b.bucket(processedBucket).key(ObjectKeys.processedFor(rawKey))).asByteArray();
+        return s3.getObjectAsBytes(b -> b.bucket(processedBucket).key(ObjectKeys.processedFor(rawKey)))
+                .asByteArray();
     }
 
     List<JsonNode> processedRecords(String rawKey) {
-        return RawObjects.gunzipLines(processedBytes(rawKey)).stream().map(TransformerTestBed::parse).toList();
+        return RawObjects.gunzipLines(processedBytes(rawKey)).stream()
+                .map(TransformerTestBed::parse)
+                .toList();
     }
 
     Optional<HeadObjectResponse> processedHead(String rawKey) {
@@ -230,8 +254,10 @@ final class TransformerTestBed implements AutoCloseable {
     /** Versions of the processed object: how many times it was written. */
     int processedWrites(String rawKey) {
         String key = ObjectKeys.processedFor(rawKey);
-        return (int) s3.listObjectVersionsPaginator(b -> b.bucket(processedBucket).prefix(key)).versions().stream()
-                .filter(v -> v.key().equals(key)).count();
+        return (int)
+                s3.listObjectVersionsPaginator(b -> b.bucket(processedBucket).prefix(key)).versions().stream()
+                        .filter(v -> v.key().equals(key))
+                        .count();
     }
 
     /**
@@ -241,27 +267,40 @@ final class TransformerTestBed implements AutoCloseable {
     byte[] expectedProcessed(String rawKey, Map<String, String> overrides) throws Exception {
         TransformerConfig config = config(overrides);
         var raw = s3.getObject(b -> b.bucket(resources.rawBucket()).key(rawKey).checksumMode(ChecksumMode.ENABLED));
-        RecordEnricher enricher = new RecordEnricher(config.enrichment(), new UserAgentClassifier(100),
-                new ReferenceData(config.enrichment().referenceData(), (uri, max) -> s3.getObjectAsBytes(b -> b
-                        .bucket(uri.getHost()).key(uri.getPath().substring(1))).asByteArray(), 1 << 20));
+        RecordEnricher enricher = new RecordEnricher(
+                config.enrichment(),
+                new UserAgentClassifier(100),
+                new ReferenceData(
+                        config.enrichment().referenceData(),
+                        (uri, max) -> s3.getObjectAsBytes(b -> b.bucket(uri.getHost())
+                                        .key(uri.getPath().substring(1)))
+                                .asByteArray(),
+                        1 << 20));
         String type = ObjectKeys.parse(rawKey).orElseThrow().partition().eventType();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new StreamTransformer(enricher, config.limits(), config.gzipLevel()).transform(raw, out, type,
-                raw.response().lastModified(),
-                new dev.tributary.transformer.enrich.PiiHasher(PII_KEY.getBytes(StandardCharsets.UTF_8),
-                        config.piiKeyVersion()));
+        new StreamTransformer(enricher, config.limits(), config.gzipLevel())
+                .transform(
+                        raw,
+                        out,
+                        type,
+                        raw.response().lastModified(),
+                        new dev.tributary.transformer.enrich.PiiHasher(
+                                PII_KEY.getBytes(StandardCharsets.UTF_8), config.piiKeyVersion()));
         return out.toByteArray();
     }
 
     Map<String, AttributeValue> metadata(String rawKey) {
         return dynamoDb.getItem(b -> b.tableName(resources.metadataTable())
-                .key(Map.of("object_key", AttributeValue.fromS(rawKey))).consistentRead(true)).item();
+                        .key(Map.of("object_key", AttributeValue.fromS(rawKey)))
+                        .consistentRead(true))
+                .item();
     }
 
     /** Keys under {@code raw/}. */
     List<String> rawKeys() {
         return s3.listObjectsV2Paginator(b -> b.bucket(resources.rawBucket()).prefix("raw/")).contents().stream()
-                .map(o -> o.key()).toList();
+                .map(o -> o.key())
+                .toList();
     }
 
     String logText() {

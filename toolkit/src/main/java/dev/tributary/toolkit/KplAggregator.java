@@ -22,6 +22,7 @@ import java.util.Map;
 public final class KplAggregator {
     /** The KPL's {@code AggregationMaxSize} default: an aggregate's bytes, magic and MD5 included. */
     public static final int DEFAULT_MAX_BYTES = 51_200;
+
     private static final byte[] MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
     private static final int MD5_BYTES = 16;
 

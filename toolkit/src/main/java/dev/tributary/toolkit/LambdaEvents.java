@@ -48,8 +48,8 @@ public final class LambdaEvents {
             entry.put("receiptHandle", message.receiptHandle());
             entry.put("body", message.body());
             ObjectNode attributes = entry.putObject("attributes");
-            message.attributes().forEach((MessageSystemAttributeName name, String value) ->
-                    attributes.put(name.toString(), value));
+            message.attributes()
+                    .forEach((MessageSystemAttributeName name, String value) -> attributes.put(name.toString(), value));
             ObjectNode messageAttributes = entry.putObject("messageAttributes");
             message.messageAttributes().forEach((name, value) -> {
                 ObjectNode attribute = messageAttributes.putObject(name);
@@ -83,8 +83,10 @@ public final class LambdaEvents {
             kinesis.put("sequenceNumber", record.sequenceNumber());
             kinesis.put("data", Base64.getEncoder().encodeToString(record.data().asByteArrayUnsafe()));
             // Lambda sends epoch seconds with a fraction.
-            kinesis.put("approximateArrivalTimestamp",
-                    BigDecimal.valueOf(record.approximateArrivalTimestamp().toEpochMilli()).movePointLeft(3));
+            kinesis.put(
+                    "approximateArrivalTimestamp",
+                    BigDecimal.valueOf(record.approximateArrivalTimestamp().toEpochMilli())
+                            .movePointLeft(3));
             entry.put("eventSource", "aws:kinesis");
             entry.put("eventVersion", "1.0");
             entry.put("eventID", shardId + ":" + record.sequenceNumber());

@@ -31,8 +31,11 @@ public final class QueueSweep {
         for (int i = 0; i < all.size(); i += 10) {
             List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
             for (Message m : all.subList(i, Math.min(all.size(), i + 10))) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(entries.size()))
-                        .receiptHandle(m.receiptHandle()).visibilityTimeout(0).build());
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id(Integer.toString(entries.size()))
+                        .receiptHandle(m.receiptHandle())
+                        .visibilityTimeout(0)
+                        .build());
             }
             sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queue).entries(entries));
         }
@@ -51,8 +54,12 @@ public final class QueueSweep {
         List<Message> all = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         while (all.size() < max) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0)
-                    .visibilityTimeout(visibilitySeconds).messageAttributeNames("All")).messages();
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queue)
+                            .maxNumberOfMessages(10)
+                            .waitTimeSeconds(0)
+                            .visibilityTimeout(visibilitySeconds)
+                            .messageAttributeNames("All"))
+                    .messages();
             boolean fresh = false;
             for (Message m : batch) {
                 if (seen.add(m.messageId())) {

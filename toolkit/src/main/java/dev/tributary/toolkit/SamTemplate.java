@@ -56,7 +56,8 @@ public final class SamTemplate {
                 return candidate;
             }
         }
-        throw new IllegalStateException("infra/template.yaml not found from " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "infra/template.yaml not found from " + Path.of("").toAbsolutePath());
     }
 
     /** Every resource of {@code type} (e.g. {@code AWS::DynamoDB::Table}), in template order. */
@@ -77,7 +78,8 @@ public final class SamTemplate {
         if (resource.isEmpty()) {
             throw new IllegalArgumentException("no resource " + logicalId + " in the template");
         }
-        return new Resource(logicalId, (String) resource.get("Type"), map(resource.getOrDefault("Properties", Map.of())));
+        return new Resource(
+                logicalId, (String) resource.get("Type"), map(resource.getOrDefault("Properties", Map.of())));
     }
 
     /** Parameter defaults, as strings. */
@@ -98,7 +100,8 @@ public final class SamTemplate {
      */
     public SamTemplate withoutPermission(String roleLogicalId, String action) {
         SamTemplate copy = new SamTemplate(map(deepCopy(root)));
-        Map<String, Object> role = map(map(copy.section("Resources").get(roleLogicalId)).get("Properties"));
+        Map<String, Object> role =
+                map(map(copy.section("Resources").get(roleLogicalId)).get("Properties"));
         if (role.isEmpty()) {
             throw new IllegalArgumentException("no role " + roleLogicalId + " in the template");
         }
@@ -164,9 +167,10 @@ public final class SamTemplate {
                     String tag = node.getTag().getValue().substring(1);
                     String function = tag.equals("Ref") || tag.equals("Condition") ? tag : "Fn::" + tag;
                     Object value = switch (node) {
-                        case ScalarNode scalar -> function.equals("Fn::GetAtt")
-                                ? List.of(scalar.getValue().split("\\.", 2))
-                                : scalar.getValue();
+                        case ScalarNode scalar ->
+                            function.equals("Fn::GetAtt")
+                                    ? List.of(scalar.getValue().split("\\.", 2))
+                                    : scalar.getValue();
                         case SequenceNode sequence -> constructSequence(sequence);
                         case MappingNode mapping -> constructMapping(mapping);
                         default -> throw new IllegalArgumentException("unexpected YAML node " + node);

@@ -28,6 +28,7 @@ public final class StreamProducer {
     public static final int PRODUCER_RUN = 200;
     /** PutRecords' limits: "Each PutRecords request can support up to 500 records", "up to 5 MiB". */
     static final int MAX_ENTRIES = 500;
+
     static final int MAX_REQUEST_BYTES = 5 * 1024 * 1024;
 
     private final KinesisClient kinesis;
@@ -51,8 +52,8 @@ public final class StreamProducer {
                 throw new IllegalArgumentException("the KPL share must be between 0 and 1, was " + kplShare);
             }
             if (aggregateMaxBytes < 64 || aggregateMaxBytes > 1024 * 1024) {
-                throw new IllegalArgumentException("the aggregate size must be 64 bytes to 1 MiB, was "
-                        + aggregateMaxBytes);
+                throw new IllegalArgumentException(
+                        "the aggregate size must be 64 bytes to 1 MiB, was " + aggregateMaxBytes);
             }
         }
 
@@ -108,7 +109,8 @@ public final class StreamProducer {
         while (start < entries.size()) {
             int end = start;
             long bytes = 0;
-            while (end < entries.size() && end - start < MAX_ENTRIES
+            while (end < entries.size()
+                    && end - start < MAX_ENTRIES
                     && (end == start || bytes + entries.get(end).size() <= MAX_REQUEST_BYTES)) {
                 bytes += entries.get(end++).size();
             }
@@ -129,8 +131,10 @@ public final class StreamProducer {
         List<Entry> pending = entries;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             List<Entry> batch = pending;
-            List<PutRecordsRequestEntry> request = batch.stream().map(Entry::request).toList();
-            PutRecordsResponse response = kinesis.putRecords(b -> b.streamName(stream).records(request));
+            List<PutRecordsRequestEntry> request =
+                    batch.stream().map(Entry::request).toList();
+            PutRecordsResponse response =
+                    kinesis.putRecords(b -> b.streamName(stream).records(request));
             tally.calls++;
             List<Entry> refused = new ArrayList<>();
             List<PutRecordsResultEntry> results = response.records(); // in request order
@@ -148,15 +152,19 @@ public final class StreamProducer {
                     tally.aggregatedUserRecords += entry.users().size();
                 }
                 for (int sub = 0; sub < entry.users().size(); sub++) {
-                    accepted.accept(new Accepted(result.shardId(), result.sequenceNumber(),
-                            entry.aggregated() ? sub : -1, entry.users().get(sub).data()));
+                    accepted.accept(new Accepted(
+                            result.shardId(),
+                            result.sequenceNumber(),
+                            entry.aggregated() ? sub : -1,
+                            entry.users().get(sub).data()));
                 }
             }
             if (refused.isEmpty()) {
                 return;
             }
             if (attempt >= settings.maxAttempts()) {
-                tally.failed += refused.stream().mapToLong(e -> e.users().size()).sum();
+                tally.failed +=
+                        refused.stream().mapToLong(e -> e.users().size()).sum();
                 return;
             }
             tally.retried += refused.stream().mapToLong(e -> e.users().size()).sum();

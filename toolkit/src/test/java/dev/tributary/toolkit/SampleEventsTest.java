@@ -23,7 +23,8 @@ class SampleEventsTest {
     @Test
     void next_whenValid_fallsInTheTwoHoursBeforeTheBase() throws Exception {
         for (SampleEvents.Sample sample : new SampleEvents(8, 0, SampleEvents.FIXED_BASE).next(300)) {
-            Instant time = Instant.parse(Json.mapper().readTree(sample.json()).path("event_time").asText());
+            Instant time = Instant.parse(
+                    Json.mapper().readTree(sample.json()).path("event_time").asText());
             assertThat(time).isBetween(SampleEvents.FIXED_BASE.minus(Duration.ofHours(2)), SampleEvents.FIXED_BASE);
         }
     }
@@ -31,13 +32,15 @@ class SampleEventsTest {
     @Test
     void next_whenTheFutureEventIsGenerated_itIsPastAnyArrivalPlusTheSkewWhateverTheBase() throws Exception {
         // With a fixed base in the past, "base + 30 days" would have become a valid time a month later.
-        List<Instant> futureTimes = new SampleEvents(8, 1, SampleEvents.FIXED_BASE).next(300).stream()
-                .map(sample -> parse(sample.json()).path("event_time").asText())
-                .filter(text -> text.startsWith("2999"))
-                .map(Instant::parse)
-                .toList();
+        List<Instant> futureTimes = new SampleEvents(8, 1, SampleEvents.FIXED_BASE)
+                .next(300).stream()
+                        .map(sample -> parse(sample.json()).path("event_time").asText())
+                        .filter(text -> text.startsWith("2999"))
+                        .map(Instant::parse)
+                        .toList();
 
-        assertThat(futureTimes).isNotEmpty()
+        assertThat(futureTimes)
+                .isNotEmpty()
                 .allSatisfy(time -> assertThat(time).isAfter(Instant.now().plus(Duration.ofDays(365 * 900))));
     }
 

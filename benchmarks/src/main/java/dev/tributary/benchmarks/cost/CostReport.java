@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 public final class CostReport {
     /** The most ~1 KiB events one 6 MB invocation payload holds (LargestBatchTest measures it: 3,078). */
     static final int KIB_EVENTS_PER_6MB = 3078;
+
     private static final Pattern RATE = Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours)\\)");
 
     private CostReport() {}
@@ -35,7 +36,9 @@ public final class CostReport {
         }
         SamTemplate template = SamTemplate.load(SamTemplate.locate());
         Map<String, String> parameters = template.parameterDefaults();
-        JsonNode withGlue = runs.stream().filter(r -> r.path("glue.records_in").asLong() > 0).findFirst()
+        JsonNode withGlue = runs.stream()
+                .filter(r -> r.path("glue.records_in").asLong() > 0)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no run with a Glue stage among the counters"));
         CostModel.Run run = run(runs.getFirst(), withGlue, template);
         CostModel.Schedule schedule = schedule(parameters);
@@ -49,10 +52,17 @@ public final class CostReport {
      * one with a Glue stage), scaled to the first run: calls by raw objects, bytes by event bytes.
      */
     static CostModel.Run run(JsonNode counters, JsonNode withGlue, SamTemplate template) {
-        double objects = counters.path("calls").path("KinesisProcessorFunction").path("s3:PutObject").asDouble();
-        double glueObjects = withGlue.path("calls").path("KinesisProcessorFunction").path("s3:PutObject").asDouble();
+        double objects = counters.path("calls")
+                .path("KinesisProcessorFunction")
+                .path("s3:PutObject")
+                .asDouble();
+        double glueObjects = withGlue.path("calls")
+                .path("KinesisProcessorFunction")
+                .path("s3:PutObject")
+                .asDouble();
         double byObjects = objects / glueObjects;
-        double byBytes = counters.path("event_bytes").asDouble() / withGlue.path("event_bytes").asDouble();
+        double byBytes = counters.path("event_bytes").asDouble()
+                / withGlue.path("event_bytes").asDouble();
         Map<String, Long> glueCalls = new TreeMap<>();
         callsOf(withGlue.path("calls").path("GlueJobRole"))
                 .forEach((action, count) -> glueCalls.put(action, Math.round(count * byObjects)));
@@ -63,28 +73,40 @@ public final class CostReport {
                 types++;
             }
         }
-        return new CostModel.Run(counters.path("events").asLong(), counters.path("event_bytes").asLong(),
+        return new CostModel.Run(
+                counters.path("events").asLong(),
+                counters.path("event_bytes").asLong(),
                 function(counters, template, "KinesisProcessorFunction"),
                 function(counters, template, "S3TransformerFunction"),
                 // A run without the Glue stage never ticks the orchestrator: its counters come from the Glue run.
-                function(counters.path("functions").has("GlueOrchestratorFunction") ? counters : withGlue, template,
+                function(
+                        counters.path("functions").has("GlueOrchestratorFunction") ? counters : withGlue,
+                        template,
                         "GlueOrchestratorFunction"),
-                glueCalls, prefixBytes(counters, "s3.raw."), prefixBytes(counters, "s3.processed."),
-                Math.round(prefixBytes(withGlue, "s3.curated.") * byBytes), counters.path("metadata.items").asLong(),
-                counters.path("metadata.bytes").asLong(), (int) Math.max(3, types),
+                glueCalls,
+                prefixBytes(counters, "s3.raw."),
+                prefixBytes(counters, "s3.processed."),
+                Math.round(prefixBytes(withGlue, "s3.curated.") * byBytes),
+                counters.path("metadata.items").asLong(),
+                counters.path("metadata.bytes").asLong(),
+                (int) Math.max(3, types),
                 Math.min(batchSize(counters, template), KIB_EVENTS_PER_6MB));
     }
 
     private static int batchSize(JsonNode counters, SamTemplate template) {
-        return counters.has("batch_size") ? counters.path("batch_size").asInt()
+        return counters.has("batch_size")
+                ? counters.path("batch_size").asInt()
                 : Integer.parseInt(template.parameterDefaults().get("KinesisBatchSize"));
     }
 
     private static CostModel.FunctionRun function(JsonNode counters, SamTemplate template, String name) {
         JsonNode f = counters.path("functions").path(name);
         Object memory = template.resource(name).properties().get("MemorySize");
-        return new CostModel.FunctionRun(f.path("invocations").asLong(), f.path("handler_ms").asDouble(),
-                f.path("log_bytes").asLong(), Integer.parseInt(memory.toString()),
+        return new CostModel.FunctionRun(
+                f.path("invocations").asLong(),
+                f.path("handler_ms").asDouble(),
+                f.path("log_bytes").asLong(),
+                Integer.parseInt(memory.toString()),
                 callsOf(counters.path("calls").path(name)));
     }
 
@@ -109,8 +131,8 @@ public final class CostReport {
     static CostModel.Schedule schedule(Map<String, String> parameters) {
         Matcher rate = RATE.matcher(parameters.getOrDefault("ScheduleExpression", ""));
         if (!rate.find()) {
-            throw new IllegalStateException("ScheduleExpression default is not rate(N minutes|hours): "
-                    + parameters.get("ScheduleExpression"));
+            throw new IllegalStateException(
+                    "ScheduleExpression default is not rate(N minutes|hours): " + parameters.get("ScheduleExpression"));
         }
         double minutes = Integer.parseInt(rate.group(1)) * (rate.group(2).startsWith("hour") ? 60 : 1);
         double ticks = CostModel.HOURS_PER_MONTH * 60 / minutes;
@@ -123,8 +145,8 @@ public final class CostReport {
             default -> throw new IllegalStateException("unknown GlueWorkerType " + worker);
         };
         // One run per tick at most: a TiB a month leaves every window non-empty.
-        return new CostModel.Schedule(ticks, ticks, Integer.parseInt(parameters.get("GlueNumberOfWorkers")), dpu,
-                (int) (4 * dpu));
+        return new CostModel.Schedule(
+                ticks, ticks, Integer.parseInt(parameters.get("GlueNumberOfWorkers")), dpu, (int) (4 * dpu));
     }
 
     /**
@@ -133,17 +155,23 @@ public final class CostReport {
      * record (an upper bound). Local cores stand for Glue vCPUs one for one: the stated assumption.
      */
     static CostModel.GlueFit glueFit(List<JsonNode> runs) {
-        List<JsonNode> withGlue = runs.stream().filter(run -> run.path("glue.records_in").asLong() > 0).toList();
+        List<JsonNode> withGlue = runs.stream()
+                .filter(run -> run.path("glue.records_in").asLong() > 0)
+                .toList();
         if (withGlue.isEmpty()) {
             throw new IllegalStateException("no Glue run in the counters: run the demo without --skip-glue");
         }
-        if (withGlue.size() >= 2 && withGlue.stream().allMatch(run -> run.path("glue.cpu_seconds").asDouble() > 0)) {
+        if (withGlue.size() >= 2
+                && withGlue.stream()
+                        .allMatch(run -> run.path("glue.cpu_seconds").asDouble() > 0)) {
             return cpuFit(withGlue);
         }
         List<double[]> points = new ArrayList<>();
         double cores = 0;
         for (JsonNode run : withGlue) {
-            points.add(new double[] {run.path("glue.records_in").asDouble(), run.path("glue.seconds").asDouble()});
+            points.add(new double[] {
+                run.path("glue.records_in").asDouble(), run.path("glue.seconds").asDouble()
+            });
             cores = run.path("cores").asDouble();
         }
         double n = points.size();
@@ -151,18 +179,26 @@ public final class CostReport {
         double my = points.stream().mapToDouble(p -> p[1]).sum() / n;
         double sxx = points.stream().mapToDouble(p -> (p[0] - mx) * (p[0] - mx)).sum();
         if (points.size() >= 2 && sxx > 0) {
-            double slope = points.stream().mapToDouble(p -> (p[0] - mx) * (p[1] - my)).sum() / sxx;
+            double slope =
+                    points.stream().mapToDouble(p -> (p[0] - mx) * (p[1] - my)).sum() / sxx;
             double intercept = my - slope * mx;
             if (slope > 0 && intercept >= 0) {
-                return new CostModel.GlueFit(intercept, slope * cores, String.format(
-                        "fit over %d local runs on %.0f cores: %.1f s + %.3f ms × records", points.size(), cores,
-                        intercept, slope * 1000));
+                return new CostModel.GlueFit(
+                        intercept,
+                        slope * cores,
+                        String.format(
+                                "fit over %d local runs on %.0f cores: %.1f s + %.3f ms × records",
+                                points.size(), cores, intercept, slope * 1000));
             }
         }
-        double[] largest = points.stream().max((a, b) -> Double.compare(a[0], b[0])).orElseThrow();
-        return new CostModel.GlueFit(0, largest[1] * cores / largest[0], String.format(
-                "one local run, %,.0f records in %.0f s on %.0f cores, all of it charged per record: an upper bound",
-                largest[0], largest[1], cores));
+        double[] largest =
+                points.stream().max((a, b) -> Double.compare(a[0], b[0])).orElseThrow();
+        return new CostModel.GlueFit(
+                0,
+                largest[1] * cores / largest[0],
+                String.format(
+                        "one local run, %,.0f records in %.0f s on %.0f cores, all of it charged per record: an upper bound",
+                        largest[0], largest[1], cores));
     }
 
     /**
@@ -176,24 +212,46 @@ public final class CostReport {
      */
     static CostModel.GlueFit cpuFit(List<JsonNode> runs) {
         double n = runs.size();
-        double mx = runs.stream().mapToDouble(r -> r.path("glue.records_in").asDouble()).sum() / n;
-        double my = runs.stream().mapToDouble(r -> r.path("glue.cpu_seconds").asDouble()).sum() / n;
-        double sxx = runs.stream().mapToDouble(r -> Math.pow(r.path("glue.records_in").asDouble() - mx, 2)).sum();
-        double sxy = runs.stream().mapToDouble(r -> (r.path("glue.records_in").asDouble() - mx)
-                * (r.path("glue.cpu_seconds").asDouble() - my)).sum();
+        double mx = runs.stream()
+                        .mapToDouble(r -> r.path("glue.records_in").asDouble())
+                        .sum()
+                / n;
+        double my = runs.stream()
+                        .mapToDouble(r -> r.path("glue.cpu_seconds").asDouble())
+                        .sum()
+                / n;
+        double sxx = runs.stream()
+                .mapToDouble(r -> Math.pow(r.path("glue.records_in").asDouble() - mx, 2))
+                .sum();
+        double sxy = runs.stream()
+                .mapToDouble(r -> (r.path("glue.records_in").asDouble() - mx)
+                        * (r.path("glue.cpu_seconds").asDouble() - my))
+                .sum();
         if (sxx <= 0 || sxy <= 0) {
             throw new IllegalStateException("the Glue runs' CPU seconds do not grow with their records: run the cost "
                     + "demo at two clearly different sizes (scripts/bench.sh --cost does)");
         }
         double slope = sxy / sxx;
         double intercept = Math.max(0, my - slope * mx);
-        return new CostModel.GlueFit(intercept, slope, String.format("fit of CPU seconds over %d local runs (%s "
-                + "records): %.1f s + %.3f ms × records", runs.size(), runs.stream()
-                        .map(r -> String.format("%,d", r.path("glue.records_in").asLong()))
-                        .collect(java.util.stream.Collectors.joining(", ")), intercept, slope * 1000));
+        return new CostModel.GlueFit(
+                intercept,
+                slope,
+                String.format(
+                        "fit of CPU seconds over %d local runs (%s " + "records): %.1f s + %.3f ms × records",
+                        runs.size(),
+                        runs.stream()
+                                .map(r -> String.format(
+                                        "%,d", r.path("glue.records_in").asLong()))
+                                .collect(java.util.stream.Collectors.joining(", ")),
+                        intercept,
+                        slope * 1000));
     }
 
-    static String markdown(CostModel.Bill bill, CostModel.Run run, CostModel.Schedule schedule, JsonNode counters,
+    static String markdown(
+            CostModel.Bill bill,
+            CostModel.Run run,
+            CostModel.Schedule schedule,
+            JsonNode counters,
             Map<String, String> parameters) {
         StringBuilder md = new StringBuilder();
         md.append("| stage | item | arithmetic (per TiB of 1 KiB events) | $/TiB |\n|---|---|---|---|\n");
@@ -203,22 +261,29 @@ public final class CostReport {
                 md.append(String.format("| **%s** | | | **%.2f** |%n", stage, bill.stage(stage)));
             }
             stage = line.stage();
-            md.append(String.format("| %s | %s | %s | %.2f |%n", line.stage(), line.item(), line.arithmetic(),
-                    line.dollars()));
+            md.append(String.format(
+                    "| %s | %s | %s | %.2f |%n", line.stage(), line.item(), line.arithmetic(), line.dollars()));
         }
         md.append(String.format("| **%s** | | | **%.2f** |%n", stage, bill.stage(stage)));
         md.append(String.format("| **Tributary, all stages** | | | **%.2f** |%n", bill.total(bill.tributary())));
         for (CostModel.Line line : bill.firehose()) {
             md.append(String.format("| Firehose | %s | %s | %.2f |%n", line.item(), line.arithmetic(), line.dollars()));
         }
-        md.append(String.format("| **Amazon Data Firehose, dynamic partitioning + Parquet** | | | **%.2f** |%n",
+        md.append(String.format(
+                "| **Amazon Data Firehose, dynamic partitioning + Parquet** | | | **%.2f** |%n",
                 bill.total(bill.firehose())));
         double kms = CostModel.kmsWithoutBucketKey(run, schedule);
-        md.append(String.format("%nTributary / Firehose = **%.2f×**. Without S3 Bucket Keys the KMS lines would be "
-                + "%s requests, **$%.2f/TiB** more. Objects per TiB (raw, = processed): **%s** at KinesisBatchSize %s "
-                + "(run: %s events in %s processor invocations).%n", bill.ratio(), CostModel.fmt(kms),
-                kms * Prices.KMS_REQUEST, CostModel.fmt(bill.objectsPerTib()), counters.path("batch_size").asText(),
-                CostModel.fmt(run.events()), CostModel.fmt(run.processor().invocations())));
+        md.append(String.format(
+                "%nTributary / Firehose = **%.2f×**. Without S3 Bucket Keys the KMS lines would be "
+                        + "%s requests, **$%.2f/TiB** more. Objects per TiB (raw, = processed): **%s** at KinesisBatchSize %s "
+                        + "(run: %s events in %s processor invocations).%n",
+                bill.ratio(),
+                CostModel.fmt(kms),
+                kms * Prices.KMS_REQUEST,
+                CostModel.fmt(bill.objectsPerTib()),
+                counters.path("batch_size").asText(),
+                CostModel.fmt(run.events()),
+                CostModel.fmt(run.processor().invocations())));
         return md.toString();
     }
 }

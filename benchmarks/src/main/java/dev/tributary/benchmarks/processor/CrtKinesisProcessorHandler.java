@@ -21,10 +21,16 @@ public final class CrtKinesisProcessorHandler implements RequestHandler<KinesisE
 
     public CrtKinesisProcessorHandler() {
         Env env = Env.system();
-        AwsClientFactory clients = new AwsClientFactory(AwsSettings.fromEnv(env),
-                DefaultCredentialsProvider.builder().build(), AwsCrtHttpClient.builder().build());
-        handler = KinesisProcessorHandler.withClients(KinesisProcessorConfig.fromEnv(env), clients.s3(), clients.dynamoDb(),
-                clients.configure(SqsClient.builder()).build(), Clock.systemUTC(),
+        AwsClientFactory clients = new AwsClientFactory(
+                AwsSettings.fromEnv(env),
+                DefaultCredentialsProvider.builder().build(),
+                AwsCrtHttpClient.builder().build());
+        handler = KinesisProcessorHandler.withClients(
+                KinesisProcessorConfig.fromEnv(env),
+                clients.s3(),
+                clients.dynamoDb(),
+                clients.configure(SqsClient.builder()).build(),
+                Clock.systemUTC(),
                 new StructuredLogger("kinesis-processor"));
     }
 

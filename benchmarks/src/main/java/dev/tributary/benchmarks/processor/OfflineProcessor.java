@@ -16,8 +16,8 @@ import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -37,23 +37,37 @@ public final class OfflineProcessor implements AutoCloseable {
      */
     public OfflineProcessor(OfflineHttpClient http, int gzipLevel) {
         // Production endpoints (no override) so endpoint resolution and host-style S3 addressing are as in AWS.
-        AwsClientFactory clients = new AwsClientFactory(new AwsSettings(Region.US_EAST_1, Optional.empty()),
+        AwsClientFactory clients = new AwsClientFactory(
+                new AwsSettings(Region.US_EAST_1, Optional.empty()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCHMARK", "benchmark-secret")),
                 http);
         s3 = clients.s3();
         dynamoDb = clients.dynamoDb();
         sqs = clients.configure(SqsClient.builder()).build();
-        handler = KinesisProcessorHandler.withClients(config(gzipLevel), s3, dynamoDb, sqs, Clock.systemUTC(),
-                new StructuredLogger("kinesis-processor", Boolean.getBoolean("tributary.bench.log")
-                        ? System.err : new PrintStream(OutputStream.nullOutputStream()),
+        handler = KinesisProcessorHandler.withClients(
+                config(gzipLevel),
+                s3,
+                dynamoDb,
+                sqs,
+                Clock.systemUTC(),
+                new StructuredLogger(
+                        "kinesis-processor",
+                        Boolean.getBoolean("tributary.bench.log")
+                                ? System.err
+                                : new PrintStream(OutputStream.nullOutputStream()),
                         Clock.systemUTC()));
     }
 
     /** The configuration the function gets from its environment, with {@code GZIP_LEVEL} as given. */
     public static KinesisProcessorConfig config(int gzipLevel) {
-        return new KinesisProcessorConfig("tributary-raw-123456789012", "tributary-metadata",
+        return new KinesisProcessorConfig(
+                "tributary-raw-123456789012",
+                "tributary-metadata",
                 "https://sqs.us-east-1.amazonaws.com/123456789012/tributary-quarantine",
-                KinesisProcessorConfig.KINESIS_MAX_RECORD_BYTES, Duration.ofDays(1), 8, gzipLevel,
+                KinesisProcessorConfig.KINESIS_MAX_RECORD_BYTES,
+                Duration.ofDays(1),
+                8,
+                gzipLevel,
                 Duration.ofDays(90));
     }
 

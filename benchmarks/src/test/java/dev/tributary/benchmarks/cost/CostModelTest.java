@@ -14,16 +14,45 @@ class CostModelTest {
     private static final long MIB = 1L << 20;
 
     private static CostModel.Run run() {
-        var processor = new CostModel.FunctionRun(2, 2000, 1024, 1024, Map.of("s3:PutObject", 6L,
-                "dynamodb:PutItem", 6L, "kms:GenerateDataKey via s3", 6L, "kinesis:GetRecords", 40L,
-                "kms:GenerateDataKey via sqs", 5L));
-        var transformer = new CostModel.FunctionRun(6, 600, 0, 2048, Map.of("s3:GetObject", 6L, "s3:PutObject", 6L,
-                "dynamodb:UpdateItem", 6L, "sqs:ReceiveMessage", 9L));
+        var processor = new CostModel.FunctionRun(
+                2,
+                2000,
+                1024,
+                1024,
+                Map.of(
+                        "s3:PutObject",
+                        6L,
+                        "dynamodb:PutItem",
+                        6L,
+                        "kms:GenerateDataKey via s3",
+                        6L,
+                        "kinesis:GetRecords",
+                        40L,
+                        "kms:GenerateDataKey via sqs",
+                        5L));
+        var transformer = new CostModel.FunctionRun(
+                6,
+                600,
+                0,
+                2048,
+                Map.of("s3:GetObject", 6L, "s3:PutObject", 6L, "dynamodb:UpdateItem", 6L, "sqs:ReceiveMessage", 9L));
         var orchestrator = new CostModel.FunctionRun(2, 1000, 0, 512, Map.of());
         // event bytes 1 GiB: stored bytes are multiplied by 1,024 to reach a TiB
         // 524,288 events per batch at a TiB: 2,048 batches, 1,024 times the run's 2: calls scale by 1,024 too
-        return new CostModel.Run(EVENTS, 1L << 30, processor, transformer, orchestrator, Map.of(), MIB, MIB, MIB, 6,
-                600, 3, CostModel.EVENTS_PER_TIB / 2048.0);
+        return new CostModel.Run(
+                EVENTS,
+                1L << 30,
+                processor,
+                transformer,
+                orchestrator,
+                Map.of(),
+                MIB,
+                MIB,
+                MIB,
+                6,
+                600,
+                3,
+                CostModel.EVENTS_PER_TIB / 2048.0);
     }
 
     private static final CostModel.Schedule SCHEDULE = new CostModel.Schedule(2880, 2880, 2, 1, 4);
@@ -54,7 +83,8 @@ class CostModelTest {
             // DynamoDB: 6,144 updates + 6,144 GSI writes (one per processed object) = 12,288 WRU = 0.00768
             // SQS receives are the harness's, not billed.
             assertThat(bill.stage("transformer")).isCloseTo(0.05847048, within(1e-7));
-            assertThat(bill.tributary()).noneMatch(l -> l.stage().equals("transformer") && l.item().equals("SQS"));
+            assertThat(bill.tributary())
+                    .noneMatch(l -> l.stage().equals("transformer") && l.item().equals("SQS"));
         }
 
         @Test
@@ -87,16 +117,27 @@ class CostModelTest {
     void bill_whenBatchesAreLargerAtATib_scalesCallsByBatchesAndTimeByEvents() {
         CostModel.Run small = run();
         // twice the events per batch: half the batches, so half the calls; the same CPU time per event
-        CostModel.Run larger = new CostModel.Run(small.events(), small.eventBytes(), small.processor(),
-                small.transformer(), small.orchestrator(), Map.of(), MIB, MIB, MIB, 6, 600, 3,
+        CostModel.Run larger = new CostModel.Run(
+                small.events(),
+                small.eventBytes(),
+                small.processor(),
+                small.transformer(),
+                small.orchestrator(),
+                Map.of(),
+                MIB,
+                MIB,
+                MIB,
+                6,
+                600,
+                3,
                 CostModel.EVENTS_PER_TIB / 1024.0);
         var glue = new CostModel.GlueFit(30, 0.0001, "test");
-        assertThat(line(CostModel.bill(larger, SCHEDULE, glue), "processor", "S3 requests")).isCloseTo(0.03072 / 2,
-                within(1e-9));
+        assertThat(line(CostModel.bill(larger, SCHEDULE, glue), "processor", "S3 requests"))
+                .isCloseTo(0.03072 / 2, within(1e-9));
         assertThat(CostModel.bill(larger, SCHEDULE, glue).objectsPerTib()).isEqualTo(3072);
         // Lambda: GB-s unchanged (0.0273068), requests halved (0.0002048)
-        assertThat(line(CostModel.bill(larger, SCHEDULE, glue), "processor", "Lambda")).isCloseTo(0.0275116,
-                within(1e-7));
+        assertThat(line(CostModel.bill(larger, SCHEDULE, glue), "processor", "Lambda"))
+                .isCloseTo(0.0275116, within(1e-7));
     }
 
     @Test
@@ -106,7 +147,9 @@ class CostModelTest {
     }
 
     private static double line(CostModel.Bill bill, String stage, String item) {
-        return bill.tributary().stream().filter(l -> l.stage().equals(stage) && l.item().equals(item)).findFirst()
+        return bill.tributary().stream()
+                .filter(l -> l.stage().equals(stage) && l.item().equals(item))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no line " + stage + "/" + item + " in " + bill.tributary()))
                 .dollars();
     }

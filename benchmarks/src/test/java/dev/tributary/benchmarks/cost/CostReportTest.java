@@ -12,8 +12,12 @@ import org.junit.jupiter.api.Test;
 /** How the Glue job's cost per record is taken from the counters of local runs. */
 class CostReportTest {
     private static JsonNode counters(long records, double seconds, double cpuSeconds) {
-        return Json.mapper().createObjectNode().put("glue.records_in", records).put("glue.seconds", seconds)
-                .put("glue.cpu_seconds", cpuSeconds).put("cores", 2);
+        return Json.mapper()
+                .createObjectNode()
+                .put("glue.records_in", records)
+                .put("glue.seconds", seconds)
+                .put("glue.cpu_seconds", cpuSeconds)
+                .put("cores", 2);
     }
 
     @Test

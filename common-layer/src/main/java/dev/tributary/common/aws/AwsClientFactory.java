@@ -27,16 +27,22 @@ public final class AwsClientFactory {
 
     /** A factory with the settings' credentials, or the default credential chain. */
     public AwsClientFactory(AwsSettings settings) {
-        this(settings, settings.credentials().<AwsCredentialsProvider>map(StaticCredentialsProvider::create)
-                .orElseGet(() -> DefaultCredentialsProvider.builder().build()));
+        this(
+                settings,
+                settings.credentials()
+                        .<AwsCredentialsProvider>map(StaticCredentialsProvider::create)
+                        .orElseGet(() -> DefaultCredentialsProvider.builder().build()));
     }
 
     /** A factory with explicit credentials (tests against an emulator). */
     public AwsClientFactory(AwsSettings settings, AwsCredentialsProvider credentials) {
-        this(settings, credentials, UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(2))
-                .socketTimeout(settings.socketTimeout())
-                .build());
+        this(
+                settings,
+                credentials,
+                UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(settings.socketTimeout())
+                        .build());
     }
 
     /**
@@ -68,7 +74,9 @@ public final class AwsClientFactory {
 
     /** An S3 client; path-style addressing when an emulator endpoint is set (no wildcard DNS on 127.0.0.1). */
     public S3Client s3() {
-        return configure(S3Client.builder()).forcePathStyle(settings.endpoint().isPresent()).build();
+        return configure(S3Client.builder())
+                .forcePathStyle(settings.endpoint().isPresent())
+                .build();
     }
 
     /**

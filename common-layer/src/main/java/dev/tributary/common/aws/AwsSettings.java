@@ -5,9 +5,9 @@ import dev.tributary.common.config.Env;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -22,8 +22,8 @@ import software.amazon.awssdk.regions.Region;
  *                      execution role's session), or empty for the SDK's default chain. A local runner that hosts
  *                      several functions in one JVM gives each its own role's session this way.
  */
-public record AwsSettings(Region region, Optional<URI> endpoint, Duration socketTimeout,
-        Optional<AwsCredentials> credentials) {
+public record AwsSettings(
+        Region region, Optional<URI> endpoint, Duration socketTimeout, Optional<AwsCredentials> credentials) {
     /**
      * 10 s: far above S3's and DynamoDB's answer times, and short enough that the SDK's three attempts at a call
      * that hangs fit in the processor's 60 s function timeout, so a hung connection costs one retried call, not a
@@ -73,13 +73,16 @@ public record AwsSettings(Region region, Optional<URI> endpoint, Duration socket
             return Optional.empty();
         }
         if (accessKey == null || secret == null) {
-            throw new ConfigurationException(accessKey == null
-                    ? "AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID"
-                    : "AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY");
+            throw new ConfigurationException(
+                    accessKey == null
+                            ? "AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID"
+                            : "AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY");
         }
         String token = env.optional("AWS_SESSION_TOKEN", null);
-        return Optional.of(token == null ? AwsBasicCredentials.create(accessKey, secret)
-                : AwsSessionCredentials.create(accessKey, secret, token));
+        return Optional.of(
+                token == null
+                        ? AwsBasicCredentials.create(accessKey, secret)
+                        : AwsSessionCredentials.create(accessKey, secret, token));
     }
 
     /** Settings for an emulator at {@code endpoint}. */

@@ -96,7 +96,9 @@ public final class OfflineHttpClient implements SdkHttpClient {
             throws IOException {
         String target = request.firstMatchingHeader("X-Amz-Target").orElse("");
         if (target.startsWith(SQS_TARGET_PREFIX)) {
-            return sqs(target.substring(SQS_TARGET_PREFIX.length()), content.isPresent() ? drain(content.get()) : new byte[0]);
+            return sqs(
+                    target.substring(SQS_TARGET_PREFIX.length()),
+                    content.isPresent() ? drain(content.get()) : new byte[0]);
         }
         if (content.isPresent()) {
             try (InputStream in = content.get().newStream()) {
@@ -117,8 +119,10 @@ public final class OfflineHttpClient implements SdkHttpClient {
             if (stored == null) {
                 return response(404, Map.of(), new byte[0]);
             }
-            return response(200, Map.of("ETag", "\"" + etagOf(key) + "\"", "x-amz-checksum-sha256", stored,
-                    "Content-Length", "0"), new byte[0]);
+            return response(
+                    200,
+                    Map.of("ETag", "\"" + etagOf(key) + "\"", "x-amz-checksum-sha256", stored, "Content-Length", "0"),
+                    new byte[0]);
         }
         if (request.method() == SdkHttpMethod.PUT) {
             boolean onlyIfAbsent = request.firstMatchingHeader("If-None-Match").isPresent();
@@ -132,10 +136,18 @@ public final class OfflineHttpClient implements SdkHttpClient {
             if (rememberObjects) {
                 objectChecksums.put(key, checksum == null ? "" : checksum);
             }
-            return response(200, checksum == null
-                    ? Map.of("ETag", "\"" + etagOf(key) + "\"", "Content-Length", "0")
-                    : Map.of("ETag", "\"" + etagOf(key) + "\"", "x-amz-checksum-sha256", checksum,
-                            "Content-Length", "0"), new byte[0]);
+            return response(
+                    200,
+                    checksum == null
+                            ? Map.of("ETag", "\"" + etagOf(key) + "\"", "Content-Length", "0")
+                            : Map.of(
+                                    "ETag",
+                                    "\"" + etagOf(key) + "\"",
+                                    "x-amz-checksum-sha256",
+                                    checksum,
+                                    "Content-Length",
+                                    "0"),
+                    new byte[0]);
         }
         return response(200, Map.of("Content-Length", "0"), new byte[0]);
     }
@@ -150,12 +162,16 @@ public final class OfflineHttpClient implements SdkHttpClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        StringBuilder answer = new StringBuilder("{\"MessageId\":\"").append(UUID.randomUUID())
-                .append("\",\"MD5OfMessageBody\":\"").append(md5Hex(request.path("MessageBody").asText()
-                        .getBytes(StandardCharsets.UTF_8))).append('"');
+        StringBuilder answer = new StringBuilder("{\"MessageId\":\"")
+                .append(UUID.randomUUID())
+                .append("\",\"MD5OfMessageBody\":\"")
+                .append(md5Hex(request.path("MessageBody").asText().getBytes(StandardCharsets.UTF_8)))
+                .append('"');
         JsonNode attributes = request.path("MessageAttributes");
         if (attributes.isObject() && !attributes.isEmpty()) {
-            answer.append(",\"MD5OfMessageAttributes\":\"").append(attributesMd5(attributes)).append('"');
+            answer.append(",\"MD5OfMessageAttributes\":\"")
+                    .append(attributesMd5(attributes))
+                    .append('"');
         }
         return json("application/x-amz-json-1.0", answer.append('}').toString(), false);
     }
@@ -175,7 +191,10 @@ public final class OfflineHttpClient implements SdkHttpClient {
             lengthPrefixed(md5, attribute.path("DataType").asText().getBytes(StandardCharsets.UTF_8));
             if (attribute.has("BinaryValue")) {
                 md5.update((byte) 2);
-                lengthPrefixed(md5, java.util.Base64.getDecoder().decode(attribute.get("BinaryValue").asText()));
+                lengthPrefixed(
+                        md5,
+                        java.util.Base64.getDecoder()
+                                .decode(attribute.get("BinaryValue").asText()));
             } else {
                 md5.update((byte) 1);
                 lengthPrefixed(md5, attribute.path("StringValue").asText().getBytes(StandardCharsets.UTF_8));
@@ -191,8 +210,13 @@ public final class OfflineHttpClient implements SdkHttpClient {
 
     private static HttpExecuteResponse json(String contentType, String text, boolean withCrc32) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        Map<String, String> headers = new java.util.HashMap<>(Map.of("Content-Type", contentType,
-                "Content-Length", Integer.toString(bytes.length), "x-amzn-RequestId", "OFFLINE"));
+        Map<String, String> headers = new java.util.HashMap<>(Map.of(
+                "Content-Type",
+                contentType,
+                "Content-Length",
+                Integer.toString(bytes.length),
+                "x-amzn-RequestId",
+                "OFFLINE"));
         if (withCrc32) {
             CRC32 crc = new CRC32();
             crc.update(bytes);

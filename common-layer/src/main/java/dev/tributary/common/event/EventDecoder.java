@@ -59,13 +59,14 @@ public final class EventDecoder {
             return invalid(QuarantineReason.EMPTY, "record has no bytes");
         }
         if (data.length > maxRecordBytes) {
-            return invalid(QuarantineReason.OVERSIZED,
-                    "record is " + data.length + " bytes; the limit is " + maxRecordBytes);
+            return invalid(
+                    QuarantineReason.OVERSIZED, "record is " + data.length + " bytes; the limit is " + maxRecordBytes);
         }
         int badByte = Utf8.firstInvalidOffset(data);
         if (badByte >= 0) {
-            return invalid(QuarantineReason.NOT_UTF8, String.format(
-                    "invalid UTF-8 at byte %d (0x%02X)", badByte, data[badByte] & 0xFF));
+            return invalid(
+                    QuarantineReason.NOT_UTF8,
+                    String.format("invalid UTF-8 at byte %d (0x%02X)", badByte, data[badByte] & 0xFF));
         }
         JsonNode tree;
         try {
@@ -73,8 +74,8 @@ public final class EventDecoder {
         } catch (StreamConstraintsException e) {
             return invalid(limitExceeded(e), jsonProblem(e));
         } catch (JacksonException e) {
-            return invalid(isDuplicateKey(e) ? QuarantineReason.DUPLICATE_KEY : QuarantineReason.NOT_JSON,
-                    jsonProblem(e));
+            return invalid(
+                    isDuplicateKey(e) ? QuarantineReason.DUPLICATE_KEY : QuarantineReason.NOT_JSON, jsonProblem(e));
         } catch (IOException e) {
             return invalid(QuarantineReason.NOT_JSON, e.getMessage());
         } catch (NumberFormatException e) {
@@ -98,30 +99,38 @@ public final class EventDecoder {
         // The schema's regex is applied with find(), where '$' also matches before a trailing newline;
         // the type becomes an S3 prefix, so check it again against the whole string.
         if (!isEventType(eventType)) {
-            return invalid(QuarantineReason.INVALID_ENVELOPE, "$.event_type must match "
-                    + EVENT_TYPE_PATTERN.pattern() + " (lower-case ASCII letters, digits and '_')");
+            return invalid(
+                    QuarantineReason.INVALID_ENVELOPE,
+                    "$.event_type must match " + EVENT_TYPE_PATTERN.pattern()
+                            + " (lower-case ASCII letters, digits and '_')");
         }
         String rawTime = event.get(EventEnvelope.EVENT_TIME).textValue();
         Instant eventTime = EventTimes.parseCommonForm(rawTime);
         try {
             if (eventTime == null) {
-                eventTime = OffsetDateTime.parse(rawTime, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                eventTime = OffsetDateTime.parse(rawTime, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                        .toInstant();
             }
         } catch (DateTimeException e) {
-            return invalid(QuarantineReason.INVALID_EVENT_TIME, "event_time '" + abbreviate(rawTime)
-                    + "' is not an ISO-8601 date-time with an offset, e.g. 2026-11-22T10:15:30.123Z");
+            return invalid(
+                    QuarantineReason.INVALID_EVENT_TIME,
+                    "event_time '" + abbreviate(rawTime)
+                            + "' is not an ISO-8601 date-time with an offset, e.g. 2026-11-22T10:15:30.123Z");
         }
         if (eventTime.isBefore(EARLIEST_EVENT_TIME)) {
             return invalid(QuarantineReason.INVALID_EVENT_TIME, "event_time " + rawTime + " is before 1970-01-01");
         }
         if (arrival != null && eventTime.isAfter(arrival.plus(maxFutureSkew))) {
-            return invalid(QuarantineReason.EVENT_TIME_IN_FUTURE, "event_time " + rawTime + " is "
-                    + Duration.between(arrival, eventTime).toSeconds() + " s after the record arrived; at most "
-                    + maxFutureSkew.toSeconds() + " s is allowed");
+            return invalid(
+                    QuarantineReason.EVENT_TIME_IN_FUTURE,
+                    "event_time " + rawTime + " is "
+                            + Duration.between(arrival, eventTime).toSeconds() + " s after the record arrived; at most "
+                            + maxFutureSkew.toSeconds() + " s is allowed");
         }
         Optional<EventSchemas.Payload> payloadSchema = schemas.payload(eventType);
         if (payloadSchema.isEmpty()) {
-            return invalid(QuarantineReason.UNKNOWN_EVENT_TYPE,
+            return invalid(
+                    QuarantineReason.UNKNOWN_EVENT_TYPE,
                     "no schema for event_type '" + eventType + "' and no default schema");
         }
         JsonNode payload = event.get(EventEnvelope.PAYLOAD);
@@ -149,13 +158,16 @@ public final class EventDecoder {
      */
     static boolean envelopeCertainlyValid(ObjectNode event) {
         return stringOfLength(event.get(EventEnvelope.EVENT_ID), 128)
-                && event.get(EventEnvelope.EVENT_TYPE) instanceof JsonNode type && type.isTextual()
+                && event.get(EventEnvelope.EVENT_TYPE) instanceof JsonNode type
+                && type.isTextual()
                 && isEventType(type.textValue())
                 && stringOfLength(event.get(EventEnvelope.EVENT_TIME), 64)
                 && stringOfLength(event.get(EventEnvelope.SOURCE), 256)
                 && event.get(EventEnvelope.SCHEMA_VERSION) instanceof JsonNode version
-                && (version.isInt() || version.isLong()) && version.longValue() >= 1
-                && event.get(EventEnvelope.PAYLOAD) instanceof JsonNode payload && payload.isObject();
+                && (version.isInt() || version.isLong())
+                && version.longValue() >= 1
+                && event.get(EventEnvelope.PAYLOAD) instanceof JsonNode payload
+                && payload.isObject();
     }
 
     /**
@@ -182,7 +194,10 @@ public final class EventDecoder {
 
     /** A non-empty string of at most {@code max} UTF-16 units, so certainly at most {@code max} code points. */
     private static boolean stringOfLength(JsonNode node, int max) {
-        return node != null && node.isTextual() && !node.textValue().isEmpty() && node.textValue().length() <= max;
+        return node != null
+                && node.isTextual()
+                && !node.textValue().isEmpty()
+                && node.textValue().length() <= max;
     }
 
     private static DecodeResult invalid(QuarantineReason reason, String detail) {

@@ -18,6 +18,7 @@ public record EventEnvelope(
 
     /** Field names of the envelope, as they appear in the JSON. */
     public static final String EVENT_ID = "event_id";
+
     public static final String EVENT_TYPE = "event_type";
     public static final String EVENT_TIME = "event_time";
     public static final String SOURCE = "source";

@@ -47,8 +47,7 @@ public final class EventSchemas {
     record Payload(Schema schema, PayloadCheck check) {
         /** Whether the schema accepts {@code payload}: the compiled check when it is sure, else the validator. */
         boolean accepts(JsonNode payload) {
-            return (check != null && check.certainlyValid(payload))
-                    || schema.validate(payload, OutputFormat.BOOLEAN);
+            return (check != null && check.certainlyValid(payload)) || schema.validate(payload, OutputFormat.BOOLEAN);
         }
     }
 
@@ -60,7 +59,8 @@ public final class EventSchemas {
     /** Schemas from {@code classLoader}: tests use it to run without a default schema. */
     public EventSchemas(ClassLoader classLoader) {
         this.classLoader = classLoader;
-        this.envelope = load(ROOT + "envelope.schema.json").map(Payload::schema)
+        this.envelope = load(ROOT + "envelope.schema.json")
+                .map(Payload::schema)
                 .orElseThrow(() -> new IllegalStateException("schemas/envelope.schema.json is not on the classpath"));
         this.defaultPayload = load(ROOT + "events/" + DEFAULT_TYPE + ".schema.json");
     }
@@ -81,7 +81,8 @@ public final class EventSchemas {
     /** As {@link #payloadSchema}, with the schema's compiled check (the decoder's per-record path). */
     Optional<Payload> payload(String eventType) {
         return payloadSchemas.computeIfAbsent(
-                eventType, type -> load(ROOT + "events/" + type + ".schema.json").or(() -> defaultPayload));
+                eventType,
+                type -> load(ROOT + "events/" + type + ".schema.json").or(() -> defaultPayload));
     }
 
     /** Whether {@code eventType} has a schema of its own (not the default). */

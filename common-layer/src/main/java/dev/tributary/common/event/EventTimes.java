@@ -21,8 +21,12 @@ final class EventTimes {
      */
     static Instant parseCommonForm(String text) {
         int n = text.length();
-        if (n < 20 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
-                || text.charAt(13) != ':' || text.charAt(16) != ':') {
+        if (n < 20
+                || text.charAt(4) != '-'
+                || text.charAt(7) != '-'
+                || text.charAt(10) != 'T'
+                || text.charAt(13) != ':'
+                || text.charAt(16) != ':') {
             return null;
         }
         int year = digits(text, 0, 4);
@@ -70,7 +74,8 @@ final class EventTimes {
         }
         try {
             // Validates like the formatter's strict resolver: hour 0-23, minute and second 0-59, a real date.
-            return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(offset);
+            return LocalDateTime.of(year, month, day, hour, minute, second, nanos)
+                    .toInstant(offset);
         } catch (DateTimeException e) {
             return null;
         }

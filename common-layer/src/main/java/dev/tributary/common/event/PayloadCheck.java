@@ -162,7 +162,8 @@ final class PayloadCheck {
 
     /** At least {@code min} code points: then at least as many UTF-16 units too, whichever the validator counts. */
     private static Rule minLength(int min) {
-        return node -> node.isTextual() && node.textValue().codePointCount(0, node.textValue().length()) >= min;
+        return node -> node.isTextual()
+                && node.textValue().codePointCount(0, node.textValue().length()) >= min;
     }
 
     /** At most {@code max} UTF-16 units: then at most as many code points too. */
@@ -181,9 +182,13 @@ final class PayloadCheck {
             return null;
         }
         String regex = value.textValue();
-        if (regex.length() < 2 || regex.charAt(0) != '^' || regex.charAt(regex.length() - 1) != '$'
-                || regex.charAt(regex.length() - 2) == '\\' || regex.indexOf('$') != regex.length() - 1
-                || regex.contains("\\p") || regex.contains("\\P")) {
+        if (regex.length() < 2
+                || regex.charAt(0) != '^'
+                || regex.charAt(regex.length() - 1) != '$'
+                || regex.charAt(regex.length() - 2) == '\\'
+                || regex.indexOf('$') != regex.length() - 1
+                || regex.contains("\\p")
+                || regex.contains("\\P")) {
             return null;
         }
         Pattern compiled;
@@ -194,7 +199,8 @@ final class PayloadCheck {
         }
         // One matcher per thread, reset per value: a new one per record (groups, locals) was a few hundred bytes.
         ThreadLocal<Matcher> matchers = ThreadLocal.withInitial(() -> compiled.matcher(""));
-        return node -> node.isTextual() && isAscii(node.textValue())
+        return node -> node.isTextual()
+                && isAscii(node.textValue())
                 && matchers.get().reset(node.textValue()).matches();
     }
 

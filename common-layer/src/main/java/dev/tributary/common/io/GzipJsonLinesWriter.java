@@ -19,6 +19,7 @@ import java.util.zip.GZIPOutputStream;
 public final class GzipJsonLinesWriter implements Closeable {
     /** Deflate level used unless a caller chooses another: the JDK default, the usual size/speed balance. */
     public static final int DEFAULT_LEVEL = Deflater.DEFAULT_COMPRESSION;
+
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private final OutputStream out;

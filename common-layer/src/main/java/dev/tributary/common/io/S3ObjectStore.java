@@ -67,8 +67,8 @@ public final class S3ObjectStore {
         return head.checksumSHA256();
     }
 
-    private void put(String bucket, String key, ObjectBuffer body, String contentType, String checksum,
-            boolean onlyIfAbsent) {
+    private void put(
+            String bucket, String key, ObjectBuffer body, String contentType, String checksum, boolean onlyIfAbsent) {
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(bucket)
                 .key(key)
@@ -79,7 +79,7 @@ public final class S3ObjectStore {
         if (onlyIfAbsent) {
             request.ifNoneMatch("*");
         }
-        s3.putObject(request.build(),
-                RequestBody.fromContentProvider(body::newInputStream, body.length(), contentType));
+        s3.putObject(
+                request.build(), RequestBody.fromContentProvider(body::newInputStream, body.length(), contentType));
     }
 }

@@ -81,8 +81,14 @@ public final class S3UploadStream extends OutputStream {
      * @param partBytes     part size, at least {@link #MIN_PART_BYTES}
      * @param partsInFlight parts uploaded concurrently with writing (0: upload in the writer's thread)
      */
-    public S3UploadStream(S3Client s3, String bucket, String key, String contentType, Map<String, String> metadata,
-            int partBytes, int partsInFlight) {
+    public S3UploadStream(
+            S3Client s3,
+            String bucket,
+            String key,
+            String contentType,
+            Map<String, String> metadata,
+            int partBytes,
+            int partsInFlight) {
         if (partBytes < MIN_PART_BYTES) {
             throw new IllegalArgumentException("partBytes must be at least " + MIN_PART_BYTES + ", was " + partBytes);
         }
@@ -217,13 +223,17 @@ public final class S3UploadStream extends OutputStream {
 
     private void submitPart() throws IOException {
         if (uploadId == null) {
-            uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)
-                    .metadata(metadata).checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+            uploadId = s3.createMultipartUpload(b -> b.bucket(bucket)
+                            .key(key)
+                            .contentType(contentType)
+                            .metadata(metadata)
+                            .checksumAlgorithm(ChecksumAlgorithm.SHA256))
+                    .uploadId();
         }
         int partNumber = parts.size() + 1;
         if (partNumber > MAX_PARTS) {
-            throw new IOException("object s3://" + bucket + "/" + key + " needs more than " + MAX_PARTS
-                    + " parts of " + partBytes + " bytes");
+            throw new IOException("object s3://" + bucket + "/" + key + " needs more than " + MAX_PARTS + " parts of "
+                    + partBytes + " bytes");
         }
         byte[] bytes = buffer;
         int count = length;
@@ -262,13 +272,21 @@ public final class S3UploadStream extends OutputStream {
 
     private CompletedPart uploadPart(int partNumber, byte[] bytes, int count) {
         String checksum = sha256(bytes, count);
-        UploadPartResponse response = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                        .partNumber(partNumber).contentLength((long) count)
-                        .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(checksum),
-                RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, count), count,
-                        "application/octet-stream"));
-        return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag())
-                .checksumSHA256(response.checksumSHA256() != null ? response.checksumSHA256() : checksum).build();
+        UploadPartResponse response = s3.uploadPart(
+                b -> b.bucket(bucket)
+                        .key(key)
+                        .uploadId(uploadId)
+                        .partNumber(partNumber)
+                        .contentLength((long) count)
+                        .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                        .checksumSHA256(checksum),
+                RequestBody.fromContentProvider(
+                        () -> new ByteArrayInputStream(bytes, 0, count), count, "application/octet-stream"));
+        return CompletedPart.builder()
+                .partNumber(partNumber)
+                .eTag(response.eTag())
+                .checksumSHA256(response.checksumSHA256() != null ? response.checksumSHA256() : checksum)
+                .build();
     }
 
     private Result complete() throws IOException {
@@ -277,8 +295,8 @@ public final class S3UploadStream extends OutputStream {
             completed.add(await(part));
         }
         completed.sort(Comparator.comparing(CompletedPart::partNumber));
-        var response = s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(completed)));
+        var response = s3.completeMultipartUpload(
+                b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(completed)));
         return new Result(response.eTag(), response.versionId(), total, completed.size());
     }
 
@@ -286,9 +304,14 @@ public final class S3UploadStream extends OutputStream {
         byte[] bytes = buffer == null ? new byte[0] : buffer;
         int count = length;
         String checksum = sha256(bytes, count);
-        PutObjectResponse response = s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType)
-                        .metadata(metadata).contentLength((long) count)
-                        .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(checksum),
+        PutObjectResponse response = s3.putObject(
+                b -> b.bucket(bucket)
+                        .key(key)
+                        .contentType(contentType)
+                        .metadata(metadata)
+                        .contentLength((long) count)
+                        .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                        .checksumSHA256(checksum),
                 RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, count), count, contentType));
         return new Result(response.eTag(), response.versionId(), count, 0);
     }

@@ -21,8 +21,12 @@ public final class OnFailureRecord {
     private OnFailureRecord() {}
 
     /** The batch a stream event source mapping gave up on. */
-    public record KinesisBatch(String streamArn, String shardId, String startSequenceNumber,
-            String endSequenceNumber, Optional<Integer> batchSize) {
+    public record KinesisBatch(
+            String streamArn,
+            String shardId,
+            String startSequenceNumber,
+            String endSequenceNumber,
+            Optional<Integer> batchSize) {
 
         /** The stream's name, the part of its ARN after {@code :stream/}. */
         public String streamName() {
@@ -36,8 +40,11 @@ public final class OnFailureRecord {
         if (info == null || !info.isObject()) {
             return Optional.empty();
         }
-        return Optional.of(new KinesisBatch(info.path("streamArn").asText(), info.path("shardId").asText(),
-                info.path("startSequenceNumber").asText(), info.path("endSequenceNumber").asText(),
+        return Optional.of(new KinesisBatch(
+                info.path("streamArn").asText(),
+                info.path("shardId").asText(),
+                info.path("startSequenceNumber").asText(),
+                info.path("endSequenceNumber").asText(),
                 info.hasNonNull("batchSize") ? Optional.of(info.get("batchSize").asInt()) : Optional.empty()));
     }
 

@@ -20,8 +20,8 @@ public final class ObjectKeys {
     /** Suffix of raw and processed objects: gzip-compressed JSON Lines. */
     public static final String JSONL_GZ = ".jsonl.gz";
 
-    private static final Pattern DATA_KEY = Pattern.compile(
-            "^(raw|processed)/event_type=([a-z][a-z0-9_]{0,62})/dt=(\\d{4}-\\d{2}-\\d{2})/hr=(\\d{2})/"
+    private static final Pattern DATA_KEY =
+            Pattern.compile("^(raw|processed)/event_type=([a-z][a-z0-9_]{0,62})/dt=(\\d{4}-\\d{2}-\\d{2})/hr=(\\d{2})/"
                     + "([A-Za-z0-9_.-]+)\\.jsonl\\.gz$");
 
     private ObjectKeys() {}

@@ -11,6 +11,7 @@ package dev.tributary.common.layout;
 public record StreamPosition(String stream, String shardId, String sequenceNumber, int subSequenceNumber) {
     /** The sub-sequence number of a Kinesis record that is not a KPL aggregate. */
     public static final int NOT_AGGREGATED = -1;
+
     private static final int MAX_LENGTH = 128;
 
     /** Stream and shard: {@code [A-Za-z0-9_.-]{1,128}}; sequence number: {@code [0-9]{1,128}}. */
@@ -59,8 +60,9 @@ public record StreamPosition(String stream, String shardId, String sequenceNumbe
     private static boolean allAllowed(String value, boolean digitsOnly) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            boolean allowed = (c >= '0' && c <= '9') || !digitsOnly
-                    && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '.' || c == '-');
+            boolean allowed = (c >= '0' && c <= '9')
+                    || !digitsOnly
+                            && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '.' || c == '-');
             if (!allowed) {
                 return false;
             }

@@ -13,7 +13,9 @@ import java.util.Map;
 public final class EmbeddedMetrics {
     /** CloudWatch units Tributary uses. */
     public enum Unit {
-        Count, Bytes, Milliseconds
+        Count,
+        Bytes,
+        Milliseconds
     }
 
     /** One metric value. */
@@ -41,17 +43,27 @@ public final class EmbeddedMetrics {
      * @param metrics   name → value, in the order they should appear
      * @param context   extra fields for the same line (not metrics): request id, shard, …
      */
-    public static void publish(StructuredLogger log, Clock clock, String namespace, Map<String, Metric> metrics,
-            Map<String, ?> context) {
+    public static void publish(
+            StructuredLogger log, Clock clock, String namespace, Map<String, Metric> metrics, Map<String, ?> context) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("_aws", Map.of(
-                "Timestamp", clock.millis(),
-                "CloudWatchMetrics", List.of(Map.of(
-                        "Namespace", namespace,
-                        "Dimensions", List.of(List.of("function")),
-                        "Metrics", metrics.entrySet().stream()
-                                .map(m -> Map.of("Name", m.getKey(), "Unit", m.getValue().unit().name()))
-                                .toList()))));
+        fields.put(
+                "_aws",
+                Map.of(
+                        "Timestamp", clock.millis(),
+                        "CloudWatchMetrics",
+                                List.of(Map.of(
+                                        "Namespace", namespace,
+                                        "Dimensions", List.of(List.of("function")),
+                                        "Metrics",
+                                                metrics.entrySet().stream()
+                                                        .map(m -> Map.of(
+                                                                "Name",
+                                                                m.getKey(),
+                                                                "Unit",
+                                                                m.getValue()
+                                                                        .unit()
+                                                                        .name()))
+                                                        .toList()))));
         metrics.forEach((name, metric) -> fields.put(name, metric.value()));
         context.forEach((name, value) -> {
             if (value != null) {

@@ -42,7 +42,8 @@ public final class StructuredLogger {
     }
 
     private void log(String level, String message, Map<String, ?> fields) {
-        ObjectNode line = Json.mapper().createObjectNode()
+        ObjectNode line = Json.mapper()
+                .createObjectNode()
                 .put("timestamp", clock.instant().toString())
                 .put("level", level)
                 .put("function", function)

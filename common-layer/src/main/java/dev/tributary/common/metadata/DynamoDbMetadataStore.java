@@ -60,7 +60,12 @@ public final class DynamoDbMetadataStore {
         set(update, names, values, LAST_SEQUENCE, s(object.lastSequence()));
         set(update, names, values, EVENT_TYPE, s(object.partition().eventType()));
         set(update, names, values, DT, s(object.partition().date().toString()));
-        set(update, names, values, HR, s(String.format("%02d", object.partition().hour())));
+        set(
+                update,
+                names,
+                values,
+                HR,
+                s(String.format("%02d", object.partition().hour())));
         set(update, names, values, RECORD_COUNT, n(object.recordCount()));
         set(update, names, values, BYTES, n(object.bytes()));
         set(update, names, values, UNCOMPRESSED_BYTES, n(object.uncompressedBytes()));
@@ -76,8 +81,8 @@ public final class DynamoDbMetadataStore {
             dynamoDb.updateItem(b -> b.tableName(tableName)
                     .key(Map.of(OBJECT_KEY, s(object.objectKey())))
                     .updateExpression(update.toString())
-                    .conditionExpression("attribute_not_exists(#key) OR attribute_not_exists(#"
-                            + CHECKSUM_SHA256 + ") OR #" + CHECKSUM_SHA256 + " <> :" + CHECKSUM_SHA256)
+                    .conditionExpression("attribute_not_exists(#key) OR attribute_not_exists(#" + CHECKSUM_SHA256
+                            + ") OR #" + CHECKSUM_SHA256 + " <> :" + CHECKSUM_SHA256)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
             return RecordOutcome.RECORDED;
@@ -113,8 +118,8 @@ public final class DynamoDbMetadataStore {
                         .projectionExpression("#s")
                         .expressionAttributeNames(Map.of("#s", STATUS)))
                 .items()
-                .forEach(item -> counts.merge(item.containsKey(STATUS) ? item.get(STATUS).s() : "(none)", 1L,
-                        Long::sum));
+                .forEach(item ->
+                        counts.merge(item.containsKey(STATUS) ? item.get(STATUS).s() : "(none)", 1L, Long::sum));
         return counts;
     }
 
@@ -137,8 +142,8 @@ public final class DynamoDbMetadataStore {
                             .updateExpression("SET #owner = :owner, #expires = :expires")
                             .conditionExpression("attribute_exists(#key) AND (attribute_not_exists(#owner) "
                                     + "OR #owner = :owner OR #expires < :now)")
-                            .expressionAttributeNames(Map.of("#key", OBJECT_KEY, "#owner", LEASE_OWNER,
-                                    "#expires", LEASE_EXPIRES_AT))
+                            .expressionAttributeNames(
+                                    Map.of("#key", OBJECT_KEY, "#owner", LEASE_OWNER, "#expires", LEASE_EXPIRES_AT))
                             .expressionAttributeValues(Map.of(
                                     ":owner", s(owner),
                                     ":expires", n(expiresAt.toEpochMilli()),
@@ -201,7 +206,10 @@ public final class DynamoDbMetadataStore {
         }
         set(update, names, values, UPDATED_AT, s(now.toString()));
         update.setLength(update.length() - 2);
-        update.append(" REMOVE #").append(FAILURE_REASON).append(", #lease_owner_, #").append(LEASE_EXPIRES_AT);
+        update.append(" REMOVE #")
+                .append(FAILURE_REASON)
+                .append(", #lease_owner_, #")
+                .append(LEASE_EXPIRES_AT);
         names.put("#" + FAILURE_REASON, FAILURE_REASON);
         names.put("#" + LEASE_EXPIRES_AT, LEASE_EXPIRES_AT);
         return commitUnderLease(processed.objectKey(), leaseOwner, processed.checksumSha256(), update, names, values);
@@ -215,8 +223,7 @@ public final class DynamoDbMetadataStore {
      * @param checksumSha256 base64 SHA-256 of the raw version that could not be transformed
      * @return false when the condition failed: nothing changed
      */
-    public boolean markFailed(String objectKey, String checksumSha256, String reason, String leaseOwner,
-            Instant now) {
+    public boolean markFailed(String objectKey, String checksumSha256, String reason, String leaseOwner, Instant now) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder update = new StringBuilder("SET ");
@@ -227,24 +234,30 @@ public final class DynamoDbMetadataStore {
         update.setLength(update.length() - 2);
         update.append(" REMOVE #lease_owner_, #").append(LEASE_EXPIRES_AT);
         names.put("#" + LEASE_EXPIRES_AT, LEASE_EXPIRES_AT);
-        for (String attribute : new String[] {PROCESSED_KEY, PROCESSED_BUCKET, PROCESSED_AT, PROCESSED_HOUR,
-                RECORDS_IN, RECORDS_OUT, DUPLICATES_DROPPED}) {
+        for (String attribute : new String[] {
+            PROCESSED_KEY, PROCESSED_BUCKET, PROCESSED_AT, PROCESSED_HOUR, RECORDS_IN, RECORDS_OUT, DUPLICATES_DROPPED
+        }) {
             update.append(", #").append(attribute);
             names.put("#" + attribute, attribute);
         }
         return commitUnderLease(objectKey, leaseOwner, checksumSha256, update, names, values);
     }
 
-    private boolean commitUnderLease(String objectKey, String leaseOwner, String checksumSha256,
-            StringBuilder update, Map<String, String> names, Map<String, AttributeValue> values) {
+    private boolean commitUnderLease(
+            String objectKey,
+            String leaseOwner,
+            String checksumSha256,
+            StringBuilder update,
+            Map<String, String> names,
+            Map<String, AttributeValue> values) {
         names.put("#lease_owner_", LEASE_OWNER);
         values.put(":lease_owner_", s(leaseOwner));
         try {
             dynamoDb.updateItem(b -> b.tableName(tableName)
                     .key(Map.of(OBJECT_KEY, s(objectKey)))
                     .updateExpression(update.toString())
-                    .conditionExpression("#lease_owner_ = :lease_owner_ AND #" + CHECKSUM_SHA256 + " = :"
-                            + CHECKSUM_SHA256)
+                    .conditionExpression(
+                            "#lease_owner_ = :lease_owner_ AND #" + CHECKSUM_SHA256 + " = :" + CHECKSUM_SHA256)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
             return true;
@@ -254,14 +267,20 @@ public final class DynamoDbMetadataStore {
     }
 
     private static ObjectState state(String objectKey, Map<String, AttributeValue> item) {
-        return new ObjectState(objectKey, status(text(item, STATUS)), text(item, CHECKSUM_SHA256),
-                text(item, SOURCE_SEQUENCER), text(item, LEASE_OWNER));
+        return new ObjectState(
+                objectKey,
+                status(text(item, STATUS)),
+                text(item, CHECKSUM_SHA256),
+                text(item, SOURCE_SEQUENCER),
+                text(item, LEASE_OWNER));
     }
 
     /** The status a stored text names; null for none (or one this code does not know, which is not ours). */
     private static ObjectStatus status(String text) {
-        return java.util.Arrays.stream(ObjectStatus.values()).filter(candidate -> candidate.name().equals(text))
-                .findFirst().orElse(null);
+        return java.util.Arrays.stream(ObjectStatus.values())
+                .filter(candidate -> candidate.name().equals(text))
+                .findFirst()
+                .orElse(null);
     }
 
     private static String text(Map<String, AttributeValue> item, String attribute) {
@@ -280,8 +299,12 @@ public final class DynamoDbMetadataStore {
     private static final DateTimeFormatter PROCESSED_HOUR_FORMAT =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
 
-    private static void set(StringBuilder update, Map<String, String> names, Map<String, AttributeValue> values,
-            String attribute, AttributeValue value) {
+    private static void set(
+            StringBuilder update,
+            Map<String, String> names,
+            Map<String, AttributeValue> values,
+            String attribute,
+            AttributeValue value) {
         names.put("#" + attribute, attribute);
         values.put(":" + attribute, value);
         update.append('#').append(attribute).append(" = :").append(attribute).append(", ");

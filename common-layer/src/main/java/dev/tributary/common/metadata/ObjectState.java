@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param sourceSequencer the largest S3 event sequencer the last commit covered, or null
  * @param leaseOwner      who holds the transformer's lease on the key, or null
  */
-public record ObjectState(String objectKey, ObjectStatus status, String checksumSha256, String sourceSequencer,
-        String leaseOwner) {
+public record ObjectState(
+        String objectKey, ObjectStatus status, String checksumSha256, String sourceSequencer, String leaseOwner) {
 
     public ObjectState {
         Objects.requireNonNull(objectKey, "objectKey");

@@ -38,8 +38,8 @@ class EnvTest {
 
     @Test
     void awsSettings_whenEndpointSet_overridesEndpoint() {
-        AwsSettings settings = AwsSettings.fromEnv(new Env(Map.of(
-                "AWS_REGION", "eu-west-1", "AWS_ENDPOINT_URL", "http://127.0.0.1:5000")));
+        AwsSettings settings = AwsSettings.fromEnv(
+                new Env(Map.of("AWS_REGION", "eu-west-1", "AWS_ENDPOINT_URL", "http://127.0.0.1:5000")));
 
         assertThat(settings.region().id()).isEqualTo("eu-west-1");
         assertThat(settings.endpoint()).contains(URI.create("http://127.0.0.1:5000"));
@@ -54,8 +54,8 @@ class EnvTest {
 
     @Test
     void awsSettings_whenEndpointNotAUrl_namesIt() {
-        assertThatThrownBy(() -> AwsSettings.fromEnv(new Env(Map.of("AWS_REGION", "us-east-1",
-                        "AWS_ENDPOINT_URL", "localhost:4566"))))
+        assertThatThrownBy(() -> AwsSettings.fromEnv(
+                        new Env(Map.of("AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", "localhost:4566"))))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("AWS_ENDPOINT_URL");
     }
@@ -69,16 +69,16 @@ class EnvTest {
 
     @Test
     void awsSettings_whenSocketTimeoutSet_usesIt() {
-        AwsSettings settings = AwsSettings.fromEnv(new Env(Map.of("AWS_REGION", "us-east-1",
-                "SDK_SOCKET_TIMEOUT_SECONDS", "2")));
+        AwsSettings settings =
+                AwsSettings.fromEnv(new Env(Map.of("AWS_REGION", "us-east-1", "SDK_SOCKET_TIMEOUT_SECONDS", "2")));
 
         assertThat(settings.socketTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
     }
 
     @Test
     void awsSettings_whenSocketTimeoutNotANumber_namesIt() {
-        assertThatThrownBy(() -> AwsSettings.fromEnv(new Env(Map.of("AWS_REGION", "us-east-1",
-                        "SDK_SOCKET_TIMEOUT_SECONDS", "soon"))))
+        assertThatThrownBy(() -> AwsSettings.fromEnv(
+                        new Env(Map.of("AWS_REGION", "us-east-1", "SDK_SOCKET_TIMEOUT_SECONDS", "soon"))))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("SDK_SOCKET_TIMEOUT_SECONDS must be a positive integer, was 'soon'");
     }

@@ -2,6 +2,7 @@ package dev.tributary.common.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tributary.common.json.Json;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import dev.tributary.common.json.Json;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -25,8 +25,7 @@ class EventDecoderTest {
 
     static String event(String type, String time, String payload) {
         return """
-                {"event_id":"e-1","event_type":"%s","event_time":"%s","source":"test","schema_version":1,"payload":%s}"""
-                .formatted(type, time, payload);
+                {"event_id":"e-1","event_type":"%s","event_time":"%s","source":"test","schema_version":1,"payload":%s}""".formatted(type, time, payload);
     }
 
     static String pageView(String time) {
@@ -63,42 +62,50 @@ class EventDecoderTest {
 
     @Test
     void decode_whenValidSensorReadingAndPayment_returnsValid() {
-        assertThat(decode(event("sensor_reading", "2026-11-22T09:00:00Z",
-                "{\"device_id\":\"dev-9\",\"metric\":\"temperature\",\"value\":-3.5,\"unit\":\"C\"}")))
+        assertThat(decode(event(
+                        "sensor_reading",
+                        "2026-11-22T09:00:00Z",
+                        "{\"device_id\":\"dev-9\",\"metric\":\"temperature\",\"value\":-3.5,\"unit\":\"C\"}")))
                 .isInstanceOf(DecodeResult.Valid.class);
-        assertThat(decode(event("payment", "2026-11-22T09:00:00Z",
-                "{\"transaction_id\":\"t-1\",\"amount\":\"12.50\",\"currency\":\"EUR\",\"status\":\"captured\"}")))
+        assertThat(
+                        decode(
+                                event(
+                                        "payment",
+                                        "2026-11-22T09:00:00Z",
+                                        "{\"transaction_id\":\"t-1\",\"amount\":\"12.50\",\"currency\":\"EUR\",\"status\":\"captured\"}")))
                 .isInstanceOf(DecodeResult.Valid.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "2026-11-22T10:15:30Z",
-        "2026-11-22T10:15:30.1Z",
-        "2026-11-22T10:15:30.123456789Z",
-        "2026-11-22T10:15:30+00:00",
-        "2026-11-22T12:15:30+02:00",
-        "2026-11-22T05:15:30-05:00",
-        "2026-11-22t10:15:30z",
-        "2026-11-22T10:15Z"
-    })
+    @ValueSource(
+            strings = {
+                "2026-11-22T10:15:30Z",
+                "2026-11-22T10:15:30.1Z",
+                "2026-11-22T10:15:30.123456789Z",
+                "2026-11-22T10:15:30+00:00",
+                "2026-11-22T12:15:30+02:00",
+                "2026-11-22T05:15:30-05:00",
+                "2026-11-22t10:15:30z",
+                "2026-11-22T10:15Z"
+            })
     void decode_whenEventTimeIsLegalIsoForm_accepts(String time) {
         assertThat(decode(pageView(time))).isInstanceOf(DecodeResult.Valid.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "2026-11-22",
-        "2026-11-22T10:15:30",
-        "2026-11-22 10:15:30Z",
-        "2026-13-01T00:00:00Z",
-        "2026-02-30T00:00:00Z",
-        "2026-11-22T25:00:00Z",
-        "yesterday",
-        "1763806530",
-        "2026-11-22T10:15:30+25:00",
-        "1969-12-31T23:59:59Z"
-    })
+    @ValueSource(
+            strings = {
+                "2026-11-22",
+                "2026-11-22T10:15:30",
+                "2026-11-22 10:15:30Z",
+                "2026-13-01T00:00:00Z",
+                "2026-02-30T00:00:00Z",
+                "2026-11-22T25:00:00Z",
+                "yesterday",
+                "1763806530",
+                "2026-11-22T10:15:30+25:00",
+                "1969-12-31T23:59:59Z"
+            })
     void decode_whenEventTimeIsIllegal_quarantinesWithInvalidEventTime(String time) {
         DecodeResult.Invalid result = invalid(pageView(time));
 
@@ -120,7 +127,9 @@ class EventDecoderTest {
         DecodeResult.Invalid result = invalid(pageView("2026-11-24T10:00:00Z"));
 
         assertThat(result.reason()).isEqualTo(QuarantineReason.EVENT_TIME_IN_FUTURE);
-        assertThat(result.detail()).contains("172800 s after the record arrived").contains("86400");
+        assertThat(result.detail())
+                .contains("172800 s after the record arrived")
+                .contains("86400");
     }
 
     @Test
@@ -157,7 +166,8 @@ class EventDecoderTest {
     void decode_whenInvalidUtf8InsideString_quarantinesAsNotUtf8(String hex) {
         byte[] prefix = "{\"event_id\":\"".getBytes(StandardCharsets.UTF_8);
         byte[] bad = hexBytes(hex);
-        byte[] suffix = pageView("2026-11-22T10:00:00Z").substring("{\"event_id\":\"e-1".length())
+        byte[] suffix = pageView("2026-11-22T10:00:00Z")
+                .substring("{\"event_id\":\"e-1".length())
                 .getBytes(StandardCharsets.UTF_8);
         byte[] data = new byte[prefix.length + bad.length + suffix.length];
         System.arraycopy(prefix, 0, data, 0, prefix.length);
@@ -172,7 +182,9 @@ class EventDecoderTest {
 
     @Test
     void decode_whenValidMultibyteUtf8_accepts() {
-        String json = event("page_view", "2026-11-22T10:00:00Z",
+        String json = event(
+                "page_view",
+                "2026-11-22T10:00:00Z",
                 "{\"page_url\":\"https://例え.jp/ページ?q=ü😀\",\"tti_ms\":1,\"ttar_ms\":2}");
 
         assertThat(decode(json)).isInstanceOf(DecodeResult.Valid.class);
@@ -205,7 +217,8 @@ class EventDecoderTest {
 
     @Test
     void decode_whenDuplicateKeys_quarantinesAsDuplicateKey() {
-        String json = pageView("2026-11-22T10:00:00Z").replace("{\"event_id\":\"e-1\",", "{\"event_id\":\"e-1\",\"event_id\":\"e-2\",");
+        String json = pageView("2026-11-22T10:00:00Z")
+                .replace("{\"event_id\":\"e-1\",", "{\"event_id\":\"e-1\",\"event_id\":\"e-2\",");
 
         DecodeResult.Invalid result = invalid(json);
 
@@ -226,8 +239,19 @@ class EventDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../etc", "a/b", "page_view/../../x", "type=x", "Page_View", "", "ünïcode", "a b",
-        "page_view\\n", "x123456789012345678901234567890123456789012345678901234567890123"})
+    @ValueSource(
+            strings = {
+                "../etc",
+                "a/b",
+                "page_view/../../x",
+                "type=x",
+                "Page_View",
+                "",
+                "ünïcode",
+                "a b",
+                "page_view\\n",
+                "x123456789012345678901234567890123456789012345678901234567890123"
+            })
     void decode_whenEventTypeCouldEscapeItsPrefix_quarantinesAsInvalidEnvelope(String type) {
         String json = pageView("2026-11-22T10:00:00Z").replace("\"page_view\"", "\"" + type + "\"");
 
@@ -239,7 +263,9 @@ class EventDecoderTest {
 
     @Test
     void decode_whenPayloadViolatesTypeSchema_quarantinesNamingPayloadField() {
-        String json = event("page_view", "2026-11-22T10:00:00Z",
+        String json = event(
+                "page_view",
+                "2026-11-22T10:00:00Z",
                 "{\"page_url\":\"https://a.example\",\"tti_ms\":\"fast\",\"ttar_ms\":1}");
 
         DecodeResult.Invalid result = invalid(json);
@@ -250,7 +276,9 @@ class EventDecoderTest {
 
     @Test
     void decode_whenPaymentAmountIsAFloat_quarantines() {
-        DecodeResult.Invalid result = invalid(event("payment", "2026-11-22T10:00:00Z",
+        DecodeResult.Invalid result = invalid(event(
+                "payment",
+                "2026-11-22T10:00:00Z",
                 "{\"transaction_id\":\"t\",\"amount\":12.5,\"currency\":\"EUR\",\"status\":\"captured\"}"));
 
         assertThat(result.reason()).isEqualTo(QuarantineReason.INVALID_PAYLOAD);
@@ -273,13 +301,15 @@ class EventDecoderTest {
         try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
             EventDecoder strict = new EventDecoder(new EventSchemas(loader), 1024, Duration.ofDays(1));
 
-            DecodeResult unknown = strict.decode(event("brand_new_type", "2026-11-22T10:00:00Z", "{}")
-                    .getBytes(StandardCharsets.UTF_8), ARRIVAL);
-            DecodeResult known = strict.decode(event("page_view", "2026-11-22T10:00:00Z", "{}")
-                    .getBytes(StandardCharsets.UTF_8), ARRIVAL);
+            DecodeResult unknown = strict.decode(
+                    event("brand_new_type", "2026-11-22T10:00:00Z", "{}").getBytes(StandardCharsets.UTF_8), ARRIVAL);
+            DecodeResult known = strict.decode(
+                    event("page_view", "2026-11-22T10:00:00Z", "{}").getBytes(StandardCharsets.UTF_8), ARRIVAL);
 
-            assertThat(unknown).isEqualTo(new DecodeResult.Invalid(QuarantineReason.UNKNOWN_EVENT_TYPE,
-                    "no schema for event_type 'brand_new_type' and no default schema"));
+            assertThat(unknown)
+                    .isEqualTo(new DecodeResult.Invalid(
+                            QuarantineReason.UNKNOWN_EVENT_TYPE,
+                            "no schema for event_type 'brand_new_type' and no default schema"));
             assertThat(known).isInstanceOf(DecodeResult.Valid.class);
         }
     }
@@ -309,8 +339,8 @@ class EventDecoderTest {
 
         /** An event of an unknown type (validated by the default schema: any object payload). */
         private DecodeResult decodeProbe(String payload) {
-            return roomy.decode(event("limits_probe", "2026-11-22T09:00:00Z", payload)
-                    .getBytes(StandardCharsets.UTF_8), ARRIVAL);
+            return roomy.decode(
+                    event("limits_probe", "2026-11-22T09:00:00Z", payload).getBytes(StandardCharsets.UTF_8), ARRIVAL);
         }
 
         /** A payload whose event is nested {@code depth} levels deep (the event is level 1, the payload level 2). */
@@ -330,7 +360,9 @@ class EventDecoderTest {
         void decode_whenNestedToTheLimit_acceptsAndOneDeeper_quarantinesAsTooDeep() {
             assertThat(decodeProbe(payloadOfDepth(Json.MAX_NESTING_DEPTH))).isInstanceOf(DecodeResult.Valid.class);
 
-            assertQuarantined(decodeProbe(payloadOfDepth(Json.MAX_NESTING_DEPTH + 1)), QuarantineReason.TOO_DEEP,
+            assertQuarantined(
+                    decodeProbe(payloadOfDepth(Json.MAX_NESTING_DEPTH + 1)),
+                    QuarantineReason.TOO_DEEP,
                     "nesting depth (65) exceeds the maximum allowed (64");
         }
 
@@ -342,10 +374,14 @@ class EventDecoderTest {
             assertThat(decodeProbe("{\"n\":-0." + "5".repeat(Json.MAX_NUMBER_LENGTH - 1) + "}"))
                     .isInstanceOf(DecodeResult.Valid.class);
 
-            assertQuarantined(decodeProbe("{\"n\":" + digits + "9}"), QuarantineReason.NUMBER_TOO_LARGE,
+            assertQuarantined(
+                    decodeProbe("{\"n\":" + digits + "9}"),
+                    QuarantineReason.NUMBER_TOO_LARGE,
                     "Number value length (1001) exceeds the maximum allowed (1000");
-            assertQuarantined(decodeProbe("{\"n\":0." + "5".repeat(Json.MAX_NUMBER_LENGTH) + "}"),
-                    QuarantineReason.NUMBER_TOO_LARGE, "exceeds the maximum allowed (1000");
+            assertQuarantined(
+                    decodeProbe("{\"n\":0." + "5".repeat(Json.MAX_NUMBER_LENGTH) + "}"),
+                    QuarantineReason.NUMBER_TOO_LARGE,
+                    "exceeds the maximum allowed (1000");
         }
 
         @Test
@@ -353,7 +389,9 @@ class EventDecoderTest {
             String longest = "x".repeat(Json.MAX_STRING_LENGTH);
             assertThat(decodeProbe("{\"s\":\"" + longest + "\"}")).isInstanceOf(DecodeResult.Valid.class);
 
-            assertQuarantined(decodeProbe("{\"s\":\"" + longest + "x\"}"), QuarantineReason.STRING_TOO_LONG,
+            assertQuarantined(
+                    decodeProbe("{\"s\":\"" + longest + "x\"}"),
+                    QuarantineReason.STRING_TOO_LONG,
                     "exceeds the maximum allowed (1048576");
         }
 
@@ -362,7 +400,9 @@ class EventDecoderTest {
             String longest = "k".repeat(Json.MAX_NAME_LENGTH);
             assertThat(decodeProbe("{\"" + longest + "\":1}")).isInstanceOf(DecodeResult.Valid.class);
 
-            assertQuarantined(decodeProbe("{\"" + longest + "k\":1}"), QuarantineReason.NAME_TOO_LONG,
+            assertQuarantined(
+                    decodeProbe("{\"" + longest + "k\":1}"),
+                    QuarantineReason.NAME_TOO_LONG,
                     "exceeds the maximum allowed (50000");
         }
 
@@ -371,17 +411,21 @@ class EventDecoderTest {
             assertThat(decodeProbe("{\"a\":{\"id\":1},\"b\":{\"id\":1},\"id\":1}"))
                     .isInstanceOf(DecodeResult.Valid.class);
 
-            assertQuarantined(decodeProbe("{\"a\":{\"id\":1,\"id\":2}}"), QuarantineReason.DUPLICATE_KEY,
-                    "Duplicate field 'id'");
+            assertQuarantined(
+                    decodeProbe("{\"a\":{\"id\":1,\"id\":2}}"), QuarantineReason.DUPLICATE_KEY, "Duplicate field 'id'");
         }
 
         @Test
         void codes_areTheOnesTheContractNames() {
-            assertThat(List.of(QuarantineReason.TOO_DEEP, QuarantineReason.NUMBER_TOO_LARGE,
-                    QuarantineReason.STRING_TOO_LONG, QuarantineReason.NAME_TOO_LONG, QuarantineReason.DUPLICATE_KEY))
+            assertThat(List.of(
+                            QuarantineReason.TOO_DEEP,
+                            QuarantineReason.NUMBER_TOO_LARGE,
+                            QuarantineReason.STRING_TOO_LONG,
+                            QuarantineReason.NAME_TOO_LONG,
+                            QuarantineReason.DUPLICATE_KEY))
                     .extracting(QuarantineReason::code)
-                    .containsExactly("too_deep", "number_too_large", "string_too_long", "name_too_long",
-                            "duplicate_key");
+                    .containsExactly(
+                            "too_deep", "number_too_large", "string_too_long", "name_too_long", "duplicate_key");
         }
     }
 }

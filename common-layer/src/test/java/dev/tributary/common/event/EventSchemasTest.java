@@ -37,8 +37,8 @@ class EventSchemasTest {
             // The envelope (every record needs it) and the default at init: under SnapStart init work is in the
             // snapshot, and a broken default fails the init, not some later record. Per-type schemas wait for their
             // first record (a lazy default measured below this machine's noise at cold start).
-            assertThat(loader.read).containsExactly("schemas/envelope.schema.json",
-                    "schemas/events/_default.schema.json");
+            assertThat(loader.read)
+                    .containsExactly("schemas/envelope.schema.json", "schemas/events/_default.schema.json");
         }
     }
 
@@ -52,8 +52,11 @@ class EventSchemasTest {
             assertThat(schemas.payloadSchema("page_view")).isPresent();
             assertThat(schemas.payloadSchema("page_view")).isPresent();
 
-            assertThat(loader.read).containsExactly("schemas/envelope.schema.json",
-                    "schemas/events/_default.schema.json", "schemas/events/page_view.schema.json");
+            assertThat(loader.read)
+                    .containsExactly(
+                            "schemas/envelope.schema.json",
+                            "schemas/events/_default.schema.json",
+                            "schemas/events/page_view.schema.json");
         }
 
         @Test
@@ -66,17 +69,22 @@ class EventSchemasTest {
 
             assertThat(first).isPresent();
             assertThat(second.orElseThrow()).isSameAs(first.orElseThrow());
-            assertThat(loader.read).containsExactly("schemas/envelope.schema.json",
-                    "schemas/events/_default.schema.json", "schemas/events/brand_new_type.schema.json",
-                    "schemas/events/another_new_type.schema.json");
+            assertThat(loader.read)
+                    .containsExactly(
+                            "schemas/envelope.schema.json",
+                            "schemas/events/_default.schema.json",
+                            "schemas/events/brand_new_type.schema.json",
+                            "schemas/events/another_new_type.schema.json");
         }
 
         @Test
         void payloadSchema_whenTypeIsUnknown_theDefaultRejectsANonObjectPayload() {
             EventSchemas schemas = new EventSchemas(new RecordingLoader());
-            var payload = dev.tributary.common.json.Json.mapper().getNodeFactory().textNode("not an object");
+            var payload =
+                    dev.tributary.common.json.Json.mapper().getNodeFactory().textNode("not an object");
 
-            assertThat(schemas.payloadSchema("brand_new_type").orElseThrow().validate(payload)).isNotEmpty();
+            assertThat(schemas.payloadSchema("brand_new_type").orElseThrow().validate(payload))
+                    .isNotEmpty();
         }
     }
 }

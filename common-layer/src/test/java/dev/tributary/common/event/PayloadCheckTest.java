@@ -20,25 +20,76 @@ class PayloadCheckTest {
 
     /** Values every property of every shipped schema is set to, one at a time: the edges of each keyword. */
     private static final List<String> VALUES = List.of(
-            "null", "true", "[]", "{}", "[\"a\"]", "0", "-1", "1", "3600000", "3600001", "-3600001",
-            "9223372036854775807", "9223372036854775808", "-9223372036854775809", "1.0", "0.5", "-0.0", "1e3",
-            "3600000.0000000001", "1E+400", "\"\"", "\"a\"", "\"EUR\"", "\"eur\"", "\"EURO\"", "\"EUR\\n\"",
-            "\"12.50\"", "\"-0.1234\"", "\"01.5\"", "\"1.23456\"", "\"1234567890123456\"", "\"captured\"",
-            "\"Captured\"", "\"captured \"", "\"temperature\"", "\"Temperature\"", "\"t\\n\"", "\"1234\"", "\"123\"",
-            "\"12345\"", "\"https://shop.example.com/cart?id=7\"", "\"http://a\"", "\"https://\"",
-            "\"https://a b\"", "\"https://a\\u00a0b\"", "\"https://a\\n\"", "\"ftp://a\"", "\"https://caf\u00e9.fr/\"",
-            "\"\\ud83d\\ude00\"", "\"" + "x".repeat(16) + "\"", "\"" + "x".repeat(17) + "\"",
-            "\"" + "x".repeat(128) + "\"", "\"" + "x".repeat(129) + "\"", "\"" + "\\ud83d\\ude00".repeat(100) + "\"",
-            "\"" + "\\ud83d\\ude00".repeat(64) + "\"", "\"" + "\\ud83d\\ude00".repeat(65) + "\"",
-            "\"https://a/" + "x".repeat(2038) + "\"", "\"https://a/" + "x".repeat(2039) + "\"");
+            "null",
+            "true",
+            "[]",
+            "{}",
+            "[\"a\"]",
+            "0",
+            "-1",
+            "1",
+            "3600000",
+            "3600001",
+            "-3600001",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "1.0",
+            "0.5",
+            "-0.0",
+            "1e3",
+            "3600000.0000000001",
+            "1E+400",
+            "\"\"",
+            "\"a\"",
+            "\"EUR\"",
+            "\"eur\"",
+            "\"EURO\"",
+            "\"EUR\\n\"",
+            "\"12.50\"",
+            "\"-0.1234\"",
+            "\"01.5\"",
+            "\"1.23456\"",
+            "\"1234567890123456\"",
+            "\"captured\"",
+            "\"Captured\"",
+            "\"captured \"",
+            "\"temperature\"",
+            "\"Temperature\"",
+            "\"t\\n\"",
+            "\"1234\"",
+            "\"123\"",
+            "\"12345\"",
+            "\"https://shop.example.com/cart?id=7\"",
+            "\"http://a\"",
+            "\"https://\"",
+            "\"https://a b\"",
+            "\"https://a\\u00a0b\"",
+            "\"https://a\\n\"",
+            "\"ftp://a\"",
+            "\"https://caf\u00e9.fr/\"",
+            "\"\\ud83d\\ude00\"",
+            "\"" + "x".repeat(16) + "\"",
+            "\"" + "x".repeat(17) + "\"",
+            "\"" + "x".repeat(128) + "\"",
+            "\"" + "x".repeat(129) + "\"",
+            "\"" + "\\ud83d\\ude00".repeat(100) + "\"",
+            "\"" + "\\ud83d\\ude00".repeat(64) + "\"",
+            "\"" + "\\ud83d\\ude00".repeat(65) + "\"",
+            "\"https://a/" + "x".repeat(2038) + "\"",
+            "\"https://a/" + "x".repeat(2039) + "\"");
 
     private static final Map<String, String> VALID = Map.of(
-            "page_view", "{\"page_url\":\"https://shop.example.com/p/1?q=2\",\"tti_ms\":1830,\"ttar_ms\":412,"
+            "page_view",
+            "{\"page_url\":\"https://shop.example.com/p/1?q=2\",\"tti_ms\":1830,\"ttar_ms\":412,"
                     + "\"user_id\":\"u-1\",\"user_agent\":\"Mozilla/5.0\",\"context\":\"anything\"}",
-            "payment", "{\"transaction_id\":\"t-1\",\"amount\":\"12.50\",\"currency\":\"EUR\",\"status\":\"captured\","
+            "payment",
+            "{\"transaction_id\":\"t-1\",\"amount\":\"12.50\",\"currency\":\"EUR\",\"status\":\"captured\","
                     + "\"customer_id\":\"c-1\",\"card_last4\":\"4242\"}",
-            "sensor_reading", "{\"device_id\":\"d-1\",\"metric\":\"temperature\",\"value\":21.5,\"unit\":\"C\"}",
-            "some_new_type", "{\"anything\":[1,2,{\"x\":null}]}");
+            "sensor_reading",
+            "{\"device_id\":\"d-1\",\"metric\":\"temperature\",\"value\":21.5,\"unit\":\"C\"}",
+            "some_new_type",
+            "{\"anything\":[1,2,{\"x\":null}]}");
 
     private static JsonNode json(String text) {
         try {
@@ -57,21 +108,25 @@ class PayloadCheckTest {
         @ParameterizedTest
         @ValueSource(strings = {"page_view", "payment", "sensor_reading", "some_new_type"})
         void compile_whenShippedSchema_compiles(String type) {
-            assertThat(payload(type).check()).as("the shipped %s schema compiles", type).isNotNull();
+            assertThat(payload(type).check())
+                    .as("the shipped %s schema compiles", type)
+                    .isNotNull();
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-            "{\"type\":\"object\",\"additionalProperties\":false}",
-            "{\"type\":[\"string\",\"null\"]}",
-            "{\"type\":\"string\",\"format\":\"uri\"}",
-            "{\"type\":\"string\",\"pattern\":\"[a-z]+\"}",
-            "{\"type\":\"string\",\"pattern\":\"^a$|^b$\"}",
-            "{\"type\":\"string\",\"pattern\":\"^\\\\p{L}+$\"}",
-            "{\"type\":\"number\",\"minimum\":0.5}",
-            "{\"enum\":[1,2]}",
-            "{\"properties\":{\"a\":{\"$ref\":\"#/x\"}}}",
-            "true"})
+        @ValueSource(
+                strings = {
+                    "{\"type\":\"object\",\"additionalProperties\":false}",
+                    "{\"type\":[\"string\",\"null\"]}",
+                    "{\"type\":\"string\",\"format\":\"uri\"}",
+                    "{\"type\":\"string\",\"pattern\":\"[a-z]+\"}",
+                    "{\"type\":\"string\",\"pattern\":\"^a$|^b$\"}",
+                    "{\"type\":\"string\",\"pattern\":\"^\\\\p{L}+$\"}",
+                    "{\"type\":\"number\",\"minimum\":0.5}",
+                    "{\"enum\":[1,2]}",
+                    "{\"properties\":{\"a\":{\"$ref\":\"#/x\"}}}",
+                    "true"
+                })
         void compile_whenKeywordOutsideTheSubset_doesNotCompile(String schema) {
             assertThat(PayloadCheck.compile(json(schema))).isEmpty();
         }
@@ -84,7 +139,8 @@ class PayloadCheckTest {
         void certainlyValid_whenTypicalPayload_isTrue(String type) {
             JsonNode typical = json(VALID.get(type));
 
-            assertThat(payload(type).schema().validate(typical, OutputFormat.BOOLEAN)).isTrue();
+            assertThat(payload(type).schema().validate(typical, OutputFormat.BOOLEAN))
+                    .isTrue();
             assertThat(payload(type).check().certainlyValid(typical)).isTrue();
         }
 
@@ -129,7 +185,9 @@ class PayloadCheckTest {
                 invalid += valid ? 0 : 1;
                 if (schema.check().certainlyValid(variant)) {
                     sure++;
-                    assertThat(valid).as("the validator accepts %s, since the check is sure", variant).isTrue();
+                    assertThat(valid)
+                            .as("the validator accepts %s, since the check is sure", variant)
+                            .isTrue();
                 }
             }
             assertThat(sure).as("the check is sure of many variants").isGreaterThan(variants.size() / 10);

@@ -13,8 +13,10 @@ class Utf8Test {
 
     @Test
     void firstInvalidOffset_whenAsciiAndMultibyte_returnsMinusOne() {
-        assertThat(Utf8.firstInvalidOffset("plain ascii".getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
-        assertThat(Utf8.firstInvalidOffset("ü € 😀 例".getBytes(StandardCharsets.UTF_8))).isEqualTo(-1);
+        assertThat(Utf8.firstInvalidOffset("plain ascii".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(-1);
+        assertThat(Utf8.firstInvalidOffset("ü € 😀 例".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(-1);
     }
 
     @Test
@@ -42,7 +44,8 @@ class Utf8Test {
 
     private static boolean jdkAccepts(byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes));

@@ -35,9 +35,12 @@ class EventDecoderFuzzIT {
                 assertThat(invalid.detail()).isNotBlank();
             }
             case DecodeResult.Valid valid -> {
-                String key = ObjectKeys.raw(Partition.of(valid.event().eventType(), valid.event().eventTime()), POSITION);
-                assertThat(key).startsWith("raw/event_type=" + valid.event().eventType() + "/dt=")
-                        .doesNotContain("..").doesNotContain("//");
+                String key = ObjectKeys.raw(
+                        Partition.of(valid.event().eventType(), valid.event().eventTime()), POSITION);
+                assertThat(key)
+                        .startsWith("raw/event_type=" + valid.event().eventType() + "/dt=")
+                        .doesNotContain("..")
+                        .doesNotContain("//");
                 assertThat(ObjectKeys.parse(key)).isPresent();
             }
         }

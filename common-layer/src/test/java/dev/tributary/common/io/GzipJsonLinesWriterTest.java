@@ -45,12 +45,16 @@ class GzipJsonLinesWriterTest {
         byte[] data = "some bytes that outgrow the initial capacity".getBytes(StandardCharsets.UTF_8);
         buffer.write(data, 0, data.length);
 
-        String expected = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(data));
+        String expected = Base64.getEncoder()
+                .encodeToString(MessageDigest.getInstance("SHA-256").digest(data));
 
         assertThat(buffer.sha256Base64()).isEqualTo(expected);
         assertThat(buffer.toByteArray()).isEqualTo(data);
-        assertThat(new ByteArrayInputStream(buffer.toByteArray()).readAllBytes()).hasSize(buffer.length());
-        assertThat(List.of(buffer.newInputStream().readAllBytes().length, buffer.newInputStream().readAllBytes().length))
+        assertThat(new ByteArrayInputStream(buffer.toByteArray()).readAllBytes())
+                .hasSize(buffer.length());
+        assertThat(List.of(
+                        buffer.newInputStream().readAllBytes().length,
+                        buffer.newInputStream().readAllBytes().length))
                 .containsExactly(data.length, data.length);
     }
 }

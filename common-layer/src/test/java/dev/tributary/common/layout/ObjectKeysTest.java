@@ -10,15 +10,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ObjectKeysTest {
-    private static final StreamPosition FIRST = new StreamPosition("events", "shardId-000000000001",
-            "49590338271490256608559692538361571095921575989136588898");
+    private static final StreamPosition FIRST = new StreamPosition(
+            "events", "shardId-000000000001", "49590338271490256608559692538361571095921575989136588898");
 
     @Test
     void raw_whenEventTimeIsLate_usesUtcDateAndZeroPaddedHour() {
         Partition partition = Partition.of("page_view", Instant.parse("2026-11-22T03:59:59.999Z"));
 
-        assertThat(ObjectKeys.raw(partition, FIRST)).isEqualTo("raw/event_type=page_view/dt=2026-11-22/hr=03/"
-                + "events.shardId-000000000001.49590338271490256608559692538361571095921575989136588898.jsonl.gz");
+        assertThat(ObjectKeys.raw(partition, FIRST))
+                .isEqualTo(
+                        "raw/event_type=page_view/dt=2026-11-22/hr=03/"
+                                + "events.shardId-000000000001.49590338271490256608559692538361571095921575989136588898.jsonl.gz");
     }
 
     @Test
@@ -34,9 +36,11 @@ class ObjectKeysTest {
 
         String key = ObjectKeys.raw(partition, FIRST.subRecord(17));
 
-        assertThat(key).isEqualTo("raw/event_type=page_view/dt=2026-11-22/hr=03/events.shardId-000000000001."
-                + "49590338271490256608559692538361571095921575989136588898-17.jsonl.gz");
-        assertThat(ObjectKeys.parse(key).orElseThrow().name()).isEqualTo(FIRST.subRecord(17).objectStem());
+        assertThat(key)
+                .isEqualTo("raw/event_type=page_view/dt=2026-11-22/hr=03/events.shardId-000000000001."
+                        + "49590338271490256608559692538361571095921575989136588898-17.jsonl.gz");
+        assertThat(ObjectKeys.parse(key).orElseThrow().name())
+                .isEqualTo(FIRST.subRecord(17).objectStem());
         assertThat(ObjectKeys.processedFor(key)).isEqualTo(key.replaceFirst("^raw/", "processed/"));
     }
 
@@ -60,14 +64,15 @@ class ObjectKeysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "raw/event_type=../dt=2026-01-01/hr=00/a.jsonl.gz",
-        "raw/event_type=x/dt=2026-13-01/hr=00/a.jsonl.gz",
-        "raw/event_type=x/dt=2026-01-01/hr=24/a.jsonl.gz",
-        "raw/event_type=x/dt=2026-01-01/hr=00/sub/a.jsonl.gz",
-        "failed/dt=2026-01-01/hr=00/a.jsonl",
-        "raw/event_type=x/dt=2026-01-01/hr=00/a.json"
-    })
+    @ValueSource(
+            strings = {
+                "raw/event_type=../dt=2026-01-01/hr=00/a.jsonl.gz",
+                "raw/event_type=x/dt=2026-13-01/hr=00/a.jsonl.gz",
+                "raw/event_type=x/dt=2026-01-01/hr=24/a.jsonl.gz",
+                "raw/event_type=x/dt=2026-01-01/hr=00/sub/a.jsonl.gz",
+                "failed/dt=2026-01-01/hr=00/a.jsonl",
+                "raw/event_type=x/dt=2026-01-01/hr=00/a.json"
+            })
     void parse_whenNotOneOfOurDataKeys_returnsEmpty(String key) {
         assertThat(ObjectKeys.parse(key)).isEmpty();
     }

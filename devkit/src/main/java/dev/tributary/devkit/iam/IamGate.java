@@ -27,12 +27,13 @@ import java.util.regex.Pattern;
 public final class IamGate implements FaultProxy.Gate, AutoCloseable {
     /** Access keys of function sessions start with this, so a stale or forged one is refused, not waved through. */
     public static final String SESSION_KEY_PREFIX = "ASIATRIBUTARY";
+
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/\\d{8}/([^/]+)/");
     private static final Map<URI, IamGate> GATES = new ConcurrentHashMap<>();
 
     /** A refused call: who, what, on which resource, and why. */
-    public record Denial(String function, String role, IamAction action, IamPolicyEvaluator.Decision decision,
-            String reason) {
+    public record Denial(
+            String function, String role, IamAction action, IamPolicyEvaluator.Decision decision, String reason) {
         @Override
         public String toString() {
             return "IAM denied " + action.action() + " on " + action.resource() + " to role " + role + " (" + function
@@ -104,10 +105,17 @@ public final class IamGate implements FaultProxy.Gate, AutoCloseable {
      */
     public IamPolicyEvaluator.Verdict authorize(RolePrincipal principal, IamAction action) {
         evaluated.incrementAndGet();
-        return decisions.computeIfAbsent(principal.sessionArn() + "|" + action,
-                k -> IamPolicyEvaluator.get().evaluate(principal.sessionArn(), action.action(), action.resource(),
-                        account, principal.identityPolicies(), resourcePolicyOf(action.resource()),
-                        context(principal, action)));
+        return decisions.computeIfAbsent(
+                principal.sessionArn() + "|" + action,
+                k -> IamPolicyEvaluator.get()
+                        .evaluate(
+                                principal.sessionArn(),
+                                action.action(),
+                                action.resource(),
+                                account,
+                                principal.identityPolicies(),
+                                resourcePolicyOf(action.resource()),
+                                context(principal, action)));
     }
 
     @Override
@@ -125,35 +133,49 @@ public final class IamGate implements FaultProxy.Gate, AutoCloseable {
         }
         List<IamAction> actions;
         try {
-            actions = new RequestActions(credential.group(2), account,
-                    bucket -> Optional.ofNullable(bucketKeys.get(bucket)),
-                    queue -> Optional.ofNullable(queueKeys.get(queue))).of(request, body);
+            actions = new RequestActions(
+                            credential.group(2),
+                            account,
+                            bucket -> Optional.ofNullable(bucketKeys.get(bucket)),
+                            queue -> Optional.ofNullable(queueKeys.get(queue)))
+                    .of(request, body);
         } catch (UnmappedRequestException e) {
-            Denial denial = new Denial(principal.function(), principal.roleName(),
+            Denial denial = new Denial(
+                    principal.function(),
+                    principal.roleName(),
                     IamAction.direct("?", request.method() + " " + request.path()),
-                    IamPolicyEvaluator.Decision.IMPLICITLY_DENIED, e.getMessage());
+                    IamPolicyEvaluator.Decision.IMPLICITLY_DENIED,
+                    e.getMessage());
             denials.add(denial);
             System.err.println(denial);
             return refuse(request, "AccessDenied", e.getMessage());
         }
         // Counted before the verdict: a refused call is still a request the service bills (the cost model's counters).
         for (IamAction action : actions) {
-            String via = action.viaService().isEmpty() ? "" : " via " + action.viaService().split("\\.")[0];
-            calls.computeIfAbsent(principal.function() + "\t" + action.action() + via,
-                    k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            String via = action.viaService().isEmpty()
+                    ? ""
+                    : " via " + action.viaService().split("\\.")[0];
+            calls.computeIfAbsent(
+                            principal.function() + "\t" + action.action() + via,
+                            k -> new java.util.concurrent.atomic.LongAdder())
+                    .increment();
         }
         for (IamAction action : actions) {
             IamPolicyEvaluator.Verdict verdict = authorize(principal, action);
             if (verdict.decision() != IamPolicyEvaluator.Decision.ALLOWED) {
-                Denial denial = new Denial(principal.function(), principal.roleName(), action, verdict.decision(),
-                        verdict.reason());
+                Denial denial = new Denial(
+                        principal.function(), principal.roleName(), action, verdict.decision(), verdict.reason());
                 denials.add(denial);
                 System.err.println(denial);
-                return refuse(request, "AccessDenied", "User: " + principal.sessionArn()
-                        + " is not authorized to perform: " + action.action() + " on resource: " + action.resource()
-                        + (verdict.decision() == IamPolicyEvaluator.Decision.EXPLICITLY_DENIED
-                                ? " with an explicit deny" : " because no policy allows the " + action.action()
-                                        + " action"));
+                return refuse(
+                        request,
+                        "AccessDenied",
+                        "User: " + principal.sessionArn()
+                                + " is not authorized to perform: " + action.action() + " on resource: "
+                                + action.resource()
+                                + (verdict.decision() == IamPolicyEvaluator.Decision.EXPLICITLY_DENIED
+                                        ? " with an explicit deny"
+                                        : " because no policy allows the " + action.action() + " action"));
             }
         }
         return null;
@@ -185,12 +207,17 @@ public final class IamGate implements FaultProxy.Gate, AutoCloseable {
     private static FaultProxy.Response refuse(FaultProxy.Request request, String code, String message) {
         if (request.target().isEmpty()) {
             // S3 answers 403 with an XML error; a HEAD answer has no body.
-            String body = request.method().equals("HEAD") ? "" : "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
-                    + code + "</Code><Message>" + xml(message) + "</Message><RequestId>IAMGATE</RequestId></Error>";
+            String body = request.method().equals("HEAD")
+                    ? ""
+                    : "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>"
+                            + xml(message) + "</Message><RequestId>IAMGATE</RequestId></Error>";
             return new FaultProxy.Response(FaultProxy.Action.ANSWER, 403, "application/xml", body);
         }
         String type = code.equals("AccessDenied") ? "AccessDeniedException" : code;
-        return new FaultProxy.Response(FaultProxy.Action.ANSWER, 400, "application/x-amz-json-1.0",
+        return new FaultProxy.Response(
+                FaultProxy.Action.ANSWER,
+                400,
+                "application/x-amz-json-1.0",
                 "{\"__type\":\"" + type + "\",\"message\":" + jsonString(message) + "}");
     }
 
@@ -199,7 +226,10 @@ public final class IamGate implements FaultProxy.Gate, AutoCloseable {
     }
 
     private static String jsonString(String text) {
-        return dev.tributary.common.json.Json.mapper().getNodeFactory().textNode(text).toString();
+        return dev.tributary.common.json.Json.mapper()
+                .getNodeFactory()
+                .textNode(text)
+                .toString();
     }
 
     /**
@@ -216,8 +246,11 @@ public final class IamGate implements FaultProxy.Gate, AutoCloseable {
 
     /** Denials of {@code principals}' sessions only (one deployment's functions). */
     public List<Denial> denialsOf(List<RolePrincipal> of) {
-        return denials.stream().filter(d -> of.stream()
-                .anyMatch(p -> p.roleName().equals(d.role()) && p.function().equals(d.function()))).toList();
+        return denials.stream()
+                .filter(d -> of.stream()
+                        .anyMatch(p ->
+                                p.roleName().equals(d.role()) && p.function().equals(d.function())))
+                .toList();
     }
 
     @Override

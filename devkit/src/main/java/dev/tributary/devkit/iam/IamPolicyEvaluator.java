@@ -34,7 +34,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class IamPolicyEvaluator implements AutoCloseable {
     /** What AWS decided. */
-    public enum Decision { ALLOWED, EXPLICITLY_DENIED, IMPLICITLY_DENIED }
+    public enum Decision {
+        ALLOWED,
+        EXPLICITLY_DENIED,
+        IMPLICITLY_DENIED
+    }
 
     /** A decision and the evaluator's short reason. */
     public record Verdict(Decision decision, String reason) {}
@@ -47,7 +51,8 @@ public final class IamPolicyEvaluator implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
 
     private IamPolicyEvaluator(Path directory) throws IOException {
-        this.process = new ProcessBuilder("node", directory.resolve("authorize.mjs").toString())
+        this.process = new ProcessBuilder(
+                        "node", directory.resolve("authorize.mjs").toString())
                 .directory(directory.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
@@ -65,8 +70,10 @@ public final class IamPolicyEvaluator implements AutoCloseable {
                     try {
                         evaluator = new IamPolicyEvaluator(locate());
                     } catch (IOException e) {
-                        throw new IllegalStateException("cannot start the IAM policy evaluator (node): " + e.getMessage()
-                                + "; Node.js 18+ must be on the PATH", e);
+                        throw new IllegalStateException(
+                                "cannot start the IAM policy evaluator (node): " + e.getMessage()
+                                        + "; Node.js 18+ must be on the PATH",
+                                e);
                     }
                     shared = evaluator;
                     Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
@@ -78,7 +85,8 @@ public final class IamPolicyEvaluator implements AutoCloseable {
 
     static Path locate() {
         String configured = System.getenv("TRIBUTARY_IAM_SIMULATOR");
-        Path directory = configured != null && !configured.isBlank() ? Path.of(configured)
+        Path directory = configured != null && !configured.isBlank()
+                ? Path.of(configured)
                 : SamTemplate.locate().getParent().getParent().resolve(".tools/iam-simulator");
         if (!Files.isRegularFile(directory.resolve("authorize.mjs"))
                 || !Files.isDirectory(directory.resolve("node_modules/@cloud-copilot/iam-simulate"))) {
@@ -100,8 +108,14 @@ public final class IamPolicyEvaluator implements AutoCloseable {
      * @param resourcePolicy   the resource's policy (bucket, queue or key policy), or null
      * @param context          request context keys ({@code aws:SecureTransport}, {@code kms:ViaService}, ...)
      */
-    public Verdict evaluate(String principal, String action, String resource, String account,
-            Map<String, JsonNode> identityPolicies, JsonNode resourcePolicy, Map<String, String> context) {
+    public Verdict evaluate(
+            String principal,
+            String action,
+            String resource,
+            String account,
+            Map<String, JsonNode> identityPolicies,
+            JsonNode resourcePolicy,
+            Map<String, String> context) {
         long id = ids.incrementAndGet();
         ObjectNode request = Json.mapper().createObjectNode();
         request.put("id", id);
@@ -110,7 +124,8 @@ public final class IamPolicyEvaluator implements AutoCloseable {
         request.put("resource", resource);
         request.put("resourceAccount", account);
         var policies = request.putArray("identityPolicies");
-        identityPolicies.forEach((name, policy) -> policies.addObject().put("name", name).set("policy", policy));
+        identityPolicies.forEach(
+                (name, policy) -> policies.addObject().put("name", name).set("policy", policy));
         request.set("resourcePolicy", resourcePolicy);
         request.set("context", Json.mapper().valueToTree(context));
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
@@ -128,8 +143,9 @@ public final class IamPolicyEvaluator implements AutoCloseable {
                 case "Allowed" -> new Verdict(Decision.ALLOWED, detail);
                 case "ExplicitlyDenied" -> new Verdict(Decision.EXPLICITLY_DENIED, detail);
                 case "ImplicitlyDenied" -> new Verdict(Decision.IMPLICITLY_DENIED, detail);
-                default -> throw new IllegalStateException("the IAM evaluator could not evaluate " + action + " on "
-                        + resource + ": " + detail);
+                default ->
+                    throw new IllegalStateException(
+                            "the IAM evaluator could not evaluate " + action + " on " + resource + ": " + detail);
             };
         } catch (IOException e) {
             throw new UncheckedIOException("the IAM evaluator process is gone", e);
@@ -144,11 +160,12 @@ public final class IamPolicyEvaluator implements AutoCloseable {
     }
 
     private void readAnswers() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 JsonNode reply = Json.mapper().readTree(line);
-                CompletableFuture<JsonNode> waiting = pending.get(reply.path("id").asLong());
+                CompletableFuture<JsonNode> waiting =
+                        pending.get(reply.path("id").asLong());
                 if (waiting != null) {
                     waiting.complete(reply);
                 }
@@ -156,8 +173,8 @@ public final class IamPolicyEvaluator implements AutoCloseable {
         } catch (IOException e) {
             // the process ended
         }
-        List.copyOf(pending.values()).forEach(f -> f.completeExceptionally(
-                new IllegalStateException("the IAM evaluator process ended")));
+        List.copyOf(pending.values())
+                .forEach(f -> f.completeExceptionally(new IllegalStateException("the IAM evaluator process ended")));
     }
 
     @Override

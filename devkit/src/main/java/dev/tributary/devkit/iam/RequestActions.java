@@ -33,7 +33,10 @@ public final class RequestActions {
      * @param bucketKey the KMS key ARN a bucket encrypts new objects with by default (SSE-KMS), if any
      * @param queueKey  the KMS key ARN a queue (by ARN) encrypts messages with, if any
      */
-    public RequestActions(String region, String account, Function<String, Optional<String>> bucketKey,
+    public RequestActions(
+            String region,
+            String account,
+            Function<String, Optional<String>> bucketKey,
             Function<String, Optional<String>> queueKey) {
         this.region = region;
         this.account = account;
@@ -98,26 +101,31 @@ public final class RequestActions {
                     if (query.containsKey("uploads")) {
                         yield List.of(IamAction.direct("s3:ListBucketMultipartUploads", bucketArn));
                     }
-                    if (!query.isEmpty() && !query.containsKey("list-type") && !query.containsKey("prefix")
-                            && !query.containsKey("delimiter") && !query.containsKey("max-keys")) {
-                        throw new UnmappedRequestException("no IAM mapping for S3 bucket request GET ?" + query.keySet());
+                    if (!query.isEmpty()
+                            && !query.containsKey("list-type")
+                            && !query.containsKey("prefix")
+                            && !query.containsKey("delimiter")
+                            && !query.containsKey("max-keys")) {
+                        throw new UnmappedRequestException(
+                                "no IAM mapping for S3 bucket request GET ?" + query.keySet());
                     }
                     yield List.of(IamAction.direct("s3:ListBucket", bucketArn));
                 }
                 case "HEAD" -> List.of(IamAction.direct("s3:ListBucket", bucketArn));
-                default -> throw new UnmappedRequestException(
-                        "no IAM mapping for S3 bucket request " + request.method() + " " + rawPath);
+                default ->
+                    throw new UnmappedRequestException(
+                            "no IAM mapping for S3 bucket request " + request.method() + " " + rawPath);
             };
         }
         List<IamAction> actions = new ArrayList<>();
         switch (request.method()) {
             case "GET" -> {
                 if (query.containsKey("attributes")) {
-                    actions.add(IamAction.direct(versioned ? "s3:GetObjectVersionAttributes" : "s3:GetObjectAttributes",
-                            objectArn));
+                    actions.add(IamAction.direct(
+                            versioned ? "s3:GetObjectVersionAttributes" : "s3:GetObjectAttributes", objectArn));
                 } else if (query.containsKey("tagging")) {
-                    actions.add(IamAction.direct(versioned ? "s3:GetObjectVersionTagging" : "s3:GetObjectTagging",
-                            objectArn));
+                    actions.add(IamAction.direct(
+                            versioned ? "s3:GetObjectVersionTagging" : "s3:GetObjectTagging", objectArn));
                 } else if (query.containsKey("uploadId")) {
                     actions.add(IamAction.direct("s3:ListMultipartUploadParts", objectArn));
                 } else {
@@ -152,15 +160,21 @@ public final class RequestActions {
                     throw new UnmappedRequestException("no IAM mapping for S3 POST " + rawPath);
                 }
             }
-            case "DELETE" -> actions.add(IamAction.direct(query.containsKey("uploadId") ? "s3:AbortMultipartUpload"
-                    : versioned ? "s3:DeleteObjectVersion" : "s3:DeleteObject", objectArn));
+            case "DELETE" ->
+                actions.add(IamAction.direct(
+                        query.containsKey("uploadId")
+                                ? "s3:AbortMultipartUpload"
+                                : versioned ? "s3:DeleteObjectVersion" : "s3:DeleteObject",
+                        objectArn));
             default -> throw new UnmappedRequestException("no IAM mapping for S3 " + request.method() + " " + rawPath);
         }
         return actions;
     }
 
     private Optional<IamAction> kms(String bucket, String action, String service) {
-        return bucketKey.apply(bucket).map(key -> new IamAction(action, key, service + "." + region + ".amazonaws.com"));
+        return bucketKey
+                .apply(bucket)
+                .map(key -> new IamAction(action, key, service + "." + region + ".amazonaws.com"));
     }
 
     // ------------------------------------------------------------------------------------------------- DynamoDB
@@ -174,28 +188,36 @@ public final class RequestActions {
         return switch (operation) {
             case "BatchWriteItem", "BatchGetItem" -> {
                 List<IamAction> actions = new ArrayList<>();
-                json.path("RequestItems").fieldNames().forEachRemaining(table ->
-                        actions.add(IamAction.direct("dynamodb:" + operation, tableArn(table))));
+                json.path("RequestItems")
+                        .fieldNames()
+                        .forEachRemaining(
+                                table -> actions.add(IamAction.direct("dynamodb:" + operation, tableArn(table))));
                 yield actions;
             }
             case "TransactWriteItems" -> {
                 List<IamAction> actions = new ArrayList<>();
                 for (JsonNode item : json.path("TransactItems")) {
-                    item.properties().forEach(e -> actions.add(IamAction.direct("dynamodb:" + switch (e.getKey()) {
-                        case "Put" -> "PutItem";
-                        case "Update" -> "UpdateItem";
-                        case "Delete" -> "DeleteItem";
-                        case "ConditionCheck" -> "ConditionCheckItem";
-                        default -> throw new UnmappedRequestException("TransactWriteItems member " + e.getKey());
-                    }, tableArn(e.getValue().path("TableName").asText()))));
+                    item.properties()
+                            .forEach(e -> actions.add(IamAction.direct(
+                                    "dynamodb:"
+                                            + switch (e.getKey()) {
+                                                case "Put" -> "PutItem";
+                                                case "Update" -> "UpdateItem";
+                                                case "Delete" -> "DeleteItem";
+                                                case "ConditionCheck" -> "ConditionCheckItem";
+                                                default ->
+                                                    throw new UnmappedRequestException(
+                                                            "TransactWriteItems member " + e.getKey());
+                                            },
+                                    tableArn(e.getValue().path("TableName").asText()))));
                 }
                 yield actions;
             }
             default -> {
                 String table = required(json, "TableName", "DynamoDB " + operation);
                 String index = json.path("IndexName").asText("");
-                yield List.of(IamAction.direct("dynamodb:" + operation,
-                        tableArn(table) + (index.isEmpty() ? "" : "/index/" + index)));
+                yield List.of(IamAction.direct(
+                        "dynamodb:" + operation, tableArn(table) + (index.isEmpty() ? "" : "/index/" + index)));
             }
         };
     }
@@ -204,7 +226,8 @@ public final class RequestActions {
         return table.startsWith("arn:") ? table : "arn:aws:dynamodb:" + region + ":" + account + ":table/" + table;
     }
 
-    // ------------------------------------------------------------------------------------------------- SQS, Kinesis, Glue, SSM
+    // ------------------------------------------------------------------------------------------------- SQS, Kinesis,
+    // Glue, SSM
 
     /**
      * SQS: "sqs:" + the operation on the queue ARN. A KMS-encrypted queue: "the producer must have
@@ -255,17 +278,26 @@ public final class RequestActions {
     private List<IamAction> glue(String operation, JsonNode json) {
         String catalog = "arn:aws:glue:" + region + ":" + account + ":catalog";
         return switch (operation) {
-            case "StartJobRun", "GetJobRun", "GetJobRuns", "BatchStopJobRun", "GetJob" -> List.of(IamAction.direct(
-                    "glue:" + operation,
-                    "arn:aws:glue:" + region + ":" + account + ":job/" + required(json, "JobName", "Glue " + operation)));
+            case "StartJobRun", "GetJobRun", "GetJobRuns", "BatchStopJobRun", "GetJob" ->
+                List.of(IamAction.direct(
+                        "glue:" + operation,
+                        "arn:aws:glue:" + region + ":" + account + ":job/"
+                                + required(json, "JobName", "Glue " + operation)));
             case "GetDatabase" -> catalogActions(operation, catalog, required(json, "Name", "Glue " + operation), null);
-            case "GetTables" -> catalogActions(operation, catalog,
-                    required(json, "DatabaseName", "Glue " + operation), "*");
-            case "GetTable", "DeleteTable" -> catalogActions(operation, catalog,
-                    required(json, "DatabaseName", "Glue " + operation), required(json, "Name", "Glue " + operation));
-            case "CreateTable", "UpdateTable" -> catalogActions(operation, catalog,
-                    required(json, "DatabaseName", "Glue " + operation),
-                    required(json.path("TableInput"), "Name", "Glue " + operation + " TableInput"));
+            case "GetTables" ->
+                catalogActions(operation, catalog, required(json, "DatabaseName", "Glue " + operation), "*");
+            case "GetTable", "DeleteTable" ->
+                catalogActions(
+                        operation,
+                        catalog,
+                        required(json, "DatabaseName", "Glue " + operation),
+                        required(json, "Name", "Glue " + operation));
+            case "CreateTable", "UpdateTable" ->
+                catalogActions(
+                        operation,
+                        catalog,
+                        required(json, "DatabaseName", "Glue " + operation),
+                        required(json.path("TableInput"), "Name", "Glue " + operation + " TableInput"));
             default -> throw new UnmappedRequestException("no IAM mapping for Glue " + operation);
         };
     }
@@ -291,8 +323,12 @@ public final class RequestActions {
                 } else {
                     names.add(required(json, "Name", "SSM " + operation));
                 }
-                yield names.stream().map(name -> IamAction.direct("ssm:" + operation, "arn:aws:ssm:" + region + ":"
-                        + account + ":parameter" + (name.startsWith("/") ? name : "/" + name))).toList();
+                yield names.stream()
+                        .map(name -> IamAction.direct(
+                                "ssm:" + operation,
+                                "arn:aws:ssm:" + region + ":" + account + ":parameter"
+                                        + (name.startsWith("/") ? name : "/" + name)))
+                        .toList();
             }
             default -> throw new UnmappedRequestException("no IAM mapping for SSM " + operation);
         };

@@ -14,14 +14,24 @@ import java.util.Map;
  * @param identityPolicies the role's policies as the template defines them, resolved: name to document
  * @param credentials      the session credentials the function is given (AWS_ACCESS_KEY_ID and friends)
  */
-public record RolePrincipal(String function, String roleName, String roleArn, String sessionArn,
-        Map<String, JsonNode> identityPolicies, Credentials credentials) {
+public record RolePrincipal(
+        String function,
+        String roleName,
+        String roleArn,
+        String sessionArn,
+        Map<String, JsonNode> identityPolicies,
+        Credentials credentials) {
     /** Temporary credentials, as Lambda puts them in a function's environment. */
     public record Credentials(String accessKeyId, String secretAccessKey, String sessionToken) {
         /** The environment variables Lambda sets for them. */
         public Map<String, String> environment() {
-            return Map.of("AWS_ACCESS_KEY_ID", accessKeyId, "AWS_SECRET_ACCESS_KEY", secretAccessKey,
-                    "AWS_SESSION_TOKEN", sessionToken);
+            return Map.of(
+                    "AWS_ACCESS_KEY_ID",
+                    accessKeyId,
+                    "AWS_SECRET_ACCESS_KEY",
+                    secretAccessKey,
+                    "AWS_SESSION_TOKEN",
+                    sessionToken);
         }
     }
 }

@@ -33,9 +33,13 @@ public final class TemplateRoles {
      * @param queueArnOfUrl a deployed queue's ARN from its URL
      * @return the functions' sessions, by function logical id
      */
-    public static Map<String, RolePrincipal> register(SamTemplate template, IamGate gate,
-            Function<String, Map<String, Object>> properties, Function<String, String> arn,
-            Function<String, String> queueArnOfUrl, String account) {
+    public static Map<String, RolePrincipal> register(
+            SamTemplate template,
+            IamGate gate,
+            Function<String, Map<String, Object>> properties,
+            Function<String, String> arn,
+            Function<String, String> queueArnOfUrl,
+            String account) {
         for (SamTemplate.Resource policy : template.resources("AWS::S3::BucketPolicy")) {
             Map<String, Object> p = properties.apply(policy.logicalId());
             gate.resourcePolicy("arn:aws:s3:::" + p.get("Bucket"), json(p.get("PolicyDocument")));
@@ -54,10 +58,14 @@ public final class TemplateRoles {
         }
         for (SamTemplate.Resource bucket : template.resources("AWS::S3::Bucket")) {
             Map<String, Object> p = properties.apply(bucket.logicalId());
-            for (Object rule : list(SamTemplate.map(p.get("BucketEncryption")).get("ServerSideEncryptionConfiguration"))) {
-                Map<String, Object> byDefault = SamTemplate.map(SamTemplate.map(rule).get("ServerSideEncryptionByDefault"));
+            for (Object rule :
+                    list(SamTemplate.map(p.get("BucketEncryption")).get("ServerSideEncryptionConfiguration"))) {
+                Map<String, Object> byDefault =
+                        SamTemplate.map(SamTemplate.map(rule).get("ServerSideEncryptionByDefault"));
                 Object keyId = byDefault.get("KMSMasterKeyID");
-                if ("aws:kms".equals(byDefault.get("SSEAlgorithm")) && keyId != null && !keyId.toString().isEmpty()) {
+                if ("aws:kms".equals(byDefault.get("SSEAlgorithm"))
+                        && keyId != null
+                        && !keyId.toString().isEmpty()) {
                     gate.bucketKey(p.get("BucketName").toString(), keyId.toString());
                 }
             }
@@ -75,11 +83,11 @@ public final class TemplateRoles {
             SamTemplate.Resource role = template.resources("AWS::IAM::Role").stream()
                     .filter(r -> arn.apply(r.logicalId()).equals(roleArn))
                     .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException(function.logicalId() + "'s Role " + roleArn
-                            + " is not an AWS::IAM::Role of the template"));
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            function.logicalId() + "'s Role " + roleArn + " is not an AWS::IAM::Role of the template"));
             String functionName = String.valueOf(p.getOrDefault("FunctionName", function.logicalId()));
-            RolePrincipal principal = session(function.logicalId(), roleArn, properties.apply(role.logicalId()),
-                    functionName, account);
+            RolePrincipal principal =
+                    session(function.logicalId(), roleArn, properties.apply(role.logicalId()), functionName, account);
             gate.register(principal);
             sessions.put(function.logicalId(), principal);
         }
@@ -93,11 +101,15 @@ public final class TemplateRoles {
      * @param role        the role's resolved properties
      * @param sessionName e.g. the function's name, as Lambda names its sessions
      */
-    public static RolePrincipal session(String label, String roleArn, Map<String, Object> role, String sessionName,
-            String account) {
+    public static RolePrincipal session(
+            String label, String roleArn, Map<String, Object> role, String sessionName, String account) {
         String roleName = roleArn.substring(roleArn.lastIndexOf('/') + 1);
-        return new RolePrincipal(label, roleName, roleArn,
-                "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + sessionName, policies(role),
+        return new RolePrincipal(
+                label,
+                roleName,
+                roleArn,
+                "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + sessionName,
+                policies(role),
                 newCredentials());
     }
 
@@ -121,8 +133,9 @@ public final class TemplateRoles {
         RANDOM.nextBytes(id);
         RANDOM.nextBytes(secret);
         RANDOM.nextBytes(token);
-        return new RolePrincipal.Credentials(IamGate.SESSION_KEY_PREFIX + HexFormat.of().formatHex(id)
-                .toUpperCase(Locale.ROOT), java.util.Base64.getEncoder().encodeToString(secret),
+        return new RolePrincipal.Credentials(
+                IamGate.SESSION_KEY_PREFIX + HexFormat.of().formatHex(id).toUpperCase(Locale.ROOT),
+                java.util.Base64.getEncoder().encodeToString(secret),
                 java.util.Base64.getEncoder().encodeToString(token));
     }
 

@@ -7,6 +7,7 @@ package dev.tributary.devkit.iam;
  */
 public final class UnmappedRequestException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+
     public UnmappedRequestException(String message) {
         super(message);
     }

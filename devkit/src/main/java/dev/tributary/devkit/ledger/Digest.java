@@ -13,7 +13,8 @@ import java.util.HexFormat;
 public record Digest(long high, long low) {
     public static Digest of(byte[] bytes) {
         try {
-            ByteBuffer hash = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(bytes));
+            ByteBuffer hash =
+                    ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(bytes));
             return new Digest(hash.getLong(), hash.getLong());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);

@@ -49,18 +49,31 @@ public final class ExpectedContent {
     public Digest ofSent(byte[] data) {
         try {
             JsonNode event = Json.mapper().readTree(data);
-            if (event == null || !event.isObject() || !event.path("payload").isObject()
-                    || !event.path("event_time").isTextual() || !event.path("event_id").isTextual()) {
+            if (event == null
+                    || !event.isObject()
+                    || !event.path("payload").isObject()
+                    || !event.path("event_time").isTextual()
+                    || !event.path("event_id").isTextual()) {
                 return null;
             }
-            long millis = OffsetDateTime.parse(event.get("event_time").asText()).toInstant().toEpochMilli();
+            long millis = OffsetDateTime.parse(event.get("event_time").asText())
+                    .toInstant()
+                    .toEpochMilli();
             ObjectNode payload = event.get("payload").deepCopy();
             Policy policy = policy(event.path("event_type").asText());
             policy.urlQuery().forEach(path -> replace(payload, path, ExpectedContent::beforeQuery));
-            policy.truncate().forEach((path, length) -> replace(payload, path, value -> value.isTextual()
-                    ? JsonNodeFactory.instance.textNode(truncated(value.asText(), length)) : value));
-            policy.hash().forEach(path -> replace(payload, path, value -> value.isNull() ? value
-                    : JsonNodeFactory.instance.textNode(HASHED_MARK)));
+            policy.truncate()
+                    .forEach((path, length) -> replace(
+                            payload,
+                            path,
+                            value -> value.isTextual()
+                                    ? JsonNodeFactory.instance.textNode(truncated(value.asText(), length))
+                                    : value));
+            policy.hash()
+                    .forEach(path -> replace(
+                            payload,
+                            path,
+                            value -> value.isNull() ? value : JsonNodeFactory.instance.textNode(HASHED_MARK)));
             policy.drop().forEach(path -> remove(payload, path));
             return digest(event, millis, payload);
         } catch (IOException | RuntimeException e) {
@@ -74,7 +87,8 @@ public final class ExpectedContent {
      */
     public Digest ofOutput(JsonNode row) {
         try {
-            JsonNode payloadNode = row.has("payload_json") ? Json.mapper().readTree(row.get("payload_json").asText())
+            JsonNode payloadNode = row.has("payload_json")
+                    ? Json.mapper().readTree(row.get("payload_json").asText())
                     : row.path("payload");
             if (!payloadNode.isObject() || !row.path("event_time_ms").canConvertToLong()) {
                 return Digest.of("malformed output row " + row);
@@ -83,9 +97,14 @@ public final class ExpectedContent {
             Policy policy = policy(row.path("event_type").asText());
             policy.urlQuery().forEach(path -> replace(payload, path, ExpectedContent::beforeQuery));
             // A value of the hash's shape stands for "hashed"; anything else (a value in clear) stays and mismatches.
-            policy.hash().forEach(path -> replace(payload, path, value -> value.isTextual()
-                    && HASHED.matcher(value.asText()).matches() ? JsonNodeFactory.instance.textNode(HASHED_MARK)
-                    : value));
+            policy.hash()
+                    .forEach(path -> replace(
+                            payload,
+                            path,
+                            value -> value.isTextual()
+                                            && HASHED.matcher(value.asText()).matches()
+                                    ? JsonNodeFactory.instance.textNode(HASHED_MARK)
+                                    : value));
             return digest(row, row.get("event_time_ms").asLong(), payload);
         } catch (IOException | RuntimeException e) {
             return Digest.of("malformed output row " + row);
@@ -136,7 +155,8 @@ public final class ExpectedContent {
     }
 
     private static String truncated(String text, int codePoints) {
-        return text.codePointCount(0, text.length()) <= codePoints ? text
+        return text.codePointCount(0, text.length()) <= codePoints
+                ? text
                 : text.substring(0, text.offsetByCodePoints(0, codePoints));
     }
 
@@ -181,7 +201,9 @@ public final class ExpectedContent {
             List<String> drop = new ArrayList<>();
             file.path("drop").forEach(p -> drop.add(p.asText()));
             Map<String, Integer> truncate = new HashMap<>();
-            file.path("truncate").properties().forEach(e -> truncate.put(e.getKey(), e.getValue().asInt()));
+            file.path("truncate")
+                    .properties()
+                    .forEach(e -> truncate.put(e.getKey(), e.getValue().asInt()));
             List<String> urlQuery = new ArrayList<>();
             file.path("url_query").fieldNames().forEachRemaining(urlQuery::add);
             return new Policy(hash, drop, truncate, urlQuery);

@@ -21,6 +21,7 @@ import java.util.Map;
 final class LedgerEntries {
     /** Bytes of array space per record: shard int, 3 sequence longs, sub-sequence int, 4 digest longs, a flag. */
     static final int BYTES_PER_RECORD = 4 + 3 * 8 + 4 + 4 * 8 + 1;
+
     private static final BigInteger LIMIT = BigInteger.ONE.shiftLeft(192);
     private static final int INITIAL = 1024;
 
@@ -118,14 +119,19 @@ final class LedgerEntries {
         if (odd != null) {
             return odd;
         }
-        BigInteger value = unsigned(sequences[3 * i]).shiftLeft(128)
-                .or(unsigned(sequences[3 * i + 1]).shiftLeft(64)).or(unsigned(sequences[3 * i + 2]));
+        BigInteger value = unsigned(sequences[3 * i])
+                .shiftLeft(128)
+                .or(unsigned(sequences[3 * i + 1]).shiftLeft(64))
+                .or(unsigned(sequences[3 * i + 2]));
         return value.toString();
     }
 
     /** The number a decimal text stands for if it prints back as the same text and fits 192 bits, else null. */
     private static BigInteger canonical(String text) {
-        if (text == null || text.isEmpty() || text.length() > 58 || !text.chars().allMatch(Character::isDigit)) {
+        if (text == null
+                || text.isEmpty()
+                || text.length() > 58
+                || !text.chars().allMatch(Character::isDigit)) {
             return null;
         }
         BigInteger value = new BigInteger(text);

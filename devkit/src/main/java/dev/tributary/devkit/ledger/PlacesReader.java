@@ -31,8 +31,13 @@ public final class PlacesReader {
     private final boolean perStream;
 
     /** Lines of line-data objects under each prefix of a bucket, as read. */
-    public record BucketLines(long rawObjects, long rawLines, long failedObjects, long failedLines,
-            long processedObjects, long processedLines) {}
+    public record BucketLines(
+            long rawObjects,
+            long rawLines,
+            long failedObjects,
+            long failedLines,
+            long processedObjects,
+            long processedLines) {}
 
     public PlacesReader(boolean perStream) {
         this.perStream = perStream;
@@ -54,15 +59,15 @@ public final class PlacesReader {
      * and {@code processed/} lines as output when {@code processedIsOutput} (the last stage that ran).
      */
     public BucketLines readBucket(S3Client s3, String bucket, RecordLedger.Places places, boolean processedIsOutput) {
-        return readBucket(s3, bucket, places, processedIsOutput, (key, lines) -> { });
+        return readBucket(s3, bucket, places, processedIsOutput, (key, lines) -> {});
     }
 
     /**
      * As {@link #readBucket(S3Client, String, RecordLedger.Places, boolean)}, telling {@code visitor} of every
      * object (an inventory's tree); {@code places} may be null: then lines are only counted.
      */
-    public BucketLines readBucket(S3Client s3, String bucket, RecordLedger.Places places, boolean processedIsOutput,
-            ObjectVisitor visitor) {
+    public BucketLines readBucket(
+            S3Client s3, String bucket, RecordLedger.Places places, boolean processedIsOutput, ObjectVisitor visitor) {
         long[] n = new long[6];
         for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
             String key = object.key();
@@ -70,7 +75,8 @@ public final class PlacesReader {
                 visitor.object(key, 0);
                 continue;
             }
-            byte[] text = text(key, s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+            byte[] text = text(
+                    key, s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
             long[] lines = {0};
             if (key.startsWith(ObjectKeys.FAILED_PREFIX)) {
                 forEachLine(text, line -> {
@@ -79,8 +85,11 @@ public final class PlacesReader {
                         return;
                     }
                     JsonNode json = json(line);
-                    places.quarantined(new RecordLedger.Position(
-                                    shard(json.path("stream").asText(), json.path("shard_id").asText()),
+                    places.quarantined(
+                            new RecordLedger.Position(
+                                    shard(
+                                            json.path("stream").asText(),
+                                            json.path("shard_id").asText()),
                                     json.path("sequence_number").asText(),
                                     json.path("sub_sequence_number").asInt(RecordLedger.NOT_AGGREGATED)),
                             json.path("reason").asText(null),
@@ -113,21 +122,27 @@ public final class PlacesReader {
      * Enters what waits on the dead-letter queues: the Kinesis batches Lambda gave up on (its on-failure records on
      * {@code processorQueue}), and the lines of the raw objects whose notifications are on {@code transformerQueue}.
      */
-    public void readDeadLetters(SqsClient sqs, S3Client s3, String processorQueue, String transformerQueue,
-            RecordLedger.Places places) {
+    public void readDeadLetters(
+            SqsClient sqs, S3Client s3, String processorQueue, String transformerQueue, RecordLedger.Places places) {
         for (Message message : QueueSweep.peek(sqs, processorQueue, Integer.MAX_VALUE)) {
             // Lambda's on-failure records; quarantine notices have their own queue
-            OnFailureRecord.kinesisBatch(json(message.body().getBytes(StandardCharsets.UTF_8))).ifPresent(batch ->
-                    places.deadLetteredBatch(shard(batch.streamName(), batch.shardId()),
-                            batch.startSequenceNumber(), batch.endSequenceNumber()));
+            OnFailureRecord.kinesisBatch(json(message.body().getBytes(StandardCharsets.UTF_8)))
+                    .ifPresent(batch -> places.deadLetteredBatch(
+                            shard(batch.streamName(), batch.shardId()),
+                            batch.startSequenceNumber(),
+                            batch.endSequenceNumber()));
         }
         for (Message message : QueueSweep.peek(sqs, transformerQueue, Integer.MAX_VALUE)) {
             JsonNode event = OnFailureRecord.asyncEvent(json(message.body().getBytes(StandardCharsets.UTF_8)));
             for (JsonNode record : event.path("Records")) {
                 String bucket = record.path("s3").path("bucket").path("name").asText();
-                String key = URLDecoder.decode(record.path("s3").path("object").path("key").asText(),
-                        StandardCharsets.UTF_8);
-                forEachLine(text(key, s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()),
+                String key = URLDecoder.decode(
+                        record.path("s3").path("object").path("key").asText(), StandardCharsets.UTF_8);
+                forEachLine(
+                        text(
+                                key,
+                                s3.getObjectAsBytes(b -> b.bucket(bucket).key(key))
+                                        .asByteArray()),
                         places::deadLetteredRawLine);
             }
         }

@@ -57,7 +57,8 @@ public final class RecordLedger {
     /** Where the stream put a user record. */
     public record Position(String shardId, String sequenceNumber, int subSequenceNumber) {
         String label() {
-            return shardId + " #" + sequenceNumber + (subSequenceNumber == NOT_AGGREGATED ? "" : "-" + subSequenceNumber);
+            return shardId + " #" + sequenceNumber
+                    + (subSequenceNumber == NOT_AGGREGATED ? "" : "-" + subSequenceNumber);
         }
     }
 
@@ -125,9 +126,10 @@ public final class RecordLedger {
 
         private boolean inDeadBatch(Position position) {
             BigInteger sequence = new BigInteger(position.sequenceNumber());
-            return deadBatches.stream().anyMatch(range -> range[0].equals(position.shardId())
-                    && sequence.compareTo(new BigInteger(range[1])) >= 0
-                    && sequence.compareTo(new BigInteger(range[2])) <= 0);
+            return deadBatches.stream()
+                    .anyMatch(range -> range[0].equals(position.shardId())
+                            && sequence.compareTo(new BigInteger(range[1])) >= 0
+                            && sequence.compareTo(new BigInteger(range[2])) <= 0);
         }
     }
 
@@ -135,8 +137,16 @@ public final class RecordLedger {
      * The verdict: {@code output + failed + deadLettered + lost = in}. It balances when lost, duplicated, unknown
      * and withoutReason are 0; dead-lettered records are accounted for (they wait for {@code tributary redrive}).
      */
-    public record Counts(long in, long output, long failed, long deadLettered, long lost, long duplicated,
-            long unknown, long withoutReason, List<String> examples) {
+    public record Counts(
+            long in,
+            long output,
+            long failed,
+            long deadLettered,
+            long lost,
+            long duplicated,
+            long unknown,
+            long withoutReason,
+            List<String> examples) {
         public boolean balanced() {
             return lost == 0 && duplicated == 0 && unknown == 0 && withoutReason == 0;
         }
@@ -204,8 +214,10 @@ public final class RecordLedger {
                 example(examples, "lost: " + positions.get(i).label());
             } else if (inFailed[i] > 1 || inOutput > 1 || (inFailed[i] == 1 && inOutput > 0 && !outputByAnother)) {
                 duplicated++;
-                example(examples, "duplicated: " + positions.get(i).label() + " (failed " + inFailed[i]
-                        + ", output " + inOutput + ")");
+                example(
+                        examples,
+                        "duplicated: " + positions.get(i).label() + " (failed " + inFailed[i] + ", output " + inOutput
+                                + ")");
             } else if (inFailed[i] == 1) {
                 failed++;
             } else {
@@ -219,20 +231,36 @@ public final class RecordLedger {
                 unknownRows += row.getValue();
             }
         }
-        long unknownLines = unclaimedQuarantine.values().stream().flatMap(d -> d.values().stream())
-                .mapToLong(Integer::longValue).sum()
+        long unknownLines = unclaimedQuarantine.values().stream()
+                        .flatMap(d -> d.values().stream())
+                        .mapToLong(Integer::longValue)
+                        .sum()
                 + places.corruptAggregates.entrySet().stream()
-                        .filter(e -> !aggregatesUsed.containsKey(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+                        .filter(e -> !aggregatesUsed.containsKey(e.getKey()))
+                        .mapToLong(Map.Entry::getValue)
+                        .sum();
         if (unknownRows > 0) {
-            example(examples, unknownRows + " output rows whose content no accepted record has (corrupted, "
-                    + "truncated, or never produced)");
+            example(
+                    examples,
+                    unknownRows + " output rows whose content no accepted record has (corrupted, "
+                            + "truncated, or never produced)");
         }
         if (unknownLines > 0) {
-            example(examples, unknownLines + " failed/ lines whose position and bytes no accepted record has "
-                    + "(relabelled or damaged)");
+            example(
+                    examples,
+                    unknownLines + " failed/ lines whose position and bytes no accepted record has "
+                            + "(relabelled or damaged)");
         }
-        return new Counts(n, output, failed, deadLettered, lost, duplicated, unknownRows + unknownLines,
-                places.withoutReason, List.copyOf(examples));
+        return new Counts(
+                n,
+                output,
+                failed,
+                deadLettered,
+                lost,
+                duplicated,
+                unknownRows + unknownLines,
+                places.withoutReason,
+                List.copyOf(examples));
     }
 
     private static void example(List<String> examples, String text) {

@@ -31,8 +31,11 @@ class IamGateIT {
 
     @BeforeAll
     static void deploy() {
-        deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), AwsEmulator.get(),
-                "gate-" + UUID.randomUUID().toString().substring(0, 8), Map.of());
+        deployment = LocalDeployment.deploy(
+                SamTemplate.load(SamTemplate.locate()),
+                AwsEmulator.get(),
+                "gate-" + UUID.randomUUID().toString().substring(0, 8),
+                Map.of());
     }
 
     private static List<IamGate.Denial> newDenials(int before) {
@@ -44,13 +47,16 @@ class IamGateIT {
     void check_whenRolePolicyDoesNotAllowTheCall_answersAccessDeniedExceptionAndReportsIt() {
         int before = deployment.denials().size();
         try (DynamoDbClient dynamoDb = deployment.functionClients(PROCESSOR).dynamoDb()) {
-            DynamoDbException refused = catchThrowableOfType(DynamoDbException.class, () -> dynamoDb.deleteItem(b -> b
-                    .tableName(deployment.physicalId("MetadataTable"))
-                    .key(Map.of("object_key", AttributeValue.fromS("raw/x")))));
+            DynamoDbException refused = catchThrowableOfType(
+                    DynamoDbException.class,
+                    () -> dynamoDb.deleteItem(b -> b.tableName(deployment.physicalId("MetadataTable"))
+                            .key(Map.of("object_key", AttributeValue.fromS("raw/x")))));
 
             assertThat(refused.statusCode()).isEqualTo(400);
             assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
-            assertThat(refused.getMessage()).contains("dynamodb:DeleteItem", deployment.session(PROCESSOR).sessionArn());
+            assertThat(refused.getMessage())
+                    .contains(
+                            "dynamodb:DeleteItem", deployment.session(PROCESSOR).sessionArn());
         }
         assertThat(newDenials(before)).singleElement().satisfies(denial -> {
             assertThat(denial.action().action()).isEqualTo("dynamodb:DeleteItem");
@@ -71,8 +77,10 @@ class IamGateIT {
         int before = deployment.denials().size();
         try (S3Client s3 = deployment.functionClients(PROCESSOR).s3()) {
             s3.putObject(b -> b.bucket(bucket).key("raw/open/a.jsonl.gz"), RequestBody.fromString("a"));
-            S3Exception refused = catchThrowableOfType(S3Exception.class,
-                    () -> s3.putObject(b -> b.bucket(bucket).key("raw/blocked/a.jsonl.gz"), RequestBody.fromString("a")));
+            S3Exception refused = catchThrowableOfType(
+                    S3Exception.class,
+                    () -> s3.putObject(
+                            b -> b.bucket(bucket).key("raw/blocked/a.jsonl.gz"), RequestBody.fromString("a")));
 
             assertThat(refused.statusCode()).isEqualTo(403);
             assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
@@ -88,8 +96,11 @@ class IamGateIT {
         Map<String, String> env = new HashMap<>(deployment.functionEnvironment(PROCESSOR));
         env.put("AWS_ACCESS_KEY_ID", IamGate.SESSION_KEY_PREFIX + "0000000000000000");
         try (S3Client s3 = new AwsClientFactory(AwsSettings.fromEnv(new Env(env))).s3()) {
-            S3Exception refused = catchThrowableOfType(S3Exception.class, () -> s3.putObject(
-                    b -> b.bucket(deployment.physicalId("RawBucket")).key("raw/x"), RequestBody.fromString("x")));
+            S3Exception refused = catchThrowableOfType(
+                    S3Exception.class,
+                    () -> s3.putObject(
+                            b -> b.bucket(deployment.physicalId("RawBucket")).key("raw/x"),
+                            RequestBody.fromString("x")));
 
             assertThat(refused.statusCode()).isEqualTo(403);
             assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("InvalidClientTokenId");
@@ -100,12 +111,13 @@ class IamGateIT {
     void check_whenTheCallCannotBeNamed_refusesAndReportsIt() {
         int before = deployment.denials().size();
         try (S3Client s3 = deployment.functionClients(PROCESSOR).s3()) {
-            S3Exception refused = catchThrowableOfType(S3Exception.class,
-                    () -> s3.getBucketPolicy(b -> b.bucket(deployment.physicalId("RawBucket"))));
+            S3Exception refused = catchThrowableOfType(
+                    S3Exception.class, () -> s3.getBucketPolicy(b -> b.bucket(deployment.physicalId("RawBucket"))));
 
             assertThat(refused.statusCode()).isEqualTo(403);
         }
-        assertThat(newDenials(before)).singleElement()
+        assertThat(newDenials(before))
+                .singleElement()
                 .satisfies(denial -> assertThat(denial.reason()).contains("no IAM mapping"));
     }
 }

@@ -8,8 +8,8 @@ import dev.tributary.devkit.AsyncInvocationSimulator;
 import dev.tributary.devkit.AwsEmulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
 import dev.tributary.devkit.LocalDeployment;
-import dev.tributary.toolkit.SamTemplate;
 import dev.tributary.toolkit.KplAggregator;
+import dev.tributary.toolkit.SamTemplate;
 import dev.tributary.toolkit.StreamProducer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,8 +38,11 @@ class PlacesReaderIT {
     @Test
     void read_whenRecordsInEveryPlace_followsEachToOnePlaceAndLeavesQueuesAsTheyWere() throws IOException {
         AwsEmulator emulator = AwsEmulator.get();
-        LocalDeployment deployment = LocalDeployment.deploy(SamTemplate.load(SamTemplate.locate()), emulator,
-                "places-" + UUID.randomUUID().toString().substring(0, 6), Map.of("ShardCount", "1"));
+        LocalDeployment deployment = LocalDeployment.deploy(
+                SamTemplate.load(SamTemplate.locate()),
+                emulator,
+                "places-" + UUID.randomUUID().toString().substring(0, 6),
+                Map.of("ShardCount", "1"));
         String rawBucket = deployment.physicalId("RawBucket");
         String processorDlq = deployment.physicalId("ProcessorDeadLetterQueue");
         String transformerDlq = deployment.physicalId("TransformerDeadLetterQueue");
@@ -50,55 +53,96 @@ class PlacesReaderIT {
         String rawDead = event("r-1");
         String batchDead = event("b-1");
 
-        try (KinesisClient kinesis = emulator.clients().configure(KinesisClient.builder()).build();
+        try (KinesisClient kinesis =
+                        emulator.clients().configure(KinesisClient.builder()).build();
                 S3Client s3 = emulator.clients().s3();
-                SqsClient sqs = emulator.clients().configure(SqsClient.builder()).build()) {
+                SqsClient sqs =
+                        emulator.clients().configure(SqsClient.builder()).build()) {
             LocalDeployment.StreamInstance stream = deployment.deployStreamInstance("EventStream", "r1");
             List<StreamProducer.Accepted> accepted = new ArrayList<>();
-            new StreamProducer(kinesis, stream.name(), StreamProducer.Settings.plain(3)).send(
-                    List.of(user(quarantined), user(curated), user(rawDead), user(batchDead)), accepted::add);
-            accepted.forEach(a -> ledger.accepted(new RecordLedger.Position(reader.shard(stream.name(), a.shardId()),
-                    a.sequenceNumber(), a.subSequenceNumber()), a.data()));
+            new StreamProducer(kinesis, stream.name(), StreamProducer.Settings.plain(3))
+                    .send(List.of(user(quarantined), user(curated), user(rawDead), user(batchDead)), accepted::add);
+            accepted.forEach(a -> ledger.accepted(
+                    new RecordLedger.Position(
+                            reader.shard(stream.name(), a.shardId()), a.sequenceNumber(), a.subSequenceNumber()),
+                    a.data()));
 
             // The quarantine line and the processed line, in the processor's and the transformer's line formats.
             StreamProducer.Accepted first = accepted.getFirst();
-            put(s3, rawBucket, "failed/dt=2026-11-22/hr=10/" + stream.name() + ".q.jsonl", Json.mapper()
-                    .createObjectNode().put("reason", "invalid_json").put("detail", "truncated")
-                    .put("stream", stream.name()).put("shard_id", first.shardId())
-                    .put("sequence_number", first.sequenceNumber())
-                    .put("data_base64", Base64.getEncoder().encodeToString(first.data())).toString(), false);
-            put(s3, deployment.physicalId("ProcessedBucket"), "processed/event_type=sensor_reading/c.jsonl.gz",
-                    event("c-1").replace("\"event_time\":\"2026-11-22T10:15:32Z\"", "\"event_time_ms\":"
-                            + java.time.Instant.parse("2026-11-22T10:15:32Z").toEpochMilli()),
+            put(
+                    s3,
+                    rawBucket,
+                    "failed/dt=2026-11-22/hr=10/" + stream.name() + ".q.jsonl",
+                    Json.mapper()
+                            .createObjectNode()
+                            .put("reason", "invalid_json")
+                            .put("detail", "truncated")
+                            .put("stream", stream.name())
+                            .put("shard_id", first.shardId())
+                            .put("sequence_number", first.sequenceNumber())
+                            .put("data_base64", Base64.getEncoder().encodeToString(first.data()))
+                            .toString(),
+                    false);
+            put(
+                    s3,
+                    deployment.physicalId("ProcessedBucket"),
+                    "processed/event_type=sensor_reading/c.jsonl.gz",
+                    event("c-1")
+                            .replace(
+                                    "\"event_time\":\"2026-11-22T10:15:32Z\"",
+                                    "\"event_time_ms\":"
+                                            + java.time.Instant.parse("2026-11-22T10:15:32Z")
+                                                    .toEpochMilli()),
                     true);
             // A raw object whose notification the transformer gives up on.
             put(s3, rawBucket, "raw/dt=2026-11-22/hr=10/" + stream.name() + ".r.jsonl.gz", rawDead, true);
-            new AsyncInvocationSimulator(sqs, emulator.region().id()).deliver(
-                    deployment.notificationQueueUrl("RawBucket").orElseThrow(), json -> {
-                        throw new IllegalStateException("the transformer fails");
-                    }, 0, transformerDlq, "s3-transformer", true, n -> {});
+            new AsyncInvocationSimulator(sqs, emulator.region().id())
+                    .deliver(
+                            deployment.notificationQueueUrl("RawBucket").orElseThrow(),
+                            json -> {
+                                throw new IllegalStateException("the transformer fails");
+                            },
+                            0,
+                            transformerDlq,
+                            "s3-transformer",
+                            true,
+                            n -> {});
             // The last record's batch, which the processor fails until Lambda gives up on it.
-            new KinesisEventSourceSimulator(kinesis, Optional.of(sqs), emulator.region(),
-                    deployment.kinesisSettings(PROCESSOR)).drain(stream.name(), stream.arn(), event -> {
-                        if (event.getRecords().stream().anyMatch(r -> r.getKinesis().getSequenceNumber()
-                                .equals(accepted.getLast().sequenceNumber()))) {
-                            throw new IllegalStateException("the processor fails on b-1");
-                        }
-                        return new StreamsEventResponse(new ArrayList<>());
-                    }, processorDlq);
+            new KinesisEventSourceSimulator(
+                            kinesis, Optional.of(sqs), emulator.region(), deployment.kinesisSettings(PROCESSOR))
+                    .drain(
+                            stream.name(),
+                            stream.arn(),
+                            event -> {
+                                if (event.getRecords().stream()
+                                        .anyMatch(r -> r.getKinesis()
+                                                .getSequenceNumber()
+                                                .equals(accepted.getLast().sequenceNumber()))) {
+                                    throw new IllegalStateException("the processor fails on b-1");
+                                }
+                                return new StreamsEventResponse(new ArrayList<>());
+                            },
+                            processorDlq);
 
             RecordLedger.Places places = new RecordLedger.Places();
             PlacesReader.BucketLines raw = reader.readBucket(s3, rawBucket, places, false);
-            PlacesReader.BucketLines processed = reader.readBucket(s3, deployment.physicalId("ProcessedBucket"),
-                    places, true);
+            PlacesReader.BucketLines processed =
+                    reader.readBucket(s3, deployment.physicalId("ProcessedBucket"), places, true);
             reader.readDeadLetters(sqs, s3, processorDlq, transformerDlq, places);
             RecordLedger.Counts counts = ledger.reconcile(places);
 
-            assertThat(counts).extracting(RecordLedger.Counts::in, RecordLedger.Counts::output,
-                    RecordLedger.Counts::failed, RecordLedger.Counts::deadLettered, RecordLedger.Counts::lost,
-                    RecordLedger.Counts::duplicated, RecordLedger.Counts::unknown)
+            assertThat(counts)
+                    .extracting(
+                            RecordLedger.Counts::in,
+                            RecordLedger.Counts::output,
+                            RecordLedger.Counts::failed,
+                            RecordLedger.Counts::deadLettered,
+                            RecordLedger.Counts::lost,
+                            RecordLedger.Counts::duplicated,
+                            RecordLedger.Counts::unknown)
                     .containsExactly(4L, 1L, 1L, 2L, 0L, 0L, 0L);
-            assertThat(raw).extracting(PlacesReader.BucketLines::rawLines, PlacesReader.BucketLines::failedLines)
+            assertThat(raw)
+                    .extracting(PlacesReader.BucketLines::rawLines, PlacesReader.BucketLines::failedLines)
                     .containsExactly(1L, 1L);
             assertThat(processed.processedLines()).isEqualTo(1);
             // Peeked, not consumed: both messages are still there for `tributary redrive`.

@@ -47,8 +47,13 @@ class RecordLedgerTest {
     private static ObjectNode processed(String sent) {
         ObjectNode event = (ObjectNode) json(sent);
         ObjectNode line = event.deepCopy();
-        line.put("event_time_ms", Instant.parse(java.time.OffsetDateTime.parse(event.get("event_time").asText())
-                .toInstant().toString()).toEpochMilli());
+        line.put(
+                "event_time_ms",
+                Instant.parse(java.time.OffsetDateTime.parse(
+                                        event.get("event_time").asText())
+                                .toInstant()
+                                .toString())
+                        .toEpochMilli());
         line.put("ingest_lag_ms", 4500);
         ObjectNode payload = (ObjectNode) line.get("payload");
         if (event.get("event_type").asText().equals("page_view")) {
@@ -63,7 +68,10 @@ class RecordLedgerTest {
     }
 
     private static Places balancedPlaces() {
-        return new Places().output(processed(PAGE_VIEW)).output(processed(PAYMENT)).output(processed(SENSOR))
+        return new Places()
+                .output(processed(PAGE_VIEW))
+                .output(processed(PAYMENT))
+                .output(processed(SENSOR))
                 .quarantined(BAD, "invalid_json", bytes(INVALID));
     }
 
@@ -73,8 +81,15 @@ class RecordLedgerTest {
         void reconcile_whenOutputIsAsDocumented_isBalanced() {
             Counts counts = ledger.reconcile(balancedPlaces());
 
-            assertThat(counts).extracting(Counts::in, Counts::output, Counts::failed, Counts::lost,
-                    Counts::duplicated, Counts::unknown).containsExactly(4L, 3L, 1L, 0L, 0L, 0L);
+            assertThat(counts)
+                    .extracting(
+                            Counts::in,
+                            Counts::output,
+                            Counts::failed,
+                            Counts::lost,
+                            Counts::duplicated,
+                            Counts::unknown)
+                    .containsExactly(4L, 3L, 1L, 0L, 0L, 0L);
             assertThat(counts.complete()).isTrue();
         }
 
@@ -83,8 +98,11 @@ class RecordLedgerTest {
             ObjectNode row = processed(PAYMENT);
             row.put("payload_json", row.remove("payload").toString());
 
-            Counts counts = ledger.reconcile(new Places().output(processed(PAGE_VIEW)).output(row)
-                    .output(processed(SENSOR)).quarantined(BAD, "invalid_json", bytes(INVALID)));
+            Counts counts = ledger.reconcile(new Places()
+                    .output(processed(PAGE_VIEW))
+                    .output(row)
+                    .output(processed(SENSOR))
+                    .quarantined(BAD, "invalid_json", bytes(INVALID)));
 
             assertThat(counts.complete()).isTrue();
         }
@@ -97,8 +115,11 @@ class RecordLedgerTest {
             ObjectNode corrupted = processed(PAYMENT);
             ((ObjectNode) corrupted.get("payload")).put("amount", "1250"); // event_id intact: id matching balanced
 
-            Counts counts = ledger.reconcile(new Places().output(processed(PAGE_VIEW)).output(corrupted)
-                    .output(processed(SENSOR)).quarantined(BAD, "invalid_json", bytes(INVALID)));
+            Counts counts = ledger.reconcile(new Places()
+                    .output(processed(PAGE_VIEW))
+                    .output(corrupted)
+                    .output(processed(SENSOR))
+                    .quarantined(BAD, "invalid_json", bytes(INVALID)));
 
             assertThat(counts).extracting(Counts::lost, Counts::unknown).containsExactly(1L, 1L);
             assertThat(counts.balanced()).isFalse();
@@ -110,8 +131,11 @@ class RecordLedgerTest {
             ObjectNode shifted = processed(SENSOR);
             shifted.put("event_time_ms", shifted.get("event_time_ms").asLong() + 1);
 
-            Counts counts = ledger.reconcile(new Places().output(processed(PAGE_VIEW)).output(processed(PAYMENT))
-                    .output(shifted).quarantined(BAD, "invalid_json", bytes(INVALID)));
+            Counts counts = ledger.reconcile(new Places()
+                    .output(processed(PAGE_VIEW))
+                    .output(processed(PAYMENT))
+                    .output(shifted)
+                    .quarantined(BAD, "invalid_json", bytes(INVALID)));
 
             assertThat(counts).extracting(Counts::lost, Counts::unknown).containsExactly(1L, 1L);
         }
@@ -120,8 +144,11 @@ class RecordLedgerTest {
         void reconcile_whenQuarantinedBytesTruncated_countsLostAndUnknown() {
             byte[] truncated = bytes(INVALID.substring(0, 10)); // labelled right, bytes cut short
 
-            Counts counts = ledger.reconcile(new Places().output(processed(PAGE_VIEW)).output(processed(PAYMENT))
-                    .output(processed(SENSOR)).quarantined(BAD, "invalid_json", truncated));
+            Counts counts = ledger.reconcile(new Places()
+                    .output(processed(PAGE_VIEW))
+                    .output(processed(PAYMENT))
+                    .output(processed(SENSOR))
+                    .quarantined(BAD, "invalid_json", truncated));
 
             assertThat(counts).extracting(Counts::lost, Counts::unknown).containsExactly(1L, 1L);
         }
@@ -130,8 +157,11 @@ class RecordLedgerTest {
         void reconcile_whenQuarantineLineRelabelled_countsLostAndUnknown() {
             Position wrongLabel = new Position("shard-1", "202", RecordLedger.NOT_AGGREGATED);
 
-            Counts counts = ledger.reconcile(new Places().output(processed(PAGE_VIEW)).output(processed(PAYMENT))
-                    .output(processed(SENSOR)).quarantined(wrongLabel, "invalid_json", bytes(INVALID)));
+            Counts counts = ledger.reconcile(new Places()
+                    .output(processed(PAGE_VIEW))
+                    .output(processed(PAYMENT))
+                    .output(processed(SENSOR))
+                    .quarantined(wrongLabel, "invalid_json", bytes(INVALID)));
 
             assertThat(counts).extracting(Counts::lost, Counts::unknown).containsExactly(1L, 1L);
         }
@@ -139,8 +169,11 @@ class RecordLedgerTest {
         @Test
         void reconcile_whenQuarantineLineHoldsAnotherRecordsBytes_countsLostAndUnknown() {
             // The labels the processor writes are right, the bytes are another record's: a mislabelled quarantine.
-            Counts counts = ledger.reconcile(new Places().output(processed(PAGE_VIEW)).output(processed(PAYMENT))
-                    .output(processed(SENSOR)).quarantined(BAD, "invalid_json", bytes(PAYMENT)));
+            Counts counts = ledger.reconcile(new Places()
+                    .output(processed(PAGE_VIEW))
+                    .output(processed(PAYMENT))
+                    .output(processed(SENSOR))
+                    .quarantined(BAD, "invalid_json", bytes(PAYMENT)));
 
             assertThat(counts).extracting(Counts::lost, Counts::unknown).containsExactly(1L, 1L);
         }
@@ -162,7 +195,9 @@ class RecordLedgerTest {
 
         @Test
         void reconcile_whenRecordNowhere_countsLostAndNamesIt() {
-            Counts counts = ledger.reconcile(new Places().output(processed(PAGE_VIEW)).output(processed(PAYMENT))
+            Counts counts = ledger.reconcile(new Places()
+                    .output(processed(PAGE_VIEW))
+                    .output(processed(PAYMENT))
                     .quarantined(BAD, "invalid_json", bytes(INVALID)));
 
             assertThat(counts.lost()).isEqualTo(1);
@@ -182,8 +217,11 @@ class RecordLedgerTest {
 
         @Test
         void reconcile_whenQuarantinedWithoutReason_isNotBalanced() {
-            Counts counts = ledger.reconcile(new Places().output(processed(PAGE_VIEW)).output(processed(PAYMENT))
-                    .output(processed(SENSOR)).quarantined(BAD, " ", bytes(INVALID)));
+            Counts counts = ledger.reconcile(new Places()
+                    .output(processed(PAGE_VIEW))
+                    .output(processed(PAYMENT))
+                    .output(processed(SENSOR))
+                    .quarantined(BAD, " ", bytes(INVALID)));
 
             assertThat(counts.withoutReason()).isEqualTo(1);
             assertThat(counts.balanced()).isFalse();
@@ -197,8 +235,11 @@ class RecordLedgerTest {
             ObjectNode leaked = processed(PAYMENT);
             ((ObjectNode) leaked.get("payload")).put("customer_id", "c-9");
 
-            Counts counts = ledger.reconcile(new Places().output(processed(PAGE_VIEW)).output(leaked)
-                    .output(processed(SENSOR)).quarantined(BAD, "invalid_json", bytes(INVALID)));
+            Counts counts = ledger.reconcile(new Places()
+                    .output(processed(PAGE_VIEW))
+                    .output(leaked)
+                    .output(processed(SENSOR))
+                    .quarantined(BAD, "invalid_json", bytes(INVALID)));
 
             assertThat(counts).extracting(Counts::lost, Counts::unknown).containsExactly(1L, 1L);
         }
@@ -208,8 +249,11 @@ class RecordLedgerTest {
             ObjectNode kept = processed(PAGE_VIEW);
             ((ObjectNode) kept.get("payload")).put("user_agent", "Mozilla/5.0 (iPhone)");
 
-            Counts counts = ledger.reconcile(new Places().output(kept).output(processed(PAYMENT))
-                    .output(processed(SENSOR)).quarantined(BAD, "invalid_json", bytes(INVALID)));
+            Counts counts = ledger.reconcile(new Places()
+                    .output(kept)
+                    .output(processed(PAYMENT))
+                    .output(processed(SENSOR))
+                    .quarantined(BAD, "invalid_json", bytes(INVALID)));
 
             assertThat(counts).extracting(Counts::lost, Counts::unknown).containsExactly(1L, 1L);
         }
@@ -219,8 +263,11 @@ class RecordLedgerTest {
     class DeadLetters {
         @Test
         void reconcile_whenBatchOnProcessorQueue_countsDeadLetteredNotLost() {
-            Counts counts = ledger.reconcile(new Places().output(processed(PAGE_VIEW)).output(processed(PAYMENT))
-                    .quarantined(BAD, "invalid_json", bytes(INVALID)).deadLetteredBatch("shard-1", "150", "200"));
+            Counts counts = ledger.reconcile(new Places()
+                    .output(processed(PAGE_VIEW))
+                    .output(processed(PAYMENT))
+                    .quarantined(BAD, "invalid_json", bytes(INVALID))
+                    .deadLetteredBatch("shard-1", "150", "200"));
 
             assertThat(counts).extracting(Counts::deadLettered, Counts::lost).containsExactly(1L, 0L);
             assertThat(counts.balanced()).isTrue();
@@ -229,8 +276,11 @@ class RecordLedgerTest {
 
         @Test
         void reconcile_whenRawLineOnTransformerQueue_countsDeadLettered() {
-            Counts counts = ledger.reconcile(new Places().output(processed(PAGE_VIEW)).output(processed(SENSOR))
-                    .quarantined(BAD, "invalid_json", bytes(INVALID)).deadLetteredRawLine(bytes(PAYMENT)));
+            Counts counts = ledger.reconcile(new Places()
+                    .output(processed(PAGE_VIEW))
+                    .output(processed(SENSOR))
+                    .quarantined(BAD, "invalid_json", bytes(INVALID))
+                    .deadLetteredRawLine(bytes(PAYMENT)));
 
             assertThat(counts.deadLettered()).isEqualTo(1);
             assertThat(counts.balanced()).isTrue();
@@ -238,7 +288,9 @@ class RecordLedgerTest {
 
         @Test
         void reconcile_whenDeadLetteredRawLineDamaged_countsLost() {
-            Counts counts = ledger.reconcile(new Places().output(processed(PAGE_VIEW)).output(processed(SENSOR))
+            Counts counts = ledger.reconcile(new Places()
+                    .output(processed(PAGE_VIEW))
+                    .output(processed(SENSOR))
                     .quarantined(BAD, "invalid_json", bytes(INVALID))
                     .deadLetteredRawLine(bytes(PAYMENT.replace("12.50", "12.5"))));
 
@@ -254,10 +306,15 @@ class RecordLedgerTest {
             aggregated.accepted(new Position("shard-0", "7", 0), bytes(PAYMENT));
             aggregated.accepted(new Position("shard-0", "7", 1), bytes(SENSOR));
 
-            Counts counts = aggregated.reconcile(new Places().quarantined(
-                    new Position("shard-0", "7", RecordLedger.NOT_AGGREGATED), RecordLedger.KPL_CORRUPT, bytes("x")));
+            Counts counts = aggregated.reconcile(new Places()
+                    .quarantined(
+                            new Position("shard-0", "7", RecordLedger.NOT_AGGREGATED),
+                            RecordLedger.KPL_CORRUPT,
+                            bytes("x")));
 
-            assertThat(counts).extracting(Counts::failed, Counts::lost, Counts::unknown).containsExactly(2L, 0L, 0L);
+            assertThat(counts)
+                    .extracting(Counts::failed, Counts::lost, Counts::unknown)
+                    .containsExactly(2L, 0L, 0L);
         }
 
         @Test
@@ -283,7 +340,8 @@ class RecordLedgerTest {
             long before = compact.footprintBytes();
 
             for (int i = 0; i < 1000; i++) {
-                compact.accepted(new Position("shard-0", Integer.toString(i + 1), RecordLedger.NOT_AGGREGATED),
+                compact.accepted(
+                        new Position("shard-0", Integer.toString(i + 1), RecordLedger.NOT_AGGREGATED),
                         bytes(SENSOR.replace("s-1", "s-" + i)));
             }
 
@@ -297,21 +355,26 @@ class RecordLedgerTest {
             compact.accepted(PV, bytes(PAGE_VIEW));
 
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> compact.accepted(PAY, bytes(PAYMENT)))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("preallocated for 1 records");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("preallocated for 1 records");
         }
 
         @Test
         void reconcile_whenAwsLengthSequenceNumbers_matchesLabelsAndRanges() {
             RecordLedger compact = RecordLedger.preallocated(2);
             Position quarantined = new Position("shardId-000000000001", AWS_SEQUENCE, RecordLedger.NOT_AGGREGATED);
-            String next = new java.math.BigInteger(AWS_SEQUENCE).add(java.math.BigInteger.TWO).toString();
+            String next = new java.math.BigInteger(AWS_SEQUENCE)
+                    .add(java.math.BigInteger.TWO)
+                    .toString();
             compact.accepted(quarantined, bytes(INVALID));
             compact.accepted(new Position("shardId-000000000001", next, 3), bytes(PAYMENT));
 
-            Counts counts = compact.reconcile(new Places().quarantined(quarantined, "invalid_json", bytes(INVALID))
+            Counts counts = compact.reconcile(new Places()
+                    .quarantined(quarantined, "invalid_json", bytes(INVALID))
                     .deadLetteredBatch("shardId-000000000001", next, next));
 
-            assertThat(counts).extracting(Counts::failed, Counts::deadLettered, Counts::lost, Counts::unknown)
+            assertThat(counts)
+                    .extracting(Counts::failed, Counts::deadLettered, Counts::lost, Counts::unknown)
                     .containsExactly(1L, 1L, 0L, 0L);
         }
 
@@ -332,14 +395,16 @@ class RecordLedgerTest {
             Places places = new Places();
             for (int i = 0; i < 3000; i++) {
                 String event = SENSOR.replace("s-1", "s-" + i);
-                grown.accepted(new Position("shard-" + (i % 3), Integer.toString(i), RecordLedger.NOT_AGGREGATED),
+                grown.accepted(
+                        new Position("shard-" + (i % 3), Integer.toString(i), RecordLedger.NOT_AGGREGATED),
                         bytes(event));
                 places.output(processed(event));
             }
 
             Counts counts = grown.reconcile(places);
 
-            assertThat(counts).extracting(Counts::in, Counts::output, Counts::lost, Counts::unknown)
+            assertThat(counts)
+                    .extracting(Counts::in, Counts::output, Counts::lost, Counts::unknown)
                     .containsExactly(3000L, 3000L, 0L, 0L);
         }
     }

@@ -48,8 +48,17 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
     public static final String DEFAULT_RESOURCE = "dev/tributary/transformer/enrichment-default.json";
 
     /** Top-level output names the transformer owns; enrichment outputs may not use them. */
-    public static final Set<String> RESERVED_OUTPUT_NAMES = Set.of("event_id", "event_type", "event_time",
-            "event_time_ms", "source", "schema_version", "payload", "ingest_lag_ms", "user_agent", "timestamps");
+    public static final Set<String> RESERVED_OUTPUT_NAMES = Set.of(
+            "event_id",
+            "event_type",
+            "event_time",
+            "event_time_ms",
+            "source",
+            "schema_version",
+            "payload",
+            "ingest_lag_ms",
+            "user_agent",
+            "timestamps");
 
     private static final Pattern OUTPUT_NAME = Pattern.compile("^[a-z][a-z0-9_]{0,62}$");
     private static final Pattern FIELD_PATH = Pattern.compile("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$");
@@ -63,8 +72,12 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
      * @param timestampFields payload fields holding ISO-8601 instants to normalise
      * @param lookups         reference-data joins
      */
-    public record TypeRules(List<String> piiFields, Map<String, String> urlFields, Optional<String> userAgentField,
-            List<String> timestampFields, List<Lookup> lookups) {
+    public record TypeRules(
+            List<String> piiFields,
+            Map<String, String> urlFields,
+            Optional<String> userAgentField,
+            List<String> timestampFields,
+            List<Lookup> lookups) {
         /** No enrichment beyond the envelope's time fields. */
         public static TypeRules none() {
             return new TypeRules(List.of(), Map.of(), Optional.empty(), List.of(), List.of());
@@ -84,7 +97,8 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
 
     /** Whether any type replaces PII (then a key must be configured). */
     public boolean needsPiiKey() {
-        return !defaults.piiFields().isEmpty() || types.values().stream().anyMatch(r -> !r.piiFields().isEmpty());
+        return !defaults.piiFields().isEmpty()
+                || types.values().stream().anyMatch(r -> !r.piiFields().isEmpty());
     }
 
     /** The bundled default configuration. */
@@ -128,7 +142,8 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
                 if (!table.getValue().isTextual()) {
                     throw new ConfigurationException(where + " must be an s3:// URI string");
                 }
-                referenceData.put(table.getKey(), ReferenceData.parseUri(table.getValue().textValue(), where));
+                referenceData.put(
+                        table.getKey(), ReferenceData.parseUri(table.getValue().textValue(), where));
             }
         }
         TypeRules defaults = root.has("defaults")
@@ -144,8 +159,9 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
                     throw new ConfigurationException(origin + ".event_types: '" + type.getKey()
                             + "' is not an event type (" + EventDecoder.EVENT_TYPE_PATTERN.pattern() + ")");
                 }
-                types.put(type.getKey(), rules(type.getValue(), defaults,
-                        origin + ".event_types." + type.getKey(), referenceData));
+                types.put(
+                        type.getKey(),
+                        rules(type.getValue(), defaults, origin + ".event_types." + type.getKey(), referenceData));
             }
         }
         return new EnrichmentConfig(defaults, Map.copyOf(types), Map.copyOf(referenceData));
@@ -154,7 +170,8 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
     private static TypeRules rules(JsonNode node, TypeRules base, String where, Map<String, URI> tables) {
         requireObject(node, where);
         allowOnly(node, where, "pii_fields", "url_fields", "user_agent_field", "timestamp_fields", "lookups");
-        List<String> pii = node.has("pii_fields") ? paths(node.get("pii_fields"), where + ".pii_fields") : base.piiFields();
+        List<String> pii =
+                node.has("pii_fields") ? paths(node.get("pii_fields"), where + ".pii_fields") : base.piiFields();
         Map<String, String> urls = base.urlFields();
         if (node.has("url_fields")) {
             JsonNode value = node.get("url_fields");
@@ -162,7 +179,8 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
             Map<String, String> parsed = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = value.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
-                parsed.put(path(entry.getKey(), where + ".url_fields"),
+                parsed.put(
+                        path(entry.getKey(), where + ".url_fields"),
                         outputName(entry.getValue(), where + ".url_fields." + entry.getKey()));
             }
             urls = Map.copyOf(parsed);
@@ -170,11 +188,13 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
         Optional<String> userAgent = base.userAgentField();
         if (node.has("user_agent_field")) {
             JsonNode value = node.get("user_agent_field");
-            userAgent = value.isNull() ? Optional.empty()
+            userAgent = value.isNull()
+                    ? Optional.empty()
                     : Optional.of(path(text(value, where + ".user_agent_field"), where + ".user_agent_field"));
         }
         List<String> timestamps = node.has("timestamp_fields")
-                ? paths(node.get("timestamp_fields"), where + ".timestamp_fields") : base.timestampFields();
+                ? paths(node.get("timestamp_fields"), where + ".timestamp_fields")
+                : base.timestampFields();
         List<Lookup> lookups = base.lookups();
         if (node.has("lookups")) {
             JsonNode value = node.get("lookups");
@@ -191,7 +211,9 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
                 if (!tables.containsKey(table)) {
                     throw new ConfigurationException(at + ".table '" + table + "' is not defined in reference_data");
                 }
-                parsed.add(new Lookup(path(text(lookup.path("field"), at + ".field"), at + ".field"), table,
+                parsed.add(new Lookup(
+                        path(text(lookup.path("field"), at + ".field"), at + ".field"),
+                        table,
                         outputName(lookup.path("as"), at + ".as")));
             }
             lookups = List.copyOf(parsed);
@@ -252,8 +274,8 @@ public record EnrichmentConfig(TypeRules defaults, Map<String, TypeRules> types,
         for (Iterator<String> it = ((ObjectNode) node).fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!allowed.contains(key)) {
-                throw new ConfigurationException(where + ": unknown key '" + key + "' (allowed: "
-                        + String.join(", ", keys) + ")");
+                throw new ConfigurationException(
+                        where + ": unknown key '" + key + "' (allowed: " + String.join(", ", keys) + ")");
             }
         }
     }

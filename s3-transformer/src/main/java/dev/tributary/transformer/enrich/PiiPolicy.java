@@ -43,8 +43,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param urlQuery URL payload path to the query parameter names (lower case) whose values are hashed; an empty set
  *                 means all of them
  */
-public record PiiPolicy(List<String> hash, List<String> drop, Map<String, Integer> truncate,
-        Map<String, Set<String>> urlQuery) {
+public record PiiPolicy(
+        List<String> hash, List<String> drop, Map<String, Integer> truncate, Map<String, Set<String>> urlQuery) {
     /** Where the policies are, next to the event schemas. */
     public static final String RESOURCE_ROOT = "schemas/events/";
 
@@ -126,14 +126,16 @@ public record PiiPolicy(List<String> hash, List<String> drop, Map<String, Intege
             }
             int eq = pair.indexOf('=');
             String rawName = eq < 0 ? pair : pair.substring(0, eq);
-            String name = new String(WhatwgUrl.percentDecode(rawName, true), StandardCharsets.UTF_8).strip()
+            String name = new String(WhatwgUrl.percentDecode(rawName, true), StandardCharsets.UTF_8)
+                    .strip()
                     .toLowerCase(Locale.ROOT);
             boolean secret = !pair.isEmpty() && (names.isEmpty() || names.contains(name));
             if (!secret || eq < 0 && !names.isEmpty()) {
                 out.append(pair);
             } else {
-                String value = eq < 0 ? "" : new String(WhatwgUrl.percentDecode(pair.substring(eq + 1), true),
-                        StandardCharsets.UTF_8);
+                String value = eq < 0
+                        ? ""
+                        : new String(WhatwgUrl.percentDecode(pair.substring(eq + 1), true), StandardCharsets.UTF_8);
                 // With "*", a bare token ("?alice@b.example") is a value too.
                 String hashed = hasher.hash(eq < 0 ? rawName : value);
                 out.append(eq < 0 ? hashed : rawName + "=" + hashed);
@@ -200,12 +202,14 @@ public record PiiPolicy(List<String> hash, List<String> drop, Map<String, Intege
         List<String> drop = paths(root.path("drop"), origin + ".drop");
         Map<String, Integer> truncate = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : entries(root.path("truncate"), origin + ".truncate")) {
-            if (!entry.getValue().canConvertToInt() || !entry.getValue().isIntegralNumber()
+            if (!entry.getValue().canConvertToInt()
+                    || !entry.getValue().isIntegralNumber()
                     || entry.getValue().intValue() < 0) {
-                throw new ConfigurationException(origin + ".truncate." + entry.getKey()
-                        + " must be a number of characters ≥ 0");
+                throw new ConfigurationException(
+                        origin + ".truncate." + entry.getKey() + " must be a number of characters ≥ 0");
             }
-            truncate.put(path(entry.getKey(), origin + ".truncate"), entry.getValue().intValue());
+            truncate.put(
+                    path(entry.getKey(), origin + ".truncate"), entry.getValue().intValue());
         }
         Map<String, Set<String>> urlQuery = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : entries(root.path("url_query"), origin + ".url_query")) {

@@ -30,8 +30,13 @@ import java.util.Set;
  * <p>Thread-safe: the per-object state lives in a {@link Session}.
  */
 public final class RecordEnricher {
-    private static final Set<String> ENVELOPE = Set.of(EventEnvelope.EVENT_ID, EventEnvelope.EVENT_TYPE,
-            EventEnvelope.EVENT_TIME, EventEnvelope.SOURCE, EventEnvelope.SCHEMA_VERSION, EventEnvelope.PAYLOAD);
+    private static final Set<String> ENVELOPE = Set.of(
+            EventEnvelope.EVENT_ID,
+            EventEnvelope.EVENT_TYPE,
+            EventEnvelope.EVENT_TIME,
+            EventEnvelope.SOURCE,
+            EventEnvelope.SCHEMA_VERSION,
+            EventEnvelope.PAYLOAD);
 
     /**
      * Top-level field naming each enrichment that could not be made: {@code {"<output field>": "<reason>: <where>:
@@ -49,7 +54,10 @@ public final class RecordEnricher {
         this(config, userAgents, referenceData, new PiiPolicy.Bundled());
     }
 
-    public RecordEnricher(EnrichmentConfig config, UserAgentClassifier userAgents, ReferenceData referenceData,
+    public RecordEnricher(
+            EnrichmentConfig config,
+            UserAgentClassifier userAgents,
+            ReferenceData referenceData,
             PiiPolicy.Bundled policies) {
         this.config = Objects.requireNonNull(config, "config");
         this.userAgents = userAgents;
@@ -91,7 +99,11 @@ public final class RecordEnricher {
         private final PiiPolicy policy;
         private final PiiHasher pii;
 
-        private Session(String eventType, long ingestedAtMs, EnrichmentConfig.TypeRules rules, PiiPolicy policy,
+        private Session(
+                String eventType,
+                long ingestedAtMs,
+                EnrichmentConfig.TypeRules rules,
+                PiiPolicy policy,
                 PiiHasher pii) {
             this.eventType = eventType;
             this.ingestedAtMs = ingestedAtMs;
@@ -141,8 +153,7 @@ public final class RecordEnricher {
             ObjectNode errors = JsonNodeFactory.instance.objectNode();
             for (Map.Entry<String, String> url : rules.urlFields().entrySet()) {
                 try {
-                    ObjectNode parts = UrlParts.split(
-                            PayloadPaths.scalarText(PayloadPaths.get(payload, url.getKey())));
+                    ObjectNode parts = UrlParts.split(PayloadPaths.scalarText(PayloadPaths.get(payload, url.getKey())));
                     if (parts != null) {
                         out.set(url.getValue(), parts);
                     }
@@ -153,8 +164,8 @@ public final class RecordEnricher {
                 }
             }
             if (rules.userAgentField().isPresent() && userAgents != null) {
-                ObjectNode agent = userAgents.classify(
-                        PayloadPaths.scalarText(PayloadPaths.get(payload, rules.userAgentField().get())));
+                ObjectNode agent = userAgents.classify(PayloadPaths.scalarText(
+                        PayloadPaths.get(payload, rules.userAgentField().get())));
                 if (agent != null) {
                     out.set("user_agent", agent);
                 }
@@ -164,7 +175,9 @@ public final class RecordEnricher {
                 for (String field : rules.timestampFields()) {
                     Instant instant = Timestamps.parse(PayloadPaths.scalarText(PayloadPaths.get(payload, field)));
                     if (instant != null) {
-                        times.putObject(field).put("utc", Timestamps.utc(instant)).put("ms", instant.toEpochMilli());
+                        times.putObject(field)
+                                .put("utc", Timestamps.utc(instant))
+                                .put("ms", instant.toEpochMilli());
                     }
                 }
                 if (!times.isEmpty()) {
@@ -172,8 +185,8 @@ public final class RecordEnricher {
                 }
             }
             for (EnrichmentConfig.Lookup lookup : rules.lookups()) {
-                ObjectNode row = referenceData.lookup(lookup.table(),
-                        PayloadPaths.scalarText(PayloadPaths.get(payload, lookup.field())));
+                ObjectNode row = referenceData.lookup(
+                        lookup.table(), PayloadPaths.scalarText(PayloadPaths.get(payload, lookup.field())));
                 if (row != null) {
                     out.set(lookup.as(), row);
                 }

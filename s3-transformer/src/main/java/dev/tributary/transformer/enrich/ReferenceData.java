@@ -39,6 +39,7 @@ public final class ReferenceData {
     /** A table could not be read or parsed; not the record's fault, so the invocation should be retried. */
     public static final class LoadException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+
         public LoadException(String message, Throwable cause) {
             super(message, cause);
         }
@@ -81,8 +82,8 @@ public final class ReferenceData {
             byte[] bytes = source.read(uri, maxBytes);
             return uri.getPath().toLowerCase(Locale.ROOT).endsWith(".csv") ? parseCsv(bytes) : parseJson(bytes);
         } catch (IOException | RuntimeException e) {
-            throw new LoadException("reference table '" + table + "' (" + uri + ") could not be loaded: "
-                    + e.getMessage(), e);
+            throw new LoadException(
+                    "reference table '" + table + "' (" + uri + ") could not be loaded: " + e.getMessage(), e);
         }
     }
 
@@ -99,10 +100,12 @@ public final class ReferenceData {
             throw new ConfigurationException(where + ": '" + text + "' is not a URI");
         }
         String path = uri.getPath() == null ? "" : uri.getPath().toLowerCase(Locale.ROOT);
-        if (!"s3".equals(uri.getScheme()) || uri.getHost() == null || path.length() < 2
+        if (!"s3".equals(uri.getScheme())
+                || uri.getHost() == null
+                || path.length() < 2
                 || !(path.endsWith(".json") || path.endsWith(".csv"))) {
-            throw new ConfigurationException(where + ": '" + text
-                    + "' must be s3://<bucket>/<key> ending in .json or .csv");
+            throw new ConfigurationException(
+                    where + ": '" + text + "' must be s3://<bucket>/<key> ending in .json or .csv");
         }
         return uri;
     }
@@ -140,8 +143,8 @@ public final class ReferenceData {
                 continue; // blank line
             }
             if (cells.size() != header.size()) {
-                throw new IOException("CSV line " + (i + 1) + " has " + cells.size() + " cells; the header has "
-                        + header.size());
+                throw new IOException(
+                        "CSV line " + (i + 1) + " has " + cells.size() + " cells; the header has " + header.size());
             }
             ObjectNode row = JsonNodeFactory.instance.objectNode();
             for (int c = 1; c < header.size(); c++) {

@@ -9,7 +9,8 @@ import java.time.format.DateTimeFormatterBuilder;
 /** Instants in the one form Tributary's processed records use: ISO-8601 UTC with milliseconds, and epoch ms. */
 public final class Timestamps {
     /** {@code 2026-11-22T10:15:30.120Z}: always three fraction digits (finer precision is cut, like epoch ms). */
-    public static final DateTimeFormatter UTC_MILLIS = new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
+    public static final DateTimeFormatter UTC_MILLIS =
+            new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
 
     private Timestamps() {}
 
@@ -19,7 +20,8 @@ public final class Timestamps {
             return null;
         }
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant();
         } catch (DateTimeException e) {
             return null;
         }

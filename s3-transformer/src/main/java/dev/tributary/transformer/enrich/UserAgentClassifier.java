@@ -27,11 +27,38 @@ public final class UserAgentClassifier {
     /** Longest agent parsed; longer ones are cut (real agents are under 512 characters; the rest are attacks). */
     public static final int MAX_AGENT_CHARS = 1024;
 
-    private static final Set<String> DESKTOP_OS = Set.of("windows", "mac os x", "macos", "linux", "ubuntu",
-            "chrome os", "chromeos", "fedora", "debian", "freebsd", "openbsd", "netbsd", "solaris", "red hat",
-            "suse", "gentoo", "mint", "arch linux");
-    private static final Set<String> MOBILE_OS = Set.of("ios", "android", "windows phone", "blackberry os",
-            "blackberry", "symbian os", "firefox os", "kaios", "tizen", "harmonyos", "webos", "sailfish");
+    private static final Set<String> DESKTOP_OS = Set.of(
+            "windows",
+            "mac os x",
+            "macos",
+            "linux",
+            "ubuntu",
+            "chrome os",
+            "chromeos",
+            "fedora",
+            "debian",
+            "freebsd",
+            "openbsd",
+            "netbsd",
+            "solaris",
+            "red hat",
+            "suse",
+            "gentoo",
+            "mint",
+            "arch linux");
+    private static final Set<String> MOBILE_OS = Set.of(
+            "ios",
+            "android",
+            "windows phone",
+            "blackberry os",
+            "blackberry",
+            "symbian os",
+            "firefox os",
+            "kaios",
+            "tizen",
+            "harmonyos",
+            "webos",
+            "sailfish");
 
     private final Parser parser;
     private final Map<String, ObjectNode> cache;
@@ -89,11 +116,16 @@ public final class UserAgentClassifier {
         if (device.equals("spider") || lowerAgent.contains("bot/") || lowerAgent.contains("crawler")) {
             return "bot";
         }
-        if (device.contains("ipad") || device.contains("tablet") || device.contains("kindle")
-                || lowerAgent.contains("tablet") || (os.equals("android") && !lowerAgent.contains("mobile"))) {
+        if (device.contains("ipad")
+                || device.contains("tablet")
+                || device.contains("kindle")
+                || lowerAgent.contains("tablet")
+                || (os.equals("android") && !lowerAgent.contains("mobile"))) {
             return "tablet";
         }
-        if (MOBILE_OS.contains(os) || device.contains("iphone") || device.equals("generic smartphone")
+        if (MOBILE_OS.contains(os)
+                || device.contains("iphone")
+                || device.equals("generic smartphone")
                 || lowerAgent.contains("mobile")) {
             return "phone";
         }

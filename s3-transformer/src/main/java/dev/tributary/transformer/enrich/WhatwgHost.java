@@ -66,8 +66,8 @@ final class WhatwgHost {
             parts.removeLast();
         }
         String last = parts.getLast();
-        return !last.isEmpty() && (last.chars().allMatch(c -> c >= '0' && c <= '9')
-                || last.matches("0[xX][0-9a-fA-F]*"));
+        return !last.isEmpty()
+                && (last.chars().allMatch(c -> c >= '0' && c <= '9') || last.matches("0[xX][0-9a-fA-F]*"));
     }
 
     private static String ipv4(String host) throws InvalidUrlException {

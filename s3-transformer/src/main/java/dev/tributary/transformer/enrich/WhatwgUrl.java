@@ -30,8 +30,8 @@ import java.util.Map;
  * gives the same ASCII host. ICU4J would close the gap but costs ~13 MB of jar in a function already over budget.
  */
 record WhatwgUrl(String scheme, String host, Integer port, String path, String query) {
-    private static final Map<String, Integer> SPECIAL = Map.of("http", 80, "https", 443, "ws", 80, "wss", 443,
-            "ftp", 21, "file", -1);
+    private static final Map<String, Integer> SPECIAL =
+            Map.of("http", 80, "https", 443, "ws", 80, "wss", 443, "ftp", 21, "file", -1);
 
     static WhatwgUrl parse(String input) throws InvalidUrlException {
         String url = strip(input);
@@ -163,7 +163,8 @@ record WhatwgUrl(String scheme, String host, Integer port, String path, String q
         for (byte b : query.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 255;
             if (c < 0x21 || c > 0x7e || c == '"' || c == '#' || c == '<' || c == '>' || (special && c == '\'')) {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             } else {
                 out.append((char) c);

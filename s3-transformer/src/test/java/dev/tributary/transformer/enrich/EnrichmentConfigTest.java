@@ -33,8 +33,8 @@ class EnrichmentConfigTest {
 
     @Test
     void parse_whenUnknownKey_namesItAndTheVariable() {
-        assertThatThrownBy(() -> EnrichmentConfig.parse("{\"event_types\": {\"page_view\": {\"pii_field\": []}}}",
-                "ENRICHMENT_CONFIG"))
+        assertThatThrownBy(() -> EnrichmentConfig.parse(
+                        "{\"event_types\": {\"page_view\": {\"pii_field\": []}}}", "ENRICHMENT_CONFIG"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("ENRICHMENT_CONFIG.event_types.page_view")
                 .hasMessageContaining("pii_field");
@@ -43,11 +43,9 @@ class EnrichmentConfigTest {
     @Test
     void parse_whenLookupTableUndefinedOrOutputReserved_refuses() {
         assertThatThrownBy(() -> EnrichmentConfig.parse("""
-                {"defaults": {"lookups": [{"field": "device_id", "table": "devices", "as": "device"}]}}""", "C"))
-                .hasMessageContaining("'devices' is not defined");
+                {"defaults": {"lookups": [{"field": "device_id", "table": "devices", "as": "device"}]}}""", "C")).hasMessageContaining("'devices' is not defined");
         assertThatThrownBy(() -> EnrichmentConfig.parse("""
-                {"defaults": {"url_fields": {"page_url": "payload"}}}""", "C"))
-                .hasMessageContaining("cannot be an output field");
+                {"defaults": {"url_fields": {"page_url": "payload"}}}""", "C")).hasMessageContaining("cannot be an output field");
     }
 
     @Test

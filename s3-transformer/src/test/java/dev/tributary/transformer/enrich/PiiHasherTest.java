@@ -18,7 +18,8 @@ class PiiHasherTest {
 
     @Test
     void hash_whenKnownKeyAndValue_isKeyVersionAndHmacSha256Hex() {
-        // python3 -c "import hmac,hashlib;print(hmac.new(b'tributary-test-key-0123456789abcdef',b'u-1842',hashlib.sha256).hexdigest())"
+        // python3 -c "import
+        // hmac,hashlib;print(hmac.new(b'tributary-test-key-0123456789abcdef',b'u-1842',hashlib.sha256).hexdigest())"
         assertThat(new PiiHasher(KEY).hash("u-1842"))
                 .isEqualTo("v1:bebfafd54796ced8bf0f8b7b36a6d0e13679081b0ae9aa3466aab945d9084d30");
         assertThat(new PiiHasher(KEY, 7).hash("u-1842"))
@@ -40,7 +41,10 @@ class PiiHasherTest {
         hasher.apply(second, List.of("user_id"));
 
         assertThat(replaced).isEqualTo(1);
-        assertThat(first.get("user_id").asText()).hasSize(67).startsWith("v1:").isEqualTo(second.get("user_id").asText())
+        assertThat(first.get("user_id").asText())
+                .hasSize(67)
+                .startsWith("v1:")
+                .isEqualTo(second.get("user_id").asText())
                 .isNotEqualTo("u-1842");
         assertThat(first.get("page_url").asText()).isEqualTo("https://x.example/");
     }

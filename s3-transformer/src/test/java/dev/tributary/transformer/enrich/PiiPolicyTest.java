@@ -43,19 +43,20 @@ class PiiPolicyTest {
     class Query {
         @Test
         void rewriteQuery_whenNamedParameters_hashesTheirDecodedValuesOnlyAndDropsTheFragment() {
-            String out = PiiPolicy.rewriteQuery("https://shop.example/p?item=42&EMAIL=a%40b.example&q=x#token=t",
-                    Set.of("email"), HASHER);
+            String out = PiiPolicy.rewriteQuery(
+                    "https://shop.example/p?item=42&EMAIL=a%40b.example&q=x#token=t", Set.of("email"), HASHER);
 
             assertThat(out).isEqualTo("https://shop.example/p?item=42&EMAIL=" + HASHER.hash("a@b.example") + "&q=x");
         }
 
         @Test
         void rewriteQuery_whenAllParameters_hashesEveryValueAndBareToken() {
-            String out = PiiPolicy.rewriteQuery("https://r.example/?a=1&&b=two+words&alice@b.example",
-                    Set.of(), HASHER);
+            String out =
+                    PiiPolicy.rewriteQuery("https://r.example/?a=1&&b=two+words&alice@b.example", Set.of(), HASHER);
 
-            assertThat(out).isEqualTo("https://r.example/?a=" + HASHER.hash("1") + "&&b=" + HASHER.hash("two words")
-                    + "&" + HASHER.hash("alice@b.example"));
+            assertThat(out)
+                    .isEqualTo("https://r.example/?a=" + HASHER.hash("1") + "&&b=" + HASHER.hash("two words") + "&"
+                            + HASHER.hash("alice@b.example"));
         }
 
         @Test
@@ -78,8 +79,9 @@ class PiiPolicyTest {
 
             policy.applyToFields(payload, HASHER);
 
-            assertThat(payload.toString()).isEqualTo("{\"user\":{\"id\":\"" + HASHER.hash("u-1")
-                    + "\"},\"note\":\"hél\",\"short\":\"ok\",\"keep\":\"k\"}");
+            assertThat(payload.toString())
+                    .isEqualTo("{\"user\":{\"id\":\"" + HASHER.hash("u-1")
+                            + "\"},\"note\":\"hél\",\"short\":\"ok\",\"keep\":\"k\"}");
         }
 
         @Test
@@ -93,21 +95,26 @@ class PiiPolicyTest {
     @Test
     void parse_whenUnknownKeyOrBadValue_namesThePlace() {
         assertThatThrownBy(() -> PiiPolicy.parse("{\"hsah\":[]}", "x.pii.json"))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("x.pii.json").hasMessageContaining("hsah");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("x.pii.json")
+                .hasMessageContaining("hsah");
         assertThatThrownBy(() -> PiiPolicy.parse("{\"url_query\":{\"u\":[]}}", "x.pii.json"))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("x.pii.json.url_query.u");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("x.pii.json.url_query.u");
         assertThatThrownBy(() -> PiiPolicy.parse("{\"truncate\":{\"a\":-1}}", "x.pii.json"))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("x.pii.json.truncate.a");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("x.pii.json.truncate.a");
     }
 
     @Test
     void enrich_whenPageViewCarriesPiiEverywhere_noneOfItReachesTheProcessedRecord() throws Exception {
-        RecordEnricher enricher = new RecordEnricher(EnrichmentConfig.defaultConfig(), new UserAgentClassifier(10),
-                null);
+        RecordEnricher enricher =
+                new RecordEnricher(EnrichmentConfig.defaultConfig(), new UserAgentClassifier(10), null);
         String agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
                 + "Chrome/120.0.0.0 Safari/537.36";
 
-        ObjectNode out = enricher.session("page_view", Instant.parse("2026-11-22T10:00:05Z"), HASHER).enrich(json("""
+        ObjectNode out = enricher.session("page_view", Instant.parse("2026-11-22T10:00:05Z"), HASHER)
+                .enrich(json("""
                 {"event_id":"e1","event_type":"page_view","event_time":"2026-11-22T10:00:00Z","source":"web",
                  "schema_version":1,"payload":{"page_url":"https://shop.example/p?item=42&email=alice%40mail.example#x",
                  "tti_ms":1,"ttar_ms":2,"user_id":"u-secret-1","session_id":"s-secret-2",

@@ -17,15 +17,18 @@ class RecordEnricherTest {
     static final UserAgentClassifier AGENTS = new UserAgentClassifier(100);
 
     static ObjectNode json(String text) throws Exception {
-        return (ObjectNode) Json.mapper().readerFor(com.fasterxml.jackson.databind.JsonNode.class)
+        return (ObjectNode) Json.mapper()
+                .readerFor(com.fasterxml.jackson.databind.JsonNode.class)
                 .without(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
                 .readTree(text);
     }
 
     static RecordEnricher enricher(String config) {
         EnrichmentConfig parsed = EnrichmentConfig.parse(config, "test");
-        ReferenceData data = new ReferenceData(Map.of("devices", URI.create("s3://ref/devices.csv")),
-                (uri, max) -> "device_id,site\nd-1,Berlin\n".getBytes(StandardCharsets.UTF_8), 1024);
+        ReferenceData data = new ReferenceData(
+                Map.of("devices", URI.create("s3://ref/devices.csv")),
+                (uri, max) -> "device_id,site\nd-1,Berlin\n".getBytes(StandardCharsets.UTF_8),
+                1024);
         return new RecordEnricher(parsed, AGENTS, data);
     }
 
@@ -38,11 +41,21 @@ class RecordEnricherTest {
                  "source":"s","schema_version":1,"payload":{"device_id":"d-1","value":21.50}}"""));
 
         assertThat(out.get("event_time").asText()).isEqualTo("2026-11-22T10:00:00.123Z");
-        assertThat(out.get("event_time_ms").asLong()).isEqualTo(Instant.parse("2026-11-22T10:00:00.123Z").toEpochMilli());
+        assertThat(out.get("event_time_ms").asLong())
+                .isEqualTo(Instant.parse("2026-11-22T10:00:00.123Z").toEpochMilli());
         assertThat(out.get("ingest_lag_ms").asLong()).isEqualTo(4877);
         assertThat(out.get("payload").toString()).isEqualTo("{\"device_id\":\"d-1\",\"value\":21.50}");
-        assertThat(out.fieldNames()).toIterable().containsExactly("event_id", "event_type", "event_time",
-                "event_time_ms", "source", "schema_version", "payload", "ingest_lag_ms");
+        assertThat(out.fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "event_id",
+                        "event_type",
+                        "event_time",
+                        "event_time_ms",
+                        "source",
+                        "schema_version",
+                        "payload",
+                        "ingest_lag_ms");
     }
 
     @Test
@@ -88,8 +101,8 @@ class RecordEnricherTest {
 
     @Test
     void enrich_whenEnvelopeBroken_namesTheFieldNotItsValue() {
-        RecordEnricher.Session session = enricher("{}")
-                .session("page_view", INGESTED, new PiiHasher(PiiHasherTest.KEY));
+        RecordEnricher.Session session =
+                enricher("{}").session("page_view", INGESTED, new PiiHasher(PiiHasherTest.KEY));
 
         for (var broken : List.of(
                 "{\"event_type\":\"page_view\",\"event_time\":\"2026-11-22T10:00:00Z\",\"source\":\"s\",\"schema_version\":1,\"payload\":{}}",
@@ -106,8 +119,7 @@ class RecordEnricherTest {
     @Test
     void enrich_whenPageUrlIsInternational_addsThePage() throws Exception {
         RecordEnricher.Session session = enricher("""
-                {"event_types":{"page_view":{"url_fields":{"page_url":"page","referrer":"referrer"}}}}""")
-                .session("page_view", INGESTED, new PiiHasher(PiiHasherTest.KEY));
+                {"event_types":{"page_view":{"url_fields":{"page_url":"page","referrer":"referrer"}}}}""").session("page_view", INGESTED, new PiiHasher(PiiHasherTest.KEY));
 
         ObjectNode out = session.enrich(json("""
                 {"event_id":"e1","event_type":"page_view","event_time":"2026-11-22T10:00:00Z","source":"s",
@@ -122,8 +134,7 @@ class RecordEnricherTest {
     @Test
     void enrich_whenUrlCannotBeParsed_saysSoInEnrichmentErrorsWithoutQuotingIt() throws Exception {
         RecordEnricher.Session session = enricher("""
-                {"event_types":{"page_view":{"url_fields":{"page_url":"page","referrer":"referrer"}}}}""")
-                .session("page_view", INGESTED, new PiiHasher(PiiHasherTest.KEY));
+                {"event_types":{"page_view":{"url_fields":{"page_url":"page","referrer":"referrer"}}}}""").session("page_view", INGESTED, new PiiHasher(PiiHasherTest.KEY));
 
         ObjectNode out = session.enrich(json("""
                 {"event_id":"e1","event_type":"page_view","event_time":"2026-11-22T10:00:00Z","source":"s",

@@ -65,11 +65,17 @@ class UrlPartsTest {
 
         @Test
         void split_whenHostAlreadyPunycodeOrPercentEncoded_givesTheSameAsciiHost() throws Exception {
-            assertThat(UrlParts.split("https://xn--bcher-kva.example/").get("host").asText())
+            assertThat(UrlParts.split("https://xn--bcher-kva.example/")
+                            .get("host")
+                            .asText())
                     .isEqualTo("xn--bcher-kva.example");
-            assertThat(UrlParts.split("https://xn--bcher-kva.example/").get("host_unicode").asText())
+            assertThat(UrlParts.split("https://xn--bcher-kva.example/")
+                            .get("host_unicode")
+                            .asText())
                     .isEqualTo("bücher.example");
-            assertThat(UrlParts.split("HTTPS://B%C3%9Ccher.Example/").get("host").asText())
+            assertThat(UrlParts.split("HTTPS://B%C3%9Ccher.Example/")
+                            .get("host")
+                            .asText())
                     .isEqualTo("xn--bcher-kva.example");
         }
 
@@ -110,20 +116,25 @@ class UrlPartsTest {
 
         @Test
         void split_whenPortIsTheSchemesDefault_omitsIt() throws Exception {
-            assertThat(UrlParts.split("https://shop.example.com:443/").has("port")).isFalse();
-            assertThat(UrlParts.split("http://shop.example.com:80/").has("port")).isFalse();
-            assertThat(UrlParts.split("http://shop.example.com:443/").get("port").asInt()).isEqualTo(443);
+            assertThat(UrlParts.split("https://shop.example.com:443/").has("port"))
+                    .isFalse();
+            assertThat(UrlParts.split("http://shop.example.com:80/").has("port"))
+                    .isFalse();
+            assertThat(UrlParts.split("http://shop.example.com:443/")
+                            .get("port")
+                            .asInt())
+                    .isEqualTo(443);
         }
 
         @ParameterizedTest
         @CsvSource({
-                "http://[2001:DB8:0:0:0:0:0:1]:8080/x, '[2001:db8::1]'",
-                "http://[::1]/, '[::1]'",
-                "http://[::ffff:192.0.2.1]/, '[::ffff:c000:201]'",
-                "http://[1:0:0:2:0:0:0:3]/, '[1:0:0:2::3]'",
-                "http://0x7f.1/, 127.0.0.1",
-                "http://3232235521/, 192.168.0.1",
-                "http://192.168.0.1./, 192.168.0.1",
+            "http://[2001:DB8:0:0:0:0:0:1]:8080/x, '[2001:db8::1]'",
+            "http://[::1]/, '[::1]'",
+            "http://[::ffff:192.0.2.1]/, '[::ffff:c000:201]'",
+            "http://[1:0:0:2:0:0:0:3]/, '[1:0:0:2::3]'",
+            "http://0x7f.1/, 127.0.0.1",
+            "http://3232235521/, 192.168.0.1",
+            "http://192.168.0.1./, 192.168.0.1",
         })
         void split_whenIpHost_serialisesItAsBrowsersDo(String url, String host) throws Exception {
             assertThat(UrlParts.split(url).get("host").asText()).isEqualTo(host);
@@ -141,23 +152,26 @@ class UrlPartsTest {
     @Nested
     class Unparseable {
         @ParameterizedTest
-        @CsvSource(delimiter = '|', value = {
-                "/relative/path | no scheme",
-                "shop.example.com/cart | no scheme",
-                "https://bad host/ | forbidden code point (U+0020)",
-                "https://a<b.example/ | forbidden code point (U+003C)",
-                "https:// | empty host",
-                "https://user@/x | empty host",
-                "https://shop.example.com:99999/ | port",
-                "https://shop.example.com:8o/ | port",
-                "http://[::1/ | closing ]",
-                "http://[1:2:3]/ | not an IPv6 address",
-                "http://192.168.0.257/ | IPv4 host is out of range",
-                "http://1.2.3.4.5/ | more than four parts",
-                "https://exa%00mple.com/ | forbidden code point (U+0000)",
-        })
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "/relative/path | no scheme",
+                    "shop.example.com/cart | no scheme",
+                    "https://bad host/ | forbidden code point (U+0020)",
+                    "https://a<b.example/ | forbidden code point (U+003C)",
+                    "https:// | empty host",
+                    "https://user@/x | empty host",
+                    "https://shop.example.com:99999/ | port",
+                    "https://shop.example.com:8o/ | port",
+                    "http://[::1/ | closing ]",
+                    "http://[1:2:3]/ | not an IPv6 address",
+                    "http://192.168.0.257/ | IPv4 host is out of range",
+                    "http://1.2.3.4.5/ | more than four parts",
+                    "https://exa%00mple.com/ | forbidden code point (U+0000)",
+                })
         void split_whenBrowsersWouldRejectIt_throwsSayingWhyWithoutQuotingIt(String url, String why) {
-            assertThatThrownBy(() -> UrlParts.split(url)).isInstanceOf(InvalidUrlException.class)
+            assertThatThrownBy(() -> UrlParts.split(url))
+                    .isInstanceOf(InvalidUrlException.class)
                     .hasMessageContaining(why)
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("example"));
         }
@@ -165,7 +179,8 @@ class UrlPartsTest {
         @Test
         void split_whenLabelTooLongForIdna_throws() {
             assertThatThrownBy(() -> UrlParts.split("https://" + "ü".repeat(70) + ".example/"))
-                    .isInstanceOf(InvalidUrlException.class).hasMessageContaining("internationalised domain name");
+                    .isInstanceOf(InvalidUrlException.class)
+                    .hasMessageContaining("internationalised domain name");
         }
     }
 }

@@ -38,23 +38,33 @@ class UserAgentClassifierTest {
 
     @Test
     void classify_whenIpadOrAndroidWithoutMobileToken_givesTablet() {
-        assertThat(classifier.classify("Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 "
-                + "(KHTML, like Gecko) Version/16.6 Mobile/15E148 Safari/604.1").get("device_class").asText())
+        assertThat(classifier
+                        .classify("Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 "
+                                + "(KHTML, like Gecko) Version/16.6 Mobile/15E148 Safari/604.1")
+                        .get("device_class")
+                        .asText())
                 .isEqualTo("tablet");
-        assertThat(classifier.classify("Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like "
-                + "Gecko) Chrome/119.0.0.0 Safari/537.36").get("device_class").asText()).isEqualTo("tablet");
+        assertThat(classifier
+                        .classify("Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like "
+                                + "Gecko) Chrome/119.0.0.0 Safari/537.36")
+                        .get("device_class")
+                        .asText())
+                .isEqualTo("tablet");
     }
 
     @Test
     void classify_whenAndroidPhone_givesPhone() {
-        assertThat(classifier.classify("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like "
-                + "Gecko) Chrome/120.0.0.0 Mobile Safari/537.36").get("device_class").asText()).isEqualTo("phone");
+        assertThat(classifier
+                        .classify("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like "
+                                + "Gecko) Chrome/120.0.0.0 Mobile Safari/537.36")
+                        .get("device_class")
+                        .asText())
+                .isEqualTo("phone");
     }
 
     @Test
     void classify_whenCrawler_givesBot() {
-        ObjectNode ua = classifier.classify(
-                "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
+        ObjectNode ua = classifier.classify("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
 
         assertThat(ua.get("device_class").asText()).isEqualTo("bot");
     }

@@ -31,8 +31,10 @@ import java.util.zip.GZIPOutputStream;
 class RawObjectReaderFuzzIT {
     private static final StreamTransformer TRANSFORMER = new StreamTransformer(
             new RecordEnricher(EnrichmentConfig.defaultConfig(), new UserAgentClassifier(100), null),
-            new StreamTransformer.Limits(8L << 20, 256 * 1024), 1);
-    private static final PiiHasher PII = new PiiHasher("fuzzing-key-0123456789abcdef-0123".getBytes(StandardCharsets.UTF_8));
+            new StreamTransformer.Limits(8L << 20, 256 * 1024),
+            1);
+    private static final PiiHasher PII =
+            new PiiHasher("fuzzing-key-0123456789abcdef-0123".getBytes(StandardCharsets.UTF_8));
     private static final Instant INGESTED = Instant.parse("2026-11-22T10:00:00Z");
 
     @FuzzTest(maxDuration = "30s")
@@ -43,8 +45,8 @@ class RawObjectReaderFuzzIT {
         byte[] body = Arrays.copyOfRange(data, 1, data.length);
         byte[] object = (data[0] & 1) == 1 ? body : gzip(body);
         try {
-            StreamTransformer.Summary summary = TRANSFORMER.transform(new ByteArrayInputStream(object),
-                    new ByteArrayOutputStream(), "page_view", INGESTED, PII);
+            StreamTransformer.Summary summary = TRANSFORMER.transform(
+                    new ByteArrayInputStream(object), new ByteArrayOutputStream(), "page_view", INGESTED, PII);
             assertThat(summary.recordsOut() + summary.duplicatesDropped()).isEqualTo(summary.recordsIn());
         } catch (TransformFailure expected) {
             assertThat(expected.describe()).isNotBlank();
