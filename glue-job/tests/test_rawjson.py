@@ -15,7 +15,7 @@ def test_member_text_decodes_strings_and_null_like_sparks_map_of_text():
     assert rawjson.member_text(line, "payload") == "plain é"
     assert rawjson.member_text(line, "n") is None
     assert rawjson.member_text(line, "missing") is None
-    assert rawjson.member_text('{"payload":{"v":1},"payload":{"v":2.50}}', "payload") == '{"v":2.50}'
+    assert rawjson.member_text('{"payload":{"v":2.50},"payload":{"v":1}}', "payload") == '{"v":2.50}'
 
 
 def test_anything_but_one_json_object_gives_none():
