@@ -3,13 +3,13 @@
 #
 #   scripts/bench.sh                 everything: build, JMH throughput + allocation, cold starts, sizes, report
 #   scripts/bench.sh --report-only   rewrite docs/performance.md from the last results in benchmarks/target/bench/
-#   scripts/bench.sh --cost          the whole bill per TiB: two demo runs with cost counters (10,000 and 2,000
-#                                    events through processor, transformer and Glue; 15-40 minutes on a loaded
-#                                    2-core machine; the second size separates the Glue job's fixed CPU seconds from
-#                                    its CPU seconds per record), then CostReport prints the table
+#   scripts/bench.sh --cost          the whole bill per TiB: a demo run with cost counters (10,000 events through
+#                                    processor, transformer and Glue) and two one-window runs of the Glue job alone
+#                                    (2,000 and 30,000 events) for its CPU per record; 20-50 minutes on a loaded
+#                                    2-core machine; then CostReport prints the table
 #                                    (benchmarks/target/bench/cost.md, which the report puts into docs/performance.md)
-#   COST_EVENTS=10000 COST_SMALL_EVENTS=2000 COST_BATCH_SIZE=  events of the two cost runs; a batch size other
-#                                    than the template's default
+#   COST_EVENTS=10000 COST_GLUE_EVENTS="2000 30000" COST_BATCH_SIZE=  events of the demo run and of the Glue-only
+#                                    runs; a batch size other than the template's default
 #
 #   COLD_START_RUNS=20  fresh processes per cold-start variant
 #   COLD_START_BASELINE_JAR=FAT.jar  also time a self-contained processor jar (no layer) in the same run
@@ -31,15 +31,28 @@ if [ "${1:-}" = "--cost" ]; then
   ./mvnw -B -q -ntp -pl devtools,benchmarks -am package dependency:build-classpath -DskipTests \
     -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
   # Event times within a minute of now: a steady stream's batch covers seconds, so one hour partition per type.
-  for size in "${COST_EVENTS:-10000}" "${COST_SMALL_EVENTS:-2000}"; do
-    "$JAVA_HOME/bin/java" -jar devtools/target/tributary-dev.jar demo --events "$size" --event-time now \
-      --event-time-spread 60 --no-query \
-      ${COST_BATCH_SIZE:+--batch-size "$COST_BATCH_SIZE"} --cost-counters "$OUT/cost-counters-$size.json" >&2
+  "$JAVA_HOME/bin/java" -jar devtools/target/tributary-dev.jar demo --events "${COST_EVENTS:-10000}" --event-time now \
+    --event-time-spread 60 --no-query \
+    ${COST_BATCH_SIZE:+--batch-size "$COST_BATCH_SIZE"} --cost-counters "$OUT/cost-counters.json" >&2
+  # A demo-sized Glue run is all start-up (Spark, table loads, commits: about 250 CPU-s whether 2,000 or 10,000
+  # records), so the job's CPU per record comes from one-window runs of the job alone at two sizes, each process tree
+  # measured by cpu_seconds.py (the moto server outside it: AWS's side of a request is not Glue's bill).
+  for size in ${COST_GLUE_EVENTS:-2000 30000}; do
+    port="$("$TOOLS_DIR/glue-venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    "$TRIBUTARY_MOTO_SERVER" -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+    moto_pid=$!
+    for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1 && break; sleep 0.2; done
+    (export JAVA_HOME="$SPARK_JAVA_HOME" PATH="$SPARK_JAVA_HOME/bin:$PATH"; unset SPARK_HOME
+     "$TOOLS_DIR/glue-venv/bin/python" glue-job/tools/cpu_seconds.py "$OUT/glue-cpu-$size.txt" \
+       "$TOOLS_DIR/glue-venv/bin/python" glue-job/tools/bench_iceberg.py --endpoint "http://127.0.0.1:$port" \
+       --windows 1 --events "$size" >&2)
+    kill "$moto_pid" 2>/dev/null || true
+    printf '{"kind": "glue-bench", "glue.records_in": %s, "glue.cpu_seconds": %s}\n' "$size" \
+      "$(cat "$OUT/glue-cpu-$size.txt")" > "$OUT/glue-bench-$size.json"
   done
-  # The first file is the run the bill scales; both give the Glue job's CPU seconds against records.
+  # The first file is the run the bill scales; the Glue-only runs give the job's CPU per record.
   "$JAVA_HOME/bin/java" -cp "$PWD/benchmarks/target/classes:$(cat "$OUT/classpath.txt")" \
-    dev.tributary.benchmarks.cost.CostReport "$OUT/cost-counters-${COST_EVENTS:-10000}.json" \
-    "$OUT/cost-counters-${COST_SMALL_EVENTS:-2000}.json" | tee "$OUT/cost.md"
+    dev.tributary.benchmarks.cost.CostReport "$OUT/cost-counters.json" "$OUT"/glue-bench-*.json | tee "$OUT/cost.md"
   [ -f "$OUT/jmh.json" ] && python3 scripts/bench_report.py "$OUT" docs/performance.md && echo "wrote docs/performance.md" >&2
   exit 0
 fi

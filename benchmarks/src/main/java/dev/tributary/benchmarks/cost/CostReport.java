@@ -37,7 +37,7 @@ public final class CostReport {
         SamTemplate template = SamTemplate.load(SamTemplate.locate());
         Map<String, String> parameters = template.parameterDefaults();
         JsonNode withGlue = runs.stream()
-                .filter(r -> r.path("glue.records_in").asLong() > 0)
+                .filter(r -> r.path("glue.records_in").asLong() > 0 && !isGlueBench(r))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no run with a Glue stage among the counters"));
         CostModel.Run run = run(runs.getFirst(), withGlue, template);
@@ -149,12 +149,21 @@ public final class CostReport {
                 ticks, ticks, Integer.parseInt(parameters.get("GlueNumberOfWorkers")), dpu, (int) (4 * dpu));
     }
 
+    /** Counters of a Glue-only run ({@code "kind": "glue-bench"}): one window of the job, its CPU and records. */
+    static boolean isGlueBench(JsonNode counters) {
+        return "glue-bench".equals(counters.path("kind").asText());
+    }
+
     /**
-     * The job's seconds against its records over the runs given: a least-squares line when the runs differ in size
+     * The job's seconds against its records over the runs given (Glue-only runs first, see {@link #benchFit}): a least-squares line when the runs differ in size
      * (intercept = a run's fixed cost: Spark start, table loads, commits), else all of one run's time charged per
      * record (an upper bound). Local cores stand for Glue vCPUs one for one: the stated assumption.
      */
     static CostModel.GlueFit glueFit(List<JsonNode> runs) {
+        List<JsonNode> bench = runs.stream().filter(CostReport::isGlueBench).toList();
+        if (bench.size() >= 2) {
+            return benchFit(bench, runs.stream().filter(r -> !isGlueBench(r)).toList());
+        }
         List<JsonNode> withGlue = runs.stream()
                 .filter(run -> run.path("glue.records_in").asLong() > 0)
                 .toList();
@@ -245,6 +254,42 @@ public final class CostReport {
                                 .collect(java.util.stream.Collectors.joining(", ")),
                         intercept,
                         slope * 1000));
+    }
+
+    /**
+     * The job's CPU seconds per record from Glue-only runs of one window at different sizes (a demo-sized run is all
+     * start-up: Spark, table loads, commits), and its fixed cost per run from a demo run's Glue CPU seconds less its
+     * records at that rate: CPU seconds taken as wall seconds, an under-estimate of the start-up's wall time (its waits
+     * use no CPU); the model bills Glue's one-minute minimum per run anyway.
+     */
+    static CostModel.GlueFit benchFit(List<JsonNode> bench, List<JsonNode> demos) {
+        CostModel.GlueFit slope = cpuFit(bench);
+        JsonNode demo = demos.stream()
+                .filter(r -> r.path("glue.records_in").asLong() > 0
+                        && r.path("glue.cpu_seconds").asDouble() > 0)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no demo run with the Glue job's CPU seconds"));
+        double fixed = Math.max(
+                0,
+                demo.path("glue.cpu_seconds").asDouble()
+                        - demo.path("glue.records_in").asDouble() * slope.coreSecondsPerRecord());
+        return new CostModel.GlueFit(
+                fixed,
+                slope.coreSecondsPerRecord(),
+                String.format(
+                        "%.3f ms CPU per record, fit "
+                                + "over one-window runs of the job (%s); %.0f s fixed per run, a demo run's Glue CPU (%,d records in "
+                                + "%.0f CPU-s) less its records",
+                        slope.coreSecondsPerRecord() * 1000,
+                        bench.stream()
+                                .map(r -> String.format(
+                                        "%,d records in %.0f CPU-s",
+                                        r.path("glue.records_in").asLong(),
+                                        r.path("glue.cpu_seconds").asDouble()))
+                                .collect(java.util.stream.Collectors.joining(", ")),
+                        fixed,
+                        demo.path("glue.records_in").asLong(),
+                        demo.path("glue.cpu_seconds").asDouble()));
     }
 
     static String markdown(
