@@ -204,15 +204,9 @@ public final class ColdStartHarness {
 
         AwsEmulator emulator = AwsEmulator.get();
         PipelineResources resources = PipelineResources.deploy(emulator, "coldstart", 1);
-        Map<String, String> environment = new HashMap<>(emulator.functionEnvironment());
+        Map<String, String> environment = new HashMap<>(emulator.operatorEnvironment());
         environment.putAll(resources.processorEnvironment());
-        environment.putAll(Map.of(
-                "AWS_ACCESS_KEY_ID",
-                "test",
-                "AWS_SECRET_ACCESS_KEY",
-                "test",
-                "AWS_DEFAULT_REGION",
-                emulator.region().id()));
+        environment.put("AWS_DEFAULT_REGION", emulator.region().id());
 
         train(rie, variants, "processor-aot-tier1", aotCache, "-XX:AOTCacheOutput=", environment, logs);
         train(rie, variants, "processor-cds-tier1", cdsArchive, "-XX:ArchiveClassesAtExit=", environment, logs);

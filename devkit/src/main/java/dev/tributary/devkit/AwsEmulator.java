@@ -26,6 +26,8 @@ public final class AwsEmulator {
      * LocalStack's free edition has no Glue; Glue tests need moto.
      */
     public static final String LOCALSTACK_IMAGE = "localstack/localstack:4.14.0";
+    /** The static access key and secret every emulator accepts. */
+    private static final String TEST_KEY = "test";
 
     private static volatile AwsEmulator shared;
 
@@ -101,7 +103,24 @@ public final class AwsEmulator {
     public AwsClientFactory clients() {
         return new AwsClientFactory(
                 AwsSettings.emulator(region, endpoint),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(TEST_KEY, TEST_KEY)));
+    }
+
+    /**
+     * The environment of an operator's process on this emulator (a reader, a query, the CLI): the function
+     * environment plus the static test credentials of {@link #clients()}, so the process acts as the operator and
+     * not as any template role.
+     */
+    public Map<String, String> operatorEnvironment() {
+        return Map.of(
+                "AWS_REGION",
+                region.id(),
+                "AWS_ENDPOINT_URL",
+                endpoint.toString(),
+                "AWS_ACCESS_KEY_ID",
+                TEST_KEY,
+                "AWS_SECRET_ACCESS_KEY",
+                TEST_KEY);
     }
 
     /** The environment a function would see when pointed at this emulator. */

@@ -170,15 +170,7 @@ final class DemoRun {
                 err.println(
                         "ledger     reading the curated rows (pyiceberg reads the Iceberg tables via the catalog)...");
                 // The checker reads as the operator (the emulator's test credentials), not as the job's role.
-                Map<String, String> operator = Map.of(
-                        "AWS_ENDPOINT_URL",
-                        emulator.endpoint().toString(),
-                        "AWS_REGION",
-                        emulator.region().id(),
-                        "AWS_ACCESS_KEY_ID",
-                        "test",
-                        "AWS_SECRET_ACCESS_KEY",
-                        "test");
+                Map<String, String> operator = emulator.operatorEnvironment();
                 for (String row : new LocalGlueRunner(
                                 s3, glue, Files.createTempDirectory("tributary-ledger"), repository(), operator)
                         .curatedRows(deployment.physicalId("GlueDatabase"))) {

@@ -103,15 +103,7 @@ class DemoIT {
             if (!GlueStage.optedOut()) {
                 try (var glue = clients.configure(software.amazon.awssdk.services.glue.GlueClient.builder())
                         .build()) {
-                    Map<String, String> operator = Map.of(
-                            "AWS_ENDPOINT_URL",
-                            emulator.endpoint().toString(),
-                            "AWS_REGION",
-                            emulator.region().id(),
-                            "AWS_ACCESS_KEY_ID",
-                            "test",
-                            "AWS_SECRET_ACCESS_KEY",
-                            "test");
+                    Map<String, String> operator = emulator.operatorEnvironment();
                     List<String> curatedStrings = new ArrayList<>();
                     for (String json : new LocalGlueRunner(
                                     s3,

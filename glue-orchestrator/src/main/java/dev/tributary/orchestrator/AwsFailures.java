@@ -1,7 +1,11 @@
 package dev.tributary.orchestrator;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.glue.model.ConcurrentRunsExceededException;
 import software.amazon.awssdk.services.glue.model.InternalServiceException;
@@ -40,9 +44,27 @@ final class AwsFailures {
             }
             return Optional.empty();
         }
-        if (e instanceof SdkClientException) {
+        if (e instanceof SdkClientException client && mayPass(client)) {
             return Optional.of(RetryLaterException.Reason.TRANSIENT);
         }
         return Optional.empty();
+    }
+
+    /**
+     * A client-side failure passes on its own only when the network failed it: an I/O error (connection refused or
+     * reset, DNS, TLS) or a timeout, the exceptions the SDK's own retry policy retries. Every other client failure
+     * (no credentials, a malformed endpoint, a request the SDK refuses to build) fails the same way on every tick,
+     * so it must fail the invocation and raise the alarm instead of hiding as a transient error.
+     */
+    private static boolean mayPass(SdkClientException e) {
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException || e.retryable()) {
+            return true;
+        }
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException || cause instanceof UncheckedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
