@@ -3,7 +3,7 @@
 # PySpark, against a moto server of its own (Glue Data Catalog + S3). Prints per window the bytes written and read
 # and the seconds, with a linear fit against the window index (glue-job/tools/bench_iceberg.py).
 #
-#   scripts/bench-iceberg.sh [--windows 48] [--events 1500] [--seed 7] [--budget-minutes M]
+#   scripts/bench-iceberg.sh [--windows 48] [--events 1500] [--seed 7] [--late-hours H] [--budget-minutes M]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

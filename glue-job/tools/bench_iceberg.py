@@ -2,10 +2,11 @@
 bytes it wrote (new S3 objects under the tables), the bytes its Spark stages read, its seconds and its CPU seconds,
 then a linear fit of each against the window index.
 
-    python bench_iceberg.py --endpoint http://127.0.0.1:PORT [--windows 48] [--events 1500] [--seed 7]
+    python bench_iceberg.py --endpoint http://127.0.0.1:PORT [--windows 48] [--events 1500] [--seed 7] [--late-hours H]
 
 Run by scripts/bench-iceberg.sh (a moto server of its own, the Iceberg jars, local[2] Spark). Each window holds
 `--events` events of three types spread over its half hour of the day, plus 2% late events of earlier half hours
+(anywhere earlier in the day, or within `--late-hours`)
 and 1% producer retries of events an earlier window curated, like the issue's experiment.
 """
 from __future__ import annotations
@@ -105,6 +106,9 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--budget-minutes", type=float, default=0,
                         help="stop after the window that crosses this many minutes and fit what ran (0: no limit)")
+    parser.add_argument("--late-hours", type=int, default=0,
+                        help="late events come from at most this many hours before their window (0: anywhere earlier "
+                             "in the day, the issue's experiment); each hour a window touches is re-aggregated whole")
     parser.add_argument("--property", action="append", default=[], metavar="KEY=VALUE",
                         help="override one of tributary_glue.tables.TABLE_PROPERTIES for this run (repeatable), to "
                              "compare table settings on the same events (same --seed)")
@@ -173,8 +177,8 @@ def main(argv=None):
         events = []
         for i in range(args.events):
             minute = start + rng.randrange(step_minutes)
-            if w and rng.random() < 0.02:            # late: an earlier part of the day
-                minute = rng.randrange(start)
+            if w and rng.random() < 0.02:            # late: an earlier part of the day (or of its last hours)
+                minute = rng.randrange(max(0, start - args.late_hours * 60) if args.late_hours else 0, start)
             when = f"{DAY}T{minute // 60:02d}:{minute % 60:02d}:{rng.randrange(60):02d}"
             events.append(make_event(rng, f"w{w}-{i}", when))
         retries = [dict(e) for e in rng.sample(curated_ids, min(len(curated_ids), args.events // 100))]
