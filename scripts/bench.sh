@@ -26,7 +26,7 @@ select_jdk
 OUT="benchmarks/target/bench"
 if [ "${1:-}" = "--cost" ]; then
   mkdir -p "$OUT"
-  ensure_glue_env; ensure_iceberg_env; use_emulator
+  ensure_glue_env; ensure_iceberg_env; ensure_moto_server; use_emulator
   # One reactor run, so the class path names this build's modules, not copies in ~/.m2 (a clean machine has none).
   ./mvnw -B -q -ntp -pl devtools,benchmarks -am package dependency:build-classpath -DskipTests \
     -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
