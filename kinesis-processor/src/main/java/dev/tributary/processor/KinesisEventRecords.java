@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.tributary.common.layout.StreamPosition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,6 +42,8 @@ final class KinesisEventRecords {
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxStringLength(MAX_PAYLOAD_CHARS)
                     .build())
+            // The runtime owns its output stream: the response is flushed into it, never closed.
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
             .build();
 
     private KinesisEventRecords() {}

@@ -164,6 +164,22 @@ class KinesisEventRecordsTest {
         }
 
         @Test
+        void writeResponse_whenWritten_leavesTheRuntimesStreamOpen() throws IOException {
+            boolean[] closed = {false};
+            ByteArrayOutputStream out = new ByteArrayOutputStream() {
+                @Override
+                public void close() {
+                    closed[0] = true;
+                }
+            };
+
+            KinesisEventRecords.writeResponse(Optional.empty(), out);
+
+            assertThat(closed[0]).isFalse();
+            assertThat(out.size()).isPositive();
+        }
+
+        @Test
         void writeResponse_whenRetryFrom_writesThatItemIdentifier() throws IOException {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
 
