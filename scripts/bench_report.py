@@ -77,17 +77,6 @@ for level in ("6", "1"):
                      f"{fmt(rate)} records/s, {fmt(mbps, 1)} MB/s per core ({fmt(proc[0])} ± {fmt(proc[1])} ms per 3,000-record batch)",
                      f"floor {fmt(records / (floor[0] / 1000))} records/s ({fmt(floor[0])} ms)",
                      f"{ratio:.2f}×", "≤ 1.3×", verdict(ratio, 1.3)))
-        deser = score("ProcessorThroughputBenchmark.runtimeDeserialisation", gzipLevel=level, s3Path=path)
-        if deser and level == "6" and path == "created":
-            rows.append(("… of which the runtime's event deserialisation (before the handler runs)",
-                         f"{fmt(deser[0])} ms per batch ({100 * deser[0] / proc[0]:.0f}% of the batch)",
-                         f"handler alone {fmt(proc[0] - deser[0])} ms",
-                         f"{(proc[0] - deser[0]) / floor[0]:.2f}× (handler only)", "—", "—"))
-            if proc[2] and deser[2]:
-                rows.append(("… allocation without the runtime's deserialisation",
-                             f"{fmt((proc[2] - deser[2]) / records)} B/record",
-                             f"floor {fmt(floor[2] / records)} B/record",
-                             f"{(proc[2] - deser[2]) / floor[2]:.2f}× (handler only)", "—", "—"))
         if proc[2] and floor[2]:
             alloc_ratio = proc[2] / floor[2]
             rows.append((f"Allocation per record, GZIP_LEVEL={level}, S3 path {path}",
@@ -225,8 +214,10 @@ w("")
 w(f"- **Processor throughput** (`ProcessorThroughputBenchmark`, JMH, one fork pinned to one core with `taskset`, "
   f"`-Xmx1g -XX:+UseSerialGC`): a {fmt(records)}-record Kinesis event of {fmt(facts.get('processor_event_bytes'))} "
   f"bytes ({fmt(record_bytes)} bytes of record data; three event types over three hours, so nine raw objects, plus "
-  "1% invalid records: one `failed/` object and one dead-letter notice) is deserialised with "
-  "`aws-lambda-java-serialization`, as the Java runtime does, and handled by the deployed handler, whose S3, DynamoDB "
+  "1% invalid records: one `failed/` object and one dead-letter notice) is handed as bytes to the deployed handler, "
+  "as the Java runtime hands the invoke payload to a `RequestStreamHandler` (since 2026-11-29 the handler reads the "
+  "event JSON itself, and that reading is measured; before, the event was first deserialised with "
+  "`aws-lambda-java-serialization`, as the runtime does for a `RequestHandler<KinesisEvent, …>`), whose S3, DynamoDB "
   "and SQS clients talk to `OfflineHttpClient`: an `SdkHttpClient` that answers at once with responses the SDK "
   "accepts (S3 200, or 412 then a HEAD with the stored checksum; DynamoDB `{}` with `x-amz-crc32`; SQS with "
   "`MD5OfMessageBody` and `MD5OfMessageAttributes`). Marshalling, signing, checksums and response validation count; "
@@ -357,11 +348,14 @@ w("After the first five (2026-11-22), the handler's Java CPU samples split rough
   "`PutObject` calls 18% (request marshalling, signing, interceptors; the body streams without being copied), "
   "DynamoDB `UpdateItem` 13%, Jackson parsing 11%, gzip 6% (plus native deflate, which JFR does not sample), "
   "`event_time` parsing 4%, payload schema validation 4%. What is left above the floor is mostly per-call SDK work "
-  "(19 calls per batch) and the runtime's deserialisation, which the floor does not do and no handler can avoid.")
+  "(19 calls per batch) and the runtime's deserialisation, which the floor does not do (since 2026-11-29 the "
+  "handler reads the payload itself, below).")
 w("")
 w("**Run of 2026-11-29** (GZIP_LEVEL=6, S3 path created; load average 8–21 on the 2 cores, six other agents building at nice 15, so throughput ratios move by ±15–50% between runs and allocation, which load does not move, is the reliable signal). Profiled with JMH `-prof jfr` (configuration `profile`, 725 execution samples and 424 allocation samples of `processBatch`) and `-prof gc`; allocation per stage measured exactly with `ThreadMXBean` allocation counters around each stage. Before the changes below, the CPU samples of `processBatch` split: S3 `PutObject` through the SDK 22.5%, the runtime's event deserialisation 18.6%, DynamoDB `UpdateItem` 13.2%, Jackson `readTree` 9.4%, gzip writing 7.4% (plus native deflate, not sampled), networknt payload validation 7.3%, `event_time` parsing 4.7%, `KinesisEventRecords.from` 2.6%, UTF-8 check 2.2%; allocation samples: the runtime's deserialisation 37%, `readTree` 20%, networknt payload validation 15% (`NodePath`, `ExecutionContext`, `ArrayDeque`, iterators per validation), S3 SDK 9%, `event_time` parsing 7% (`DateTimeFormatter`'s field map and resolver), regex matchers 3%. JMH `-prof gc`: 14,352–14,448 B/record against the floor's 4,350–4,390 (3.28–3.30×, three runs).")
 w("")
 w("After them the decoder allocates about 4,110 B per valid record against 3,974 B for `readTree` alone (counters, not samples): validation costs almost nothing beyond the parse the floor does too. What remains above the floor per batch: the runtime's deserialisation (9.79 MB, 3,262 B/record: the base64 text and the decoded bytes of every record, before the handler runs), the writes on virtual threads (about 6 MB for ten objects: SDK marshalling and signing of 20 calls, the object buffers, gzip), and the handler's own bookkeeping (about 0.4 MB).")
+w("")
+w("**Reading the payload itself (2026-11-29, later that night).** The processor's entry point is a `RequestStreamHandler`: the runtime hands over the invoke payload's bytes and `KinesisEventRecords` reads them with one Jackson `JsonFactory`'s streaming parser, decoding each record's base64 `data` through the parser's recycled base64 buffer into one buffer reused for the batch and copying the record's bytes out once (no `KinesisEvent`, no base64 `String`; `getBinaryValue` would allocate a fresh ~1 KB `ByteArrayBuilder` block per record: 8,905 B/record with it). It yields what the runtime's deserialisation gave (`KinesisEventRecordsDifferentialTest`: real fixtures and random events). JMH `-prof gc`, GZIP_LEVEL=6, S3 path created, one fork pinned to one core, load average 3.5–7.6: `processBatch` **7,788 B/record** against the floor's 4,350 (**1.79×**); main in the same session 9,498 B/record against 4,390 (2.16×), of which the runtime's deserialisation 3,224 B/record. Time, same session (one fork, too noisy to conclude): 250 ± 133 ms against the floor's 154 ± 29 ms (1.62×); main 336 ± 143 ms against 163 ± 31 ms (2.07×). The function's jar no longer carries `aws-lambda-java-events` nor Joda-Time, which only the runtime's event serializer needed.")
 w("")
 w("**GZIP_LEVEL** stays 6: level 1 made the floor 2.3–2.7× faster, and the processor anywhere from 10% to 2.8× "
   "faster in the two runs (too noisy to decide on), while level 1 objects are larger, which S3 storage and every "
@@ -369,8 +363,8 @@ w("**GZIP_LEVEL** stays 6: level 1 made the floor 2.3–2.7× faster, and the pr
 w("")
 w("## Targets not met, and why")
 w("")
-w("- **Processor ≤ 1.3× the floor**: not met. 2026-11-29, after the per-record changes, same session (2 forks × 8 iterations each, pinned to one core, load 8–13): **1.47× (246 ± 36 ms against 161–167 ms)**, before them 1.97× (317 ± 149 ms); two shorter runs at load 12–19 gave 1.55× and 1.60× after, 2.09× and 1.33× before. With error bars of 15–50% on this machine the ≤ 1.3× target can neither be confirmed nor excluded; the 10% error bar the issue asks for needs a quiet core. What is left above the floor is per-call SDK work (20 calls per batch: marshalling, signing, checksums) and the runtime's deserialisation; batching the metadata items (one `BatchWriteItem` instead of nine `UpdateItem`s) would cut the first but loses the per-item condition the retry design relies on (docs/design.md). The retry path and GZIP_LEVEL=1 were not re-measured.")
-w("- **Allocation ≤ 2×** (issue 17): not met, **2.15×** (9,454 B/record against 4,390; 3.28–3.30× before the changes, same session); the handler alone is 1.41×. The runtime's deserialisation is 3,262 of the 9,454 B/record, the same for any `RequestHandler<KinesisEvent, …>`: reaching 2× needs either a handler that reads the invoke payload itself (`RequestStreamHandler`, base64-decoding each record's data once, straight into its byte array: not done, it changes the function's entry point, which the cold-start work also touches) or a decoder that validates payloads from the token stream without building a tree (skipping unconstrained strings such as free text, which would beat the floor's `readTree`; not done, Jackson's read limits and number checks would have to be kept by hand on skipped values).")
+w("- **Processor ≤ 1.3× the floor**: not met. 2026-11-29, after the per-record changes, same session (2 forks × 8 iterations each, pinned to one core, load 8–13): **1.47× (246 ± 36 ms against 161–167 ms)**, before them 1.97× (317 ± 149 ms); two shorter runs at load 12–19 gave 1.55× and 1.60× after, 2.09× and 1.33× before. With error bars of 15–50% on this machine the ≤ 1.3× target can neither be confirmed nor excluded; the 10% error bar the issue asks for needs a quiet core. What is left above the floor is per-call SDK work (20 calls per batch: marshalling, signing, checksums) and was the runtime's deserialisation (gone since the handler reads the payload itself; one fork each, same session, load 3.5–7.6: 1.62× against main's 2.07×, too noisy to conclude); batching the metadata items (one `BatchWriteItem` instead of nine `UpdateItem`s) would cut the first but loses the per-item condition the retry design relies on (docs/design.md). The retry path and GZIP_LEVEL=1 were not re-measured.")
+w("- **Allocation ≤ 2×** (issue 17): met since the handler reads the invoke payload itself: **1.79×** (7,788 B/record against 4,350, 2026-11-29T03:03Z; main in the same session 2.16×, 9,498 B/record against 4,390; 2.15× and 3.28–3.30× in the earlier runs above). The runtime's `KinesisEvent` deserialisation it replaced was 3,224 B/record of main's 9,498. Still not done, as before: a decoder that validates payloads from the token stream without building a tree (skipping unconstrained strings such as free text, which would beat the floor's `readTree`): Jackson's read limits and number checks would have to be kept by hand on skipped values.")
 w("- **Transformer ≤ 1.5×** (module by another engineer, measured as it stood): about 1.55× at level 6 and 2–2.9× "
   "at level 1 (two runs). Its allocation is about 11 KB per record against 0.3 KB for gunzip+gzip (a Jackson tree per record, "
   "enrichment). Found while building the benchmark: user-agent classification is catastrophically slow on long "

@@ -3,6 +3,7 @@ package dev.tributary.benchmarks;
 import dev.tributary.devkit.AsyncInvocationSimulator;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
 import dev.tributary.processor.KinesisProcessorHandler;
+import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.transformer.S3TransformerHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -72,7 +73,7 @@ final class SoakPipeline {
                 stream,
                 arn,
                 event -> {
-                    var response = processor.handleRequest(event, null);
+                    var response = LambdaEvents.invoke(processor, event, null);
                     if (plantedLeakBytes > 0) {
                         event.getRecords().forEach(r -> planted.add(new byte[plantedLeakBytes]));
                     }

@@ -1,12 +1,8 @@
 package dev.tributary.benchmarks;
 
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.tributary.benchmarks.processor.OfflineProcessor;
 import dev.tributary.common.aws.OfflineHttpClient;
 import dev.tributary.toolkit.LambdaEvents;
-import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -32,14 +28,15 @@ public final class LargestBatchRun {
     private LargestBatchRun() {}
 
     public static void main(String[] args) {
-        byte[] payload = args[0].equals("kilobyte") ? largestKilobyteBatch() : smallRecordsBatch();
+        Payload batch = args[0].equals("kilobyte") ? largestKilobyteBatch() : smallRecordsBatch();
+        byte[] payload = batch.json();
         long started = System.nanoTime();
-        PojoSerializer<KinesisEvent> serializer =
-                LambdaEventSerializers.serializerFor(KinesisEvent.class, LargestBatchRun.class.getClassLoader());
-        KinesisEvent event = serializer.fromJson(new ByteArrayInputStream(payload));
         int failures;
         try (OfflineProcessor processor = new OfflineProcessor(OfflineHttpClient.forgetful(), 6)) {
-            failures = processor.handle(event).getBatchItemFailures().size();
+            // The handler reads the payload's bytes itself, as the runtime hands them over.
+            failures = LambdaEvents.streamsEventResponse(processor.handle(payload))
+                    .getBatchItemFailures()
+                    .size();
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         // The whole process's CPU time (JVM start, class loading, JIT and GC threads included): on a loaded machine
@@ -53,12 +50,12 @@ public final class LargestBatchRun {
                 peak += pool.getPeakUsage().getUsed(); // pools peak at different times: an upper bound
             }
         }
-        System.out.println(event.getRecords().size() + " " + payload.length + " " + millis + " " + failures + " " + peak
-                + " " + cpuMillis);
+        System.out.println(
+                batch.records() + " " + payload.length + " " + millis + " " + failures + " " + peak + " " + cpuMillis);
     }
 
     /** As many of the benchmark's ~1.1 KB events as fit in the payload quota. */
-    static byte[] largestKilobyteBatch() {
+    static Payload largestKilobyteBatch() {
         int records = BenchmarkBatch.FULL_BATCH_RECORDS;
         byte[] json = new BenchmarkBatch(records, "shardId-000000000000", 42).eventJson();
         while (json.length + json.length / records <= MAX_PAYLOAD_BYTES) {
@@ -69,7 +66,7 @@ public final class LargestBatchRun {
             records--;
             json = new BenchmarkBatch(records, "shardId-000000000000", 42).eventJson();
         }
-        return json;
+        return new Payload(json, records);
     }
 
     /**
@@ -77,15 +74,18 @@ public final class LargestBatchRun {
      * a type the default schema accepts) that fit the payload quota. Lambda's event adds about 500 bytes of fields
      * per record (sequence number, event id, ARNs) to the base64 data, so about 8,800 fit, not 10,000.
      */
-    static byte[] smallRecordsBatch() {
+    static Payload smallRecordsBatch() {
         int count = MAX_RECORDS;
         byte[] json = smallRecords(count);
         while (json.length > MAX_PAYLOAD_BYTES) {
             count -= Math.max(1, (json.length - MAX_PAYLOAD_BYTES) / (json.length / count) + 1);
             json = smallRecords(count);
         }
-        return json;
+        return new Payload(json, count);
     }
+
+    /** An invoke payload and how many records it holds. */
+    record Payload(byte[] json, int records) {}
 
     private static byte[] smallRecords(int count) {
         List<Record> records = new ArrayList<>(count);

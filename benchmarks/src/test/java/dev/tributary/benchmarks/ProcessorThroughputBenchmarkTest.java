@@ -2,6 +2,7 @@ package dev.tributary.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tributary.toolkit.LambdaEvents;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,8 @@ class ProcessorThroughputBenchmarkTest {
             benchmark.s3Path = path;
             benchmark.setUp();
             try {
-                assertThat(benchmark.processBatch().getBatchItemFailures())
+                assertThat(LambdaEvents.streamsEventResponse(benchmark.processBatch())
+                                .getBatchItemFailures())
                         .as(path)
                         .isEmpty();
             } finally {

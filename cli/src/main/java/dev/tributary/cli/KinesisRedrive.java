@@ -9,6 +9,7 @@ import dev.tributary.processor.KinesisProcessorHandler;
 import dev.tributary.toolkit.LambdaEvents;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -168,8 +169,11 @@ final class KinesisRedrive implements Callable<Integer> {
             KinesisProcessorHandler handler, String streamArn, String shard, Region region, List<Record> range) {
         List<Record> remaining = range;
         for (int attempt = 0; attempt < 5 && !remaining.isEmpty(); attempt++) {
-            StreamsEventResponse response =
-                    handler.handleRequest(LambdaEvents.kinesisEvent(streamArn, shard, region, remaining), null);
+            StreamsEventResponse response = LambdaEvents.invoke(
+                    handler,
+                    LambdaEvents.kinesisEventJson(streamArn, shard, region, remaining)
+                            .getBytes(StandardCharsets.UTF_8),
+                    null);
             if (response.getBatchItemFailures().isEmpty()) {
                 return true;
             }

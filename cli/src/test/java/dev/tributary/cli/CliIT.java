@@ -10,6 +10,7 @@ import dev.tributary.devkit.LocalDeployment;
 import dev.tributary.devkit.LocalPipeline;
 import dev.tributary.devkit.PipelineResources;
 import dev.tributary.toolkit.KplAggregator;
+import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.toolkit.StreamProducer;
 import java.nio.charset.StandardCharsets;
@@ -114,7 +115,8 @@ class CliIT {
                     new dev.tributary.common.config.Env(resources.processorEnvironment()));
             // Lambda reads the stream with the processor's role (LocalPipeline.process).
             pipeline.process(
-                    new KinesisEventSourceSimulator.Settings(100, 2, false), e -> processor.handleRequest(e, null));
+                    new KinesisEventSourceSimulator.Settings(100, 2, false),
+                    e -> LambdaEvents.invoke(processor, e, null));
 
             assertThat(countLines(s3, resources.rawBucket())).isEqualTo(1234);
         }
@@ -212,7 +214,7 @@ class CliIT {
             pipeline.produce(oneKey(samples), StreamProducer.Settings.plain(1), n -> {});
             var processor = new dev.tributary.processor.KinesisProcessorHandler(
                     new dev.tributary.common.config.Env(deployment.functionEnvironment("KinesisProcessorFunction")));
-            pipeline.process(pipeline.processorSettings(), event -> processor.handleRequest(event, null));
+            pipeline.process(pipeline.processorSettings(), event -> LambdaEvents.invoke(processor, event, null));
             // The transformer failed every notification: Lambda retried, then put its on-failure records (with the
             // function's error) on the dead-letter queue.
             int deadLettered = pipeline.transform(

@@ -10,6 +10,7 @@ import dev.tributary.devkit.LocalPipeline;
 import dev.tributary.devkit.ledger.RecordLedger;
 import dev.tributary.processor.KinesisProcessorHandler;
 import dev.tributary.toolkit.KplAggregator;
+import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.toolkit.SamTemplate;
 import dev.tributary.toolkit.SampleEvents;
 import dev.tributary.toolkit.StreamProducer;
@@ -133,7 +134,7 @@ final class DemoRun {
                     new KinesisProcessorHandler(new Env(stages.functionEnvironment(PROCESSOR)), functionLogs);
             // Lambda reads the stream and sends on-failure records with the processor's execution role.
             KinesisEventSourceSimulator.Report report = pipeline.process(settings, event -> {
-                var response = counters.invoke(PROCESSOR, () -> handler.handleRequest(event, null));
+                var response = counters.invoke(PROCESSOR, () -> LambdaEvents.invoke(handler, event, null));
                 processing.update(Math.min(
                         produced.kinesisRecords(),
                         delivered.addAndGet(event.getRecords().size())));

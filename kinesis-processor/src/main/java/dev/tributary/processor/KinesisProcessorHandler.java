@@ -1,9 +1,7 @@
 package dev.tributary.processor;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.aws.AwsSettings;
 import dev.tributary.common.aws.OfflineHttpClient;
@@ -14,8 +12,14 @@ import dev.tributary.common.io.S3ObjectStore;
 import dev.tributary.common.logging.EmbeddedMetrics;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.common.metadata.DynamoDbMetadataStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,13 +35,18 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Lambda entry point for the Kinesis trigger: {@code KinesisEvent} in, partial-batch response out.
+ * Lambda entry point for the Kinesis trigger: the invoke payload's JSON in, the partial-batch response's JSON out.
+ *
+ * <p>A {@link RequestStreamHandler}, so the runtime hands over the payload's bytes and {@link KinesisEventRecords}
+ * decodes them straight into records: deserialising a {@code KinesisEvent} first cost a third of the handler's
+ * allocation (docs/performance.md). {@code handleRequest} is the only method of that name, so the runtime interface
+ * client, which picks among same-named public methods, has one candidate.
  *
  * <p>Wires its collaborators once per container and hands each batch to {@link BatchProcessor}. Invalid records
  * never fail the batch (they are quarantined); a storage failure reports one item failure, the sequence number to
  * retry from, which is always one Lambda delivered in this batch.
  */
-public final class KinesisProcessorHandler implements RequestHandler<KinesisEvent, StreamsEventResponse>, Resource {
+public final class KinesisProcessorHandler implements RequestStreamHandler, Resource {
     private final KinesisProcessorConfig config;
     private final BatchProcessor processor;
     private final StructuredLogger log;
@@ -109,16 +118,20 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
                 decoder::decode, writer, config.writeConcurrency(), warning -> log.warn(warning, Map.of()));
     }
 
+    /**
+     * One batch: {@code input} is the Kinesis event source mapping's JSON; {@code output} gets
+     * {@code {"batchItemFailures":[...]}}, empty or the one sequence number to retry from.
+     *
+     * @throws IllegalArgumentException naming the problem, if {@code input} is not a Kinesis event
+     */
     @Override
-    public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         long started = System.nanoTime();
-        List<StreamRecord> records = KinesisEventRecords.from(event);
+        List<StreamRecord> records = KinesisEventRecords.read(input);
         BatchResult result = processor.process(records);
         log.info("batch processed", summary(result, records, context, started));
         publishMetrics(result, records, context, started);
-        return new StreamsEventResponse(result.retryFrom()
-                .map(sequence -> List.of(new StreamsEventResponse.BatchItemFailure(sequence)))
-                .orElseGet(List::of));
+        KinesisEventRecords.writeResponse(result.retryFrom(), output);
     }
 
     /** One embedded-metric-format line per batch: what came in, where it went, what was written, how long it took. */
@@ -179,10 +192,14 @@ public final class KinesisProcessorHandler implements RequestHandler<KinesisEven
                 new StructuredLogger(
                         "kinesis-processor", new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC()));
         try {
-            StreamsEventResponse response = primer.handleRequest(PrimingBatch.event(), null);
-            if (!response.getBatchItemFailures().isEmpty()) {
-                throw new IllegalStateException("the priming batch failed: " + response.getBatchItemFailures());
+            ByteArrayOutputStream response = new ByteArrayOutputStream();
+            primer.handleRequest(new ByteArrayInputStream(PrimingBatch.eventJson()), response, null);
+            String answer = response.toString(StandardCharsets.UTF_8);
+            if (!answer.equals(PrimingBatch.NO_FAILURES)) {
+                throw new IllegalStateException("the priming batch failed: " + answer);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the priming batch could not be read", e);
         } finally {
             primer.processor.close();
             s3.close();

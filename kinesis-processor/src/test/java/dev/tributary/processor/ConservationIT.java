@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.devkit.KinesisEventSourceSimulator;
 import dev.tributary.toolkit.KplAggregator;
+import dev.tributary.toolkit.LambdaEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -150,7 +151,7 @@ class ConservationIT {
                 bed.resources.streamName(),
                 bed.resources.streamArn(),
                 event -> {
-                    var response = handler.handleRequest(event, null);
+                    var response = LambdaEvents.invoke(handler, event, null);
                     if (timeouts.nextInt(6) == 0) { // the writes happened, but Lambda saw a timeout
                         throw new IllegalStateException("simulated timeout after the writes");
                     }

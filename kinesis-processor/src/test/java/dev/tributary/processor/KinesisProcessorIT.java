@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.common.io.S3ObjectStore;
+import dev.tributary.toolkit.LambdaEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +68,7 @@ class KinesisProcessorIT {
         bed.put(produced);
         List<Record> records = bed.readShard();
 
-        StreamsEventResponse response = bed.handler().handleRequest(bed.event(records), null);
+        StreamsEventResponse response = LambdaEvents.invoke(bed.handler(), bed.event(records), null);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         Map<String, List<String>> raw = bed.rawObjects();
@@ -175,11 +176,11 @@ class KinesisProcessorIT {
         bed.put(List.of(pageView("a", "2026-11-22T10:00:00Z"), reading("b", "2026-11-22T10:00:00Z"), "[]"));
         var event = bed.event(bed.readShard());
         KinesisProcessorHandler handler = bed.handler();
-        handler.handleRequest(event, null);
+        LambdaEvents.invoke(handler, event, null);
         String key = bed.keys("raw/").getFirst();
         String firstUpdate = bed.metadata(key).get("updated_at").s();
 
-        handler.handleRequest(event, null);
+        LambdaEvents.invoke(handler, event, null);
 
         assertThat(bed.versionCounts("raw/"))
                 .hasSize(2)
@@ -204,9 +205,9 @@ class KinesisProcessorIT {
         List<Record> records = bed.readShard();
         KinesisProcessorHandler handler = bed.handler();
 
-        handler.handleRequest(bed.event(records), null); // wrote everything, then (say) timed out
-        handler.handleRequest(bed.event(records.subList(0, 7)), null); // Lambda bisects and retries each half
-        handler.handleRequest(bed.event(records.subList(7, 12)), null);
+        LambdaEvents.invoke(handler, bed.event(records), null); // wrote everything, then (say) timed out
+        LambdaEvents.invoke(handler, bed.event(records.subList(0, 7)), null); // Lambda bisects and retries each half
+        LambdaEvents.invoke(handler, bed.event(records.subList(7, 12)), null);
 
         List<String> stored =
                 bed.rawObjects().values().stream().flatMap(List::stream).toList();
@@ -226,7 +227,8 @@ class KinesisProcessorIT {
         List<Record> records = bed.readShard();
         InjectedFault crash = InjectedFault.first("UpdateItem", 1);
 
-        StreamsEventResponse first = bed.handler(List.of(), List.of(crash)).handleRequest(bed.event(records), null);
+        StreamsEventResponse first =
+                LambdaEvents.invoke(bed.handler(List.of(), List.of(crash)), bed.event(records), null);
 
         String key = bed.keys("raw/").getFirst();
         assertThat(first.getBatchItemFailures())
@@ -234,7 +236,7 @@ class KinesisProcessorIT {
                 .containsExactly(records.getFirst().sequenceNumber());
         assertThat(bed.metadata(key)).isEmpty();
 
-        StreamsEventResponse retry = bed.handler().handleRequest(bed.event(records), null);
+        StreamsEventResponse retry = LambdaEvents.invoke(bed.handler(), bed.event(records), null);
 
         assertThat(retry.getBatchItemFailures()).isEmpty();
         assertThat(bed.metadata(key).get("record_count").n()).isEqualTo("1");
@@ -251,7 +253,8 @@ class KinesisProcessorIT {
         List<Record> records = bed.readShard();
         InjectedFault s3Down = InjectedFault.putObjectWhereKeyContains("event_type=payment");
 
-        StreamsEventResponse first = bed.handler(List.of(s3Down), List.of()).handleRequest(bed.event(records), null);
+        StreamsEventResponse first =
+                LambdaEvents.invoke(bed.handler(List.of(s3Down), List.of()), bed.event(records), null);
 
         assertThat(first.getBatchItemFailures())
                 .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
@@ -259,7 +262,7 @@ class KinesisProcessorIT {
         assertThat(bed.keys("raw/")).hasSize(2).noneMatch(k -> k.contains("payment"));
 
         // Lambda retries from the reported record: only the payment records are delivered again.
-        StreamsEventResponse retry = bed.handler().handleRequest(bed.event(records.subList(2, 4)), null);
+        StreamsEventResponse retry = LambdaEvents.invoke(bed.handler(), bed.event(records.subList(2, 4)), null);
 
         assertThat(retry.getBatchItemFailures()).isEmpty();
         assertThat(bed.rawObjects().values().stream().mapToInt(List::size).sum())

@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.toolkit.KplAggregator;
 import dev.tributary.toolkit.KplAggregator.UserRecord;
+import dev.tributary.toolkit.LambdaEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ class KplAggregationIT {
         String stem = bed.resources.streamName() + ".shardId-000000000000."
                 + records.get(0).sequenceNumber();
 
-        StreamsEventResponse response = bed.handler().handleRequest(bed.event(records), null);
+        StreamsEventResponse response = LambdaEvents.invoke(bed.handler(), bed.event(records), null);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         Map<String, List<String>> raw = bed.rawObjects();
@@ -102,14 +103,15 @@ class KplAggregationIT {
         List<Record> records = bed.readShard();
         InjectedFault s3Down = InjectedFault.putObjectWhereKeyContains("event_type=payment");
 
-        StreamsEventResponse first = bed.handler(List.of(s3Down), List.of()).handleRequest(bed.event(records), null);
+        StreamsEventResponse first =
+                LambdaEvents.invoke(bed.handler(List.of(s3Down), List.of()), bed.event(records), null);
 
         // The failed payment group starts inside the aggregate: Lambda can only retry from the aggregate itself.
         assertThat(first.getBatchItemFailures())
                 .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(records.get(1).sequenceNumber());
 
-        StreamsEventResponse retry = bed.handler().handleRequest(bed.event(records.subList(1, 3)), null);
+        StreamsEventResponse retry = LambdaEvents.invoke(bed.handler(), bed.event(records.subList(1, 3)), null);
 
         assertThat(retry.getBatchItemFailures()).isEmpty();
         assertThat(bed.rawObjects().values().stream().flatMap(List::stream).toList())
@@ -141,9 +143,9 @@ class KplAggregationIT {
         List<Record> records = bed.readShard();
         KinesisProcessorHandler handler = bed.handler();
 
-        handler.handleRequest(bed.event(records), null); // wrote everything, then (say) timed out
-        handler.handleRequest(bed.event(records.subList(0, 3)), null); // Lambda bisects and retries each half
-        handler.handleRequest(bed.event(records.subList(3, 6)), null);
+        LambdaEvents.invoke(handler, bed.event(records), null); // wrote everything, then (say) timed out
+        LambdaEvents.invoke(handler, bed.event(records.subList(0, 3)), null); // Lambda bisects and retries each half
+        LambdaEvents.invoke(handler, bed.event(records.subList(3, 6)), null);
 
         assertThat(bed.rawObjects().values().stream().flatMap(List::stream).toList())
                 .containsExactlyInAnyOrderElementsOf(events);

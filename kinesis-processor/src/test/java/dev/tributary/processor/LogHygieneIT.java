@@ -2,6 +2,7 @@ package dev.tributary.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tributary.toolkit.LambdaEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +55,10 @@ class LogHygieneIT {
         System.setOut(capture);
         System.setErr(capture);
         try {
-            bed.handler(List.of(InjectedFault.putObjectWhereKeyContains("failed/")), List.of())
-                    .handleRequest(bed.event(bed.readShard()), null);
+            LambdaEvents.invoke(
+                    bed.handler(List.of(InjectedFault.putObjectWhereKeyContains("failed/")), List.of()),
+                    bed.event(bed.readShard()),
+                    null);
         } finally {
             System.setOut(out);
             System.setErr(err);

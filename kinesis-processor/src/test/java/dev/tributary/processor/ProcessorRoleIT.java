@@ -9,6 +9,7 @@ import dev.tributary.devkit.LocalPipeline;
 import dev.tributary.devkit.PipelineResources;
 import dev.tributary.devkit.iam.IamGate;
 import dev.tributary.devkit.ledger.RecordLedger;
+import dev.tributary.toolkit.LambdaEvents;
 import dev.tributary.toolkit.SamTemplate;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +33,10 @@ class ProcessorRoleIT {
             bed.put(EVENTS);
             List<Record> records = bed.readShard();
 
-            StreamsEventResponse first = bed.handler().handleRequest(bed.event(records), null);
+            StreamsEventResponse first = LambdaEvents.invoke(bed.handler(), bed.event(records), null);
             // Lambda delivers the same batch again (a timeout after the writes, a retried shard): every object
             // exists, so each conditional PUT answers 412 and the processor HEADs it to compare checksums.
-            StreamsEventResponse again = bed.handler().handleRequest(bed.event(records), null);
+            StreamsEventResponse again = LambdaEvents.invoke(bed.handler(), bed.event(records), null);
 
             assertThat(first.getBatchItemFailures()).isEmpty();
             assertThat(again.getBatchItemFailures()).isEmpty();
@@ -59,8 +60,8 @@ class ProcessorRoleIT {
             bed.put(EVENTS);
             List<Record> records = bed.readShard();
 
-            StreamsEventResponse first = bed.handler().handleRequest(bed.event(records), null);
-            StreamsEventResponse again = bed.handler().handleRequest(bed.event(records), null);
+            StreamsEventResponse first = LambdaEvents.invoke(bed.handler(), bed.event(records), null);
+            StreamsEventResponse again = LambdaEvents.invoke(bed.handler(), bed.event(records), null);
 
             assertThat(first.getBatchItemFailures())
                     .as("first delivery: PutObject is still allowed")

@@ -161,11 +161,11 @@ final class TransformerTestBed implements AutoCloseable {
                     .build());
         }
         nextSequence = Math.max(nextSequence, first + events.size());
-        var response = processor()
-                .handleRequest(
-                        LambdaEvents.kinesisEvent(
-                                resources.streamArn(), "shardId-000000000000", emulator.region(), records),
-                        null);
+        var response = LambdaEvents.invoke(
+                processor(),
+                LambdaEvents.kinesisEventJson(resources.streamArn(), "shardId-000000000000", emulator.region(), records)
+                        .getBytes(StandardCharsets.UTF_8),
+                null);
         if (!response.getBatchItemFailures().isEmpty()) {
             throw new IllegalStateException("processor failed: " + response.getBatchItemFailures());
         }

@@ -1,12 +1,19 @@
 package dev.tributary.toolkit;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.common.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.Base64;
 import java.util.List;
@@ -22,6 +29,9 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 public final class LambdaEvents {
     private static final PojoSerializer<KinesisEvent> KINESIS =
             LambdaEventSerializers.serializerFor(KinesisEvent.class, LambdaEvents.class.getClassLoader());
+
+    private static final PojoSerializer<StreamsEventResponse> STREAMS_RESPONSE =
+            LambdaEventSerializers.serializerFor(StreamsEventResponse.class, LambdaEvents.class.getClassLoader());
 
     private static final PojoSerializer<SQSEvent> SQS =
             LambdaEventSerializers.serializerFor(SQSEvent.class, LambdaEvents.class.getClassLoader());
@@ -101,5 +111,37 @@ public final class LambdaEvents {
     /** {@link #kinesisEventJson}, deserialised. */
     public static KinesisEvent kinesisEvent(String streamArn, String shardId, Region region, List<Record> records) {
         return kinesisEvent(kinesisEventJson(streamArn, shardId, region, records));
+    }
+
+    /** {@code event} as the JSON Lambda sends, written with the Java runtime's serializer. */
+    public static byte[] kinesisEventJson(KinesisEvent event) {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        KINESIS.toJson(event, json);
+        return json.toByteArray();
+    }
+
+    /**
+     * Invokes a stream handler with a Kinesis event's JSON, as the Java runtime does, and parses its partial-batch
+     * response: for callers (tests, local runners) that hold a {@link KinesisEvent} but must run exactly the path
+     * that deploys, payload bytes in, response bytes out.
+     */
+    public static StreamsEventResponse invoke(RequestStreamHandler handler, KinesisEvent event, Context context) {
+        return invoke(handler, kinesisEventJson(event), context);
+    }
+
+    /** As {@link #invoke(RequestStreamHandler, KinesisEvent, Context)}, for the payload as Lambda sends it. */
+    public static StreamsEventResponse invoke(RequestStreamHandler handler, byte[] eventJson, Context context) {
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(eventJson), response, context);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return streamsEventResponse(response.toByteArray());
+    }
+
+    /** Parses a partial-batch response as Lambda reads it. */
+    public static StreamsEventResponse streamsEventResponse(byte[] json) {
+        return STREAMS_RESPONSE.fromJson(new ByteArrayInputStream(json));
     }
 }

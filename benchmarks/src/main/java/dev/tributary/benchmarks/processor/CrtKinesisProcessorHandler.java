@@ -1,22 +1,23 @@
 package dev.tributary.benchmarks.processor;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.aws.AwsSettings;
 import dev.tributary.common.config.Env;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.processor.KinesisProcessorConfig;
 import dev.tributary.processor.KinesisProcessorHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Cold-start variant: the kinesis-processor with every client on the AWS CRT HTTP client instead of URLConnection. */
-public final class CrtKinesisProcessorHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
+public final class CrtKinesisProcessorHandler implements RequestStreamHandler {
     private final KinesisProcessorHandler handler;
 
     public CrtKinesisProcessorHandler() {
@@ -35,7 +36,7 @@ public final class CrtKinesisProcessorHandler implements RequestHandler<KinesisE
     }
 
     @Override
-    public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
-        return handler.handleRequest(event, context);
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        handler.handleRequest(input, output, context);
     }
 }

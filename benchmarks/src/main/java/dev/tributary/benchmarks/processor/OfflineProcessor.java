@@ -1,15 +1,17 @@
 package dev.tributary.benchmarks.processor;
 
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.tributary.common.aws.AwsClientFactory;
 import dev.tributary.common.aws.AwsSettings;
 import dev.tributary.common.aws.OfflineHttpClient;
 import dev.tributary.common.logging.StructuredLogger;
 import dev.tributary.processor.KinesisProcessorConfig;
 import dev.tributary.processor.KinesisProcessorHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -71,8 +73,18 @@ public final class OfflineProcessor implements AutoCloseable {
                 Duration.ofDays(90));
     }
 
-    public StreamsEventResponse handle(KinesisEvent event) {
-        return handler.handleRequest(event, null);
+    /**
+     * One invoke as the runtime makes it: the payload's bytes in (the handler reads the event JSON itself), the
+     * partial-batch response's bytes out.
+     */
+    public byte[] handle(byte[] eventJson) {
+        ByteArrayOutputStream response = new ByteArrayOutputStream(64);
+        try {
+            handler.handleRequest(new ByteArrayInputStream(eventJson), response, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return response.toByteArray();
     }
 
     @Override
