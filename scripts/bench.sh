@@ -58,8 +58,10 @@ if [ "${1:-}" = "--cost" ]; then
 fi
 if [ "${1:-}" != "--report-only" ]; then
   mkdir -p "$OUT"
-  ./mvnw -B -q -pl benchmarks -am install -DskipTests
-  ./mvnw -B -q -pl benchmarks dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
+  # One reactor run, as for --cost: the class path names this build's jars, not copies `install` would leave in ~/.m2
+  # (shared by every checkout on the machine). benchmarks is the reactor's last module, so its class path is the file.
+  ./mvnw -B -q -ntp -pl benchmarks -am package dependency:build-classpath -DskipTests \
+    -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
   # Copies, so a concurrent build cannot swap a jar under a run.
   cp kinesis-processor/target/kinesis-processor.jar layer/target/common-layer.zip "$OUT/"
   for module in s3-transformer glue-orchestrator; do
