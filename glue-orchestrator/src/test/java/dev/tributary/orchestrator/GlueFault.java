@@ -52,6 +52,11 @@ final class GlueFault implements ExecutionInterceptor {
                     .message("Rate exceeded (injected)")
                     .build();
         }
-        throw SdkClientException.create("injected fault: " + operation + " unreachable");
+        // Shaped as the SDK reports an endpoint nobody answers: a client exception caused by the I/O error
+        // (AwsFailuresTest.reason_whenNothingListensAtTheEndpoint_mayPassLater checks the real SDK does).
+        throw SdkClientException.builder()
+                .message("injected fault: " + operation + " unreachable")
+                .cause(new java.net.ConnectException("Connection refused (injected)"))
+                .build();
     }
 }
