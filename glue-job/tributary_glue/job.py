@@ -8,8 +8,9 @@ Steps (see docs/glue-job.md for the why):
 3. per event type, look the window's ids up in that type's Iceberg table (only the days the window touches and the
    dedupe look-back: partition pruning), and `MERGE INTO ... WHEN NOT MATCHED THEN INSERT` the new events: one
    atomic commit per table, nothing committed when nothing is new;
-4. recompute the aggregates of the (type, day, hour) groups the window touched from the curated tables and
-   replace exactly those partitions of the aggregate tables, one commit each, none when nothing changed;
+4. merge what the window added into the aggregates of the (type, day, hour) groups it touched and replace exactly
+   those partitions of the aggregate tables, one commit each (aggregates.py: the window's own rows, not the
+   touched hours' curated rows, except on a retry);
 5. write the run summary last, so its presence means the whole run finished.
 """
 from __future__ import annotations
@@ -18,15 +19,16 @@ import datetime as _dt
 import json
 import logging
 import sys
+import time
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from pyspark import StorageLevel
-from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from . import rawjson, runtime, schemas, storage, tables
+from . import aggregates, rawjson, runtime, schemas, storage, tables
 
 LOG = logging.getLogger("tributary.glue")
 
@@ -235,7 +237,9 @@ def curate_event_type(spark: SparkSession, cfg: JobConfig, events: DataFrame, ev
     days = sorted({_shift_day(d, k) for d in dts for k in lookback})
     # Only the touched days (and the look-back) are read, and only two columns: dt is the partition column, so
     # Iceberg plans just those partitions' files.
+    # The semi-join first, so only the day's ids the window also has are grouped (not every id of the day).
     ids = (spark.table(name).where(F.col("dt").isin(days)).select("event_id", "window_id")
+           .join(incoming.select("event_id"), "event_id", "left_semi")
            .groupBy("event_id")
            .agg(F.max(F.when(F.col("window_id") == cfg.window_id, 1).otherwise(0)).alias("_same_window")))
     outcome = (F.when(F.col("_same_window").isNull(), "new")
@@ -265,105 +269,6 @@ def curate_event_type(spark: SparkSession, cfg: JobConfig, events: DataFrame, ev
     finally:
         judged.unpersist()
     return counts, sorted(hours)
-
-
-# ---------------------------------------------------------------------------------------------- aggregates
-
-
-def _hour_filter(groups: Sequence[Tuple[str, str]]) -> Column:
-    """event_time inside one of the (dt, hr) hours: a range per hour, so Iceberg prunes files by column bounds."""
-    conditions = []
-    for dt, hr in groups:
-        start = _dt.datetime.fromisoformat(f"{dt}T{hr}:00:00")
-        end = start + _dt.timedelta(hours=1)
-        conditions.append((F.col("event_time") >= F.lit(start.isoformat(sep=" ")).cast("timestamp"))
-                          & (F.col("event_time") < F.lit(end.isoformat(sep=" ")).cast("timestamp")))
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined = combined | condition
-    return combined
-
-
-def _aggregate_frames(spark: SparkSession, cfg: JobConfig,
-                      groups: Dict[str, List[Tuple[str, str]]]) -> Dict[str, DataFrame]:
-    """Each aggregate over the complete curated rows of the (type, day, hour) groups the window touched (not just
-    the window's rows), so replacing those partitions is correct however often the window runs."""
-    def read(event_type: str, fields: Sequence[str]) -> Optional[DataFrame]:
-        hours = groups.get(event_type)
-        if not hours:
-            return None
-        name = tables.qualified(cfg.catalog, cfg.database, tables.curated_table_name(event_type))
-        return (spark.table(name)
-                .where(F.col("dt").isin(sorted({d for d, _ in hours})) & _hour_filter(hours))
-                .select(*fields, "dt", F.date_format("event_time", "HH").alias("hr")))
-
-    frames: Dict[str, DataFrame] = {}
-    counts = [read(t, ["event_time"]).withColumn("event_type", F.lit(t)) for t in sorted(groups)]
-    if counts:
-        everything = counts[0]
-        for frame in counts[1:]:
-            everything = everything.unionByName(frame)
-        frames["event_counts_hourly"] = (everything.groupBy("event_type", "dt", "hr")
-                                         .agg(F.count(F.lit(1)).alias("event_count")))
-
-    page_views = read("page_view", ["page_url", "tti_ms", "ttar_ms"])
-    if page_views is not None:
-        frames["page_view_performance"] = (page_views
-            .groupBy("dt", "hr", "page_url")
-            .agg(F.count(F.lit(1)).alias("view_count"),
-                 F.avg("tti_ms").alias("tti_avg_ms"),
-                 F.percentile(F.col("tti_ms"), [0.5, 0.95]).alias("_tti"),
-                 F.avg("ttar_ms").alias("ttar_avg_ms"),
-                 F.percentile(F.col("ttar_ms"), [0.5, 0.95]).alias("_ttar"))
-            .select("dt", "hr", "page_url", "view_count", "tti_avg_ms",
-                    F.col("_tti")[0].alias("tti_p50_ms"), F.col("_tti")[1].alias("tti_p95_ms"), "ttar_avg_ms",
-                    F.col("_ttar")[0].alias("ttar_p50_ms"), F.col("_ttar")[1].alias("ttar_p95_ms")))
-
-    readings = read("sensor_reading", ["device_id", "metric", "value"])
-    if readings is not None:
-        frames["sensor_reading_stats"] = (readings
-            .groupBy("dt", "hr", "device_id", "metric")
-            .agg(F.count(F.lit(1)).alias("reading_count"), F.min("value").alias("value_min"),
-                 F.max("value").alias("value_max"), F.avg("value").alias("value_avg")))
-
-    payments = read("payment", ["amount", "currency", "status"])
-    if payments is not None:
-        frames["payment_totals"] = (payments
-            .groupBy("dt", "hr", "currency", "status")
-            .agg(F.count(F.lit(1)).alias("payment_count"),
-                 F.sum("amount").cast(schemas.AMOUNT_TYPE).alias("total_amount"),
-                 F.sum(F.when(F.col("amount").isNull(), 1).otherwise(0)).alias("invalid_amount_count")))
-    return frames
-
-
-def aggregate_table(cfg: JobConfig, spark: SparkSession, name: str) -> str:
-    table = tables.aggregate_table_name(name)
-    schema, partition_cols = schemas.AGGREGATES[name]
-    tables.ensure_table(spark, cfg.catalog, cfg.database, table, tables.aggregate_table_schema(name),
-                        partition_cols, f"{cfg.aggregates_path.rstrip('/')}/{name}", [schema.fields[0].name])
-    return tables.qualified(cfg.catalog, cfg.database, table)
-
-
-def write_aggregates(spark: SparkSession, cfg: JobConfig, groups: Dict[str, List[Tuple[str, str]]]) -> List[str]:
-    """Replaces the touched partitions of each aggregate table in one commit (Iceberg's dynamic partition
-    overwrite), and commits nothing when the recomputed rows equal the stored ones (a rerun)."""
-    written = []
-    for name, frame in _aggregate_frames(spark, cfg, groups).items():
-        target = aggregate_table(cfg, spark, name)
-        _, partition_cols = schemas.AGGREGATES[name]
-        fresh = _select_schema(frame, tables.aggregate_table_schema(name)).persist(StorageLevel.MEMORY_AND_DISK)
-        try:
-            keys = fresh.select(*partition_cols).distinct()
-            stored = spark.table(target).join(F.broadcast(keys), list(partition_cols), "left_semi")
-            stored = _select_schema(stored, tables.aggregate_table_schema(name))
-            if fresh.exceptAll(stored).isEmpty() and stored.exceptAll(fresh).isEmpty():
-                LOG.info("%s: the touched partitions are up to date, nothing committed", name)
-            else:
-                fresh.writeTo(target).overwritePartitions()
-                written.append(name)
-        finally:
-            fresh.unpersist()
-    return written
 
 
 # ---------------------------------------------------------------------------------------------- the run
@@ -398,8 +303,10 @@ def run(spark: SparkSession, cfg: JobConfig) -> Dict[str, object]:
         outcome = {"new": 0, "rewritten": 0, "duplicate": 0}
         hours: Dict[str, List[Tuple[str, str]]] = {}
         for event_type in sorted(days):
+            phase = time.monotonic()
             counts, type_hours = curate_event_type(spark, cfg, survivors.where(F.col("event_type") == event_type),
                                                    event_type, sorted(days[event_type]))
+            LOG.info("window %s: %s curated in %.1f s", cfg.window_id, event_type, time.monotonic() - phase)
             for key in outcome:
                 outcome[key] += counts[key]
             if type_hours:
@@ -407,9 +314,13 @@ def run(spark: SparkSession, cfg: JobConfig) -> Dict[str, object]:
     finally:
         classified.unpersist()
 
-    # Always recomputed (nothing is committed when unchanged), so a rerun after an attempt that died between the
-    # curated merge and the aggregates repairs them.
-    aggregates = write_aggregates(spark, cfg, hours) if hours else []
+    # Merged incrementally when this attempt committed every curated row of the window (no aggregate can hold any
+    # of them); a retry after an attempt that died between the curated merge and the aggregates repairs them.
+    mode = aggregates.INCREMENTAL if outcome["rewritten"] == 0 else aggregates.RETRY
+    phase = time.monotonic()
+    written = aggregates.write_aggregates(spark, cfg, hours, mode) if hours else []
+    LOG.info("window %s: aggregates (%s) %.1f s, committed %s", cfg.window_id, mode, time.monotonic() - phase,
+             written)
 
     summary = {
         "window_id": cfg.window_id,
@@ -422,7 +333,7 @@ def run(spark: SparkSession, cfg: JobConfig) -> Dict[str, object]:
         "malformed": malformed,
         "records_new": outcome["new"],
         "curated_partitions": sorted({f"event_type={t}/dt={d}" for t, hs in hours.items() for d, _ in hs}),
-        "aggregates": aggregates,
+        "aggregates": written,
         "input_paths": len(cfg.input_paths),
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),

@@ -7,7 +7,7 @@ schemas.curated_schema (event_type and dt only as directories). Per event type t
 can run while windows keep landing, be rerun after a failure, and never duplicate. Iceberg's `add_files` would keep
 the old files in place, but it imports a Hive-style layout only with the table's partition columns as directories,
 and here the table is the type (no `event_type` column). Then the aggregates of every migrated (type, day, hour) are
-recomputed with the job's own code (nothing committed where they are already current).
+recomputed with the job's own code (nothing committed where they are already current; aggregates.REBUILD).
 
     spark-submit ... migrate_parquet.py --old_curated_path s3://c/curated --curated_path s3://c/curated \
         --aggregates_path s3://c/aggregates --database tributary [--catalog glue_catalog]
@@ -21,7 +21,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
-from . import job, runtime, schemas, tables
+from . import aggregates, job, runtime, schemas, tables
 
 LOG = logging.getLogger("tributary.glue")
 
@@ -103,9 +103,10 @@ def migrate(spark: SparkSession, cfg: job.JobConfig, root: str) -> Dict[str, obj
         report["event_types"][event_type] = {"old_rows": total, "inserted": inserted}
         if type_hours:
             hours[event_type] = type_hours
-    # Always recomputed (the job commits nothing where they are current), so a rerun after a run that died between
-    # the merges and the aggregates repairs them.
-    report["aggregates"] = job.write_aggregates(spark, cfg, hours) if hours else []
+    # Always recomputed from the curated rows (nothing is committed where they are current), so a rerun after a run
+    # that died between the merges and the aggregates repairs them. Migrated rows keep their old window ids, so the
+    # page-view state of the migrated days is rebuilt from the curated rows, not appended per window.
+    report["aggregates"] = aggregates.write_aggregates(spark, cfg, hours, aggregates.REBUILD) if hours else []
     return report
 
 

@@ -111,8 +111,10 @@ def curated_schema(event_type: str, with_partitions: bool = True) -> T.StructTyp
 
 
 # Aggregate tables: name -> (schema without partition columns, partition columns). Every aggregate is per UTC hour
-# (`hr`, "HH"), so a window recomputes only the (type, day, hour) groups it touched; percentiles are exact per hour
+# (`hr`, "HH"); a window merges what it added into the (type, day, hour) groups it touched. Counts, sums, minima and
+# maxima are exact; percentiles come from a mergeable log-bucket sketch, kept per window in `page_view_state`
 # (docs/glue-job.md "Aggregates").
+SKETCH_TYPE = T.MapType(T.IntegerType(), T.LongType())
 AGGREGATES = {
     "event_counts_hourly": (
         T.StructType([
@@ -141,6 +143,9 @@ AGGREGATES = {
             T.StructField("value_min", T.DoubleType(), True),
             T.StructField("value_max", T.DoubleType(), True),
             T.StructField("value_avg", T.DoubleType(), True),
+            # the state value_avg is merged from: readings with a value, and their sum
+            T.StructField("value_count", T.LongType(), False),
+            T.StructField("value_sum", T.DoubleType(), True),
         ]),
         ["dt", "hr"],
     ),
@@ -153,5 +158,23 @@ AGGREGATES = {
             T.StructField("invalid_amount_count", T.LongType(), False),
         ]),
         ["dt", "hr"],
+    ),
+    # Not for readers: what each window added to each (day, hour, page), so page_view_performance's percentiles
+    # merge without re-reading the curated rows. One row per (dt, hr, page_url, window_id); per day, so a window
+    # appends one file per day it touched.
+    "page_view_state": (
+        T.StructType([
+            T.StructField("hr", T.StringType(), False),
+            T.StructField("page_url", T.StringType(), True),
+            T.StructField("window_id", T.StringType(), False),
+            T.StructField("view_count", T.LongType(), False),
+            T.StructField("tti_count", T.LongType(), False),
+            T.StructField("tti_sum_ms", T.DoubleType(), True),
+            T.StructField("tti_sketch", SKETCH_TYPE, True),
+            T.StructField("ttar_count", T.LongType(), False),
+            T.StructField("ttar_sum_ms", T.DoubleType(), True),
+            T.StructField("ttar_sketch", SKETCH_TYPE, True),
+        ]),
+        ["dt"],
     ),
 }

@@ -48,6 +48,14 @@ TABLE_PROPERTIES = {
     "write.metadata.delete-after-commit.enabled": "true",
     "write.metadata.previous-versions-max": "10",
 }
+# Of the tables with a window_id column: exact bounds of window_id in the manifests (the default truncates strings to
+# 16 characters), so a window finds its own rows by planning only the files whose bounds hold its id (the
+# aggregates' delta, page_view_state's rerun check).
+WINDOW_ID_PROPERTIES = {"write.metadata.metrics.column.window_id": "full"}
+
+
+def table_properties(schema: T.StructType) -> Dict[str, str]:
+    return {**TABLE_PROPERTIES, **(WINDOW_ID_PROPERTIES if "window_id" in schema.fieldNames() else {})}
 
 SESSION_SETTINGS = {
     # The same reason as the table property, for reads through any table (e.g. one created by other tools).
@@ -97,7 +105,8 @@ def ensure_table(spark: SparkSession, catalog: str, database: str, table: str, s
     """Creates the table when missing; otherwise adds the partition fields and columns it lacks (a table the
     template registered comes with columns; its partitioning is the job's to guarantee)."""
     name = qualified(catalog, database, table)
-    props = ", ".join(f"'{k}'='{v}'" for k, v in TABLE_PROPERTIES.items())
+    properties = table_properties(schema)
+    props = ", ".join(f"'{k}'='{v}'" for k, v in properties.items())
     if not table_exists(spark, catalog, database, table):
         LOG.info("creating Iceberg table %s at %s", name, location)
         spark.sql(f"CREATE TABLE IF NOT EXISTS {name} ({_columns_ddl(schema)}) USING iceberg "
@@ -116,7 +125,7 @@ def ensure_table(spark: SparkSession, catalog: str, database: str, table: str, s
             LOG.info("adding partition field %s to %s", column, name)
             spark.sql(f"ALTER TABLE {name} ADD PARTITION FIELD `{column}`")
     current = {row["key"]: row["value"] for row in spark.sql(f"SHOW TBLPROPERTIES {name}").collect()}
-    stale = {k: v for k, v in TABLE_PROPERTIES.items() if current.get(k) != v and k != "format-version"}
+    stale = {k: v for k, v in properties.items() if current.get(k) != v and k != "format-version"}
     if stale:  # only when something differs: a run that changes nothing commits no new table metadata
         spark.sql(f"ALTER TABLE {name} SET TBLPROPERTIES ("
                   + ", ".join(f"'{k}'='{v}'" for k, v in stale.items()) + ")")

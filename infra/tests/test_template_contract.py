@@ -521,7 +521,7 @@ def test_glue_job(template, contracts):
 
 ICEBERG_TABLE_IDS = ["CuratedPageViewTable", "CuratedSensorReadingTable", "CuratedPaymentTable",
                      "AggEventCountsHourlyTable", "AggPageViewPerformanceTable", "AggSensorReadingStatsTable",
-                     "AggPaymentTotalsTable"]
+                     "AggPaymentTotalsTable", "AggPageViewStateTable"]
 
 
 @pytest.mark.parametrize("table_id", ICEBERG_TABLE_IDS)
@@ -534,12 +534,16 @@ def test_iceberg_tables_live_where_the_job_writes_and_are_maintained(template, t
     if name.startswith("curated_"):
         assert location == "s3://${CuratedBucket}/curated/" + name[len("curated_"):]
         assert [k["Name"] for k in table_input["PartitionKeys"]] == ["dt"]
+    elif name == "agg_page_view_state":   # appended per window, partitioned by day like the curated tables
+        assert location == "s3://${CuratedBucket}/aggregates/page_view_state"
+        assert [k["Name"] for k in table_input["PartitionKeys"]] == ["dt"]
     else:
         assert name.startswith("agg_") and location == "s3://${CuratedBucket}/aggregates/" + name[len("agg_"):]
         assert [k["Name"] for k in table_input["PartitionKeys"]][-2:] == ["dt", "hr"]
     optimizers = {o["Properties"]["Type"]: o["Properties"] for _, o in resources_of_type(template, "AWS::Glue::TableOptimizer")
                   if ref_target(o["Properties"]["TableName"]) == table_id}
-    expected = {"retention", "orphan_file_deletion"} | ({"compaction"} if name.startswith("curated_") else set())
+    appended = name.startswith("curated_") or name == "agg_page_view_state"   # small files every window: compacted
+    expected = {"retention", "orphan_file_deletion"} | ({"compaction"} if appended else set())
     assert set(optimizers) == expected
     retention = optimizers["retention"]["TableOptimizerConfiguration"]["RetentionConfiguration"]["IcebergConfiguration"]
     assert retention["SnapshotRetentionPeriodInDays"] == 7          # the documented time-travel window

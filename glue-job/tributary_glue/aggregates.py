@@ -1,0 +1,349 @@
+"""The aggregate tables, kept current per window at the cost of what the window added (docs/glue-job.md "Aggregates").
+
+Every aggregate is per (day, UTC hour, group). A window does not re-read the curated rows of the hours it touched:
+- `event_counts_hourly`, `sensor_reading_stats` and `payment_totals` hold their own mergeable state (counts, sums,
+  minima, maxima): the window's rows (`window_id`, which prunes to the files it wrote) are aggregated and merged into
+  the stored rows of the touched hours, and those partitions are replaced in one commit whose snapshot summary names
+  the window (`tributary.window-id`), so a rerun finds it and commits nothing;
+- `page_view_performance` needs percentiles, which do not merge. Each window appends what it added per (day, hour,
+  page) to `page_view_state`: counts, sums and a log-bucket sketch of `tti_ms`/`ttar_ms` (relative accuracy
+  SKETCH_ALPHA); the reader table's touched hours are then recomputed from those state rows. A window's state rows
+  are found by their `window_id`, so appending them is idempotent however late a rerun comes.
+A retry of a window whose curated rows an earlier attempt already committed, and that finds no commit of its own in
+a table, recomputes that table's touched hours from the curated rows (the exact, costlier path: only on retries).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import math
+from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from pyspark import StorageLevel
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from . import schemas, tables
+
+LOG = logging.getLogger("tributary.glue")
+
+WINDOW_PROPERTY = "tributary.window-id"   # in the snapshot summary of every aggregate commit
+STATE = "page_view_state"
+
+# The sketch (DDSketch's log buckets, Masson et al., VLDB 2019): value v > 0 falls in bucket ceil(log_gamma(v)) and
+# is reported as 2 * gamma^k / (gamma + 1), at most SKETCH_ALPHA away from v relative to v. Counts per bucket add up,
+# so sketches of any split of the rows merge into the sketch of all of them.
+SKETCH_ALPHA = 0.01
+SKETCH_GAMMA = (1 + SKETCH_ALPHA) / (1 - SKETCH_ALPHA)
+_KEY_OFFSET = 1 << 20   # |bucket index| of any finite double is < 40,000: keys of positive values stay > 0
+_SKETCHED = {"tti": "tti_ms", "ttar": "ttar_ms"}   # sketch prefix -> curated column
+
+
+# ---------------------------------------------------------------------------------------------- the sketch
+
+
+def sketch_key(value: Column) -> Column:
+    """A value's bucket key: 0 for zero, > 0 for positive values, < 0 for negative ones (ascending keys are
+    ascending values); null for null, NaN and infinities, which no sketch holds."""
+    index = F.ceil(F.log(F.abs(value)) / math.log(SKETCH_GAMMA)).cast("int") + _KEY_OFFSET
+    finite = value.isNotNull() & ~F.isnan(value) & (F.abs(value) != F.lit(float("inf")))
+    return (F.when(~finite, F.lit(None).cast("int"))
+            .when(value == 0, F.lit(0))
+            .when(value > 0, index)
+            .otherwise(-index))
+
+
+def _bucket_value(key: Column) -> Column:
+    magnitude = F.pow(F.lit(SKETCH_GAMMA), F.abs(key) - _KEY_OFFSET) * (2.0 / (SKETCH_GAMMA + 1))
+    return F.when(key == 0, F.lit(0.0)).when(key > 0, magnitude).otherwise(-magnitude)
+
+
+def sketch_quantile(sketch: Column, q: float) -> Column:
+    """The value of rank floor(q * (n - 1)) (0-based) among the n sketched values, within SKETCH_ALPHA of it
+    relative to it; null for an empty sketch."""
+    total = F.aggregate(F.map_values(sketch), F.lit(0).cast("long"), lambda acc, n: acc + n)
+    rank = F.floor(F.lit(q) * (total - 1))
+    start = F.struct(F.lit(0).cast("long").alias("seen"), F.lit(None).cast("int").alias("key"))
+    found = F.aggregate(
+        F.array_sort(F.map_entries(sketch)), start,
+        lambda acc, e: F.struct((acc["seen"] + e["value"]).alias("seen"),
+                                F.when(acc["key"].isNull() & (acc["seen"] + e["value"] > rank), e["key"])
+                                 .otherwise(acc["key"]).alias("key")),
+        lambda acc: acc["key"])
+    return F.when(total > 0, _bucket_value(found))
+
+
+def _exact_sum(column: Column) -> Column:
+    """A sum of doubles in ascending order of the addends (nulls skipped), so it does not depend on how Spark split
+    the rows: the same rows give the same bits, and a recomputation that changes nothing commits nothing."""
+    return F.aggregate(F.array_sort(F.collect_list(column)), F.lit(0.0), lambda acc, x: acc + x)
+
+
+# ---------------------------------------------------------------------------------------------- page view state
+
+
+def _as_state_rows(views: DataFrame) -> DataFrame:
+    """One state row per curated page view (view_count 1, its own sums and one-value sketches)."""
+    empty = F.create_map().cast(schemas.SKETCH_TYPE)
+    columns = [F.col("dt"), F.col("hr"), F.col("page_url"), F.col("window_id"), F.lit(1).cast("long").alias("view_count")]
+    for prefix, source in _SKETCHED.items():
+        key = sketch_key(F.col(source))
+        columns += [F.when(F.col(source).isNotNull(), 1).otherwise(0).cast("long").alias(f"{prefix}_count"),
+                    F.col(source).alias(f"{prefix}_sum_ms"),
+                    F.when(key.isNotNull(), F.create_map(key, F.lit(1).cast("long"))).otherwise(empty)
+                     .alias(f"{prefix}_sketch")]
+    return views.select(*columns)
+
+
+def _merge_state(state: DataFrame, group: Sequence[str]) -> DataFrame:
+    """State rows merged per `group`: counts added, sums added in a fixed order, sketches' bucket counts added.
+
+    Two aggregations instead of a join, so a null in the group (a page view without page_url) is a group like any
+    other: each state row is exploded into one '*' entry carrying its counts and sums and one entry per bucket."""
+    entries = [F.array(F.struct(F.lit("*").alias("m"), F.lit(None).cast("int").alias("k"),
+                                F.lit(0).cast("long").alias("n")))]
+    def bucket_entry(prefix: str) -> Callable[[Column], Column]:
+        # a one-argument lambda: F.transform passes the index too to a lambda of two
+        return lambda e: F.struct(F.lit(prefix).alias("m"), e["key"].alias("k"), e["value"].alias("n"))
+
+    for prefix in _SKETCHED:
+        entries.append(F.transform(F.map_entries(F.coalesce(F.col(f"{prefix}_sketch"),
+                                                            F.create_map().cast(schemas.SKETCH_TYPE))),
+                                   bucket_entry(prefix)))
+    scalar = ["view_count"] + [f"{p}_{c}" for p in _SKETCHED for c in ("count", "sum_ms")]
+    exploded = state.select(*group, *scalar, F.explode(F.concat(*entries)).alias("_e"))
+    is_row = F.col("_e.m") == "*"
+    level1 = exploded.groupBy(*group, F.col("_e.m").alias("_m"), F.col("_e.k").alias("_k")).agg(
+        F.sum("_e.n").alias("_n"),
+        *[F.sum(F.when(is_row, F.col(c))).alias(c) for c in scalar if not c.endswith("sum_ms")],
+        *[_exact_sum(F.when(is_row, F.col(c))).alias(c) for c in scalar if c.endswith("sum_ms")])
+    row = F.col("_m") == "*"
+    merged = level1.groupBy(*group).agg(
+        *[F.max(F.when(row, F.col(c))).alias(c) for c in scalar],
+        *[F.map_from_entries(F.collect_list(F.when(F.col("_m") == p, F.struct("_k", "_n")))).alias(f"{p}_sketch")
+          for p in _SKETCHED])
+    # a sum over rows without any value (count 0) is no sum
+    for prefix in _SKETCHED:
+        merged = merged.withColumn(f"{prefix}_sum_ms", F.when(F.col(f"{prefix}_count") > 0, F.col(f"{prefix}_sum_ms")))
+    return merged
+
+
+def _page_view_performance(state: DataFrame) -> DataFrame:
+    merged = _merge_state(state, ["dt", "hr", "page_url"])
+    columns = [F.col("dt"), F.col("hr"), F.col("page_url"), F.col("view_count")]
+    for prefix in _SKETCHED:
+        count, sketch = F.col(f"{prefix}_count"), F.col(f"{prefix}_sketch")
+        columns += [F.when(count > 0, F.col(f"{prefix}_sum_ms") / count).alias(f"{prefix}_avg_ms"),
+                    sketch_quantile(sketch, 0.5).alias(f"{prefix}_p50_ms"),
+                    sketch_quantile(sketch, 0.95).alias(f"{prefix}_p95_ms")]
+    return merged.select(*columns)
+
+
+# ---------------------------------------------------------------------------------------------- exact tables
+
+# Each table's group (its partition columns first) and how each state column merges.
+_GROUP = {
+    "event_counts_hourly": ["event_type", "dt", "hr"],
+    "sensor_reading_stats": ["dt", "hr", "device_id", "metric"],
+    "payment_totals": ["dt", "hr", "currency", "status"],
+}
+_MERGE: Dict[str, Dict[str, Callable[[str], Column]]] = {
+    "event_counts_hourly": {"event_count": F.sum},
+    "sensor_reading_stats": {"reading_count": F.sum, "value_min": F.min, "value_max": F.max, "value_count": F.sum,
+                             "value_sum": lambda c: _exact_sum(F.col(c))},
+    # decimal sums are exact in any order; F.sum skips nulls and is null only when every addend is
+    "payment_totals": {"payment_count": F.sum, "total_amount": F.sum, "invalid_amount_count": F.sum},
+}
+
+Reader = Callable[[str, Sequence[str]], Optional[DataFrame]]
+
+
+def _exact_frames(read: Reader, event_types: Sequence[str]) -> Dict[str, DataFrame]:
+    """The state rows of the three exact tables over the rows `read(event_type, columns)` returns."""
+    frames: Dict[str, DataFrame] = {}
+    counted = [read(t, []).groupBy("dt", "hr").agg(F.count(F.lit(1)).alias("event_count"))
+               .withColumn("event_type", F.lit(t)) for t in sorted(event_types)]
+    if counted:
+        frames["event_counts_hourly"] = counted[0]
+        for frame in counted[1:]:
+            frames["event_counts_hourly"] = frames["event_counts_hourly"].unionByName(frame)
+    readings = read("sensor_reading", ["device_id", "metric", "value"]) if "sensor_reading" in event_types else None
+    if readings is not None:
+        frames["sensor_reading_stats"] = readings.groupBy(*_GROUP["sensor_reading_stats"]).agg(
+            F.count(F.lit(1)).alias("reading_count"), F.min("value").alias("value_min"),
+            F.max("value").alias("value_max"), F.count("value").alias("value_count"),
+            _exact_sum(F.col("value")).alias("value_sum"))
+    payments = read("payment", ["amount", "currency", "status"]) if "payment" in event_types else None
+    if payments is not None:
+        frames["payment_totals"] = payments.groupBy(*_GROUP["payment_totals"]).agg(
+            F.count(F.lit(1)).alias("payment_count"),
+            F.sum("amount").cast(schemas.AMOUNT_TYPE).alias("total_amount"),
+            F.sum(F.when(F.col("amount").isNull(), 1).otherwise(0)).alias("invalid_amount_count"))
+    return {name: _finish(name, frame) for name, frame in frames.items()}
+
+
+def _finish(name: str, frame: DataFrame) -> DataFrame:
+    """The columns derived from the state (an average from its sum and count)."""
+    if name == "sensor_reading_stats":
+        count = F.col("value_count")
+        frame = (frame.withColumn("value_sum", F.when(count > 0, F.col("value_sum")))
+                      .withColumn("value_avg", F.when(count > 0, F.col("value_sum") / count)))
+    return _select_schema(frame, tables.aggregate_table_schema(name))
+
+
+def _merge_exact(name: str, stored: DataFrame, delta: DataFrame) -> DataFrame:
+    merged = stored.unionByName(delta).groupBy(*_GROUP[name]).agg(
+        *[merge(column).alias(column) for column, merge in _MERGE[name].items()])
+    return _finish(name, merged)
+
+
+# ---------------------------------------------------------------------------------------------- reading and writing
+
+
+def _select_schema(df: DataFrame, schema: T.StructType) -> DataFrame:
+    return df.select([F.col(f.name).cast(f.dataType).alias(f.name) for f in schema.fields])
+
+
+def _hour_filter(hours: Sequence[Tuple[str, str]]) -> Column:
+    """event_time inside one of the (dt, hr) hours: a range per hour, so Iceberg prunes files by column bounds."""
+    conditions = []
+    for dt, hr in hours:
+        start = _dt.datetime.fromisoformat(f"{dt}T{hr}:00:00")
+        end = start + _dt.timedelta(hours=1)
+        conditions.append((F.col("event_time") >= F.lit(start.isoformat(sep=" ")).cast("timestamp"))
+                          & (F.col("event_time") < F.lit(end.isoformat(sep=" ")).cast("timestamp")))
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined | condition
+    return combined
+
+
+def _touched(frame: DataFrame, hours: Sequence[Tuple[str, str]]) -> DataFrame:
+    """The rows of `frame` (with dt and hr columns) in one of the (dt, hr) hours."""
+    keys = frame.sparkSession.createDataFrame(sorted(set(hours)), "dt string, hr string")
+    return frame.join(F.broadcast(keys), ["dt", "hr"], "left_semi")
+
+
+def aggregate_table(spark: SparkSession, cfg, name: str) -> str:
+    """The aggregate's table (created when missing), fully qualified."""
+    table = tables.aggregate_table_name(name)
+    schema, partition_cols = schemas.AGGREGATES[name]
+    tables.ensure_table(spark, cfg.catalog, cfg.database, table, tables.aggregate_table_schema(name),
+                        partition_cols, f"{cfg.aggregates_path.rstrip('/')}/{name}", [schema.fields[0].name])
+    return tables.qualified(cfg.catalog, cfg.database, table)
+
+
+def _committed_by(spark: SparkSession, target: str, window_id: str) -> bool:
+    """Whether a commit of this window is in the table's current history (not one rolled back)."""
+    window = window_id.replace("'", "''")
+    return bool(spark.sql(
+        f"SELECT 1 FROM {target}.snapshots s JOIN {target}.history h ON s.snapshot_id = h.snapshot_id "
+        f"WHERE h.is_current_ancestor AND s.summary['{WINDOW_PROPERTY}'] = '{window}' LIMIT 1").collect())
+
+
+def _stored(spark: SparkSession, target: str, name: str, keys: DataFrame) -> DataFrame:
+    """The table's rows in the partitions `keys` names."""
+    _, partition_cols = schemas.AGGREGATES[name]
+    stored = spark.table(target).join(F.broadcast(keys.select(*partition_cols).distinct()), list(partition_cols),
+                                      "left_semi")
+    return _select_schema(stored, tables.aggregate_table_schema(name))
+
+
+def _replace(spark: SparkSession, target: str, name: str, fresh: DataFrame, window_id: str,
+             unless_equal: bool) -> bool:
+    """Replaces the partitions `fresh` has rows in, in one commit named after the window; with `unless_equal`,
+    commits nothing when the stored rows of those partitions are the same."""
+    fresh = fresh.persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        if unless_equal:
+            stored = _stored(spark, target, name, fresh)
+            if fresh.exceptAll(stored).isEmpty() and stored.exceptAll(fresh).isEmpty():
+                LOG.info("%s: the touched partitions are up to date, nothing committed", name)
+                return False
+        fresh.writeTo(target).option(f"snapshot-property.{WINDOW_PROPERTY}", window_id).overwritePartitions()
+        return True
+    finally:
+        fresh.unpersist()
+
+
+INCREMENTAL, RETRY, REBUILD = "incremental", "retry", "rebuild"
+_SOURCE = {"event_counts_hourly": None, "sensor_reading_stats": "sensor_reading", "payment_totals": "payment"}
+
+
+def write_aggregates(spark: SparkSession, cfg, hours: Mapping[str, Sequence[Tuple[str, str]]],
+                     mode: str) -> List[str]:
+    """Brings the aggregates of the (type, day, hour) groups in `hours` up to date after the window `cfg.window_id`
+    committed its curated rows; returns the tables committed to.
+
+    INCREMENTAL: every curated row of the window was committed by this attempt, so no aggregate holds any of them
+    yet: the window's rows are merged in. RETRY: a table with a commit of this window is left alone, any other has
+    its touched hours recomputed from the curated rows. REBUILD (the Parquet migration, whose rows keep their old
+    window ids): every table's touched hours, and page_view_state's touched days, recomputed from the curated rows."""
+    if mode not in (INCREMENTAL, RETRY, REBUILD):
+        raise ValueError(f"unknown mode {mode!r}")
+    event_types = sorted(t for t, h in hours.items() if h)
+    if not event_types:
+        return []
+    window = cfg.window_id
+
+    def curated(event_type: str) -> DataFrame:
+        name = tables.qualified(cfg.catalog, cfg.database, tables.curated_table_name(event_type))
+        return spark.table(name).where(F.col("dt").isin(sorted({d for d, _ in hours[event_type]})))
+
+    def window_rows(event_type: str, columns: Sequence[str]) -> DataFrame:
+        # the window's own rows: `window_id` prunes to the files the window wrote (its column bounds are exact)
+        return (curated(event_type).where(F.col("window_id") == window)
+                .select(*columns, "dt", F.date_format("event_time", "HH").alias("hr")))
+
+    def touched_rows(event_type: str, columns: Sequence[str]) -> DataFrame:
+        return (curated(event_type).where(_hour_filter(hours[event_type]))
+                .select(*columns, "dt", F.date_format("event_time", "HH").alias("hr")))
+
+    written: List[str] = []
+    if "page_view" in event_types:
+        state_target = aggregate_table(spark, cfg, STATE)
+        days = sorted({d for d, _ in hours["page_view"]})
+        if mode == REBUILD:
+            rows = curated("page_view").select("page_url", "tti_ms", "ttar_ms", "window_id", "dt",
+                                               F.date_format("event_time", "HH").alias("hr"))
+            fresh = _select_schema(_merge_state(_as_state_rows(rows), ["dt", "hr", "page_url", "window_id"]),
+                                   tables.aggregate_table_schema(STATE))
+            if _replace(spark, state_target, STATE, fresh, window, unless_equal=True):
+                written.append(STATE)
+        elif not (spark.table(state_target).where(F.col("dt").isin(days) & (F.col("window_id") == window))
+                  .limit(1).collect()):
+            rows = window_rows("page_view", ["page_url", "tti_ms", "ttar_ms", "window_id"])
+            fresh = _select_schema(_merge_state(_as_state_rows(rows), ["dt", "hr", "page_url", "window_id"]),
+                                   tables.aggregate_table_schema(STATE))
+            fresh.writeTo(state_target).option(f"snapshot-property.{WINDOW_PROPERTY}", window).append()
+            written.append(STATE)
+        target = aggregate_table(spark, cfg, "page_view_performance")
+        state = _touched(spark.table(state_target).where(F.col("dt").isin(days)), hours["page_view"])
+        fresh = _select_schema(_page_view_performance(state), tables.aggregate_table_schema("page_view_performance"))
+        if _replace(spark, target, "page_view_performance", fresh, window, unless_equal=True):
+            written.append("page_view_performance")
+
+    names = [n for n, source in _SOURCE.items() if source is None or source in event_types]
+    pending = [n for n in names
+               if mode != RETRY or not _committed_by(spark, aggregate_table(spark, cfg, n), window)]
+    incremental = mode == INCREMENTAL
+    if pending:
+        read = window_rows if incremental else touched_rows
+        frames = _exact_frames(read, event_types)
+        for name in pending:
+            if name not in frames:
+                continue
+            target = aggregate_table(spark, cfg, name)
+            if incremental:
+                delta = frames[name].persist(StorageLevel.MEMORY_AND_DISK)
+                try:
+                    fresh = _merge_exact(name, _stored(spark, target, name, delta), delta)
+                    committed = _replace(spark, target, name, fresh, window, unless_equal=False)
+                finally:
+                    delta.unpersist()
+            else:
+                committed = _replace(spark, target, name, frames[name], window, unless_equal=True)
+            if committed:
+                written.append(name)
+    return written
