@@ -167,7 +167,8 @@ def main(argv=None):
     curated_ids, rows, total_events = [], [], 0
     step_minutes = 24 * 60 // args.windows
     print(f"bench: {args.windows} windows of {args.events} events, database {database}, table properties "
-          f"{json.dumps(tables.TABLE_PROPERTIES, sort_keys=True)}", flush=True)
+          f"{json.dumps(tables.TABLE_PROPERTIES, sort_keys=True)} (tables with window_id also "
+          f"{json.dumps(tables.WINDOW_ID_PROPERTIES, sort_keys=True)})", flush=True)
     bench_started = time.monotonic()
     for w in range(args.windows):
         if args.budget_minutes and time.monotonic() - bench_started > args.budget_minutes * 60:

@@ -3,20 +3,21 @@
 Every aggregate is per (day, UTC hour, group). A window does not re-read the curated rows of the hours it touched:
 - `event_counts_hourly`, `sensor_reading_stats` and `payment_totals` hold their own mergeable state (counts, sums,
   minima, maxima): the window's rows (`window_id`, which prunes to the files it wrote) are aggregated and merged into
-  the stored rows of the touched hours, and those partitions are replaced in one commit whose snapshot summary names
-  the window (`tributary.window-id`), so a rerun finds it and commits nothing;
+  the stored rows of the touched days, and those day partitions (one small file each) are replaced in one commit
+  whose snapshot summary names the window (`tributary.window-id`), so a rerun finds it and commits nothing;
 - `page_view_performance` needs percentiles, which do not merge. Each window appends what it added per (day, hour,
   page) to `page_view_state`: counts, sums and a log-bucket sketch of `tti_ms`/`ttar_ms` (relative accuracy
-  SKETCH_ALPHA); the reader table's touched hours are then recomputed from those state rows. A window's state rows
+  SKETCH_ALPHA); the reader table's touched days are then recomputed from those state rows. A window's state rows
   are found by their `window_id`, so appending them is idempotent however late a rerun comes.
 A retry of a window whose curated rows an earlier attempt already committed, and that finds no commit of its own in
-a table, recomputes that table's touched hours from the curated rows (the exact, costlier path: only on retries).
+a table, recomputes that table's touched days from the curated rows (the exact, costlier path: only on retries).
 """
 from __future__ import annotations
 
-import datetime as _dt
+import contextlib
 import logging
 import math
+import time
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from pyspark import StorageLevel
@@ -142,7 +143,7 @@ def _page_view_performance(state: DataFrame) -> DataFrame:
 
 # ---------------------------------------------------------------------------------------------- exact tables
 
-# Each table's group (its partition columns first) and how each state column merges.
+# Each table's group and how each state column merges.
 _GROUP = {
     "event_counts_hourly": ["event_type", "dt", "hr"],
     "sensor_reading_stats": ["dt", "hr", "device_id", "metric"],
@@ -205,26 +206,6 @@ def _select_schema(df: DataFrame, schema: T.StructType) -> DataFrame:
     return df.select([F.col(f.name).cast(f.dataType).alias(f.name) for f in schema.fields])
 
 
-def _hour_filter(hours: Sequence[Tuple[str, str]]) -> Column:
-    """event_time inside one of the (dt, hr) hours: a range per hour, so Iceberg prunes files by column bounds."""
-    conditions = []
-    for dt, hr in hours:
-        start = _dt.datetime.fromisoformat(f"{dt}T{hr}:00:00")
-        end = start + _dt.timedelta(hours=1)
-        conditions.append((F.col("event_time") >= F.lit(start.isoformat(sep=" ")).cast("timestamp"))
-                          & (F.col("event_time") < F.lit(end.isoformat(sep=" ")).cast("timestamp")))
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined = combined | condition
-    return combined
-
-
-def _touched(frame: DataFrame, hours: Sequence[Tuple[str, str]]) -> DataFrame:
-    """The rows of `frame` (with dt and hr columns) in one of the (dt, hr) hours."""
-    keys = frame.sparkSession.createDataFrame(sorted(set(hours)), "dt string, hr string")
-    return frame.join(F.broadcast(keys), ["dt", "hr"], "left_semi")
-
-
 def aggregate_table(spark: SparkSession, cfg, name: str) -> str:
     """The aggregate's table (created when missing), fully qualified."""
     table = tables.aggregate_table_name(name)
@@ -267,6 +248,13 @@ def _replace(spark: SparkSession, target: str, name: str, fresh: DataFrame, wind
         fresh.unpersist()
 
 
+@contextlib.contextmanager
+def _timed(what: str):
+    started = time.monotonic()
+    yield
+    LOG.info("aggregates: %s in %.1f s", what, time.monotonic() - started)
+
+
 INCREMENTAL, RETRY, REBUILD = "incremental", "retry", "rebuild"
 _SOURCE = {"event_counts_hourly": None, "sensor_reading_stats": "sensor_reading", "payment_totals": "payment"}
 
@@ -278,8 +266,8 @@ def write_aggregates(spark: SparkSession, cfg, hours: Mapping[str, Sequence[Tupl
 
     INCREMENTAL: every curated row of the window was committed by this attempt, so no aggregate holds any of them
     yet: the window's rows are merged in. RETRY: a table with a commit of this window is left alone, any other has
-    its touched hours recomputed from the curated rows. REBUILD (the Parquet migration, whose rows keep their old
-    window ids): every table's touched hours, and page_view_state's touched days, recomputed from the curated rows."""
+    its touched days recomputed from the curated rows. REBUILD (the Parquet migration, whose rows keep their old
+    window ids): every table's touched days, page_view_state's too, recomputed from the curated rows."""
     if mode not in (INCREMENTAL, RETRY, REBUILD):
         raise ValueError(f"unknown mode {mode!r}")
     event_types = sorted(t for t, h in hours.items() if h)
@@ -296,54 +284,69 @@ def write_aggregates(spark: SparkSession, cfg, hours: Mapping[str, Sequence[Tupl
         return (curated(event_type).where(F.col("window_id") == window)
                 .select(*columns, "dt", F.date_format("event_time", "HH").alias("hr")))
 
-    def touched_rows(event_type: str, columns: Sequence[str]) -> DataFrame:
-        return (curated(event_type).where(_hour_filter(hours[event_type]))
-                .select(*columns, "dt", F.date_format("event_time", "HH").alias("hr")))
+    def day_rows(event_type: str, columns: Sequence[str]) -> DataFrame:
+        # every curated row of the touched days: the aggregate tables are replaced a day partition at a time
+        return curated(event_type).select(*columns, "dt", F.date_format("event_time", "HH").alias("hr"))
 
     written: List[str] = []
     if "page_view" in event_types:
         state_target = aggregate_table(spark, cfg, STATE)
         days = sorted({d for d, _ in hours["page_view"]})
-        if mode == REBUILD:
-            rows = curated("page_view").select("page_url", "tti_ms", "ttar_ms", "window_id", "dt",
-                                               F.date_format("event_time", "HH").alias("hr"))
-            fresh = _select_schema(_merge_state(_as_state_rows(rows), ["dt", "hr", "page_url", "window_id"]),
-                                   tables.aggregate_table_schema(STATE))
-            if _replace(spark, state_target, STATE, fresh, window, unless_equal=True):
+        with _timed(STATE):
+            if mode == REBUILD:
+                rows = curated("page_view").select("page_url", "tti_ms", "ttar_ms", "window_id", "dt",
+                                                   F.date_format("event_time", "HH").alias("hr"))
+                fresh = _select_schema(_merge_state(_as_state_rows(rows), ["dt", "hr", "page_url", "window_id"]),
+                                       tables.aggregate_table_schema(STATE))
+                if _replace(spark, state_target, STATE, fresh, window, unless_equal=True):
+                    written.append(STATE)
+            # INCREMENTAL: no earlier attempt reached the aggregates, so the window has no state rows yet
+            elif mode == INCREMENTAL or not (
+                    spark.table(state_target).where(F.col("dt").isin(days) & (F.col("window_id") == window))
+                    .limit(1).collect()):
+                rows = window_rows("page_view", ["page_url", "tti_ms", "ttar_ms", "window_id"])
+                fresh = _select_schema(_merge_state(_as_state_rows(rows), ["dt", "hr", "page_url", "window_id"]),
+                                       tables.aggregate_table_schema(STATE))
+                fresh.writeTo(state_target).option(f"snapshot-property.{WINDOW_PROPERTY}", window).append()
                 written.append(STATE)
-        elif not (spark.table(state_target).where(F.col("dt").isin(days) & (F.col("window_id") == window))
-                  .limit(1).collect()):
-            rows = window_rows("page_view", ["page_url", "tti_ms", "ttar_ms", "window_id"])
-            fresh = _select_schema(_merge_state(_as_state_rows(rows), ["dt", "hr", "page_url", "window_id"]),
-                                   tables.aggregate_table_schema(STATE))
-            fresh.writeTo(state_target).option(f"snapshot-property.{WINDOW_PROPERTY}", window).append()
-            written.append(STATE)
         target = aggregate_table(spark, cfg, "page_view_performance")
-        state = _touched(spark.table(state_target).where(F.col("dt").isin(days)), hours["page_view"])
+        state = spark.table(state_target).where(F.col("dt").isin(days))   # the touched days, every hour
         fresh = _select_schema(_page_view_performance(state), tables.aggregate_table_schema("page_view_performance"))
-        if _replace(spark, target, "page_view_performance", fresh, window, unless_equal=True):
-            written.append("page_view_performance")
+        # compared first only when this run added no state (a rerun finds the table current and commits nothing)
+        with _timed("page_view_performance"):
+            if _replace(spark, target, "page_view_performance", fresh, window, unless_equal=STATE not in written):
+                written.append("page_view_performance")
 
     names = [n for n, source in _SOURCE.items() if source is None or source in event_types]
     pending = [n for n in names
                if mode != RETRY or not _committed_by(spark, aggregate_table(spark, cfg, n), window)]
     incremental = mode == INCREMENTAL
     if pending:
-        read = window_rows if incremental else touched_rows
+        read = window_rows if incremental else day_rows
         frames = _exact_frames(read, event_types)
         for name in pending:
             if name not in frames:
                 continue
             target = aggregate_table(spark, cfg, name)
-            if incremental:
-                delta = frames[name].persist(StorageLevel.MEMORY_AND_DISK)
-                try:
-                    fresh = _merge_exact(name, _stored(spark, target, name, delta), delta)
-                    committed = _replace(spark, target, name, fresh, window, unless_equal=False)
-                finally:
-                    delta.unpersist()
-            else:
-                committed = _replace(spark, target, name, frames[name], window, unless_equal=True)
+            with _timed(name):
+                committed = _update_exact(spark, target, name, frames[name], event_types, window, incremental)
             if committed:
                 written.append(name)
     return written
+
+
+def _update_exact(spark: SparkSession, target: str, name: str, frame: DataFrame, event_types: Sequence[str],
+                  window: str, incremental: bool) -> bool:
+    """Merges the window's state rows into the stored ones (incremental), or replaces the touched days with rows
+    recomputed from the curated rows (committing nothing when they are current)."""
+    if incremental:
+        delta = frame.persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            return _replace(spark, target, name, _merge_exact(name, _stored(spark, target, name, delta), delta),
+                            window, unless_equal=False)
+        finally:
+            delta.unpersist()
+    fresh = frame
+    if name == "event_counts_hourly":   # the day's counts of the types the window did not touch stay as they are
+        fresh = fresh.unionByName(_stored(spark, target, name, fresh).where(~F.col("event_type").isin(event_types)))
+    return _replace(spark, target, name, fresh, window, unless_equal=True)

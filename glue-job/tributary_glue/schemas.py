@@ -113,17 +113,21 @@ def curated_schema(event_type: str, with_partitions: bool = True) -> T.StructTyp
 # Aggregate tables: name -> (schema without partition columns, partition columns). Every aggregate is per UTC hour
 # (`hr`, "HH"); a window merges what it added into the (type, day, hour) groups it touched. Counts, sums, minima and
 # maxima are exact; percentiles come from a mergeable log-bucket sketch, kept per window in `page_view_state`
-# (docs/glue-job.md "Aggregates").
+# (docs/glue-job.md "Aggregates"). Partitioned by day, not hour: late events touch many hours of a day, and one
+# small file per touched day and table is what a window then rewrites, not one per hour.
 SKETCH_TYPE = T.MapType(T.IntegerType(), T.LongType())
 AGGREGATES = {
     "event_counts_hourly": (
         T.StructType([
+            T.StructField("hr", T.StringType(), False),
+            T.StructField("event_type", T.StringType(), False),
             T.StructField("event_count", T.LongType(), False),
         ]),
-        ["event_type", "dt", "hr"],
+        ["dt"],
     ),
     "page_view_performance": (
         T.StructType([
+            T.StructField("hr", T.StringType(), False),
             T.StructField("page_url", T.StringType(), True),
             T.StructField("view_count", T.LongType(), False),
             T.StructField("tti_avg_ms", T.DoubleType(), True),
@@ -133,10 +137,11 @@ AGGREGATES = {
             T.StructField("ttar_p50_ms", T.DoubleType(), True),
             T.StructField("ttar_p95_ms", T.DoubleType(), True),
         ]),
-        ["dt", "hr"],
+        ["dt"],
     ),
     "sensor_reading_stats": (
         T.StructType([
+            T.StructField("hr", T.StringType(), False),
             T.StructField("device_id", T.StringType(), True),
             T.StructField("metric", T.StringType(), True),
             T.StructField("reading_count", T.LongType(), False),
@@ -147,17 +152,18 @@ AGGREGATES = {
             T.StructField("value_count", T.LongType(), False),
             T.StructField("value_sum", T.DoubleType(), True),
         ]),
-        ["dt", "hr"],
+        ["dt"],
     ),
     "payment_totals": (
         T.StructType([
+            T.StructField("hr", T.StringType(), False),
             T.StructField("currency", T.StringType(), True),
             T.StructField("status", T.StringType(), True),
             T.StructField("payment_count", T.LongType(), False),
             T.StructField("total_amount", AMOUNT_TYPE, True),
             T.StructField("invalid_amount_count", T.LongType(), False),
         ]),
-        ["dt", "hr"],
+        ["dt"],
     ),
     # Not for readers: what each window added to each (day, hour, page), so page_view_performance's percentiles
     # merge without re-reading the curated rows. One row per (dt, hr, page_url, window_id); per day, so a window
