@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
 import os
 import random
 import re
@@ -42,6 +43,26 @@ def fit(xs, ys):
     ss_tot = sum((y - my) ** 2 for y in ys)
     ss_res = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys))
     return intercept, slope, (1 - ss_res / ss_tot) if ss_tot else 1.0
+
+
+def fit_ratio(xs, ys):
+    """The fitted line's value at the last window over its value at the first, with an interval of two standard
+    errors (delta method over the intercept's and slope's covariance): the issue's "last window <= 1.3x the first"
+    measured on the trend, not on two noisy single windows."""
+    n = len(xs)
+    intercept, slope, _ = fit(xs, ys)
+    mx = sum(xs) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    s2 = sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys)) / (n - 2)
+    var_a, var_b, cov_ab = s2 * (1 / n + mx * mx / sxx), s2 / sxx, -s2 * mx / sxx
+    first, last = xs[0], xs[-1]
+    lo_value, hi_value = intercept + slope * first, intercept + slope * last
+    ratio = hi_value / lo_value
+    # d ratio / d intercept and d ratio / d slope
+    ga = (lo_value - hi_value) / lo_value ** 2
+    gb = (last * lo_value - first * hi_value) / lo_value ** 2
+    se = math.sqrt(max(0.0, ga * ga * var_a + gb * gb * var_b + 2 * ga * gb * cov_ab))
+    return ratio, ratio - 2 * se, ratio + 2 * se
 
 
 def _bytes(value) -> int:
@@ -223,6 +244,9 @@ def main(argv=None):
         print(f"{label:14s} per window = {intercept:.3f} {unit} + {slope:.4f} {unit} x window  "
               f"(slope {ratio:+.2f}% of intercept, r2 {r2:.3f}); first {ys[0]:.3f}, last {ys[-1]:.3f} "
               f"(last/second {ys[-1] / ys[1] if len(ys) > 1 and ys[1] else float('nan'):.2f})")
+        if len(xs) > 4:
+            by_fit, low, high = fit_ratio(xs[1:], ys[1:])
+            print(f"{'':14s} fitted window {xs[-1]} / fitted window {xs[1]} = {by_fit:.2f} (2 s.e.: {low:.2f}-{high:.2f})")
     final = sum(object_sizes().values())
     new_bytes = sum(r[1] for r in rows)
     data = sum(s for k, s in object_sizes().items() if "/data/" in k and "/curated/" in k)

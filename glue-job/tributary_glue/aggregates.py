@@ -21,7 +21,7 @@ import time
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from pyspark import StorageLevel
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -60,21 +60,6 @@ def _bucket_value(key: Column) -> Column:
     return F.when(key == 0, F.lit(0.0)).when(key > 0, magnitude).otherwise(-magnitude)
 
 
-def sketch_quantile(sketch: Column, q: float) -> Column:
-    """The value of rank floor(q * (n - 1)) (0-based) among the n sketched values, within SKETCH_ALPHA of it
-    relative to it; null for an empty sketch."""
-    total = F.aggregate(F.map_values(sketch), F.lit(0).cast("long"), lambda acc, n: acc + n)
-    rank = F.floor(F.lit(q) * (total - 1))
-    start = F.struct(F.lit(0).cast("long").alias("seen"), F.lit(None).cast("int").alias("key"))
-    found = F.aggregate(
-        F.array_sort(F.map_entries(sketch)), start,
-        lambda acc, e: F.struct((acc["seen"] + e["value"]).alias("seen"),
-                                F.when(acc["key"].isNull() & (acc["seen"] + e["value"] > rank), e["key"])
-                                 .otherwise(acc["key"]).alias("key")),
-        lambda acc: acc["key"])
-    return F.when(total > 0, _bucket_value(found))
-
-
 def _exact_sum(column: Column) -> Column:
     """A sum of doubles in ascending order of the addends (nulls skipped), so it does not depend on how Spark split
     the rows: the same rows give the same bits, and a recomputation that changes nothing commits nothing."""
@@ -98,46 +83,64 @@ def _as_state_rows(views: DataFrame) -> DataFrame:
 
 
 def _merge_state(state: DataFrame, group: Sequence[str]) -> DataFrame:
-    """State rows merged per `group`: counts added, sums added in a fixed order, sketches' bucket counts added.
+    """State rows merged per `group`: counts added, sums added in a fixed order, sketches' bucket counts added
+    (map_zip_with over the group's maps: no row per bucket). A null in the group (a page view without page_url) is
+    a group like any other."""
+    empty = F.create_map().cast(schemas.SKETCH_TYPE)
+    zero = F.lit(0).cast("long")
 
-    Two aggregations instead of a join, so a null in the group (a page view without page_url) is a group like any
-    other: each state row is exploded into one '*' entry carrying its counts and sums and one entry per bucket."""
-    entries = [F.array(F.struct(F.lit("*").alias("m"), F.lit(None).cast("int").alias("k"),
-                                F.lit(0).cast("long").alias("n")))]
-    def bucket_entry(prefix: str) -> Callable[[Column], Column]:
-        # a one-argument lambda: F.transform passes the index too to a lambda of two
-        return lambda e: F.struct(F.lit(prefix).alias("m"), e["key"].alias("k"), e["value"].alias("n"))
+    def merged_sketch(column: str) -> Column:
+        total = F.aggregate(F.collect_list(F.coalesce(F.col(column), empty)), empty,
+                            lambda acc, m: F.map_zip_with(acc, m, lambda _, a, b: F.coalesce(a, zero) + F.coalesce(b, zero)))
+        return F.map_from_entries(F.array_sort(F.map_entries(total)))   # keys in order: the same rows, the same map
 
-    for prefix in _SKETCHED:
-        entries.append(F.transform(F.map_entries(F.coalesce(F.col(f"{prefix}_sketch"),
-                                                            F.create_map().cast(schemas.SKETCH_TYPE))),
-                                   bucket_entry(prefix)))
-    scalar = ["view_count"] + [f"{p}_{c}" for p in _SKETCHED for c in ("count", "sum_ms")]
-    exploded = state.select(*group, *scalar, F.explode(F.concat(*entries)).alias("_e"))
-    is_row = F.col("_e.m") == "*"
-    level1 = exploded.groupBy(*group, F.col("_e.m").alias("_m"), F.col("_e.k").alias("_k")).agg(
-        F.sum("_e.n").alias("_n"),
-        *[F.sum(F.when(is_row, F.col(c))).alias(c) for c in scalar if not c.endswith("sum_ms")],
-        *[_exact_sum(F.when(is_row, F.col(c))).alias(c) for c in scalar if c.endswith("sum_ms")])
-    row = F.col("_m") == "*"
-    merged = level1.groupBy(*group).agg(
-        *[F.max(F.when(row, F.col(c))).alias(c) for c in scalar],
-        *[F.map_from_entries(F.collect_list(F.when(F.col("_m") == p, F.struct("_k", "_n")))).alias(f"{p}_sketch")
-          for p in _SKETCHED])
+    merged = state.groupBy(*group).agg(
+        *[F.sum(c).alias(c) for c in ["view_count"] + [f"{p}_count" for p in _SKETCHED]],
+        *[_exact_sum(F.col(f"{p}_sum_ms")).alias(f"{p}_sum_ms") for p in _SKETCHED],
+        *[merged_sketch(f"{p}_sketch").alias(f"{p}_sketch") for p in _SKETCHED])
     # a sum over rows without any value (count 0) is no sum
     for prefix in _SKETCHED:
         merged = merged.withColumn(f"{prefix}_sum_ms", F.when(F.col(f"{prefix}_count") > 0, F.col(f"{prefix}_sum_ms")))
     return merged
 
 
+QUANTILES = {"p50": 0.5, "p95": 0.95}
+
+
 def _page_view_performance(state: DataFrame) -> DataFrame:
-    merged = _merge_state(state, ["dt", "hr", "page_url"])
-    columns = [F.col("dt"), F.col("hr"), F.col("page_url"), F.col("view_count")]
+    """The reader rows of the (day, hour, page) groups in `state`: its rows merged per group, averages from the sums,
+    and each percentile the bucket holding the value of rank floor(q * (n - 1)) (0-based): the first bucket, in key
+    order, whose running count exceeds that rank.
+
+    Buckets are exploded to rows and ranked with window functions (code-generated), not walked in a map with
+    higher-order functions (interpreted, several times slower). Scalars and percentiles are combined by one more
+    aggregation, not a join, so a null page_url is a group like any other."""
+    group = ["dt", "hr", "page_url"]
+    counts = ["view_count"] + [f"{p}_count" for p in _SKETCHED]
+    sums = [f"{p}_sum_ms" for p in _SKETCHED]
+    scalars = state.groupBy(*group).agg(*[F.sum(c).alias(c) for c in counts],
+                                        *[_exact_sum(F.col(c)).alias(c) for c in sums]).withColumn("_m", F.lit("*"))
+    buckets = None
     for prefix in _SKETCHED:
-        count, sketch = F.col(f"{prefix}_count"), F.col(f"{prefix}_sketch")
-        columns += [F.when(count > 0, F.col(f"{prefix}_sum_ms") / count).alias(f"{prefix}_avg_ms"),
-                    sketch_quantile(sketch, 0.5).alias(f"{prefix}_p50_ms"),
-                    sketch_quantile(sketch, 0.95).alias(f"{prefix}_p95_ms")]
+        part = state.select(*group, F.lit(prefix).alias("_m"), F.explode(f"{prefix}_sketch").alias("_k", "_n"))
+        buckets = part if buckets is None else buckets.unionByName(part)
+    buckets = buckets.groupBy(*group, "_m", "_k").agg(F.sum("_n").alias("_n"))
+    per_sketch = Window.partitionBy(*group, "_m")
+    ranked = (buckets.withColumn("_seen", F.sum("_n").over(per_sketch.orderBy("_k").rowsBetween(
+                                     Window.unboundedPreceding, Window.currentRow)))
+                     .withColumn("_total", F.sum("_n").over(per_sketch)))
+    keys = ranked.groupBy(*group, "_m").agg(
+        *[F.min(F.when(F.col("_seen") > F.floor(F.lit(q) * (F.col("_total") - 1)), F.col("_k"))).alias(f"_{name}")
+          for name, q in QUANTILES.items()])
+    merged = scalars.unionByName(keys, allowMissingColumns=True).groupBy(*group).agg(
+        *[F.max(F.when(F.col("_m") == "*", F.col(c))).alias(c) for c in counts + sums],
+        *[F.max(F.when(F.col("_m") == p, F.col(f"_{name}"))).alias(f"_{p}_{name}")
+          for p in _SKETCHED for name in QUANTILES])
+    columns = [F.col(c) for c in group] + [F.col("view_count")]
+    for prefix in _SKETCHED:
+        count = F.col(f"{prefix}_count")
+        columns.append(F.when(count > 0, F.col(f"{prefix}_sum_ms") / count).alias(f"{prefix}_avg_ms"))
+        columns += [_bucket_value(F.col(f"_{prefix}_{name}")).alias(f"{prefix}_{name}_ms") for name in QUANTILES]
     return merged.select(*columns)
 
 

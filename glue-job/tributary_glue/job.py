@@ -6,8 +6,8 @@ Steps (see docs/glue-job.md for the why):
 2. de-duplicate by `event_id` inside the window: the survivor is the earliest `event_time_ms`, then the
    lexicographically smallest source file, then the smallest line text, so every rerun picks the same one;
 3. per event type, look the window's ids up in that type's Iceberg table (only the days the window touches and the
-   dedupe look-back: partition pruning), and `MERGE INTO ... WHEN NOT MATCHED THEN INSERT` the new events: one
-   atomic commit per table, nothing committed when nothing is new;
+   dedupe look-back: partition pruning), and append the events not found: one atomic commit per table (what an
+   insert-only MERGE commits, without reading the day's ids twice), nothing committed when nothing is new;
 4. merge what the window added into the aggregates of the (type, day, hour) groups it touched and replace exactly
    those partitions of the aggregate tables, one commit each (aggregates.py: the window's own rows, not the
    touched hours' curated rows, except on a retry);
@@ -40,6 +40,9 @@ MAP_OF_TEXT = T.MapType(T.StringType(), T.StringType())
 # A Python UDF: one pass of Python's JSON scanner per line; the price of a payload_json that keeps every digit.
 _EXACT_PAYLOAD = F.udf(lambda line: rawjson.member_text(line, "payload"), T.StringType())
 MALFORMED_SAMPLES = 5
+# Up to this many ids a window's id lookup broadcasts them to the scan of the table (≈ 50 MB of ids); more, and Spark
+# joins by shuffling both sides.
+BROADCAST_IDS = 1_000_000
 
 SPARK_SETTINGS = {
     "spark.sql.session.timeZone": "UTC",                      # dt / hr are UTC, as everywhere in Tributary
@@ -236,10 +239,13 @@ def curate_event_type(spark: SparkSession, cfg: JobConfig, events: DataFrame, ev
     lookback = range(-cfg.dedupe_lookback_days, cfg.dedupe_lookback_days + 1)
     days = sorted({_shift_day(d, k) for d in dts for k in lookback})
     # Only the touched days (and the look-back) are read, and only two columns: dt is the partition column, so
-    # Iceberg plans just those partitions' files.
-    # The semi-join first, so only the day's ids the window also has are grouped (not every id of the day).
+    # Iceberg plans just those partitions' files. The window's ids are broadcast to that scan (a semi-join, no
+    # shuffle of the day's ids), then only the matches are grouped.
+    window_ids = incoming.select("event_id")
+    if incoming.count() <= BROADCAST_IDS:
+        window_ids = F.broadcast(window_ids)
     ids = (spark.table(name).where(F.col("dt").isin(days)).select("event_id", "window_id")
-           .join(incoming.select("event_id"), "event_id", "left_semi")
+           .join(window_ids, "event_id", "left_semi")
            .groupBy("event_id")
            .agg(F.max(F.when(F.col("window_id") == cfg.window_id, 1).otherwise(0)).alias("_same_window")))
     outcome = (F.when(F.col("_same_window").isNull(), "new")
@@ -258,14 +264,13 @@ def curate_event_type(spark: SparkSession, cfg: JobConfig, events: DataFrame, ev
                  "%d day partition(s) looked up", event_type, counts["new"], counts["rewritten"],
                  counts["duplicate"], len(days))
         if counts["new"]:
-            view = f"_tributary_new_{event_type}"
-            _select_schema(judged.where(F.col("_outcome") == "new"), schema).createOrReplaceTempView(view)
-            # The merge itself is the guard: an id already in the table (by any writer, in any of the looked-up
-            # days) is not inserted. Insert-only MERGE commits one append snapshot, atomically.
-            spark.sql(f"MERGE INTO {name} t USING {view} s "
-                      f"ON t.dt IN ({_sql_list(days)}) AND t.event_id = s.event_id "
-                      f"WHEN NOT MATCHED THEN INSERT *")
-            spark.catalog.dropTempView(view)
+            # The lookup above is the guard: only ids absent from the looked-up days are appended, one atomic
+            # append snapshot. An insert-only `MERGE INTO ... WHEN NOT MATCHED THEN INSERT` is the same thing: Spark
+            # plans it as an anti-join against the table plus an append (its snapshot's operation is `append`), and
+            # Iceberg commits an append without re-checking the table, so the MERGE's guarantee is this one; it read
+            # the day's ids a second time, with a shuffle of all of them (docs/glue-job.md "What a run does").
+            (_select_schema(judged.where(F.col("_outcome") == "new"), schema)
+             .writeTo(name).option(f"snapshot-property.{aggregates.WINDOW_PROPERTY}", cfg.window_id).append())
     finally:
         judged.unpersist()
     return counts, sorted(hours)
