@@ -84,8 +84,9 @@ def _as_state_rows(views: DataFrame) -> DataFrame:
 
 def _merge_state(state: DataFrame, group: Sequence[str]) -> DataFrame:
     """State rows merged per `group`: counts added, sums added in a fixed order, sketches' bucket counts added
-    (map_zip_with over the group's maps: no row per bucket). A null in the group (a page view without page_url) is
-    a group like any other."""
+    (map_zip_with over the group's maps). A null in the group (a page view without page_url) is a group like any
+    other. Used on one window's rows (2-3 s of a window at 30,000 events: docs/glue-job.md "Cost per window") and by
+    the migration's rebuild; the per-window read path, _page_view_performance, ranks exploded buckets instead."""
     empty = F.create_map().cast(schemas.SKETCH_TYPE)
     zero = F.lit(0).cast("long")
 

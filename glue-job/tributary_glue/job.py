@@ -8,8 +8,8 @@ Steps (see docs/glue-job.md for the why):
 3. per event type, look the window's ids up in that type's Iceberg table (only the days the window touches and the
    dedupe look-back: partition pruning), and append the events not found: one atomic commit per table (what an
    insert-only MERGE commits, without reading the day's ids twice), nothing committed when nothing is new;
-4. merge what the window added into the aggregates of the (type, day, hour) groups it touched and replace exactly
-   those partitions of the aggregate tables, one commit each (aggregates.py: the window's own rows, not the
+4. merge what the window added into the aggregates of the (type, day, hour) groups it touched and replace the
+   touched day partitions of the aggregate tables, one commit each (aggregates.py: the window's own rows, not the
    touched hours' curated rows, except on a retry);
 5. write the run summary last, so its presence means the whole run finished.
 """
