@@ -217,9 +217,8 @@ def test_windows_merge_late_events_into_hours_earlier_windows_aggregated(lake):
         assert windows == ["w-0", "w-1", "w-2", "w-3"], name
 
 
-def test_retry_after_an_attempt_died_before_the_aggregates_recomputes_them_from_the_curated_rows(lake, monkeypatch):
-    from tributary_glue import aggregates
-
+def _two_windows_and_a_late_one(lake):
+    """Two windows run, and a third (not run) whose two events are late into hours the first two aggregated."""
     first = _day_of_windows(lake, windows=2)
     extra = [event("late-1", "payment", "2024-03-01T00:10:00Z",
                    {"transaction_id": "t-late", "amount": "10.01", "currency": "EUR", "status": "captured"}),
@@ -227,6 +226,13 @@ def test_retry_after_an_attempt_died_before_the_aggregates_recomputes_them_from_
                    {"device_id": "dev-1", "metric": "temperature", "value": 99.5})]
     path = [lake.write("payment", "2024-03-01", "05", "late", extra[:1]),
             lake.write("sensor_reading", "2024-03-01", "05", "late", extra[1:])]
+    return first, extra, path
+
+
+def test_retry_after_an_attempt_died_before_the_aggregates_recomputes_them_from_the_curated_rows(lake, monkeypatch):
+    from tributary_glue import aggregates
+
+    first, extra, path = _two_windows_and_a_late_one(lake)
 
     def died(*args, **kwargs):
         raise RuntimeError("the attempt died after the curated commit")
@@ -247,13 +253,7 @@ def test_retry_after_an_attempt_died_before_the_aggregates_recomputes_them_from_
 def test_retry_after_an_attempt_died_between_aggregate_commits_counts_nothing_twice(lake, monkeypatch):
     from tributary_glue import aggregates
 
-    first = _day_of_windows(lake, windows=2)
-    extra = [event("late-1", "payment", "2024-03-01T00:10:00Z",
-                   {"transaction_id": "t-late", "amount": "10.01", "currency": "EUR", "status": "captured"}),
-             event("late-2", "sensor_reading", "2024-03-01T01:10:00Z",
-                   {"device_id": "dev-1", "metric": "temperature", "value": 99.5})]
-    path = [lake.write("payment", "2024-03-01", "05", "late", extra[:1]),
-            lake.write("sensor_reading", "2024-03-01", "05", "late", extra[1:])]
+    first, extra, path = _two_windows_and_a_late_one(lake)
     replace = aggregates._replace
 
     def dies_at_payments(spark, target, name, *args, **kwargs):
