@@ -23,7 +23,6 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from pyspark import StorageLevel
 from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
-from pyspark.sql import types as T
 
 from . import schemas, tables
 
@@ -72,7 +71,8 @@ def _exact_sum(column: Column) -> Column:
 def _as_state_rows(views: DataFrame) -> DataFrame:
     """One state row per curated page view (view_count 1, its own sums and one-value sketches)."""
     empty = F.create_map().cast(schemas.SKETCH_TYPE)
-    columns = [F.col("dt"), F.col("hr"), F.col("page_url"), F.col("window_id"), F.lit(1).cast("long").alias("view_count")]
+    columns = [F.col("dt"), F.col("hr"), F.col("page_url"), F.col("window_id"),
+               F.lit(1).cast("long").alias("view_count")]
     for prefix, source in _SKETCHED.items():
         key = sketch_key(F.col(source))
         columns += [F.when(F.col(source).isNotNull(), 1).otherwise(0).cast("long").alias(f"{prefix}_count"),
@@ -91,8 +91,10 @@ def _merge_state(state: DataFrame, group: Sequence[str]) -> DataFrame:
     zero = F.lit(0).cast("long")
 
     def merged_sketch(column: str) -> Column:
-        total = F.aggregate(F.collect_list(F.coalesce(F.col(column), empty)), empty,
-                            lambda acc, m: F.map_zip_with(acc, m, lambda _, a, b: F.coalesce(a, zero) + F.coalesce(b, zero)))
+        def add(acc: Column, sketch: Column) -> Column:
+            return F.map_zip_with(acc, sketch, lambda _, a, b: F.coalesce(a, zero) + F.coalesce(b, zero))
+
+        total = F.aggregate(F.collect_list(F.coalesce(F.col(column), empty)), empty, add)
         return F.map_from_entries(F.array_sort(F.map_entries(total)))   # keys in order: the same rows, the same map
 
     merged = state.groupBy(*group).agg(
@@ -194,7 +196,7 @@ def _finish(name: str, frame: DataFrame) -> DataFrame:
         count = F.col("value_count")
         frame = (frame.withColumn("value_sum", F.when(count > 0, F.col("value_sum")))
                       .withColumn("value_avg", F.when(count > 0, F.col("value_sum") / count)))
-    return _select_schema(frame, tables.aggregate_table_schema(name))
+    return tables.select_schema(frame, tables.aggregate_table_schema(name))
 
 
 def _merge_exact(name: str, stored: DataFrame, delta: DataFrame) -> DataFrame:
@@ -205,9 +207,6 @@ def _merge_exact(name: str, stored: DataFrame, delta: DataFrame) -> DataFrame:
 
 # ---------------------------------------------------------------------------------------------- reading and writing
 
-
-def _select_schema(df: DataFrame, schema: T.StructType) -> DataFrame:
-    return df.select([F.col(f.name).cast(f.dataType).alias(f.name) for f in schema.fields])
 
 
 def aggregate_table(spark: SparkSession, cfg, name: str) -> str:
@@ -232,7 +231,7 @@ def _stored(spark: SparkSession, target: str, name: str, keys: DataFrame) -> Dat
     _, partition_cols = schemas.AGGREGATES[name]
     stored = spark.table(target).join(F.broadcast(keys.select(*partition_cols).distinct()), list(partition_cols),
                                       "left_semi")
-    return _select_schema(stored, tables.aggregate_table_schema(name))
+    return tables.select_schema(stored, tables.aggregate_table_schema(name))
 
 
 def _replace(spark: SparkSession, target: str, name: str, fresh: DataFrame, window_id: str,
@@ -292,6 +291,11 @@ def write_aggregates(spark: SparkSession, cfg, hours: Mapping[str, Sequence[Tupl
         # every curated row of the touched days: the aggregate tables are replaced a day partition at a time
         return curated(event_type).select(*columns, "dt", F.date_format("event_time", "HH").alias("hr"))
 
+    def state_of(rows: DataFrame) -> DataFrame:
+        """page_view_state rows of curated page views: one per (day, hour, page, window)."""
+        return tables.select_schema(_merge_state(_as_state_rows(rows), ["dt", "hr", "page_url", "window_id"]),
+                                    tables.aggregate_table_schema(STATE))
+
     written: List[str] = []
     if "page_view" in event_types:
         state_target = aggregate_table(spark, cfg, STATE)
@@ -300,8 +304,7 @@ def write_aggregates(spark: SparkSession, cfg, hours: Mapping[str, Sequence[Tupl
             if mode == REBUILD:
                 rows = curated("page_view").select("page_url", "tti_ms", "ttar_ms", "window_id", "dt",
                                                    F.date_format("event_time", "HH").alias("hr"))
-                fresh = _select_schema(_merge_state(_as_state_rows(rows), ["dt", "hr", "page_url", "window_id"]),
-                                       tables.aggregate_table_schema(STATE))
+                fresh = state_of(rows)
                 if _replace(spark, state_target, STATE, fresh, window, unless_equal=True):
                     written.append(STATE)
             # INCREMENTAL: no earlier attempt reached the aggregates, so the window has no state rows yet
@@ -309,13 +312,13 @@ def write_aggregates(spark: SparkSession, cfg, hours: Mapping[str, Sequence[Tupl
                     spark.table(state_target).where(F.col("dt").isin(days) & (F.col("window_id") == window))
                     .limit(1).collect()):
                 rows = window_rows("page_view", ["page_url", "tti_ms", "ttar_ms", "window_id"])
-                fresh = _select_schema(_merge_state(_as_state_rows(rows), ["dt", "hr", "page_url", "window_id"]),
-                                       tables.aggregate_table_schema(STATE))
+                fresh = state_of(rows)
                 fresh.writeTo(state_target).option(f"snapshot-property.{WINDOW_PROPERTY}", window).append()
                 written.append(STATE)
         target = aggregate_table(spark, cfg, "page_view_performance")
         state = spark.table(state_target).where(F.col("dt").isin(days))   # the touched days, every hour
-        fresh = _select_schema(_page_view_performance(state), tables.aggregate_table_schema("page_view_performance"))
+        fresh = tables.select_schema(_page_view_performance(state),
+                                     tables.aggregate_table_schema("page_view_performance"))
         # compared first only when this run added no state (a rerun finds the table current and commits nothing)
         with _timed("page_view_performance"):
             if _replace(spark, target, "page_view_performance", fresh, window, unless_equal=STATE not in written):

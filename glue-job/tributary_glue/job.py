@@ -132,10 +132,6 @@ def _sql_list(values: Sequence[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def _select_schema(df: DataFrame, schema: T.StructType) -> DataFrame:
-    return df.select([F.col(f.name).cast(f.dataType).alias(f.name) for f in schema.fields])
-
-
 def _int(value) -> int:
     return int(value or 0)
 
@@ -213,7 +209,7 @@ def to_curated(events: DataFrame, event_type: str, window_id: str) -> DataFrame:
     columns += [c.column(payload) for c in schemas.payload_columns(event_type)]
     columns += [F.col("payload").alias("payload_json"), F.col("extra"), F.lit(window_id).alias("window_id"),
                 F.col("source_file"), F.lit(event_type).alias("event_type"), F.col("dt")]
-    return _select_schema(with_payload.select(*columns), schemas.curated_schema(event_type))
+    return tables.select_schema(with_payload.select(*columns), schemas.curated_schema(event_type))
 
 
 # ---------------------------------------------------------------------------------------------- curating
@@ -269,7 +265,7 @@ def curate_event_type(spark: SparkSession, cfg: JobConfig, events: DataFrame, ev
             # plans it as an anti-join against the table plus an append (its snapshot's operation is `append`), and
             # Iceberg commits an append without re-checking the table, so the MERGE's guarantee is this one; it read
             # the day's ids a second time, with a shuffle of all of them (docs/glue-job.md "What a run does").
-            (_select_schema(judged.where(F.col("_outcome") == "new"), schema)
+            (tables.select_schema(judged.where(F.col("_outcome") == "new"), schema)
              .writeTo(name).option(f"snapshot-property.{aggregates.WINDOW_PROPERTY}", cfg.window_id).append())
     finally:
         judged.unpersist()

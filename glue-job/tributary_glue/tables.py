@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 from typing import Dict, List, Sequence
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from . import schemas
@@ -94,6 +95,11 @@ def curated_table_schema(event_type: str) -> T.StructType:
 def aggregate_table_schema(name: str) -> T.StructType:
     schema, partition_cols = schemas.AGGREGATES[name]
     return T.StructType([T.StructField(c, T.StringType(), False) for c in partition_cols] + schema.fields)
+
+
+def select_schema(df: DataFrame, schema: T.StructType) -> DataFrame:
+    """`df`'s columns of `schema`, in its order and types (what every write to a table goes through)."""
+    return df.select([F.col(f.name).cast(f.dataType).alias(f.name) for f in schema.fields])
 
 
 def table_exists(spark: SparkSession, catalog: str, database: str, table: str) -> bool:
